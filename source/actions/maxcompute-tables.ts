@@ -1,0 +1,66 @@
+import type {MaxComputeClient} from '../clouds/maxcompute/client.js';
+import {compareSchemas} from '../migration/sql.js';
+import type {Checkpoints, SubTask} from '../engine/wizard.js';
+import {StepError} from '../errors.js';
+import type {TablePlan} from './migration-plan.js';
+
+/** Idempotent: an existing table with the same schema is kept; a different schema stops with the diff. */
+export function createTableTasks(options: {maxcompute: MaxComputeClient; tables: TablePlan[]; signal: AbortSignal; onDone: (table: string, created: boolean) => void}): SubTask[] {
+	const {maxcompute, signal} = options;
+	return options.tables.map(plan => ({
+		title: `CREATE TABLE ${plan.table}`,
+		async run(task) {
+			if (await maxcompute.tableExists(plan.table, {signal})) {
+				const existing = await maxcompute.describeTable(plan.table, {signal});
+				const comparison = compareSchemas(existing.filter(column => !column.partition).map(column => ({name: column.name, type: column.type})), plan.columns.map(column => ({name: column.name, type: column.maxComputeType})));
+				if (!comparison.equal) {
+					throw new StepError(`Table ${plan.table} already exists in ${maxcompute.project} with a different schema:\n${comparison.text}`, {hint: `Drop or rename it (ferry sql --side target "DROP TABLE ${plan.table}"), then \`ferry resume\`.`});
+				}
+
+				task.output('exists with the same schema: kept');
+				options.onDone(plan.table, false);
+				return;
+			}
+
+			await maxcompute.runSql(`${plan.createTable};`, {settings: plan.settings, signal});
+			task.output('created');
+			options.onDone(plan.table, true);
+		},
+	}));
+}
+
+export type LoadResult = {table: string; instanceId: string; logview?: string};
+
+/** LOAD OVERWRITE per table: a rerun replaces, never duplicates. Instance ids are checkpointed for re-attaching. */
+export function loadTasks(options: {maxcompute: MaxComputeClient; tables: TablePlan[]; checkpoint: Checkpoints; signal: AbortSignal; onDone: (result: LoadResult) => void}): SubTask[] {
+	const {maxcompute, checkpoint, signal} = options;
+	return options.tables.map(plan => ({
+		title: `LOAD ${plan.table}`,
+		skip: () => (checkpoint.get(`done:${plan.table}`) ? `${plan.table} loaded before` : false),
+		async run(task) {
+			const onStatus = (progress: {instanceStatus: string; tasks: Array<{status: string}>}) => task.output(`${progress.tasks[0]?.status ?? progress.instanceStatus} · instance ${instanceId ?? ''}`);
+			let instanceId = checkpoint.get<string>(`instance:${plan.table}`);
+			if (instanceId) {
+				task.output(`re-attaching to instance ${instanceId}`);
+				await maxcompute.attach(instanceId, {signal, onStatus});
+			} else {
+				const result = await maxcompute.runSql(`${plan.load};`, {
+					settings: plan.settings,
+					signal,
+					onStatus,
+					onSubmitted(id) {
+						instanceId = id;
+						checkpoint.set(`instance:${plan.table}`, id);
+					},
+				});
+				instanceId = result.instanceId;
+			}
+
+			const logview = maxcompute.logviewUrl(instanceId);
+			const done: LoadResult = {table: plan.table, instanceId, ...(logview ? {logview} : {})};
+			checkpoint.set(`done:${plan.table}`, done);
+			options.onDone(done);
+			task.output(`loaded · instance ${instanceId}`);
+		},
+	}));
+}

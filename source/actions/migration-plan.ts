@@ -1,0 +1,128 @@
+import type {ColumnDescription} from '../clouds/redshift/catalog.js';
+import {createTableStatement, loadStatement, maxFileSizeForLoad, ossInternalEndpoint, unloadStatement, type UnloadAuthorization} from '../migration/sql.js';
+import {mapTable, type MappedColumn} from '../migration/type-mapping.js';
+import type {Answers, ReviewDocument} from '../engine/wizard.js';
+
+/** Everything the later steps run, decided once at the review and saved, so a resumed run does exactly the same. */
+export type TablePlan = {
+	table: string;
+	schema: string;
+	columns: MappedColumn[];
+	warnings: string[];
+	/** Per-query flags MaxCompute needs for this table (odps2 types, native Parquet reader…). */
+	settings: Record<string, string>;
+	s3Prefix: string;
+	ossPrefix: string;
+	/** The UNLOAD as shown and stored: key material redacted. The statement that runs is rebuilt from the secrets. */
+	unloadDisplay: string;
+	createTable: string;
+	load: string;
+};
+
+export type MigrationPlan = {tables: TablePlan[]; maxFileSizeMb: number; ossEndpointHost: string};
+
+const baseSettings = {'odps.sql.type.system.odps2': 'true', 'odps.sql.decimal.odps2': 'true'};
+
+export function joinPrefix(prefix: string, ...segments: string[]): string {
+	const base = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+	return `${base}${segments.join('/')}`;
+}
+
+/** A folder name that is safe in S3 and OSS keys for any table name. */
+export function tableFolder(table: string): string {
+	return table.toLowerCase().replace(/[^a-z0-9_-]+/g, '_');
+}
+
+export function unloadAuthorization(answers: Answers, secret: (key: string) => string | undefined, display: boolean): UnloadAuthorization {
+	if (answers['unloadAuth'] === 'keys') {
+		const token = secret('unloadSessionToken');
+		return {
+			kind: 'keys',
+			accessKeyId: String(answers['unloadAccessKeyId'] ?? ''),
+			secretAccessKey: display ? 'redacted' : secret('unloadSecretAccessKey') ?? '',
+			...(token ? {sessionToken: display ? 'redacted' : token} : {}),
+		};
+	}
+
+	return {kind: 'role', roleArn: String(answers['unloadRoleArn'] ?? '')};
+}
+
+export function unloadFor(plan: Pick<TablePlan, 'schema' | 'table' | 's3Prefix'>, answers: Answers, maxFileSizeMb: number, secret: (key: string) => string | undefined) {
+	const folder = tableFolder(plan.table);
+	return unloadStatement({
+		schema: plan.schema,
+		table: plan.table,
+		s3Uri: `s3://${String(answers['s3Bucket'])}/${plan.s3Prefix}${folder}_`,
+		auth: unloadAuthorization(answers, secret, false),
+		maxFileSizeMb,
+		cleanPath: true,
+	});
+}
+
+export function planTable(schema: string, table: string, catalog: ColumnDescription[], answers: Answers, maxFileSizeMb: number): TablePlan {
+	const mapped = mapTable({schema, name: table, columns: catalog.map(column => ({name: column.name, type: column.type, nullable: column.nullable, ...(column.precision === undefined || column.precision === null ? {} : {precision: column.precision}), ...(column.scale === undefined || column.scale === null ? {} : {scale: column.scale}), ...(column.length === undefined || column.length === null ? {} : {length: column.length})}))});
+	const folder = tableFolder(table);
+	const s3Prefix = joinPrefix(String(answers['s3Prefix'] ?? ''), folder, '');
+	const ossPrefix = joinPrefix(String(answers['ossPrefix'] ?? ''), folder, '');
+	const ossEndpointHost = ossInternalEndpoint(String(answers['ossRegion']));
+	const unload = unloadFor({schema, table, s3Prefix}, answers, maxFileSizeMb, () => 'redacted');
+	return {
+		table,
+		schema,
+		columns: mapped.columns,
+		warnings: mapped.warnings,
+		settings: {...baseSettings, ...mapped.settings},
+		s3Prefix,
+		ossPrefix,
+		unloadDisplay: answers['unloadAuth'] === 'keys' ? unload.display : unload.statement,
+		createTable: createTableStatement({table, columns: mapped.columns}),
+		load: loadStatement({table, ossLocation: {endpointHost: ossEndpointHost, bucket: String(answers['ossBucket']), prefix: ossPrefix}, roleArn: String(answers['loadRoleArn']), overwrite: true}),
+	};
+}
+
+export function defaultMaxFileSizeMb(): number {
+	return maxFileSizeForLoad();
+}
+
+export function planReview(plan: MigrationPlan, answers: Answers): ReviewDocument {
+	const warnings = plan.tables.flatMap(table => table.warnings.map(warning => `${table.table}: ${warning}`));
+	return {
+		title: `Plan: ${plan.tables.length} tables from Redshift ${String(answers['sourceSchema'])} to MaxCompute ${String(answers['maxcomputeProject'])}`,
+		sections: [
+			{
+				title: 'Type mapping',
+				body: plan.tables.map(table => `${table.table}: ${table.columns.map(column => `${column.name} ${column.redshiftType} → ${column.maxComputeType}${column.exact ? '' : ' (!)'}`).join(', ')}`).join('\n'),
+				...(warnings.length > 0 ? {warnings} : {}),
+			},
+			{title: `1. UNLOAD to s3://${String(answers['s3Bucket'])}/${String(answers['s3Prefix'])} (Parquet, MAXFILESIZE ${plan.maxFileSizeMb} MB for LOAD's per-file limit)`, code: plan.tables.map(table => `${table.unloadDisplay};`).join('\n'), language: 'sql'},
+			{title: `2. Copy S3 → oss://${String(answers['ossBucket'])}/${String(answers['ossPrefix'])} (${answers['transferMethod'] === 'stream' ? 'ferry streamed copy' : 'Data Online Migration'}), then check count, bytes and checksums`},
+			{title: '3. Create tables in MaxCompute (an existing table with the same schema is kept)', code: plan.tables.map(table => `${table.createTable};`).join('\n\n'), language: 'sql'},
+			{title: `4. LOAD OVERWRITE from ${plan.ossEndpointHost} (settings: ${Object.entries(plan.tables[0]?.settings ?? baseSettings).map(([key, value]) => `${key}=${value}`).join(', ')})`, code: plan.tables.map(table => `${table.load};`).join('\n\n'), language: 'sql'},
+			{title: '5. Verify: number of tables, rows per table and TPC-H Q1 on both sides, side by side'},
+		],
+	};
+}
+
+export function planMarkdown(review: ReviewDocument): string {
+	const lines = [`# ${review.title}`, ''];
+	for (const section of review.sections) {
+		lines.push(`## ${section.title}`, '');
+		if (section.body) {
+			lines.push(section.body, '');
+		}
+
+		for (const warning of section.warnings ?? []) {
+			lines.push(`> ⚠ ${warning}`);
+		}
+
+		if (section.warnings?.length) {
+			lines.push('');
+		}
+
+		if (section.code) {
+			lines.push(`\`\`\`${section.language ?? ''}`, section.code, '```', '');
+		}
+	}
+
+	return lines.join('\n');
+}

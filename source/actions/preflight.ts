@@ -1,0 +1,102 @@
+import type {MaxComputeClient} from '../clouds/maxcompute/client.js';
+import type {ObjectStore} from '../clouds/object-store/client.js';
+import type {OnlineMigrationClient} from '../clouds/online-migration/client.js';
+import type {RedshiftConnection} from '../clouds/redshift/connection.js';
+import type {Answers} from '../engine/wizard.js';
+import {describeError, PreflightError} from '../errors.js';
+
+export type CheckResult = {id: string; title: string; ok: boolean; detail: string; hint?: string};
+
+export type PreflightClients = {
+	redshift: RedshiftConnection;
+	s3: ObjectStore;
+	oss: ObjectStore;
+	onlineMigration: OnlineMigrationClient;
+	maxcompute: MaxComputeClient;
+	profile: {alibaba: {region: string; endpoints: {maxcompute: string}}};
+};
+
+type Check = {id: string; title: string; run: () => Promise<{detail: string; ok?: boolean; hint?: string}>};
+
+/** The region a MaxCompute endpoint serves, from its host (service.<region>.maxcompute…); undefined for other hosts. */
+export function maxComputeEndpointRegion(endpoint: string): string | undefined {
+	return /service\.([a-z\d-]+?)(-vpc)?\.maxcompute\./.exec(endpoint)?.[1];
+}
+
+async function bucketCheck(store: ObjectStore, bucket: string, signal: AbortSignal) {
+	const exists = await store.bucketExists(bucket, {signal});
+	return {detail: exists ? `bucket ${bucket} exists` : `bucket ${bucket} does not exist yet; ferry creates it`};
+}
+
+export function preflightChecks(clients: PreflightClients, answers: Answers, signal: AbortSignal): Check[] {
+	const ossRegion = String(answers['ossRegion']);
+	const checks: Check[] = [
+		{id: 'redshift', title: 'Redshift: who am I', run: async () => {
+			const who = await clients.redshift.whoami({signal});
+			return {detail: `user ${who.user} on database ${who.database}`};
+		}},
+		{id: 's3', title: 'S3: who am I', run: async () => {
+			const who = await clients.s3.whoami({signal});
+			return {detail: `owner ${who.displayName ?? who.id}`};
+		}},
+		{id: 's3-bucket', title: 'S3: unload bucket', run: async () => bucketCheck(clients.s3, String(answers['s3Bucket']), signal)},
+		{id: 'oss', title: 'OSS: who am I', run: async () => {
+			const who = await clients.oss.whoami({signal});
+			return {detail: `owner ${who.displayName ?? who.id}`};
+		}},
+		{id: 'oss-bucket', title: 'OSS: landing bucket', run: async () => bucketCheck(clients.oss, String(answers['ossBucket']), signal)},
+		{id: 'maxcompute', title: 'MaxCompute: who am I', run: async () => {
+			const who = await clients.maxcompute.whoami({signal});
+			return {detail: `${who.owner} in project ${clients.maxcompute.project}`};
+		}},
+		{id: 'region', title: 'OSS and MaxCompute in the same region', run: async () => {
+			const projectRegion = maxComputeEndpointRegion(clients.profile.alibaba.endpoints.maxcompute) ?? clients.profile.alibaba.region;
+			return projectRegion === ossRegion
+				? {detail: `both in ${ossRegion}`}
+				: {ok: false, detail: `OSS is in ${ossRegion}, MaxCompute in ${projectRegion}`, hint: `LOAD reads OSS in the project's region only: use an OSS bucket in ${projectRegion} (--set ossRegion=${projectRegion}).`};
+		}},
+		{id: 'types', title: 'MaxCompute 2.0 types and DECIMAL 2.0', run: async () => {
+			const result = await clients.maxcompute.runSql('setproject;', {signal});
+			const flags = new Map(result.text.split('\n').map(line => line.split('=').map(part => part.trim()) as [string, string]));
+			const missing = ['odps.sql.type.system.odps2', 'odps.sql.decimal.odps2'].filter(flag => flags.get(flag) !== 'true');
+			return missing.length === 0
+				? {detail: 'enabled on the project'}
+				: {detail: `not set on the project (${missing.join(', ')}); ferry sets them on every statement it runs. To set them for everyone: ${missing.map(flag => `setproject ${flag}=true;`).join(' ')}`};
+		}},
+	];
+	if (answers['transferMethod'] === 'online-migration') {
+		checks.push({id: 'online-migration', title: 'Data Online Migration: activated and reachable', run: async () => {
+			await clients.onlineMigration.whoami({signal});
+			return {detail: 'the service answers with these keys'};
+		}});
+	}
+
+	return checks;
+}
+
+/** Runs every check (all of them, so the user sees every problem at once) and fails with exit 4 if any failed. */
+export async function runPreflight(checks: Check[], onResult: (result: CheckResult) => void): Promise<CheckResult[]> {
+	const results: CheckResult[] = [];
+	for (const check of checks) {
+		try {
+			const outcome = await check.run();
+			results.push({id: check.id, title: check.title, ok: outcome.ok ?? true, detail: outcome.detail, ...(outcome.hint ? {hint: outcome.hint} : {})});
+		} catch (error) {
+			const {message, hint} = describeError(error);
+			if ((error as Error).name === 'AbortError') {
+				throw error;
+			}
+
+			results.push({id: check.id, title: check.title, ok: false, detail: message, ...(hint ? {hint} : {})});
+		}
+
+		onResult(results.at(-1)!);
+	}
+
+	const failed = results.filter(result => !result.ok);
+	if (failed.length > 0) {
+		throw new PreflightError(`Preflight failed: ${failed.map(result => `${result.title} — ${result.detail}`).join('; ')}`, {hint: failed.map(result => result.hint).filter(Boolean).join(' ') || 'Fix the checks above, then `ferry resume`.'});
+	}
+
+	return results;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Thin entry: colour and broken-pipe handling before anything heavy loads, then main.
+// `--version` answers from here so it starts as fast as node itself.
+import {readFileSync} from 'node:fs';
+import process from 'node:process';
+
+const argv = process.argv.slice(2);
+
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+	const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
+	process.stdout.write(`${manifest.version}\n`);
+} else {
+	// Chalk (inside Ink) ignores NO_COLOR by design, so it is translated before Ink loads.
+	if ((process.env['NO_COLOR'] ?? '') !== '' || argv.includes('--no-color') || process.env['TERM'] === 'dumb') {
+		process.env['FORCE_COLOR'] = '0';
+	}
+
+	const exitOnBrokenPipe = (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE') {
+			process.exit(0);
+		}
+	};
+
+	process.stdout.on('error', exitOnBrokenPipe);
+	process.stderr.on('error', exitOnBrokenPipe);
+	const {main} = await import('./main.js');
+	process.exitCode = await main(argv);
+}

@@ -1,0 +1,47 @@
+import type {ParsedArgs} from '../cli-args.js';
+import {lastStep} from '../engine/session.js';
+import {exitCodes, UsageError} from '../errors.js';
+import type {CommandIo} from '../main.js';
+import {decideMode} from '../mode.js';
+import {listProfiles} from '../store/profiles.js';
+import {listSessions} from '../store/session-store.js';
+import {wizardCatalog} from '../../wizards/index.js';
+import {resumeSession} from './resume.js';
+import {startRun} from './run.js';
+
+export default async function home(args: ParsedArgs, io: CommandIo): Promise<number> {
+	if (decideMode({noInput: args.flags.noInput, json: args.flags.json}) !== 'interactive') {
+		throw new UsageError('The home screen needs a terminal', {hint: 'Run a procedure headless with `ferry run redshift-to-maxcompute --local --yes`, or see `ferry --help`.'});
+	}
+
+	const {startInteractiveApp} = await import('../ui/interactive-app.js');
+	let interrupted = false;
+	const app = startInteractiveApp({stdout: io.stdout, stdin: io.stdin, onInterrupt() {
+		// On the home screen nothing runs yet: Ctrl-C simply leaves.
+		if (interrupted) {
+			process.exit(exitCodes.interrupted);
+		}
+
+		interrupted = true;
+		void app.close().then(() => process.exit(exitCodes.interrupted));
+	}});
+	const choice = await app.home({
+		wizards: wizardCatalog.map(wizard => ({id: wizard.id, title: wizard.title, description: wizard.description})),
+		sessions: listSessions().map(session => ({id: session.id, wizard: session.wizard, profile: session.profile, state: session.state, ...(lastStep(session) ? {lastStep: lastStep(session)!} : {}), updatedAt: session.updatedAt})),
+		profiles: (await listProfiles()).map(profile => ({name: profile.name, ...(profile.description ? {description: profile.description} : {})})),
+	});
+	switch (choice.action) {
+		case 'start': {
+			return startRun({wizardId: choice.wizard, profileName: choice.profile, args, io, app});
+		}
+
+		case 'resume': {
+			return resumeSession({sessionId: choice.sessionId, args, io, app});
+		}
+
+		default: {
+			await app.close();
+			return exitCodes.ok;
+		}
+	}
+}

@@ -1,0 +1,182 @@
+import {readAnswersFile, secretEnvName} from '../answers.js';
+import type {ParsedArgs} from '../cli-args.js';
+import {parseSetFlags} from '../cli-args.js';
+import {describeError, exitCodes, UsageError} from '../errors.js';
+import {formatTable} from '../format.js';
+import {silentLogger} from '../log/logger.js';
+import {maskSecret} from '../log/redact.js';
+import type {CommandIo} from '../main.js';
+import {prepareProfile, resolveProfile} from '../profile-endpoints.js';
+import {getProfileKeys, setProfileKeys} from '../store/credentials-store.js';
+import {getProfile, listProfiles, removeProfile, saveProfile, type CredentialSource, type Profile} from '../store/profiles.js';
+import {createMigrationClients} from '../../wizards/redshift-to-maxcompute/clients.js';
+
+function describeCredentials(source: CredentialSource): string {
+	return source.kind === 'chain' ? `vendor chain${source.profile ? ` (${source.profile})` : ''}` : source.kind;
+}
+
+const addKeys = ['awsRegion', 'awsCredentials', 'awsProfile', 's3Endpoint', 'redshiftDataEndpoint', 'alibabaRegion', 'alibabaAccountId', 'alibabaCredentials', 'alibabaProfile', 'ossEndpoint', 'maxcomputeEndpoint', 'onlineMigrationEndpoint', 'logviewHost', 'description'];
+const secretKeys = ['awsAccessKeyId', 'awsSecretAccessKey', 'awsSessionToken', 'alibabaAccessKeyId', 'alibabaAccessKeySecret', 'alibabaSecurityToken'];
+
+function credentialSource(kind: string | undefined, vendorProfile: string | undefined, side: string): CredentialSource {
+	if (kind === undefined || kind === 'chain') {
+		return vendorProfile ? {kind: 'chain', profile: vendorProfile} : {kind: 'chain'};
+	}
+
+	if (kind === 'stored') {
+		return {kind: 'stored'};
+	}
+
+	throw new UsageError(`${side}Credentials must be chain or stored, got ${JSON.stringify(kind)}`);
+}
+
+async function add(name: string, args: ParsedArgs, io: CommandIo): Promise<number> {
+	const fromFile = args.flags.answers ? await readAnswersFile(args.flags.answers) : {};
+	const values: Record<string, string> = {};
+	for (const [key, value] of Object.entries({...fromFile, ...parseSetFlags(args.flags.set)})) {
+		if (!addKeys.includes(key) && !secretKeys.includes(key)) {
+			throw new UsageError(`Unknown profile setting ${JSON.stringify(key)}`, {hint: `Settings: ${addKeys.join(', ')}; keys (answers file or FERRY_SECRET_*): ${secretKeys.join(', ')}`});
+		}
+
+		if (secretKeys.includes(key) && key in parseSetFlags(args.flags.set) && /Secret|Token/.test(key)) {
+			throw new UsageError(`${key} is a secret and cannot be passed with --set`, {hint: `Put it in the answers file or set ${secretEnvName(key)}.`});
+		}
+
+		values[key] = String(value);
+	}
+
+	for (const key of secretKeys) {
+		values[key] ??= process.env[secretEnvName(key)] ?? '';
+	}
+
+	if (!values['awsRegion'] || !values['alibabaRegion']) {
+		throw new UsageError('A profile needs awsRegion and alibabaRegion', {hint: `Example: ferry profiles add ${name} --set awsRegion=ap-southeast-1 --set alibabaRegion=ap-southeast-1`});
+	}
+
+	const endpoint = (key: string) => (values[key] ? {[key.replace(/Endpoint$/, '').replace('redshiftData', 'redshiftData')]: values[key]} : {});
+	const profile: Profile = {
+		name,
+		...(values['description'] ? {description: values['description']} : {}),
+		aws: {region: values['awsRegion'], credentials: credentialSource(values['awsCredentials'], values['awsProfile'], 'aws'), endpoints: {...endpoint('s3Endpoint'), ...endpoint('redshiftDataEndpoint')}},
+		alibaba: {
+			region: values['alibabaRegion'],
+			...(values['alibabaAccountId'] ? {accountId: values['alibabaAccountId']} : {}),
+			credentials: credentialSource(values['alibabaCredentials'], values['alibabaProfile'], 'alibaba'),
+			endpoints: {...endpoint('ossEndpoint'), ...endpoint('maxcomputeEndpoint'), ...endpoint('onlineMigrationEndpoint')},
+			...(values['logviewHost'] ? {logviewHost: values['logviewHost']} : {}),
+		},
+	};
+	if (profile.aws.credentials.kind === 'stored') {
+		if (!values['awsAccessKeyId'] || !values['awsSecretAccessKey']) {
+			throw new UsageError('Stored AWS credentials need awsAccessKeyId and awsSecretAccessKey', {hint: `Put them in the answers file (--answers) or set ${secretEnvName('awsSecretAccessKey')}.`});
+		}
+
+		await setProfileKeys(name, {aws: {accessKeyId: values['awsAccessKeyId'], secretAccessKey: values['awsSecretAccessKey'], ...(values['awsSessionToken'] ? {sessionToken: values['awsSessionToken']} : {})}});
+	}
+
+	if (profile.alibaba.credentials.kind === 'stored') {
+		if (!values['alibabaAccessKeyId'] || !values['alibabaAccessKeySecret']) {
+			throw new UsageError('Stored Alibaba Cloud credentials need alibabaAccessKeyId and alibabaAccessKeySecret', {hint: `Put them in the answers file (--answers) or set ${secretEnvName('alibabaAccessKeySecret')}.`});
+		}
+
+		await setProfileKeys(name, {alibaba: {accessKeyId: values['alibabaAccessKeyId'], accessKeySecret: values['alibabaAccessKeySecret'], ...(values['alibabaSecurityToken'] ? {securityToken: values['alibabaSecurityToken']} : {})}});
+	}
+
+	await saveProfile(profile);
+	io.stdout.write(args.flags.json ? `${JSON.stringify(profile, undefined, 2)}\n` : `Saved profile ${name}. Test it with \`ferry profiles test ${name}\`.\n`);
+	return exitCodes.ok;
+}
+
+async function test(name: string, args: ParsedArgs, io: CommandIo): Promise<number> {
+	const profile = await getProfile(name);
+	await prepareProfile(profile, {log: message => io.stderr.write(`${message}\n`)});
+	const answers: Record<string, unknown> = {redshiftAccess: 'data-api-cluster', redshiftDatabase: 'dev', ...(name === 'local' ? {redshiftCluster: 'ferry-local', redshiftDbUser: 'awsuser', maxcomputeProject: 'ferry_local'} : {}), ...parseSetFlags(args.flags.set)};
+	const clients = await createMigrationClients({profile: name, answers, secrets: {get: () => undefined, set: () => undefined}, log: silentLogger});
+	const resolved = await resolveProfile(profile);
+	const signal = AbortSignal.timeout(60_000);
+	const checks: Array<[string, () => Promise<string>]> = [
+		['redshift', async () => {
+			const who = await clients.redshift.whoami({signal});
+			return `${who.user} on ${who.database}`;
+		}],
+		['s3', async () => {
+			const who = await clients.s3.whoami({signal});
+			return who.displayName ?? who.id;
+		}],
+		['oss', async () => {
+			const who = await clients.oss.whoami({signal});
+			return who.displayName ?? who.id;
+		}],
+		['online-migration', async () => `account ${(await clients.onlineMigration.whoami({signal})).accountId}`],
+		['maxcompute', async () => `${(await clients.maxcompute.whoami({signal})).owner} (project ${clients.maxcompute.project || '?'})`],
+	];
+	const results = [];
+	for (const [service, run] of checks) {
+		try {
+			results.push({service, ok: true, identity: await run()});
+		} catch (error) {
+			const {message, hint} = describeError(error);
+			results.push({service, ok: false, identity: message, ...(hint ? {hint} : {})});
+		}
+	}
+
+	await clients.redshift.close();
+	if (args.flags.json) {
+		io.stdout.write(`${JSON.stringify({profile: name, aws: resolved.aws.source, alibaba: resolved.alibaba.source, results}, undefined, 2)}\n`);
+	} else {
+		io.stdout.write(`Profile ${name} (AWS: ${resolved.aws.source}; Alibaba Cloud: ${resolved.alibaba.source})\n`);
+		io.stdout.write(formatTable(['SERVICE', 'RESULT', 'WHO'], results.map(result => [result.service, result.ok ? 'ok' : 'FAILED', result.identity + ('hint' in result && result.hint ? ` — ${result.hint}` : '')])));
+	}
+
+	return results.every(result => result.ok) ? exitCodes.ok : exitCodes.configuration;
+}
+
+export default async function profiles(args: ParsedArgs, io: CommandIo): Promise<number> {
+	const [action = 'list', name] = args.positionals;
+	const needName = () => {
+		if (!name) {
+			throw new UsageError(`ferry profiles ${action} needs a profile name`, {hint: 'List profiles with `ferry profiles`.'});
+		}
+
+		return name;
+	};
+
+	switch (action) {
+		case 'list': {
+			const all = await listProfiles();
+			io.stdout.write(args.flags.json
+				? `${JSON.stringify(all, undefined, 2)}\n`
+				: formatTable(['NAME', 'AWS', 'ALIBABA CLOUD', 'DESCRIPTION'], all.map(profile => [profile.name, `${profile.aws.region} · ${describeCredentials(profile.aws.credentials)}`, `${profile.alibaba.region} · ${describeCredentials(profile.alibaba.credentials)}`, profile.description ?? ''])));
+			return exitCodes.ok;
+		}
+
+		case 'show': {
+			const profile = await getProfile(needName());
+			const keys = await getProfileKeys(profile.name);
+			const stored = {
+				...(keys.aws ? {aws: {accessKeyId: keys.aws.accessKeyId, secretAccessKey: maskSecret(keys.aws.secretAccessKey)}} : {}),
+				...(keys.alibaba ? {alibaba: {accessKeyId: keys.alibaba.accessKeyId, accessKeySecret: maskSecret(keys.alibaba.accessKeySecret)}} : {}),
+			};
+			io.stdout.write(`${JSON.stringify({...profile, storedKeys: stored}, undefined, 2)}\n`);
+			return exitCodes.ok;
+		}
+
+		case 'add': {
+			return add(needName(), args, io);
+		}
+
+		case 'test': {
+			return test(needName(), args, io);
+		}
+
+		case 'remove': {
+			await removeProfile(needName());
+			io.stdout.write(args.flags.json ? `${JSON.stringify({removed: name})}\n` : `Removed profile ${name}.\n`);
+			return exitCodes.ok;
+		}
+
+		default: {
+			throw new UsageError(`Unknown profiles action ${JSON.stringify(action)}`, {hint: 'Use list, show, add, test or remove.'});
+		}
+	}
+}

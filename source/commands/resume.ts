@@ -1,0 +1,40 @@
+import type {ParsedArgs} from '../cli-args.js';
+import {UsageError} from '../errors.js';
+import type {CommandIo} from '../main.js';
+import {decideMode} from '../mode.js';
+import {prepareProfile} from '../profile-endpoints.js';
+import {executeSession} from '../session-run.js';
+import {openSessionSecrets} from '../store/credentials-store.js';
+import {getProfile} from '../store/profiles.js';
+import {listSessions, loadSession, resolveSessionId} from '../store/session-store.js';
+import type {InteractiveApp} from '../ui/interactive-app.js';
+import {loadWizard} from '../../wizards/index.js';
+
+export async function resumeSession(options: {sessionId: string; args: ParsedArgs; io: CommandIo; app?: InteractiveApp}): Promise<number> {
+	const {args, io} = options;
+	const session = loadSession(resolveSessionId(options.sessionId));
+	const wizard = await loadWizard(session.wizard);
+	if (session.wizardVersion !== wizard.version) {
+		throw new UsageError(`Session ${session.id} was made by version ${session.wizardVersion} of ${wizard.id}; this ferry has version ${wizard.version}`, {hint: 'Start a new run; the old session stays for reference.'});
+	}
+
+	const profile = await getProfile(session.profile);
+	await prepareProfile(profile, {log: message => (args.flags.quiet ? undefined : io.stderr.write(`${message}\n`))});
+	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: args.flags.json});
+	const secrets = await openSessionSecrets(session.id);
+	return executeSession({wizard, session, secrets, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {})});
+}
+
+export default async function resume(args: ParsedArgs, io: CommandIo): Promise<number> {
+	let [sessionId] = args.positionals;
+	if (!sessionId) {
+		const unfinished = listSessions().find(session => session.state !== 'done' && session.state !== 'different');
+		if (!unfinished) {
+			throw new UsageError('No unfinished session to resume', {hint: 'List sessions with `ferry sessions`, or start one with `ferry run`.'});
+		}
+
+		sessionId = unfinished.id;
+	}
+
+	return resumeSession({sessionId, args, io});
+}

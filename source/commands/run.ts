@@ -1,0 +1,68 @@
+import {collectAnswers} from '../answers.js';
+import type {ParsedArgs} from '../cli-args.js';
+import {createSession} from '../engine/session.js';
+import type {Wizard} from '../engine/wizard.js';
+import {UsageError} from '../errors.js';
+import type {CommandIo} from '../main.js';
+import {decideMode} from '../mode.js';
+import {prepareProfile} from '../profile-endpoints.js';
+import {executeSession} from '../session-run.js';
+import {openSessionSecrets} from '../store/credentials-store.js';
+import {getProfile, localProfileName} from '../store/profiles.js';
+import {saveSession} from '../store/session-store.js';
+import type {InteractiveApp} from '../ui/interactive-app.js';
+import {loadWizard, wizardCatalog} from '../../wizards/index.js';
+
+export function profileFromFlags(flags: ParsedArgs['flags']): string {
+	if (flags.local && flags.profile && flags.profile !== localProfileName) {
+		throw new UsageError('--local and --profile name different profiles', {hint: 'Pass one of them.'});
+	}
+
+	return flags.local ? localProfileName : flags.profile ?? localProfileName;
+}
+
+/** In non-interactive mode, a missing answer that has no default stops the run before a session is created. */
+function checkRequiredAnswers(wizard: Wizard<unknown>, answers: Record<string, unknown>, secrets: Record<string, string>): void {
+	for (const parameter of wizard.parameters) {
+		const answered = parameter.type === 'secret' ? secrets[parameter.key] !== undefined : answers[parameter.key] !== undefined;
+		if (answered || parameter.optional || parameter.default !== undefined || (parameter.when && !parameter.when(answers))) {
+			continue;
+		}
+
+		throw new UsageError(`Missing answer ${parameter.key} (${parameter.label})`, {
+			hint: parameter.type === 'secret'
+				? `Put "${parameter.key}" in the answers file (--answers FILE); secrets are never taken from --set.`
+				: `Pass --set ${parameter.key}=${parameter.example ?? '<value>'} or put it in the answers file. ${parameter.help}`,
+		});
+	}
+}
+
+export async function startRun(options: {wizardId: string; profileName: string; args: ParsedArgs; io: CommandIo; app?: InteractiveApp}): Promise<number> {
+	const {args, io} = options;
+	const wizard = await loadWizard(options.wizardId);
+	const profile = await getProfile(options.profileName);
+	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: args.flags.json});
+	const {answers, secrets} = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	if (mode === 'plain') {
+		checkRequiredAnswers(wizard, answers, secrets);
+	}
+
+	await prepareProfile(profile, {log: message => (args.flags.quiet ? undefined : io.stderr.write(`${message}\n`))});
+	const session = createSession({wizard: wizard.id, wizardVersion: wizard.version, profile: profile.name, stepIds: wizard.steps.map(step => step.id), answers});
+	saveSession(session);
+	const secretStore = await openSessionSecrets(session.id);
+	for (const [key, value] of Object.entries(secrets)) {
+		secretStore.set(key, value);
+	}
+
+	return executeSession({wizard, session, secrets: secretStore, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {})});
+}
+
+export default async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
+	const [wizardId] = args.positionals;
+	if (!wizardId) {
+		throw new UsageError('ferry run needs a wizard', {hint: `Example: ferry run ${wizardCatalog[0].id} --local`});
+	}
+
+	return startRun({wizardId, profileName: profileFromFlags(args.flags), args, io});
+}

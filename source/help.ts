@@ -1,0 +1,133 @@
+/** Help texts: examples first, the most common flags first. */
+const general = `ferry — carries data between clouds, step by step, resumable and verified
+
+Usage
+  ferry                                   open the home screen (start, resume, profiles)
+  ferry run <wizard> [options]            run a migration procedure
+  ferry resume [SESSION]                  continue a saved session (the newest if omitted)
+  ferry sessions [list|show|delete] [ID]  saved sessions
+  ferry plan <wizard> [options]           the exact SQL and API calls of each step, as Markdown
+  ferry verify <SESSION>                  run the verification again, side by side
+  ferry sql --session ID --side source|target "<statement>"
+  ferry profiles [list|show|add|test|remove] [NAME]
+  ferry local-cloud start|stop|status|reset
+
+Examples
+  $ ferry                                                   # interactive, on the local cloud by default
+  $ ferry run redshift-to-maxcompute --local --yes --json </dev/null
+  $ ferry run redshift-to-maxcompute --profile prod --answers answers.yaml --set tables=orders,lineitem
+  $ ferry resume r2m-20261121-0935-1a2b
+  $ ferry verify r2m-20261121-0935-1a2b --json
+
+Wizards
+  redshift-to-maxcompute   Redshift UNLOAD → S3 → OSS → MaxCompute LOAD, then verify
+
+Common options
+  -p, --profile NAME   where endpoints and credentials come from (default: local)
+      --local          use the local cloud (same as --profile local)
+  -a, --answers FILE   answers as JSON or YAML; secrets may go here, never in --set
+  -s, --set KEY=VALUE  one answer (repeatable)
+  -y, --yes            accept the review and confirmations (required without a terminal)
+      --json           print one JSON document on stdout; progress goes to stderr
+      --no-input       never prompt, even in a terminal
+  -q, --quiet          no progress output
+      --no-color       no colours (also NO_COLOR=1)
+  -h, --help           help for a command: ferry <command> --help
+  -v, --version        the version
+
+Exit codes
+  0 done · 1 a step failed · 2 usage or missing input · 3 configuration or credentials
+  4 preflight failed · 5 verification found a difference · 130 interrupted (session saved)
+
+Files
+  FERRY_HOME overrides every path; otherwise ~/.config/ferry (profiles, credentials, mode 0600)
+  and ~/.local/share/ferry (sessions, logs, reports, local cloud data).
+`;
+
+const commands: Record<string, string> = {
+	run: `ferry run <wizard> [options] — run a migration procedure
+
+Examples
+  $ ferry run redshift-to-maxcompute                      # interactive, local cloud
+  $ ferry run redshift-to-maxcompute --local --yes --json </dev/null
+  $ ferry run redshift-to-maxcompute --profile prod --answers answers.yaml --yes
+  $ ferry run redshift-to-maxcompute --local --set tables=orders,lineitem --yes
+
+Options
+  -p, --profile NAME   profile to use (default: local)       --local   the local cloud
+  -a, --answers FILE   JSON or YAML answers (secrets allowed here, or FERRY_SECRET_<KEY> env vars)
+  -s, --set KEY=VALUE  one answer, repeatable (ferry plan lists every key)
+  -y, --yes            accept the review and confirmations
+      --json           one result document on stdout
+      --no-input       never prompt
+`,
+	resume: `ferry resume [SESSION] — continue a saved session where it stopped
+
+Finished steps are skipped; a remote job still running (UNLOAD, migration job, MaxCompute instance) is
+re-attached by its saved id instead of being started again.
+
+Examples
+  $ ferry resume                     # the newest unfinished session
+  $ ferry resume r2m-20261121-0935-1a2b --yes --json </dev/null
+`,
+	sessions: `ferry sessions [list|show|delete] [ID] — saved sessions
+
+Examples
+  $ ferry sessions
+  $ ferry sessions show r2m-20261121-0935-1a2b
+  $ ferry sessions delete r2m-20261121-0935-1a2b
+  $ ferry sessions --json
+`,
+	plan: `ferry plan <wizard> [options] — print what each step will run, as Markdown, secrets redacted
+
+Examples
+  $ ferry plan redshift-to-maxcompute --local
+  $ ferry plan redshift-to-maxcompute --profile prod --answers answers.yaml -o plan.md
+`,
+	verify: `ferry verify <SESSION> — run the verification queries again on both sides
+
+Exit code 5 when any check differs.
+
+Examples
+  $ ferry verify r2m-20261121-0935-1a2b
+  $ ferry verify r2m-20261121-0935-1a2b --json
+`,
+	sql: `ferry sql (--session ID | --profile NAME) --side source|target "<statement>" — run one statement
+
+Examples
+  $ ferry sql --session r2m-20261121-0935-1a2b --side target "SELECT * FROM orders LIMIT 100"
+  $ ferry sql --profile local --side source "select count(*) from lineitem" --json
+`,
+	profiles: `ferry profiles [list|show|add|test|remove] [NAME] — where endpoints and credentials come from
+
+A profile prefers the vendors' own credential chains (AWS env/profiles/SSO, Alibaba Cloud env,
+~/.alibabacloud/credentials, ~/.aliyun/config.json, RAM roles); keys typed into ferry go to its
+credentials file (mode 0600) and are shown only as their last 4 characters.
+
+Examples
+  $ ferry profiles
+  $ ferry profiles add prod --set awsRegion=ap-southeast-1 --set alibabaRegion=ap-southeast-1
+  $ ferry profiles test local
+  $ ferry profiles remove prod
+`,
+	'local-cloud': `ferry local-cloud start|stop|status|reset — the local stand-ins
+
+Redshift (Data API + PostgreSQL wire, on PGlite), S3, OSS, Data Online Migration and MaxCompute (ODPS
+REST, on DuckDB) on 127.0.0.1, speaking the real protocols. Data lives under FERRY_HOME and survives
+restarts; reset clears it.
+
+Examples
+  $ ferry local-cloud start
+  $ ferry local-cloud status --json
+  $ ferry local-cloud start --scale 0.1        # TPC-H scale factor for a fresh seed
+  $ ferry local-cloud reset
+`,
+};
+
+export function helpText(command?: string): string {
+	return (command && commands[command]) || general;
+}
+
+export function knownCommands(): string[] {
+	return Object.keys(commands);
+}

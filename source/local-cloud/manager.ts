@@ -1,0 +1,170 @@
+import {spawn} from 'node:child_process';
+import {existsSync, mkdirSync, openSync, readFileSync, rmSync} from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {ConfigurationError} from '../errors.js';
+import {writeFileAtomic} from '../store/atomic-write.js';
+import {ferryPaths} from '../store/paths.js';
+import {localServiceNames, type LocalServiceName} from './contract.js';
+
+export type LocalCloudState = {
+	pid: number;
+	startedAt: string;
+	scaleFactor: number;
+	services: Record<LocalServiceName, string>;
+	pgPort: number;
+};
+
+export type DaemonOptions = {ports: Partial<Record<LocalServiceName | 'redshift-pg', number>>; scaleFactor: number};
+
+export function localCloudFiles() {
+	const root = ferryPaths().localCloud;
+	return {
+		root,
+		data: path.join(root, 'data'),
+		state: path.join(root, 'state.json'),
+		ports: path.join(root, 'ports.json'),
+		log: path.join(root, 'daemon.log'),
+	};
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+export function readLocalCloudState(): LocalCloudState | undefined {
+	const {state} = localCloudFiles();
+	if (!existsSync(state)) {
+		return undefined;
+	}
+
+	try {
+		const parsed = JSON.parse(readFileSync(state, 'utf8')) as LocalCloudState;
+		return isAlive(parsed.pid) ? parsed : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export function writeLocalCloudState(state: LocalCloudState): void {
+	writeFileAtomic(localCloudFiles().state, `${JSON.stringify(state, undefined, '\t')}\n`, 0o644);
+}
+
+/** Ports chosen at the first start are kept, so endpoints stay the same across restarts. */
+export function rememberedPorts(): DaemonOptions['ports'] {
+	const {ports} = localCloudFiles();
+	try {
+		return JSON.parse(readFileSync(ports, 'utf8')) as DaemonOptions['ports'];
+	} catch {
+		return {};
+	}
+}
+
+export function rememberPorts(ports: DaemonOptions['ports']): void {
+	writeFileAtomic(localCloudFiles().ports, `${JSON.stringify(ports, undefined, '\t')}\n`, 0o644);
+}
+
+async function answers(url: string): Promise<boolean> {
+	try {
+		await fetch(url, {signal: AbortSignal.timeout(2000)});
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+export async function serviceHealth(state: LocalCloudState): Promise<Array<{name: LocalServiceName; url: string; up: boolean}>> {
+	return Promise.all(localServiceNames.map(async name => ({name, url: state.services[name], up: await answers(healthUrl(state.services[name]))})));
+}
+
+/** *.localhost names resolve only through ferry's own lookup, so health checks go to 127.0.0.1 directly. */
+function healthUrl(url: string): string {
+	const parsed = new URL(url);
+	if (parsed.hostname.endsWith('.localhost')) {
+		parsed.hostname = '127.0.0.1';
+	}
+
+	return parsed.toString();
+}
+
+function daemonCommand(): {command: string; args: string[]} {
+	const here = fileURLToPath(import.meta.url);
+	const extension = path.extname(here);
+	const daemon = path.join(path.dirname(here), `daemon${extension}`);
+	// Under tsx (tests) the daemon is TypeScript too.
+	return {command: process.execPath, args: extension === '.ts' ? ['--import', 'tsx', daemon] : [daemon]};
+}
+
+export async function startLocalCloud(options: {ports?: DaemonOptions['ports']; scaleFactor?: number; timeoutMs?: number} = {}): Promise<LocalCloudState> {
+	const running = readLocalCloudState();
+	if (running) {
+		return running;
+	}
+
+	const files = localCloudFiles();
+	mkdirSync(files.root, {recursive: true});
+	rmSync(files.state, {force: true});
+	const daemonOptions: DaemonOptions = {ports: {...rememberedPorts(), ...options.ports}, scaleFactor: options.scaleFactor ?? 0.01};
+	const {command, args} = daemonCommand();
+	const logFd = openSync(files.log, 'a', 0o600);
+	const child = spawn(command, [...args, JSON.stringify(daemonOptions)], {
+		detached: true,
+		stdio: ['ignore', logFd, logFd],
+		env: {...process.env, FERRY_HOME: ferryPaths().data, FERRY_DAEMON: '1'},
+	});
+	child.unref();
+	let exited: number | undefined;
+	child.once('exit', code => {
+		exited = code ?? 1;
+	});
+
+	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+	while (Date.now() < deadline) {
+		if (exited !== undefined) {
+			throw new ConfigurationError(`The local cloud failed to start (exit ${exited})`, {hint: `See ${files.log}.`});
+		}
+
+		const state = readLocalCloudState();
+		if (state && (await serviceHealth(state)).every(service => service.up)) {
+			return state;
+		}
+
+		await sleep(200);
+	}
+
+	throw new ConfigurationError('The local cloud did not answer in time', {hint: `See ${files.log}; try \`ferry local-cloud stop\` then start again.`});
+}
+
+export async function stopLocalCloud(): Promise<boolean> {
+	const state = readLocalCloudState();
+	if (!state) {
+		rmSync(localCloudFiles().state, {force: true});
+		return false;
+	}
+
+	process.kill(state.pid, 'SIGTERM');
+	const deadline = Date.now() + 15_000;
+	while (isAlive(state.pid) && Date.now() < deadline) {
+		await sleep(100);
+	}
+
+	if (isAlive(state.pid)) {
+		process.kill(state.pid, 'SIGKILL');
+	}
+
+	rmSync(localCloudFiles().state, {force: true});
+	return true;
+}
+
+/** Stops the local cloud and deletes its data; keys and ports are kept so profiles stay valid. */
+export async function resetLocalCloud(): Promise<void> {
+	await stopLocalCloud();
+	rmSync(localCloudFiles().data, {recursive: true, force: true});
+}

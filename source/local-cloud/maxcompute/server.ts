@@ -1,0 +1,467 @@
+/**
+ * The local MaxCompute stand-in's HTTP layer: the ODPS REST protocol under `/api`, checked like the service checks it
+ * (v2/v4 signature, STS token, Date skew, project), with SQL instances run one at a time on the local engine.
+ * Answers use the service's shapes: XML documents, `<Error>` bodies with its codes, `Location` and `x-odps-*` headers.
+ */
+import {randomBytes} from 'node:crypto';
+import http, {type IncomingMessage, type ServerResponse} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import path from 'node:path';
+import {XMLParser} from 'fast-xml-parser';
+import {canonicalString, parseAuthorization, signatureV2, signatureV4, signaturesEqual, stsTokenHeader} from '../../clouds/maxcompute/signature.js';
+import type {FaultInjection, StandInHandle} from '../contract.js';
+import {defaultEngineModule, type EngineModule, type EngineResult, type MaxComputeEngine, type OssReader} from './engine-contract.js';
+import {instanceStatus, newInstanceId, openInstanceStore, type InstanceRecord, type InstanceStore} from './instance-store.js';
+
+export type MaxComputeStandInOptions = {
+	dataDir: string;
+	region: string;
+	project: string;
+	/** With `securityToken`, requests must carry it in `authorization-sts-token`, as for STS keys. */
+	credentials: {accessKeyId: string; secret: string; securityToken?: string};
+	accountId: string;
+	ossReader?: OssReader;
+	port?: number;
+	/** The engine; by default the DuckDB one in `./engine/`. */
+	engineModule?: EngineModule;
+	/** Allowed distance between the request's Date and the server clock. @default 15 minutes, like the service */
+	maxSkewMs?: number;
+	/** The server's clock, for tests of the skew check. */
+	now?: () => number;
+};
+
+export const resultRowLimit = 10_000;
+const taskName = 'AnonymousSQLTask';
+const defaultMaxSkewMs = 900_000;
+
+type ErrorAnswer = {status: number; code: string; message: string};
+
+const xmlParser = new XMLParser({
+	ignoreAttributes: true,
+	parseTagValue: false,
+	trimValues: true,
+	isArray: name => name === 'Property',
+});
+
+function xmlEscape(text: string): string {
+	return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+}
+
+function httpDate(iso: string | undefined): string {
+	return iso ? new Date(iso).toUTCString() : '';
+}
+
+/** Characters that XML 1.0 cannot carry, and anything outside ASCII: the service then sends the result Base64-encoded. */
+function needsBase64(text: string): boolean {
+	return /[^\t\n\r\x20-\x7e]/.test(text);
+}
+
+function requestId(): string {
+	return randomBytes(12).toString('hex').toUpperCase();
+}
+
+const unavailableOssReader: OssReader = {
+	async fetchLocation() {
+		throw new Error('ODPS-0130071:Semantic analysis exception - the local MaxCompute has no OSS reader configured');
+	},
+};
+
+export async function startMaxComputeStandIn(options: MaxComputeStandInOptions): Promise<StandInHandle> {
+	const {project, region, credentials} = options;
+	const owner = `ALIYUN$${options.accountId}`;
+	const maxSkewMs = options.maxSkewMs ?? defaultMaxSkewMs;
+	const store: InstanceStore = await openInstanceStore(path.join(options.dataDir, 'instances'));
+	const engineModule = options.engineModule ?? defaultEngineModule;
+	const engine: MaxComputeEngine = await engineModule.openMaxComputeEngine({
+		dataDir: path.join(options.dataDir, 'engine'),
+		project,
+		region,
+		owner,
+		oss: options.ossReader ?? unavailableOssReader,
+	});
+	const faults: FaultInjection[] = [];
+	const running = new Map<string, AbortController>();
+	let queue = Promise.resolve();
+	let closing = false;
+
+	function enqueue(record: InstanceRecord): void {
+		queue = queue.then(() => runInstance(record.id)).catch(() => undefined);
+	}
+
+	async function runInstance(id: string): Promise<void> {
+		const record = store.get(id);
+		if (!record || record.taskState !== 'Waiting' || closing) {
+			return;
+		}
+
+		const controller = new AbortController();
+		running.set(id, controller);
+		await store.save({...record, taskState: 'Running', startedAt: new Date().toISOString()});
+		let update: Partial<InstanceRecord>;
+		try {
+			const result = await engine.execute(record.sql, record.settings, controller.signal);
+			update = controller.signal.aborted ? {taskState: 'Cancelled', resultText: ''} : {taskState: 'Success', ...renderResult(result)};
+		} catch (error) {
+			update = controller.signal.aborted ? {taskState: 'Cancelled', resultText: ''} : {taskState: 'Failed', resultText: failureText(error), resultFormat: 'text'};
+		} finally {
+			running.delete(id);
+		}
+
+		if (closing && update.taskState === 'Cancelled') {
+			// Stopped by the shutdown, not by a user: leave it Waiting so the next start runs it again.
+			await store.save({...store.get(id)!, taskState: 'Waiting'});
+			return;
+		}
+
+		await store.save({...store.get(id)!, ...update, endedAt: new Date().toISOString()});
+	}
+
+	function renderResult(result: EngineResult): Partial<InstanceRecord> {
+		if (result.kind === 'message') {
+			return {resultText: result.text, resultFormat: 'text', resultDescriptor: JSON.stringify({IsSelect: false})};
+		}
+
+		const truncated = result.rows.length > resultRowLimit;
+		const kept = truncated ? {...result, rows: result.rows.slice(0, resultRowLimit)} : result;
+		return {
+			resultText: engineModule.renderResultCsv(kept),
+			resultFormat: 'csv',
+			resultDescriptor: JSON.stringify({IsSelect: true, SelectResultStatus: truncated ? 'TRUNCATED' : 'FULL'}),
+		};
+	}
+
+	function failureText(error: unknown): string {
+		const {code, message} = error as {code?: unknown; message?: unknown};
+		const text = typeof message === 'string' ? message : String(error);
+		if (typeof code === 'string' && code.startsWith('ODPS-') && !text.startsWith(code)) {
+			return `${code}:${text}`;
+		}
+
+		return text.startsWith('ODPS-') ? text : `ODPS-0010000:System internal error - ${text}`;
+	}
+
+	function authenticate(request: IncomingMessage, resource: string): ErrorAnswer | undefined {
+		const parsed = parseAuthorization(request.headers.authorization);
+		if (!parsed) {
+			return {status: 401, code: 'Unauthorized', message: 'The request authorization header is invalid or missing.'};
+		}
+
+		const dateHeader = request.headers.date;
+		const date = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+		if (Number.isNaN(date)) {
+			return {status: 400, code: 'InvalidParameter', message: 'ODPS-0410001:Invalid parameter - the Date header is missing or not an RFC 1123 date'};
+		}
+
+		const now = (options.now ?? Date.now)();
+		if (Math.abs(now - date) > maxSkewMs) {
+			// The service's code carries this typo; pyodps maps both spellings (odps/errors.py, tests/test_errors.py).
+			return {
+				status: 403,
+				code: 'RequestTimeTooSkewd',
+				message: `ODPS-0410031:Authentication request expired - the expire time interval  exceeds the max limitation: ${maxSkewMs}, max_interval_date:${maxSkewMs},expire_date:${new Date(date + maxSkewMs).toISOString()},now_date:${new Date(now).toISOString()}`,
+			};
+		}
+
+		if (parsed.accessKeyId !== credentials.accessKeyId) {
+			return {status: 403, code: 'InvalidParameter', message: `ODPS-0410051:Invalid credentials - accessKeyId not found: ${parsed.accessKeyId}`};
+		}
+
+		const headers: Record<string, string> = {};
+		for (const [name, value] of Object.entries(request.headers)) {
+			if (value !== undefined) {
+				headers[name] = Array.isArray(value) ? value.join(',') : value;
+			}
+		}
+
+		const canonical = canonicalString({method: request.method ?? 'GET', resource, headers});
+		const expected = parsed.version === 'v2'
+			? signatureV2(credentials.secret, canonical)
+			: parsed.region === region ? signatureV4(credentials.secret, parsed.date, parsed.region, canonical) : '';
+		if (!signaturesEqual(expected, parsed.signature)) {
+			return {status: 403, code: 'SignatureNotMatch', message: 'ODPS-0410042:Invalid signature value - User signature does not match'};
+		}
+
+		const token = request.headers[stsTokenHeader];
+		if (credentials.securityToken !== undefined && token !== credentials.securityToken) {
+			return {status: 403, code: 'InvalidSecurityToken', message: 'The STS token in authorization-sts-token is missing, expired or does not belong to this AccessKey.'};
+		}
+
+		return undefined;
+	}
+
+	function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+		const payload = Buffer.from(body, 'utf8');
+		response.writeHead(status, {
+			'Content-Type': body ? 'application/xml' : 'text/plain',
+			'Content-Length': String(payload.length),
+			Date: new Date().toUTCString(),
+			...headers,
+		});
+		response.end(payload);
+	}
+
+	function sendError(response: ServerResponse, answer: ErrorAnswer, id: string): void {
+		send(response, answer.status, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlEscape(answer.code)}</Code><Message><![CDATA[${answer.message}]]></Message><RequestId>${id}</RequestId><HostId>localhost</HostId></Error>`, {'x-odps-request-id': id});
+	}
+
+	function instanceHeaders(record: InstanceRecord, id: string): Record<string, string> {
+		const headers: Record<string, string> = {'x-odps-request-id': id, 'x-odps-owner': record.owner, 'x-odps-creation-time': httpDate(record.createdAt)};
+		if (record.startedAt) {
+			headers['x-odps-start-time'] = httpDate(record.startedAt);
+		}
+
+		if (record.endedAt) {
+			headers['x-odps-end-time'] = httpDate(record.endedAt);
+		}
+
+		return headers;
+	}
+
+	function taskXml(record: InstanceRecord, inner: string): string {
+		return `<?xml version="1.0" encoding="UTF-8"?>\n<Instance><Status>${instanceStatus(record)}</Status><Tasks><Task Type="SQL"><Name>${record.taskName}</Name>${inner}<Status>${record.taskState}</Status></Task></Tasks></Instance>`;
+	}
+
+	function resultXml(record: InstanceRecord): string {
+		const text = record.resultText ?? '';
+		const format = record.resultFormat ?? 'text';
+		const result = needsBase64(text)
+			? `<Result Transform="Base64" Format="${format}">${Buffer.from(text, 'utf8').toString('base64')}</Result>`
+			: `<Result Format="${format}"><![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]></Result>`;
+		const descriptor = record.resultDescriptor ? `<ResultDescriptor><![CDATA[${record.resultDescriptor}]]></ResultDescriptor>` : '';
+		return taskXml(record, `${result}${descriptor}`);
+	}
+
+	async function readBody(request: IncomingMessage): Promise<string> {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		for await (const chunk of request) {
+			size += (chunk as Buffer).length;
+			if (size > 8 * 1024 * 1024) {
+				throw new Error('body too large');
+			}
+
+			chunks.push(chunk as Buffer);
+		}
+
+		return Buffer.concat(chunks).toString('utf8');
+	}
+
+	function parseJob(body: string): {sql: string; settings: Record<string, string>; priority: number; taskName: string} | ErrorAnswer {
+		const invalid = (message: string): ErrorAnswer => ({status: 400, code: 'InvalidParameter', message: `ODPS-0410001:Invalid parameter - ${message}`});
+		type Property = {Name?: unknown; Value?: unknown};
+		type Job = {Priority?: unknown; Tasks?: {SQL?: {Name?: unknown; Query?: unknown; Config?: {Property?: Property[]}}} & Record<string, unknown>};
+		let parsed: {Instance?: {Job?: Job}};
+		try {
+			parsed = xmlParser.parse(body, true) as typeof parsed;
+		} catch (error) {
+			return invalid(`the instance XML is malformed (${(error as Error).message})`);
+		}
+
+		const job = parsed.Instance?.Job;
+		const tasks = job?.Tasks;
+		if (!job || !tasks) {
+			return invalid('expected <Instance><Job><Tasks>…</Tasks></Job></Instance>');
+		}
+
+		const otherTasks = Object.keys(tasks).filter(name => name !== 'SQL');
+		if (otherTasks.length > 0 || !tasks.SQL || Array.isArray(tasks.SQL)) {
+			return invalid(`the local MaxCompute runs one SQL task per instance (got ${[...otherTasks, ...(tasks.SQL ? ['SQL'] : [])].join(', ') || 'none'})`);
+		}
+
+		const sql = typeof tasks.SQL.Query === 'string' ? tasks.SQL.Query.trim() : '';
+		if (!sql) {
+			return invalid('the SQL task has no Query');
+		}
+
+		let settings: Record<string, string> = {};
+		for (const property of tasks.SQL.Config?.Property ?? []) {
+			if (property.Name === 'settings' && typeof property.Value === 'string' && property.Value !== '') {
+				try {
+					const value = JSON.parse(property.Value) as unknown;
+					if (!value || typeof value !== 'object' || Array.isArray(value)) {
+						throw new Error('not an object');
+					}
+
+					settings = Object.fromEntries(Object.entries(value).map(([key, setting]) => [key, String(setting)]));
+				} catch {
+					return invalid('the settings property is not a JSON object');
+				}
+			}
+		}
+
+		const priority = job.Priority === undefined ? 9 : Number(job.Priority);
+		if (!Number.isInteger(priority) || priority < 0 || priority > 9) {
+			return invalid('Priority must be an integer from 0 to 9');
+		}
+
+		return {sql, settings, priority, taskName: typeof tasks.SQL.Name === 'string' && tasks.SQL.Name ? tasks.SQL.Name : taskName};
+	}
+
+	async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const id = requestId();
+		const rawUrl = request.url ?? '/';
+		if (!rawUrl.startsWith('/api/') && rawUrl !== '/api') {
+			sendError(response, {status: 404, code: 'NoSuchObject', message: 'The ODPS REST API lives under /api'}, id);
+			return;
+		}
+
+		const fault = faults[0];
+		if (fault) {
+			fault.count--;
+			if (fault.count <= 0) {
+				faults.shift();
+			}
+
+			sendError(response, {status: fault.status, code: fault.code, message: `Injected fault (${fault.code})`}, id);
+			return;
+		}
+
+		const resource = rawUrl.slice('/api'.length) || '/';
+		const authFailure = authenticate(request, resource);
+		if (authFailure) {
+			sendError(response, authFailure, id);
+			return;
+		}
+
+		const url = new URL(rawUrl, 'http://localhost');
+		const segments = url.pathname.slice('/api/'.length).split('/').filter(Boolean).map(segment => decodeURIComponent(segment));
+		const method = request.method ?? 'GET';
+		if (segments[0] !== 'projects' || !segments[1]) {
+			sendError(response, {status: 404, code: 'NoSuchObject', message: `ODPS-0420111:Object not found - ${url.pathname}`}, id);
+			return;
+		}
+
+		if (segments[1] !== project) {
+			sendError(response, {status: 404, code: 'NoSuchProject', message: `ODPS-0420111:Project not found - '${segments[1]}'.`}, id);
+			return;
+		}
+
+		if (segments.length === 2 && method === 'GET') {
+			send(response, 200, `<?xml version="1.0" encoding="UTF-8"?>\n<Project><Name>${xmlEscape(project)}</Name><Type>managed</Type><Comment></Comment><Owner>${xmlEscape(owner)}</Owner><State>AVAILABLE</State><Region>${xmlEscape(region)}</Region><CreationTime>${httpDate(new Date(0).toISOString())}</CreationTime></Project>`, {'x-odps-request-id': id, 'x-odps-owner': owner});
+			return;
+		}
+
+		if (segments[2] !== 'instances' || segments.length > 4) {
+			sendError(response, {status: 404, code: 'NoSuchObject', message: `ODPS-0420111:Object not found - ${url.pathname}`}, id);
+			return;
+		}
+
+		if (segments.length === 3) {
+			if (method !== 'POST') {
+				sendError(response, {status: 405, code: 'MethodNotAllowed', message: `${method} is not supported on instances by the local MaxCompute`}, id);
+				return;
+			}
+
+			const job = parseJob(await readBody(request));
+			if ('status' in job) {
+				sendError(response, job, id);
+				return;
+			}
+
+			const record: InstanceRecord = {
+				id: newInstanceId(),
+				project,
+				owner,
+				sql: job.sql,
+				settings: job.settings,
+				priority: job.priority,
+				taskName: job.taskName,
+				taskState: 'Waiting',
+				createdAt: new Date().toISOString(),
+			};
+			await store.save(record);
+			enqueue(record);
+			const host = request.headers.host ?? `127.0.0.1:${port}`;
+			send(response, 201, '', {'x-odps-request-id': id, Location: `http://${host}/api/projects/${encodeURIComponent(project)}/instances/${record.id}`});
+			return;
+		}
+
+		const instanceId = segments[3]!;
+		const record = store.get(instanceId);
+		if (!record) {
+			sendError(response, {status: 404, code: 'NoSuchObject', message: `ODPS-0420111:Object not found - instance ${instanceId} does not exist in project ${project}`}, id);
+			return;
+		}
+
+		if (method === 'GET') {
+			const headers = instanceHeaders(record, id);
+			if (url.searchParams.has('result')) {
+				send(response, 200, resultXml(record), headers);
+			} else if (url.searchParams.has('taskstatus')) {
+				send(response, 200, taskXml(record, `<StartTime>${httpDate(record.startedAt)}</StartTime><EndTime>${httpDate(record.endedAt)}</EndTime>`), headers);
+			} else {
+				send(response, 200, `<?xml version="1.0" encoding="UTF-8"?>\n<Instance><Status>${instanceStatus(record)}</Status></Instance>`, headers);
+			}
+
+			return;
+		}
+
+		if (method === 'PUT') {
+			const body = xmlParser.parse(await readBody(request)) as {Instance?: {Status?: unknown}};
+			if (body.Instance?.Status !== 'Terminated') {
+				sendError(response, {status: 400, code: 'InvalidParameter', message: 'ODPS-0410001:Invalid parameter - only <Instance><Status>Terminated</Status></Instance> is accepted'}, id);
+				return;
+			}
+
+			const current = store.get(record.id) ?? record;
+			if (current.taskState === 'Waiting') {
+				await store.save({...current, taskState: 'Cancelled', endedAt: new Date().toISOString(), resultText: ''});
+			} else {
+				running.get(record.id)?.abort(new Error('instance terminated by the user'));
+			}
+
+			send(response, 200, '', {'x-odps-request-id': id});
+			return;
+		}
+
+		sendError(response, {status: 405, code: 'MethodNotAllowed', message: `${method} is not supported on an instance`}, id);
+	}
+
+	const server = http.createServer((request, response) => {
+		handle(request, response).catch((error: unknown) => {
+			if (!response.headersSent) {
+				sendError(response, {status: 500, code: 'InternalServerError', message: `ODPS-0010000:System internal error - ${(error as Error).message}`}, requestId());
+			} else {
+				response.destroy();
+			}
+		});
+	});
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+	});
+	const port = (server.address() as AddressInfo).port;
+
+	// Instances cut off by a stop of the stand-in run again: the engine never committed their work.
+	for (const record of store.all().sort((left, right) => left.createdAt.localeCompare(right.createdAt))) {
+		if (record.taskState === 'Waiting' || record.taskState === 'Running') {
+			await store.save({...record, taskState: 'Waiting'});
+			enqueue(record);
+		}
+	}
+
+	return {
+		name: 'maxcompute',
+		url: `http://127.0.0.1:${port}/api`,
+		port,
+		async close() {
+			if (closing) {
+				return;
+			}
+
+			closing = true;
+			for (const controller of running.values()) {
+				controller.abort(new Error('the local MaxCompute is stopping'));
+			}
+
+			server.closeAllConnections();
+			await new Promise<void>(resolve => server.close(() => resolve()));
+			await queue;
+			await engine.close();
+		},
+		injectFault(fault) {
+			faults.push({...fault});
+		},
+	};
+}

@@ -1,0 +1,93 @@
+import process from 'node:process';
+import {parseCliArgs, type ParsedArgs} from './cli-args.js';
+import {describeError, exitCodes, UsageError} from './errors.js';
+import {helpText, knownCommands} from './help.js';
+import {redact} from './log/redact.js';
+
+export type CommandIo = {
+	stdout: NodeJS.WriteStream;
+	stderr: NodeJS.WriteStream;
+	stdin: NodeJS.ReadStream;
+};
+
+type CommandModule = {default: (args: ParsedArgs, io: CommandIo) => Promise<number>};
+
+const commandModules: Record<string, () => Promise<CommandModule>> = {
+	run: async () => import('./commands/run.js'),
+	resume: async () => import('./commands/resume.js'),
+	sessions: async () => import('./commands/sessions.js'),
+	plan: async () => import('./commands/plan.js'),
+	verify: async () => import('./commands/verify.js'),
+	sql: async () => import('./commands/sql.js'),
+	profiles: async () => import('./commands/profiles.js'),
+	'local-cloud': async () => import('./commands/local-cloud.js'),
+	home: async () => import('./commands/home.js'),
+};
+
+export async function main(argv: string[], io: CommandIo = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin}): Promise<number> {
+	let args: ParsedArgs | undefined;
+	try {
+		args = parseCliArgs(argv);
+		if (args.flags.version) {
+			io.stdout.write(`${await packageVersion()}\n`);
+			return exitCodes.ok;
+		}
+
+		if (args.command === 'help' || (args.flags.help && !args.command)) {
+			io.stdout.write(helpText(args.positionals[0]));
+			return exitCodes.ok;
+		}
+
+		if (args.flags.help) {
+			io.stdout.write(helpText(args.command));
+			return exitCodes.ok;
+		}
+
+		const command = args.command ?? 'home';
+		const load = commandModules[command];
+		if (!load) {
+			const suggestion = knownCommands().find(name => name.startsWith(command.slice(0, 3)));
+			throw new UsageError(`Unknown command ${JSON.stringify(command)}`, {hint: suggestion ? `Did you mean \`ferry ${suggestion}\`? See \`ferry --help\`.` : 'See `ferry --help`.'});
+		}
+
+		const module = await load();
+		return await module.default(args, io);
+	} catch (error) {
+		return reportError(error, io, args?.flags.json ?? false);
+	}
+}
+
+/** The manifest is one level above source/ when run with tsx, two above distribution/source/ when built. */
+async function packageVersion(): Promise<string> {
+	const {existsSync, readFileSync} = await import('node:fs');
+	for (const candidate of ['../package.json', '../../package.json']) {
+		const url = new URL(candidate, import.meta.url);
+		if (existsSync(url)) {
+			const manifest = JSON.parse(readFileSync(url, 'utf8')) as {name?: string; version: string};
+			if (manifest.name === 'ferry') {
+				return manifest.version;
+			}
+		}
+	}
+
+	throw new Error('Cannot find ferry\'s package.json');
+}
+
+/** One line of cause, one of hint, the right exit code; a stack trace only with FERRY_DEBUG=1. */
+export function reportError(error: unknown, io: Pick<CommandIo, 'stdout' | 'stderr'>, json: boolean): number {
+	const {message, hint, exitCode} = describeError(error);
+	if (json) {
+		io.stdout.write(`${JSON.stringify({ok: false, exitCode, error: {message: redact(message), hint}}, undefined, 2)}\n`);
+	}
+
+	io.stderr.write(`✖ ${redact(message)}\n`);
+	if (hint) {
+		io.stderr.write(`  ${redact(hint)}\n`);
+	}
+
+	if (process.env['FERRY_DEBUG'] === '1' && error instanceof Error && error.stack) {
+		io.stderr.write(`${redact(error.stack)}\n`);
+	}
+
+	return exitCode;
+}

@@ -1,0 +1,126 @@
+import process from 'node:process';
+import type {Flags} from './cli-args.js';
+import {runSession, type RunnerUi} from './engine/runner.js';
+import type {Session} from './engine/session.js';
+import type {SecretStore, Wizard} from './engine/wizard.js';
+import {describeError, exitCodes, InterruptedError} from './errors.js';
+import {createFileLogger} from './log/logger.js';
+import {redact} from './log/redact.js';
+import type {CommandIo} from './main.js';
+import type {Mode} from './mode.js';
+import {sessionFiles} from './store/session-store.js';
+import type {InteractiveApp} from './ui/interactive-app.js';
+
+export type ExecuteOptions = {
+	wizard: Wizard<unknown>;
+	session: Session;
+	secrets: SecretStore;
+	mode: Mode;
+	flags: Flags;
+	io: CommandIo;
+	/** An interactive app already on screen (the home screen started it). */
+	app?: InteractiveApp;
+};
+
+/**
+ * Runs a session in the chosen mode with crash-only bookkeeping: Ctrl-C aborts the run cleanly and saves it
+ * (exit 130), a second Ctrl-C exits at once. Returns the exit code.
+ */
+export async function executeSession(options: ExecuteOptions): Promise<number> {
+	const {wizard, session, secrets, mode, flags, io} = options;
+	const log = createFileLogger(sessionFiles(session.id).log);
+	const controller = new AbortController();
+	let interrupts = 0;
+	const interrupt = () => {
+		interrupts++;
+		if (interrupts > 1) {
+			io.stderr.write('\nInterrupted again: exiting now. The session was saved at the last transition.\n');
+			process.exit(exitCodes.interrupted);
+		}
+
+		log.warn('interrupted by the user');
+		controller.abort(new InterruptedError('Interrupted: the session is saved', {hint: `Continue with \`ferry resume ${session.id}\`.`}));
+	};
+
+	process.on('SIGINT', interrupt);
+	process.on('SIGTERM', interrupt);
+	let app = options.app;
+	let ui: RunnerUi;
+	if (mode === 'interactive') {
+		if (!app) {
+			const {startInteractiveApp} = await import('./ui/interactive-app.js');
+			app = startInteractiveApp({stdout: flags.json ? io.stderr : io.stdout, stdin: io.stdin, onInterrupt: interrupt});
+		}
+
+		ui = app.runnerUi;
+	} else {
+		const {createPlainUi} = await import('./ui/plain-ui.js');
+		ui = createPlainUi({yes: flags.yes, quiet: flags.quiet, stderr: io.stderr});
+	}
+
+	log.info(`session ${session.id} (${wizard.id} v${wizard.version}) on profile ${session.profile}, mode ${mode}`);
+	let exitCode: number;
+	let error: {message: string; hint?: string} | undefined;
+	try {
+		const result = await runSession({wizard, session, ui, secrets, log, signal: controller.signal});
+		exitCode = result.exitCode;
+	} catch (caught) {
+		const described = describeError(controller.signal.aborted ? controller.signal.reason : caught);
+		exitCode = controller.signal.aborted ? exitCodes.interrupted : described.exitCode;
+		error = {message: redact(described.message), ...(described.hint ? {hint: described.hint} : {})};
+		log.error(`run ended: ${described.message}`);
+	} finally {
+		process.off('SIGINT', interrupt);
+		process.off('SIGTERM', interrupt);
+	}
+
+	const report = findVerificationReport(wizard, session);
+	if (app) {
+		await app.showOutcome({sessionId: session.id, exitCode, ...(report ? {report: report as never} : {}), ...(error ? {error} : {})});
+		await app.close();
+	}
+
+	if (flags.json) {
+		io.stdout.write(`${JSON.stringify(resultDocument(wizard, session, exitCode, error, report), undefined, 2)}\n`);
+	} else if (mode === 'plain') {
+		await printPlainOutcome(io, session, exitCode, error, report);
+	}
+
+	return exitCode;
+}
+
+function findVerificationReport(wizard: Wizard<unknown>, session: Session): unknown {
+	const verifyStep = wizard.steps.find(step => step.kind === 'verify');
+	return verifyStep ? session.steps[verifyStep.id]?.outputs['report'] : undefined;
+}
+
+export function resultDocument(wizard: Wizard<unknown>, session: Session, exitCode: number, error: {message: string; hint?: string} | undefined, report: unknown) {
+	return {
+		ok: exitCode === exitCodes.ok,
+		exitCode,
+		session: {id: session.id, wizard: session.wizard, profile: session.profile, state: session.state, log: sessionFiles(session.id).log},
+		steps: wizard.steps.map(step => ({id: step.id, title: step.title, state: session.steps[step.id]?.state ?? 'pending', attempts: session.steps[step.id]?.attempts ?? 0, error: session.steps[step.id]?.error})),
+		...(error ? {error} : {}),
+		...(report ? {verification: report} : {}),
+	};
+}
+
+async function printPlainOutcome(io: CommandIo, session: Session, exitCode: number, error: {message: string; hint?: string} | undefined, report: unknown): Promise<void> {
+	if (report) {
+		const {renderVerificationText} = await import('./ui/plain-report.js');
+		io.stderr.write(`\n${renderVerificationText(report as never, {columns: io.stderr.columns ?? 100})}\n`);
+	}
+
+	if (exitCode === exitCodes.ok) {
+		io.stderr.write(`✔ Session ${session.id} finished.\n`);
+	} else if (exitCode === exitCodes.verification) {
+		io.stderr.write(`✖ Verification found differences. Report: ${sessionFiles(session.id).reportMarkdown}\n`);
+	} else if (error) {
+		io.stderr.write(`✖ ${error.message}\n`);
+		if (error.hint) {
+			io.stderr.write(`  ${error.hint}\n`);
+		}
+
+		io.stderr.write(`  Session ${session.id} is saved; continue with \`ferry resume ${session.id}\`.\n`);
+	}
+}

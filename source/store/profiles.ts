@@ -1,0 +1,151 @@
+import type Conf from 'conf';
+import {ConfigurationError, UsageError} from '../errors.js';
+import {localRegion} from '../local-cloud/contract.js';
+import {deleteProfileKeys} from './credentials-store.js';
+import {ferryPaths} from './paths.js';
+
+/**
+ * A profile names the endpoints of each cloud and where its credentials come from.
+ * - chain: the vendor's own chain (env, shared files, SSO, RAM/STS roles), optionally a named vendor profile;
+ * - stored: keys entered in ferry, kept in ferry's 0600 credentials file;
+ * - local: the keys of the local cloud under FERRY_HOME.
+ */
+export type CredentialSource = {kind: 'chain'; profile?: string} | {kind: 'stored'} | {kind: 'local'};
+
+export type Profile = {
+	name: string;
+	description?: string;
+	aws: {
+		region: string;
+		credentials: CredentialSource;
+		endpoints?: {redshiftData?: string; s3?: string};
+	};
+	alibaba: {
+		region: string;
+		/** The account UID: Data Online Migration puts it in its host name. */
+		accountId?: string;
+		credentials: CredentialSource;
+		endpoints?: {oss?: string; maxcompute?: string; onlineMigration?: string};
+		logviewHost?: string;
+	};
+};
+
+export const localProfileName = 'local';
+
+export const localProfile: Profile = {
+	name: localProfileName,
+	description: 'The local cloud: stand-ins on 127.0.0.1 that speak the real protocols (no account needed)',
+	aws: {region: localRegion, credentials: {kind: 'local'}},
+	alibaba: {region: localRegion, credentials: {kind: 'local'}},
+};
+
+const profileNamePattern = /^[a-z\d][a-z\d_-]{0,62}$/i;
+
+const credentialSchema = {
+	type: 'object',
+	properties: {kind: {enum: ['chain', 'stored', 'local']}, profile: {type: 'string'}},
+	required: ['kind'],
+	additionalProperties: false,
+};
+const endpointsSchema = {type: 'object', additionalProperties: {type: 'string'}};
+const schema = {
+	profiles: {
+		type: 'object',
+		additionalProperties: {
+			type: 'object',
+			required: ['name', 'aws', 'alibaba'],
+			properties: {
+				name: {type: 'string'},
+				description: {type: 'string'},
+				aws: {type: 'object', required: ['region', 'credentials'], properties: {region: {type: 'string'}, credentials: credentialSchema, endpoints: endpointsSchema}},
+				alibaba: {
+					type: 'object',
+					required: ['region', 'credentials'],
+					properties: {region: {type: 'string'}, accountId: {type: 'string'}, credentials: credentialSchema, endpoints: endpointsSchema, logviewHost: {type: 'string'}},
+				},
+			},
+		},
+	},
+} as const;
+
+type ProfilesFile = {profiles: Record<string, Profile>};
+
+let store: Conf<ProfilesFile> | undefined;
+let storeDirectory: string | undefined;
+
+async function open(): Promise<Conf<ProfilesFile>> {
+	const directory = ferryPaths().config;
+	if (store && storeDirectory === directory) {
+		return store;
+	}
+
+	const {default: ConfClass} = await import('conf');
+	try {
+		store = new ConfClass<ProfilesFile>({
+			cwd: directory,
+			configName: 'profiles',
+			clearInvalidConfig: false,
+			schema: schema as never,
+			defaults: {profiles: {}},
+		});
+	} catch (error) {
+		throw new ConfigurationError(`The profiles file is invalid: ${(error as Error).message}`, {hint: `Fix or remove ${directory}/profiles.json.`});
+	}
+
+	storeDirectory = directory;
+	return store;
+}
+
+export async function listProfiles(): Promise<Profile[]> {
+	const stored = Object.values((await open()).get('profiles'));
+	return [localProfile, ...stored.filter(profile => profile.name !== localProfileName)];
+}
+
+export async function getProfile(name: string): Promise<Profile> {
+	if (name === localProfileName) {
+		return localProfile;
+	}
+
+	const profile = (await open()).get('profiles')[name];
+	if (!profile) {
+		throw new ConfigurationError(`No profile named ${name}`, {hint: 'List profiles with `ferry profiles`, add one with `ferry profiles add`.'});
+	}
+
+	return profile;
+}
+
+export function validateProfileName(name: string): string | undefined {
+	if (name === localProfileName) {
+		return 'The name local is reserved for the built-in local-cloud profile';
+	}
+
+	return profileNamePattern.test(name) ? undefined : 'Use letters, digits, - and _ (up to 63 characters)';
+}
+
+export async function saveProfile(profile: Profile): Promise<void> {
+	const problem = validateProfileName(profile.name);
+	if (problem) {
+		throw new UsageError(`Invalid profile name ${JSON.stringify(profile.name)}: ${problem}`);
+	}
+
+	const conf = await open();
+	const profiles = conf.get('profiles');
+	profiles[profile.name] = profile;
+	conf.set('profiles', profiles);
+}
+
+export async function removeProfile(name: string): Promise<void> {
+	if (name === localProfileName) {
+		throw new UsageError('The local profile is built in and cannot be removed');
+	}
+
+	const conf = await open();
+	const profiles = conf.get('profiles');
+	if (!profiles[name]) {
+		throw new UsageError(`No profile named ${name}`, {hint: 'List profiles with `ferry profiles`.'});
+	}
+
+	delete profiles[name];
+	conf.set('profiles', profiles);
+	await deleteProfileKeys(name);
+}

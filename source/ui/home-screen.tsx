@@ -1,0 +1,140 @@
+import {Box, Text, useInput} from 'ink';
+import SelectInput from 'ink-select-input';
+import {useState} from 'react';
+import {formatAge} from '../format.js';
+import {KeyLegend} from './key-legend.js';
+import {colors, symbols} from './theme.js';
+
+export type HomeData = {
+	wizards: Array<{id: string; title: string; description: string}>;
+	sessions: Array<{id: string; wizard: string; profile: string; state: string; lastStep?: string; updatedAt: string}>;
+	profiles: Array<{name: string; description?: string}>;
+};
+
+export type HomeChoice = {action: 'start'; wizard: string; profile: string} | {action: 'resume'; sessionId: string} | {action: 'quit'};
+
+type Stage = {name: 'menu'} | {name: 'wizard'} | {name: 'profile'; wizard: string} | {name: 'resume'};
+
+/** `local` first: a newcomer rehearses on the local cloud before touching a real account. */
+export function orderProfiles(profiles: HomeData['profiles']): HomeData['profiles'] {
+	const local = profiles.filter(profile => profile.name === 'local');
+	return [...(local.length > 0 ? local : [{name: 'local', description: 'the local cloud on this machine'}]), ...profiles.filter(profile => profile.name !== 'local')];
+}
+
+function ItemWithHint({isSelected, label}: {isSelected?: boolean; label: string}) {
+	const [main, hint] = label.split('\t');
+	return (
+		<Text>
+			<Text color={isSelected ? colors.selected : undefined}>{main}</Text>
+			{hint ? <Text color={colors.muted}>{`  ${hint}`}</Text> : null}
+		</Text>
+	);
+}
+
+/** Start a procedure (wizard, then profile), resume a session, or quit. */
+export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {data: HomeData; listRows?: number; now?: number; onChoice(choice: HomeChoice): void}) {
+	const [stage, setStage] = useState<Stage>({name: 'menu'});
+	const [highlighted, setHighlighted] = useState(data.wizards[0]?.id);
+	useInput((_input, key) => {
+		if (!key.escape) {
+			return;
+		}
+
+		if (stage.name === 'profile') {
+			setStage({name: 'wizard'});
+		} else if (stage.name !== 'menu') {
+			setStage({name: 'menu'});
+		}
+	});
+
+	const limit = Math.max(3, listRows);
+	if (stage.name === 'wizard') {
+		const description = data.wizards.find(wizard => wizard.id === highlighted)?.description;
+		return (
+			<Box flexDirection="column">
+				<Text bold>Which procedure?</Text>
+				<SelectInput
+					key="wizard"
+					items={data.wizards.map(wizard => ({key: wizard.id, label: `${wizard.title}\t${wizard.id}`, value: wizard.id}))}
+					limit={limit}
+					itemComponent={ItemWithHint}
+					onHighlight={item => {
+						setHighlighted(item.value);
+					}}
+					onSelect={item => {
+						setStage({name: 'profile', wizard: item.value});
+					}}
+				/>
+				{description ? <Text color={colors.muted}>{description}</Text> : null}
+				<KeyLegend keys={[['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'back']]} />
+			</Box>
+		);
+	}
+
+	if (stage.name === 'profile') {
+		const profiles = orderProfiles(data.profiles);
+		return (
+			<Box flexDirection="column">
+				<Text bold>Which profile?</Text>
+				<SelectInput
+					key="profile"
+					items={profiles.map(profile => ({key: profile.name, label: `${profile.name}\t${profile.description ?? ''}`, value: profile.name}))}
+					initialIndex={0}
+					limit={limit}
+					itemComponent={ItemWithHint}
+					onSelect={item => {
+						onChoice({action: 'start', wizard: stage.wizard, profile: item.value});
+					}}
+				/>
+				<KeyLegend keys={[['↑↓', 'move'], ['Enter', 'start'], ['Esc', 'back']]} />
+			</Box>
+		);
+	}
+
+	if (stage.name === 'resume') {
+		return (
+			<Box flexDirection="column">
+				<Text bold>Which session?</Text>
+				<SelectInput
+					key="resume"
+					items={data.sessions.map(session => ({
+						key: session.id,
+						label: `${session.wizard} ${symbols.separator} ${session.profile} ${symbols.separator} ${session.state}\t${session.lastStep ? `at ${session.lastStep}, ` : ''}${formatAge(session.updatedAt, now)} ${symbols.separator} ${session.id}`,
+						value: session.id,
+					}))}
+					limit={limit}
+					itemComponent={ItemWithHint}
+					onSelect={item => {
+						onChoice({action: 'resume', sessionId: item.value});
+					}}
+				/>
+				<KeyLegend keys={[['↑↓', 'move'], ['Enter', 'resume'], ['Esc', 'back']]} />
+			</Box>
+		);
+	}
+
+	const menu = [
+		{key: 'start', label: 'Start a procedure', value: 'start'},
+		...(data.sessions.length > 0 ? [{key: 'resume', label: `Resume a session\t${data.sessions.length} saved`, value: 'resume'}] : []),
+		{key: 'quit', label: 'Quit', value: 'quit'},
+	];
+	return (
+		<Box flexDirection="column">
+			<Text bold color={colors.accent}>ferry</Text>
+			<Text color={colors.muted}>Carry data between clouds, step by step, resumable and verified.</Text>
+			<SelectInput
+				key="menu"
+				items={menu}
+				itemComponent={ItemWithHint}
+				onSelect={item => {
+					if (item.value === 'quit') {
+						onChoice({action: 'quit'});
+					} else {
+						setStage(item.value === 'start' ? {name: 'wizard'} : {name: 'resume'});
+					}
+				}}
+			/>
+			<KeyLegend keys={[['↑↓', 'move'], ['Enter', 'choose'], ['Ctrl-C', 'quit']]} />
+		</Box>
+	);
+}

@@ -1,0 +1,282 @@
+import {Box, render, Static, Text, useInput, useStdin} from 'ink';
+import {useSyncExternalStore} from 'react';
+import type {ListrRendering, RunnerUi, StepInfo} from '../engine/runner.js';
+import type {StepRecord} from '../engine/session.js';
+import type {Answers, Parameter, ParameterContext, ReviewDocument, SecretStore} from '../engine/wizard.js';
+import {InterruptedError} from '../errors.js';
+import type {VerificationReport} from '../verify/report.js';
+import type {HomeChoice, HomeData} from './home-screen.js';
+import {HomeScreen} from './home-screen.js';
+import {createTaskStore, InkListrRenderer, type TaskStore} from './ink-listr-renderer.js';
+import {type Outcome, OutcomeScreen} from './outcome-screen.js';
+import {ParameterForm} from './parameter-form.js';
+import {RerunGuard} from './rerun-guard.js';
+import {ReviewScreen} from './review-screen.js';
+import {type FinishedStep, FinishedStepLine, StepHeader} from './step-header.js';
+import {TaskList} from './task-list.js';
+import {colors} from './theme.js';
+import {TypedConfirmation} from './typed-confirmation.js';
+import {useTerminalSize} from './use-terminal-size.js';
+import {VerificationTable} from './verification-table.js';
+import {wrapText} from './wrap-text.js';
+
+export type {HomeChoice, HomeData} from './home-screen.js';
+export type {Outcome} from './outcome-screen.js';
+
+export type InteractiveApp = {
+	/** The engine's interface, backed by the screens of this app. */
+	runnerUi: RunnerUi;
+	home(data: HomeData): Promise<HomeChoice>;
+	/** Shows how the run ended and waits for Enter (or q) before resolving. */
+	showOutcome(outcome: Outcome): Promise<void>;
+	/** Draws the final frame, unmounts and waits for Ink to exit. */
+	close(): Promise<void>;
+};
+
+export type InteractiveAppOptions = {
+	stdout: NodeJS.WriteStream;
+	stdin: NodeJS.ReadStream;
+	/** Ctrl-C, a keypress while Ink holds raw mode. Called again on a second Ctrl-C. */
+	onInterrupt: () => void;
+};
+
+type Pending<T> = {resolve(value: T): void; reject(error: unknown): void};
+
+type Screen =
+	| {kind: 'idle'}
+	| ({kind: 'home'; data: HomeData} & Pending<HomeChoice>)
+	| ({kind: 'form'; parameters: Parameter[]; context: ParameterContext; secrets: SecretStore} & Pending<Answers>)
+	| ({kind: 'review'; document: ReviewDocument} & Pending<boolean>)
+	| ({kind: 'confirm'; expected: string; message: string} & Pending<boolean>)
+	| ({kind: 'rerun'; step: StepInfo; record: StepRecord} & Pending<boolean>)
+	| ({kind: 'outcome'; outcome: Outcome} & Pending<void>);
+
+type HistoryItem = {key: string; kind: 'step'; step: FinishedStep} | {key: string; kind: 'report'; report: VerificationReport};
+
+type CurrentStep = {step: StepInfo; index: number; total: number};
+
+type AppState = {
+	history: HistoryItem[];
+	current: CurrentStep | undefined;
+	screen: Screen;
+	/** Screens are keyed by this, so the same kind of screen twice in a row starts fresh. */
+	screenId: number;
+};
+
+/** The state of the whole run outside React: the engine calls in, the components render it. */
+function createAppState() {
+	let state: AppState = {history: [], current: undefined, screen: {kind: 'idle'}, screenId: 0};
+	const listeners = new Set<() => void>();
+	let historyKey = 0;
+	return {
+		get: () => state,
+		subscribe(listener: () => void) {
+			listeners.add(listener);
+			return () => {
+				listeners.delete(listener);
+			};
+		},
+		update(change: Partial<AppState>) {
+			state = {...state, ...change, screenId: change.screen ? state.screenId + 1 : state.screenId};
+			for (const listener of listeners) {
+				listener();
+			}
+		},
+		nextKey: () => `h${historyKey++}`,
+	};
+}
+
+type AppStateStore = ReturnType<typeof createAppState>;
+
+function HistoryLine({item, columns}: {item: HistoryItem; columns: number}) {
+	if (item.kind === 'report') {
+		return (
+			<Box marginTop={1} flexDirection="column">
+				<VerificationTable report={item.report} columns={columns} />
+			</Box>
+		);
+	}
+
+	return <FinishedStepLine step={item.step} />;
+}
+
+function ActiveScreen({screen, rows, columns, headerRows}: {screen: Screen; rows: number; columns: number; headerRows: number}) {
+	// Whatever the step header and the legend leave, minus a margin: the live region must stay shorter than the terminal.
+	const room = Math.max(3, rows - headerRows - 6);
+	switch (screen.kind) {
+		case 'home': {
+			return <HomeScreen data={screen.data} listRows={Math.min(10, room)} onChoice={screen.resolve} />;
+		}
+
+		case 'form': {
+			return <ParameterForm parameters={screen.parameters} context={screen.context} secrets={screen.secrets} listRows={Math.min(12, Math.max(3, room - 3))} onSubmit={screen.resolve} />;
+		}
+
+		case 'review': {
+			return <ReviewScreen document={screen.document} height={room - 1} columns={columns} onAnswer={screen.resolve} />;
+		}
+
+		case 'confirm': {
+			return <TypedConfirmation expected={screen.expected} message={screen.message} onAnswer={screen.resolve} />;
+		}
+
+		case 'rerun': {
+			return <RerunGuard step={screen.step} record={screen.record} onAnswer={screen.resolve} />;
+		}
+
+		case 'outcome': {
+			return <OutcomeScreen outcome={screen.outcome} onDone={screen.resolve} />;
+		}
+
+		default: {
+			return null;
+		}
+	}
+}
+
+function App({appState, taskStore, onCtrlC}: {appState: AppStateStore; taskStore: TaskStore; onCtrlC: () => void}) {
+	const state = useSyncExternalStore(appState.subscribe, appState.get);
+	const {columns, rows} = useTerminalSize();
+	const {isRawModeSupported} = useStdin();
+	useInput(
+		(input, key) => {
+			if (key.ctrl && input === 'c') {
+				onCtrlC();
+			}
+		},
+		{isActive: isRawModeSupported},
+	);
+
+	const headerRows = state.current ? 2 + wrapText(state.current.step.explain, columns).length : 0;
+	return (
+		<>
+			<Static items={state.history}>{item => <HistoryLine key={item.key} item={item} columns={columns} />}</Static>
+			<Box flexDirection="column">
+				{state.current ? <StepHeader step={state.current.step} index={state.current.index} total={state.current.total} /> : null}
+				<TaskList store={taskStore} limit={Math.max(3, Math.min(8, rows - headerRows - 8))} />
+				{state.screen.kind === 'idle' ? null : (
+					<Box marginTop={state.current ? 1 : 0} flexDirection="column">
+						<ActiveScreen key={state.screenId} screen={state.screen} rows={rows} columns={columns} headerRows={headerRows} />
+					</Box>
+				)}
+				{state.screen.kind === 'idle' && state.current ? <Text color={colors.muted}>Ctrl-C stops and saves the session</Text> : null}
+			</Box>
+		</>
+	);
+}
+
+function stepSummary(record: StepRecord, taskStore: TaskStore): string | undefined {
+	if (record.state === 'failed') {
+		return record.error?.message ?? 'failed';
+	}
+
+	if (record.state === 'interrupted') {
+		return 'interrupted';
+	}
+
+	const root = taskStore.getSnapshot().at(-1);
+	return root?.output ?? root?.message;
+}
+
+/** One long-lived Ink render for a whole interactive run; listr2 tasks draw through it, never beside it. */
+export function startInteractiveApp(options: InteractiveAppOptions): InteractiveApp {
+	const appState = createAppState();
+	const taskStore = createTaskStore();
+
+	/** Shows a screen and settles when its component answers. Ctrl-C rejects it, so an engine waiting on a prompt unwinds. */
+	const ask = <T,>(make: (pending: Pending<T>) => Screen): Promise<T> =>
+		new Promise<T>((resolve, reject) => {
+			let settled = false;
+			const settle = (after: () => void) => {
+				// A double Enter must not answer twice, nor blank the screen the engine has shown since.
+				if (settled) {
+					return;
+				}
+
+				settled = true;
+				if (appState.get().screen === screen) {
+					appState.update({screen: {kind: 'idle'}});
+				}
+
+				after();
+			};
+
+			const screen = make({resolve: value => settle(() => resolve(value)), reject: error => settle(() => reject(error))});
+			appState.update({screen});
+		});
+
+	const onCtrlC = () => {
+		const {screen} = appState.get();
+		options.onInterrupt();
+		if (screen.kind === 'outcome') {
+			screen.resolve();
+		} else if (screen.kind !== 'idle') {
+			screen.reject(new InterruptedError('Interrupted: the session is saved'));
+		}
+	};
+
+	const finishStep = (step: StepInfo, finished: Omit<FinishedStep, 'key' | 'title' | 'index' | 'total'>, index: number, total: number) => {
+		taskStore.clear();
+		appState.update({
+			current: undefined,
+			history: [...appState.get().history, {key: appState.nextKey(), kind: 'step', step: {key: step.id, title: step.title, index, total, ...finished}}],
+		});
+	};
+
+	const runnerUi: RunnerUi = {
+		stepStarted(step, index, total) {
+			taskStore.clear();
+			appState.update({current: {step, index, total}});
+		},
+		stepSkipped(step, index, total) {
+			finishStep(step, {outcome: 'skipped', summary: 'done earlier'}, index, total);
+		},
+		stepFinished(step, record) {
+			const current = appState.get().current;
+			const outcome = record.state === 'done' ? 'done' : record.state === 'interrupted' ? 'interrupted' : 'failed';
+			finishStep(step, {outcome, summary: stepSummary(record, taskStore)}, current?.index ?? 0, current?.total ?? 0);
+		},
+		async askParameters(_step, parameters, context, secrets) {
+			if (parameters.length === 0) {
+				return {};
+			}
+
+			return ask<Answers>(pending => ({kind: 'form', parameters, context, secrets, ...pending}));
+		},
+		async review(_step, document) {
+			return ask<boolean>(pending => ({kind: 'review', document, ...pending}));
+		},
+		async confirm(_step, request) {
+			return ask<boolean>(pending => ({kind: 'confirm', expected: request.expected, message: request.message, ...pending}));
+		},
+		async confirmRerun(step, record) {
+			return ask<boolean>(pending => ({kind: 'rerun', step, record, ...pending}));
+		},
+		rendering(): ListrRendering {
+			// The fallback must never draw: anything but Ink writing to the terminal corrupts the frame.
+			return {renderer: InkListrRenderer, rendererOptions: {store: taskStore}, fallbackRenderer: 'silent'};
+		},
+	};
+
+	const tree = () => <App appState={appState} taskStore={taskStore} onCtrlC={onCtrlC} />;
+	const instance = render(tree(), {stdout: options.stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false});
+
+	return {
+		runnerUi,
+		home: async data => ask<HomeChoice>(pending => ({kind: 'home', data, ...pending})),
+		async showOutcome(outcome) {
+			if (outcome.report) {
+				appState.update({history: [...appState.get().history, {key: appState.nextKey(), kind: 'report', report: outcome.report}]});
+			}
+
+			return ask<void>(pending => ({kind: 'outcome', outcome, ...pending}));
+		},
+		async close() {
+			appState.update({screen: {kind: 'idle'}, current: undefined});
+			// Ink throttles frames; a synchronous rerender commits the last state before unmount (cli-conventions §3.1).
+			instance.rerender(tree());
+			instance.unmount();
+			await instance.waitUntilExit();
+		},
+	};
+}

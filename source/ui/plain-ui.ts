@@ -1,0 +1,106 @@
+import {ListrLogger, ProcessOutput} from 'listr2';
+import {resolveParameters} from '../engine/parameters.js';
+import type {ListrRendering, RunnerUi} from '../engine/runner.js';
+import type {ReviewDocument} from '../engine/wizard.js';
+import {UsageError} from '../errors.js';
+import {symbols} from './theme.js';
+import {wrapText} from './wrap-text.js';
+
+/**
+ * The headless front end: every answer comes from flags or the answers file, progress is listr2's line-based
+ * renderer on stderr (stdout may carry --json), and anything that would need a person needs --yes instead.
+ * No Ink here: this module must not load React.
+ */
+export type PlainUiOptions = {
+	/** --yes: accept reviews, confirmations and reruns. */
+	yes: boolean;
+	/** --quiet: no step headers, the silent renderer. */
+	quiet?: boolean;
+	/** @default process.stderr */
+	stderr?: NodeJS.WritableStream;
+};
+
+const plainWidth = 100;
+
+export function renderReviewText(document: ReviewDocument, columns = plainWidth): string {
+	const lines = [document.title, '='.repeat(Math.min(columns, document.title.length))];
+	for (const section of document.sections) {
+		lines.push('', section.title, '-'.repeat(Math.min(columns, section.title.length)));
+		if (section.body) {
+			lines.push(...wrapText(section.body, columns));
+		}
+
+		if (section.code) {
+			lines.push('', ...section.code.replace(/\n+$/, '').split('\n').map(line => `    ${line}`), '');
+		}
+
+		for (const warning of section.warnings ?? []) {
+			lines.push(...wrapText(`${symbols.warning} ${warning}`, columns));
+		}
+	}
+
+	return `${lines.join('\n')}\n`;
+}
+
+export function createPlainUi(options: PlainUiOptions): RunnerUi {
+	const stderr = options.stderr ?? process.stderr;
+	const write = (text: string) => {
+		if (!options.quiet) {
+			stderr.write(text);
+		}
+	};
+
+	const stream = stderr as NodeJS.WriteStream;
+	const logger = new ListrLogger({processOutput: new ProcessOutput(stream, stream)});
+
+	return {
+		stepStarted(step, index, total) {
+			write(`Step ${index}/${total} ${symbols.separator} ${step.title}\n`);
+		},
+		stepSkipped(step, index, total) {
+			write(`Step ${index}/${total} ${symbols.separator} ${step.title}: done earlier, skipped\n`);
+		},
+		stepFinished(step, record) {
+			if (record.state === 'interrupted') {
+				write(`${symbols.failure} ${step.title}: interrupted\n`);
+			}
+		},
+		async askParameters(_step, parameters, context, secrets) {
+			return resolveParameters(parameters, context, key => secrets.get(key) !== undefined);
+		},
+		async review(step, document) {
+			// The plan is printed even under --quiet when it is refused: the operator must see what --yes would accept.
+			if (!options.yes) {
+				stderr.write(renderReviewText(document));
+				throw new UsageError(`"${step.title}" needs your review: pass --yes to accept the plan`, {hint: 'Read the plan above (or `ferry plan <wizard>`), then run again with --yes.'});
+			}
+
+			write(renderReviewText(document));
+			write(`Plan accepted (--yes)\n`);
+			return true;
+		},
+		async confirm(step, request) {
+			if (!options.yes) {
+				throw new UsageError(`"${step.title}" needs confirmation: ${request.message}`, {hint: `Pass --yes to confirm (interactively you would type "${request.expected}").`});
+			}
+
+			write(`${symbols.warning} ${request.message}: confirmed by --yes\n`);
+			return true;
+		},
+		async confirmRerun(step, record) {
+			if (!options.yes) {
+				throw new UsageError(`"${step.title}" ran before (${record.state}) and running it again would duplicate data`, {hint: 'Clean up the target by hand, then resume with --yes to rerun the step.'});
+			}
+
+			write(`${symbols.warning} rerunning "${step.title}" (--yes); it may duplicate data\n`);
+			return true;
+		},
+		rendering(): ListrRendering {
+			if (options.quiet) {
+				return {renderer: 'silent', fallbackRenderer: 'silent'};
+			}
+
+			return {renderer: 'simple', fallbackRenderer: 'simple', rendererOptions: {logger}, fallbackRendererOptions: {logger}};
+		},
+	};
+}

@@ -1,0 +1,150 @@
+/**
+ * The verification report: every query pair's comparison, one verdict, and renderings for people (Markdown,
+ * side by side) and machines (JSON). The exit code is decided by the caller from `equal`.
+ */
+import type {CellComparison, QueryComparison} from './compare.js';
+
+export type ReportSummary = {
+	queries: number;
+	equalQueries: number;
+	differingQueries: number;
+	failedQueries: number;
+	differingCells: number;
+	missingRows: number;
+	extraRows: number;
+	text: string;
+};
+
+export type VerificationReport = {
+	sessionId?: string;
+	startedAt: string;
+	finishedAt: string;
+	comparisons: QueryComparison[];
+	equal: boolean;
+	summary: ReportSummary;
+};
+
+export function buildReport(input: {sessionId?: string; startedAt: Date | string; finishedAt: Date | string; comparisons: QueryComparison[]}): VerificationReport {
+	const {comparisons} = input;
+	const failedQueries = comparisons.filter(comparison => comparison.errors.length > 0).length;
+	const equalQueries = comparisons.filter(comparison => comparison.equal).length;
+	const differingCells = comparisons.reduce((total, comparison) => total + comparison.rows.reduce((sum, row) => sum + row.cells.filter(cell => !cell.equal).length, 0), 0);
+	const missingRows = comparisons.reduce((total, comparison) => total + comparison.missingRows.length, 0);
+	const extraRows = comparisons.reduce((total, comparison) => total + comparison.extraRows.length, 0);
+	const equal = comparisons.length > 0 && equalQueries === comparisons.length;
+	const differingQueries = comparisons.length - equalQueries;
+	const text = comparisons.length === 0
+		? 'No query was compared.'
+		: (equal
+			? `${comparisons.length === 1 ? 'The query returns' : `All ${comparisons.length} queries return`} the same results on both sides.`
+			: `${differingQueries} of ${comparisons.length} queries differ (${differingCells} differing cells, ${missingRows} rows missing on the target, ${extraRows} extra rows on the target${failedQueries > 0 ? `, ${failedQueries} queries failed` : ''}).`);
+	const report: VerificationReport = {
+		startedAt: toIso(input.startedAt),
+		finishedAt: toIso(input.finishedAt),
+		comparisons,
+		equal,
+		summary: {queries: comparisons.length, equalQueries, differingQueries, failedQueries, differingCells, missingRows, extraRows, text},
+	};
+	if (input.sessionId !== undefined) {
+		report.sessionId = input.sessionId;
+	}
+
+	return report;
+}
+
+function toIso(value: Date | string): string {
+	return value instanceof Date ? value.toISOString() : value;
+}
+
+/** A value inside a Markdown table cell: pipes escaped, line breaks flattened, empty strings made visible. */
+function cell(text: string): string {
+	if (text === '') {
+		return '(empty)';
+	}
+
+	return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replaceAll(/\r?\n/g, '↵');
+}
+
+function tableRow(cells: readonly string[]): string {
+	return `| ${cells.join(' | ')} |`;
+}
+
+function describeDifference(where: string, found: CellComparison): string {
+	const amount = found.difference === undefined ? '' : `, difference ${found.difference}`;
+	const cause = found.cause === undefined ? '' : ` — likely cause: ${found.cause}`;
+	return `- ${where} \`${found.column}\`: source ${cell(found.source)}, target ${cell(found.target)}${amount}${cause}`;
+}
+
+function renderComparison(comparison: QueryComparison): string[] {
+	const verdict = comparison.equal ? '✓ equal' : '✗ differs';
+	const lines = [`## ${comparison.title} — ${verdict}`, '', `\`${comparison.id}\`. ${comparison.rule}`, ''];
+	if (comparison.sourceRowCount !== undefined && comparison.targetRowCount !== undefined) {
+		lines.push(`Rows returned: source ${comparison.sourceRowCount}, target ${comparison.targetRowCount}.`, '');
+	}
+
+	for (const error of comparison.errors) {
+		lines.push(`- The ${error.side} query failed: ${cell(error.message)}${error.cause === undefined ? '' : ` — likely cause: ${error.cause}`}`);
+	}
+
+	const keyHeaders = comparison.keyColumns.length > 0 ? comparison.keyColumns : ['row'];
+	if (comparison.rows.length > 0) {
+		const headers = [...keyHeaders, ...comparison.valueColumns.flatMap(column => [`${column} source`, `${column} target`, '='])];
+		lines.push(tableRow(headers), tableRow(headers.map(() => '---')));
+		for (const row of comparison.rows) {
+			const values = row.cells.flatMap(found => [cell(found.source), cell(found.target), found.equal ? '=' : '≠']);
+			lines.push(tableRow([...row.key.map(cell), ...values]));
+		}
+
+		lines.push('');
+	}
+
+	const differences: string[] = [];
+	for (const row of comparison.rows) {
+		const where = comparison.keyColumns.length > 0 ? `(${row.key.join(', ')})` : `row ${row.key.join(', ')}`;
+		for (const found of row.cells.filter(candidate => !candidate.equal)) {
+			differences.push(describeDifference(where, found));
+		}
+	}
+
+	for (const missing of comparison.missingRows) {
+		differences.push(`- (${missing.key.map(cell).join(', ')}) only in the source — likely cause: ${missing.cause}`);
+	}
+
+	for (const extra of comparison.extraRows) {
+		differences.push(`- (${extra.key.map(cell).join(', ')}) only in the target — likely cause: ${extra.cause}`);
+	}
+
+	for (const key of comparison.duplicateKeys) {
+		differences.push(`- (${key.map(cell).join(', ')}) appears more than once on one side; keys must identify one row`);
+	}
+
+	if (comparison.missingColumns.length > 0) {
+		differences.push(`- Columns only in the source: ${comparison.missingColumns.join(', ')}`);
+	}
+
+	if (comparison.extraColumns.length > 0) {
+		differences.push(`- Columns only in the target: ${comparison.extraColumns.join(', ')}`);
+	}
+
+	if (differences.length > 0) {
+		lines.push('Differences:', '', ...differences, '');
+	}
+
+	return lines;
+}
+
+export function renderMarkdown(report: VerificationReport): string {
+	const header = [
+		'# Verification report',
+		'',
+		`${report.sessionId === undefined ? '' : `Session \`${report.sessionId}\`, `}started ${report.startedAt}, finished ${report.finishedAt}.`,
+		'',
+		`**${report.equal ? 'Equal' : 'Differences found'}:** ${report.summary.text}`,
+		'',
+	];
+	return [...header, ...report.comparisons.flatMap(renderComparison)].join('\n').replace(/\n+$/, '\n');
+}
+
+export function toJson(report: VerificationReport): string {
+	return `${JSON.stringify(report, undefined, 2)}\n`;
+}

@@ -1,0 +1,121 @@
+import {setTimeout as delay} from 'node:timers/promises';
+import test from 'ava';
+import {render} from 'ink-testing-library';
+import type {Answers, Parameter, ParameterContext, SecretStore} from '../../source/engine/wizard.js';
+import {ParameterForm} from '../../source/ui/parameter-form.js';
+import {keys, press, waitForFrame} from '../helpers/ink-input.js';
+
+const {enter, escape, down, up, backspace} = keys;
+
+function secretStore(): SecretStore & {values: Map<string, string>} {
+	const values = new Map<string, string>();
+	return {values, get: key => values.get(key), set(key, value) {
+		values.set(key, value);
+	}};
+}
+
+const context: ParameterContext = {answers: {}, outputs: {}, profile: 'local'};
+
+function formFor(parameters: Parameter[], secrets = secretStore(), formContext = context) {
+	let submitted: Answers | undefined;
+	const instance = render(<ParameterForm parameters={parameters} context={formContext} secrets={secrets} onSubmit={answers => {
+		submitted = answers;
+	}} />);
+	return {...instance, secrets, submitted: () => submitted};
+}
+
+test.serial('Enter accepts the pre-filled default', async t => {
+	const form = formFor([{key: 'region', label: 'Region', help: 'Where the bucket lives', type: 'string', default: 'cn-hangzhou'}]);
+	await delay(50);
+	t.regex(form.lastFrame() ?? '', /Region/);
+	t.regex(form.lastFrame() ?? '', /Where the bucket lives/);
+	t.regex(form.lastFrame() ?? '', /cn-hangzhou/);
+	await press(form.stdin, enter);
+	t.deepEqual(form.submitted(), {region: 'cn-hangzhou'});
+	form.unmount();
+});
+
+test.serial('an invalid value shows the validation message and does not advance', async t => {
+	const form = formFor([
+		{key: 'workers', label: 'Workers', help: 'Parallel uploads', type: 'number', default: 4, validate: value => ((value as number) > 16 ? 'at most 16 workers' : undefined)},
+		{key: 'bucket', label: 'Bucket', help: 'Target bucket', type: 'string'},
+	]);
+	await delay(50);
+	await press(form.stdin, backspace, '40', enter);
+	t.regex(form.lastFrame() ?? '', /at most 16 workers/);
+	t.regex(form.lastFrame() ?? '', /Workers/);
+	t.notRegex(form.lastFrame() ?? '', /Bucket/);
+	await press(form.stdin, backspace, backspace, 'abc', enter);
+	t.regex(form.lastFrame() ?? '', /must be a number/);
+	await press(form.stdin, backspace, backspace, backspace, '8', enter);
+	t.regex(form.lastFrame() ?? '', /Bucket/);
+	t.notRegex(form.lastFrame() ?? '', /at most 16/);
+	// Required and empty: refused with the engine's message.
+	await press(form.stdin, enter);
+	t.regex(form.lastFrame() ?? '', /Bucket is required/);
+	t.is(form.submitted(), undefined);
+	await press(form.stdin, 'ferry-stage', enter);
+	t.deepEqual(form.submitted(), {workers: 8, bucket: 'ferry-stage'});
+	form.unmount();
+});
+
+test.serial('a secret is masked in the frame and lands in the SecretStore, not in the answers', async t => {
+	const form = formFor([
+		{key: 'user', label: 'User', help: '', type: 'string', default: 'admin'},
+		{key: 'password', label: 'Password', help: 'The database password', type: 'secret'},
+	]);
+	await delay(50);
+	await press(form.stdin, enter, 'hunter2-secret');
+	const frame = form.lastFrame() ?? '';
+	t.notRegex(frame, /hunter2/);
+	t.regex(frame, /\*{14}/);
+	await press(form.stdin, enter);
+	t.deepEqual(form.submitted(), {user: 'admin'});
+	t.is(form.secrets.values.get('password'), 'hunter2-secret');
+	t.false(form.frames.some(rendered => rendered.includes('hunter2')));
+	form.unmount();
+});
+
+test.serial('list multi-select: space toggles, a selects all or none, hints are shown, Enter confirms in choice order', async t => {
+	const form = formFor([{
+		key: 'tables',
+		label: 'Tables',
+		help: 'Tables to migrate',
+		type: 'list',
+		choices: () => [
+			{value: 'lineitem', label: 'lineitem', hint: '6,001,215 rows'},
+			{value: 'orders', label: 'orders', hint: '1,500,000 rows'},
+			{value: 'nation', label: 'nation', hint: '25 rows'},
+		],
+		default: ['orders'],
+	}]);
+	await delay(50);
+	t.regex(form.lastFrame() ?? '', /6,001,215 rows/);
+	t.regex(form.lastFrame() ?? '', /1 of 3 selected/);
+	await press(form.stdin, 'a');
+	t.regex(form.lastFrame() ?? '', /3 of 3 selected/);
+	await press(form.stdin, 'a');
+	t.regex(form.lastFrame() ?? '', /0 of 3 selected/);
+	await press(form.stdin, enter);
+	t.regex(form.lastFrame() ?? '', /Tables is required/);
+	await press(form.stdin, down, down, ' ', up, up, ' ', enter);
+	t.deepEqual(form.submitted(), {tables: ['lineitem', 'nation']});
+	form.unmount();
+});
+
+test.serial('select and boolean fields; Esc goes back one field and keeps the earlier answer', async t => {
+	const form = formFor([
+		{key: 'mode', label: 'Mode', help: '', type: 'select', choices: () => [{value: 'overwrite', label: 'overwrite'}, {value: 'append', label: 'append', hint: 'keeps rows'}], default: 'append'},
+		{key: 'compress', label: 'Compress', help: '', type: 'boolean', default: true},
+	]);
+	t.regex(await waitForFrame(form.lastFrame, /keeps rows/), /keeps rows/);
+	await delay(50);
+	await press(form.stdin, enter);
+	t.regex(await waitForFrame(form.lastFrame, /\(Y\/n\)/), /\(Y\/n\)/);
+	await press(form.stdin, escape);
+	t.regex(await waitForFrame(form.lastFrame, /Mode/), /Mode/);
+	await delay(50);
+	await press(form.stdin, up, enter, 'n');
+	t.deepEqual(form.submitted(), {mode: 'overwrite', compress: false});
+	form.unmount();
+});

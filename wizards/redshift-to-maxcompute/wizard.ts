@@ -1,0 +1,264 @@
+import {defaultMaxFileSizeMb, planReview, planTable, unloadFor, type MigrationPlan} from '../../source/actions/migration-plan.js';
+import {createTableTasks, loadTasks} from '../../source/actions/maxcompute-tables.js';
+import {preflightChecks, runPreflight} from '../../source/actions/preflight.js';
+import {checkParity, transferWithOnlineMigration, transferWithStream} from '../../source/actions/transfer.js';
+import {ensureBucket, unloadTasks} from '../../source/actions/unload.js';
+import {verifyMigration} from '../../source/actions/verification.js';
+import {listTables, describeTable} from '../../source/clouds/redshift/catalog.js';
+import type {CopyRecord} from '../../source/clouds/object-store/parity.js';
+import type {Inventory} from '../../source/clouds/object-store/client.js';
+import {formatBytes} from '../../source/engine/progress.js';
+import {defineWizard, type StepContext} from '../../source/engine/wizard.js';
+import {StepError} from '../../source/errors.js';
+import {ossInternalEndpoint} from '../../source/migration/sql.js';
+import {createMigrationClients, type MigrationClients} from './clients.js';
+import {parameters} from './parameters.js';
+
+type Context = StepContext<MigrationClients>;
+
+function planOf(context: Context): MigrationPlan {
+	const plan = context.outputs['plan']?.['plan'] as MigrationPlan | undefined;
+	if (!plan) {
+		throw new StepError('The migration plan is missing from the session', {hint: 'Start a new run; the plan is made at the review step.'});
+	}
+
+	return plan;
+}
+
+function selectedTables(context: Context): string[] {
+	return (context.answers['tables'] as string[] | undefined) ?? [];
+}
+
+const wizard = defineWizard<MigrationClients>({
+	id: 'redshift-to-maxcompute',
+	title: 'Amazon Redshift → MaxCompute',
+	description: 'UNLOAD to S3 as Parquet, move S3 → OSS, create tables, LOAD into MaxCompute, verify side by side',
+	version: 1,
+	parameters,
+	createClients: async options => createMigrationClients(options),
+	async closeClients(clients) {
+		await clients.redshift.close();
+	},
+	steps: [
+		{
+			id: 'connections',
+			title: 'Connections',
+			kind: 'form',
+			rerun: 'safe',
+			explain: 'Where the data comes from and goes to: the Redshift cluster, the S3 bucket UNLOAD writes to and how it is authorised (an IAM role attached to the cluster, or access keys), the OSS bucket in the MaxCompute project\'s region, the MaxCompute project, and the RAM role LOAD uses to read OSS (STS).',
+			parameters: ['redshiftAccess', 'redshiftCluster', 'redshiftDbUser', 'redshiftWorkgroup', 'redshiftSecretArn', 'redshiftHost', 'redshiftPort', 'redshiftUser', 'redshiftPassword', 'redshiftDatabase', 'sourceSchema', 's3Bucket', 's3Prefix', 'unloadAuth', 'unloadRoleArn', 'unloadAccessKeyId', 'unloadSecretAccessKey', 'unloadSessionToken', 'transferMethod', 'migrationRoleName', 'ossRegion', 'ossBucket', 'ossPrefix', 'maxcomputeProject', 'loadRoleArn', 'parallelism'],
+		},
+		{
+			id: 'preflight',
+			title: 'Preflight',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'Before anything changes: who ferry is on every service, that OSS and MaxCompute are in the same region (LOAD reads OSS in the project\'s region only), that MaxCompute 2.0 types and DECIMAL 2.0 are on, and that the buckets exist or can be created.',
+			async run(context) {
+				const results = await runPreflight(preflightChecks(context.clients, context.answers, context.signal), result => context.report(`${result.ok ? '✔' : '✖'} ${result.title}: ${result.detail}`));
+				context.output('checks', results);
+			},
+		},
+		{
+			id: 'tables',
+			title: 'Tables',
+			kind: 'form',
+			rerun: 'safe',
+			explain: 'The tables of the schema, with their row counts and sizes from Redshift\'s catalog (SVV_TABLE_INFO). Pick some or all.',
+			parameters: ['tables'],
+			async run(context) {
+				const schema = String(context.answers['sourceSchema']);
+				const discovered = await listTables(context.clients.redshift, schema, {signal: context.signal});
+				if (discovered.length === 0) {
+					throw new StepError(`Schema ${schema} has no tables`, {hint: 'Check --set sourceSchema and the database.'});
+				}
+
+				context.output('discovered', discovered);
+				context.report(`${discovered.length} tables in ${schema}`);
+			},
+		},
+		{
+			id: 'plan',
+			title: 'Plan review',
+			kind: 'review',
+			rerun: 'safe',
+			explain: 'The exact UNLOAD statements (Parquet, files small enough for LOAD), the MaxCompute DDL generated from the Redshift catalog through one type-mapping table, and the LOAD statements. Nothing has changed yet.',
+			async review(context) {
+				const schema = String(context.answers['sourceSchema']);
+				const maxFileSizeMb = defaultMaxFileSizeMb();
+				const tables = [];
+				for (const table of selectedTables(context)) {
+					tables.push(planTable(schema, table, await describeTable(context.clients.redshift, schema, table, {signal: context.signal}), context.answers, maxFileSizeMb));
+				}
+
+				const plan: MigrationPlan = {tables, maxFileSizeMb, ossEndpointHost: ossInternalEndpoint(String(context.answers['ossRegion']))};
+				context.output('plan', plan);
+				return planReview(plan, context.answers);
+			},
+		},
+		{
+			id: 'unload',
+			title: 'Unload to S3',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'Redshift runs UNLOAD for every table and writes Parquet files to S3 (step 1 of the procedure). CLEANPATH empties each table\'s folder first, so a rerun never mixes old and new files.',
+			async run(context) {
+				const plan = planOf(context);
+				if (await ensureBucket(context.clients.s3, String(context.answers['s3Bucket']), context.signal)) {
+					context.report(`created bucket ${String(context.answers['s3Bucket'])}`);
+				}
+
+				const rows: Record<string, number | undefined> = {...context.checkpoint.get<Record<string, number>>('rows')};
+				await context.tasks(unloadTasks({
+					redshift: context.clients.redshift,
+					tables: plan.tables.map(table => ({table: table.table, statement: unloadFor(table, context.answers, plan.maxFileSizeMb, key => context.secret(key)).statement})),
+					checkpoint: context.checkpoint,
+					signal: context.signal,
+					onDone(result) {
+						rows[result.table] = result.rows;
+						context.checkpoint.set('rows', rows);
+					},
+				}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
+				context.output('rows', rows);
+			},
+		},
+		{
+			id: 'inventory',
+			title: 'S3 inventory',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The total size and number of files per table in S3, as the procedure asks before migrating ("Get total size"). Data Online Migration is sized with these figures and the copy is checked against them.',
+			async run(context) {
+				const plan = planOf(context);
+				const bucket = String(context.answers['s3Bucket']);
+				const inventories: Record<string, {count: number; bytes: number}> = {};
+				for (const table of plan.tables) {
+					const inventory = await context.clients.s3.inventory(bucket, table.s3Prefix, {signal: context.signal});
+					if (inventory.count === 0) {
+						throw new StepError(`No files under s3://${bucket}/${table.s3Prefix} for ${table.table}`, {hint: 'The UNLOAD wrote nothing; check the unload step in the session log.'});
+					}
+
+					inventories[table.table] = {count: inventory.count, bytes: inventory.bytes};
+					context.report(`${table.table}: ${inventory.count} files, ${formatBytes(inventory.bytes)}`);
+				}
+
+				const totals = Object.values(inventories).reduce((sum, item) => ({count: sum.count + item.count, bytes: sum.bytes + item.bytes}), {count: 0, bytes: 0});
+				context.output('tables', inventories);
+				context.output('totals', totals);
+				context.report(`${totals.count} files, ${formatBytes(totals.bytes)} in total`);
+			},
+		},
+		{
+			id: 'transfer',
+			title: 'S3 → OSS',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The files move from S3 to the OSS bucket (step 2 of the procedure): through Data Online Migration (addresses, a job, its report), or ferry\'s own streamed copy. Either way the copy is checked file by file — count, bytes and checksums — before going on.',
+			async run(context) {
+				const {clients, answers, signal} = context;
+				const plan = planOf(context);
+				const s3Bucket = String(answers['s3Bucket']);
+				const ossBucket = String(answers['ossBucket']);
+				const s3Prefix = String(answers['s3Prefix']);
+				const ossPrefix = String(answers['ossPrefix']);
+				if (await ensureBucket(clients.oss, ossBucket, signal)) {
+					context.report(`created bucket ${ossBucket}`);
+				}
+
+				const totals = context.outputs['inventory']?.['totals'] as {bytes: number} | undefined;
+				const copies: CopyRecord[] = [];
+				await context.tasks([{
+					title: answers['transferMethod'] === 'stream' ? 'Streamed copy S3 → OSS' : 'Data Online Migration job',
+					async run(task) {
+						if (answers['transferMethod'] === 'stream') {
+							const objects = await transferWithStream({from: {store: clients.s3, bucket: s3Bucket, prefix: s3Prefix}, to: {store: clients.oss, bucket: ossBucket, prefix: ossPrefix}, task, logger: context.log, signal});
+							copies.push(...objects.map(object => ({key: object.key, sourceEtag: object.sourceEtag, destinationEtag: object.destinationEtag, ...(object.md5 ? {md5: object.md5} : {})})));
+							return;
+						}
+
+						const keys = await clients.profile.aws.credentials();
+						const result = await transferWithOnlineMigration({
+							client: clients.onlineMigration,
+							sessionId: context.sessionId,
+							s3Endpoint: clients.s3.endpoint,
+							s3Keys: {accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey},
+							from: {bucket: s3Bucket, prefix: s3Prefix},
+							to: {bucket: ossBucket, prefix: ossPrefix, regionId: String(answers['ossRegion'])},
+							roleName: String(answers['migrationRoleName']),
+							checkpoint: context.checkpoint,
+							task,
+							totalBytes: totals?.bytes ?? 0,
+							signal,
+						});
+						task.output(`${result.copiedCount} objects, ${formatBytes(result.copiedBytes)} copied`);
+					},
+				}]);
+
+				const differences = [];
+				for (const table of plan.tables) {
+					const source: Inventory = await clients.s3.inventory(s3Bucket, table.s3Prefix, {signal});
+					const destination: Inventory = await clients.oss.inventory(ossBucket, table.ossPrefix, {signal});
+					const tableCopies = copies.filter(copy => copy.key.startsWith(table.s3Prefix.slice(s3Prefix.length))).map(copy => ({...copy, key: copy.key.slice(table.s3Prefix.length - s3Prefix.length)}));
+					differences.push(...checkParity(source, destination, tableCopies).map(difference => `${table.table}: ${difference.message}`));
+				}
+
+				if (differences.length > 0) {
+					throw new StepError(`The OSS copy differs from S3: ${differences.slice(0, 5).join('; ')}${differences.length > 5 ? ` (+${differences.length - 5} more)` : ''}`, {hint: 'Resume to copy again (the copy overwrites), or check the migration report.'});
+				}
+
+				context.output('parity', 'equal');
+				context.report('OSS matches S3: same files, sizes and checksums');
+			},
+		},
+		{
+			id: 'create-tables',
+			title: 'Create tables',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The MaxCompute tables are created from the generated DDL, with MaxCompute 2.0 types (step 3.1 of the procedure). An existing table with the same schema is kept; a different one stops the run with the difference.',
+			async run(context) {
+				const created: string[] = [];
+				await context.tasks(createTableTasks({maxcompute: context.clients.maxcompute, tables: planOf(context).tables, signal: context.signal, onDone: (table, wasCreated) => wasCreated && created.push(table)}), {concurrency: 2});
+				context.output('created', created);
+			},
+		},
+		{
+			id: 'load',
+			title: 'LOAD into MaxCompute',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'MaxCompute runs LOAD OVERWRITE for every table, reading the Parquet files from OSS with the RAM role (STS), with the native Parquet reader so DECIMAL loads (step 3.3). OVERWRITE makes a rerun replace, not duplicate.',
+			confirm: answers => ({expected: String(answers['maxcomputeProject']), message: `LOAD OVERWRITE replaces the contents of ${((answers['tables'] as string[] | undefined) ?? []).length} tables in MaxCompute project ${String(answers['maxcomputeProject'])}.`}),
+			async run(context) {
+				const instances: Record<string, string> = {...context.checkpoint.get<Record<string, string>>('instances')};
+				await context.tasks(loadTasks({maxcompute: context.clients.maxcompute, tables: planOf(context).tables, checkpoint: context.checkpoint, signal: context.signal, onDone(result) {
+					instances[result.table] = result.instanceId;
+					context.checkpoint.set('instances', instances);
+				}}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
+				context.output('instances', instances);
+			},
+		},
+		{
+			id: 'verify',
+			title: 'Verify',
+			kind: 'verify',
+			rerun: 'safe',
+			explain: 'The same queries on both sides (step 3.4): the number of tables, the rows of every table, and TPC-H Q1. DECIMAL sums compare exactly, averages within a stated tolerance, rows aligned by their group keys.',
+			async run(context) {
+				const schema = String(context.answers['sourceSchema']);
+				const report = await verifyMigration({
+					clients: context.clients,
+					tables: planOf(context).tables.map(table => ({schema, table: table.table})),
+					sessionId: context.sessionId,
+					signal: context.signal,
+					onPair: (pair, equal) => context.report(`${equal ? '✔' : '✖'} ${pair.title}`),
+				});
+				context.output('report', report);
+				context.output('equal', report.equal);
+				context.report(report.summary.text);
+			},
+		},
+	],
+});
+
+export default wizard;
