@@ -58,6 +58,11 @@ export async function collectAnswers(options: {parameters: Parameter[]; answersF
 			throw new UsageError(`Unknown answer ${JSON.stringify(key)}`, {hint: `Known answers: ${[...known.keys()].join(', ')}`});
 		}
 
+		// A key left blank in YAML (`bucket:`) is null: not answered, rather than the text "null".
+		if (value === null || value === undefined) {
+			continue;
+		}
+
 		if (parameter.type === 'secret') {
 			if (key in fromFlags) {
 				throw new UsageError(`${key} is a secret and cannot be passed with --set (it would show in the process list)`, {hint: `Put it in the answers file or set ${secretEnvName(key)}.`});

@@ -15,6 +15,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 		process.env['FORCE_COLOR'] = '0';
 	}
 
+	// ferry pins its AWS SDK version, so the SDK's notice about future releases needing Node 22 is not the user's to act on,
+	// and a stray warning on stderr would tear the Ink screen.
+	process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 	const exitOnBrokenPipe = (error: NodeJS.ErrnoException) => {
 		if (error.code === 'EPIPE') {
 			process.exit(0);

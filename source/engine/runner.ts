@@ -61,6 +61,10 @@ export class ReviewDeclinedError extends FerryError {
 	}
 }
 
+function interruptedError(session: Session): InterruptedError {
+	return new InterruptedError('Interrupted: the session is saved', {hint: `Continue with \`ferry resume ${session.id}\`.`});
+}
+
 function outputsOf(session: Session): StepOutputs {
 	return Object.fromEntries(Object.entries(session.steps).map(([id, record]) => [id, record.outputs]));
 }
@@ -87,7 +91,13 @@ export async function runSession<Clients>(options: RunOptions<Clients>): Promise
 				throw new StepError(`Step "${step.title}" was not rerun because it would duplicate data`, {hint: 'Clean up the target by hand, then `ferry resume` and accept the rerun.'});
 			}
 
-			signal.throwIfAborted();
+			if (signal.aborted) {
+				// Aborted between two steps: no step is interrupted, but the session is, and says so on disk.
+				session.state = 'interrupted';
+				saveSession(session);
+				throw interruptedError(session);
+			}
+
 			session.state = 'running';
 			session.currentStep = step.id;
 			record.state = 'running';
@@ -117,7 +127,7 @@ export async function runSession<Clients>(options: RunOptions<Clients>): Promise
 				log.error(`step ${step.id} ${record.state}: ${message}`);
 				ui.stepFinished(step, record);
 				if (interrupted && !(error instanceof FerryError)) {
-					throw new InterruptedError('Interrupted: the session is saved', {hint: `Continue with \`ferry resume ${session.id}\`.`});
+					throw interruptedError(session);
 				}
 
 				throw error;

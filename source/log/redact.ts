@@ -27,7 +27,8 @@ export function maskSecret(value: string): string {
 
 export function redact(text: string): string {
 	let result = text;
-	for (const secret of registered) {
+	// Longest first: a short secret inside a longer one would otherwise leave the rest of the longer one visible.
+	for (const secret of [...registered].sort((a, b) => b.length - a.length)) {
 		result = result.split(secret).join('[redacted]');
 	}
 

@@ -89,7 +89,9 @@ export async function setProfileKeys(profile: string, keys: {aws?: StoredAwsKeys
 	profiles[profile] = {...profiles[profile], ...keys};
 	conf.set('profiles', profiles);
 	registerSecret(keys.aws?.secretAccessKey);
+	registerSecret(keys.aws?.sessionToken);
 	registerSecret(keys.alibaba?.accessKeySecret);
+	registerSecret(keys.alibaba?.securityToken);
 }
 
 export async function deleteProfileKeys(profile: string): Promise<void> {

@@ -155,7 +155,7 @@ function App({appState, taskStore, onCtrlC}: {appState: AppStateStore; taskStore
 				{state.current ? <StepHeader step={state.current.step} index={state.current.index} total={state.current.total} /> : null}
 				<TaskList store={taskStore} limit={Math.max(3, Math.min(8, rows - headerRows - 8))} />
 				{state.screen.kind === 'idle' ? null : (
-					<Box marginTop={state.current ? 1 : 0} flexDirection="column">
+					<Box flexDirection="column">
 						<ActiveScreen key={state.screenId} screen={state.screen} rows={rows} columns={columns} headerRows={headerRows} />
 					</Box>
 				)}

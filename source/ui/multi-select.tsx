@@ -1,5 +1,5 @@
 import {Box, Text, useInput} from 'ink';
-import {useState} from 'react';
+import {useRef, useState} from 'react';
 import type {Choice} from '../engine/wizard.js';
 import {colors, symbols} from './theme.js';
 
@@ -13,20 +13,28 @@ export type MultiSelectProps = {
 };
 
 /** Space toggles, `a` selects all or none, Enter confirms. Values come back in the order of the choices. */
+type SelectionState = {cursor: number; windowStart: number; selected: ReadonlySet<string>};
+
 export function MultiSelect({choices, initialSelected, limit, isFocused = true, onSubmit}: MultiSelectProps) {
-	const [cursor, setCursor] = useState(0);
-	const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set(initialSelected));
-	const [windowStart, setWindowStart] = useState(0);
 	const visible = Math.max(1, Math.min(limit, choices.length));
+	// Several keys can arrive in one chunk (a paste, tmux send-keys, a slow link) and are handled before React
+	// renders again; the state lives in a ref so each key sees the previous key's effect.
+	const state = useRef<SelectionState>({cursor: 0, windowStart: 0, selected: new Set(initialSelected)});
+	const [, setRevision] = useState(0);
+	const update = (next: Partial<SelectionState>) => {
+		state.current = {...state.current, ...next};
+		setRevision(revision => revision + 1);
+	};
 
 	const moveTo = (next: number) => {
 		const wrapped = (next + choices.length) % choices.length;
-		setCursor(wrapped);
-		setWindowStart(start => (wrapped < start ? wrapped : wrapped >= start + visible ? wrapped - visible + 1 : start));
+		const start = state.current.windowStart;
+		update({cursor: wrapped, windowStart: wrapped < start ? wrapped : wrapped >= start + visible ? wrapped - visible + 1 : start});
 	};
 
 	useInput(
 		(input, key) => {
+			const {cursor, selected} = state.current;
 			if (choices.length === 0) {
 				if (key.return) {
 					onSubmit([]);
@@ -42,19 +50,17 @@ export function MultiSelect({choices, initialSelected, limit, isFocused = true, 
 			} else if (input === ' ') {
 				const value = choices[cursor]?.value;
 				if (value !== undefined) {
-					setSelected(previous => {
-						const next = new Set(previous);
-						if (next.has(value)) {
-							next.delete(value);
-						} else {
-							next.add(value);
-						}
+					const next = new Set(selected);
+					if (next.has(value)) {
+						next.delete(value);
+					} else {
+						next.add(value);
+					}
 
-						return next;
-					});
+					update({selected: next});
 				}
 			} else if (input === 'a') {
-				setSelected(previous => (previous.size === choices.length ? new Set() : new Set(choices.map(choice => choice.value))));
+				update({selected: selected.size === choices.length ? new Set() : new Set(choices.map(choice => choice.value))});
 			} else if (key.return) {
 				onSubmit(choices.filter(choice => selected.has(choice.value)).map(choice => choice.value));
 			}
@@ -62,6 +68,7 @@ export function MultiSelect({choices, initialSelected, limit, isFocused = true, 
 		{isActive: isFocused},
 	);
 
+	const {cursor, windowStart, selected} = state.current;
 	const shown = choices.slice(windowStart, windowStart + visible);
 	return (
 		<Box flexDirection="column">

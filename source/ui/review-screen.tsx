@@ -58,23 +58,24 @@ export function ReviewScreen({document, height, columns, onAnswer}: ReviewScreen
 	const viewport = Math.max(3, height);
 	const maxTop = Math.max(0, lines.length - viewport);
 	const [top, setTop] = useState(0);
-	const scrollTo = (next: number) => {
-		setTop(Math.min(maxTop, Math.max(0, next)));
+	// Functional updates: several keys in one chunk each build on the last.
+	const scrollBy = (delta: number) => {
+		setTop(previous => Math.min(maxTop, Math.max(0, previous + delta)));
 	};
 
 	useInput((input, key) => {
 		if (key.upArrow || input === 'k') {
-			scrollTo(top - 1);
+			scrollBy(-1);
 		} else if (key.downArrow || input === 'j') {
-			scrollTo(top + 1);
+			scrollBy(1);
 		} else if (key.pageUp) {
-			scrollTo(top - viewport + 1);
+			scrollBy(1 - viewport);
 		} else if (key.pageDown || input === ' ') {
-			scrollTo(top + viewport - 1);
+			scrollBy(viewport - 1);
 		} else if (key.home) {
-			scrollTo(0);
+			scrollBy(-lines.length);
 		} else if (key.end) {
-			scrollTo(maxTop);
+			scrollBy(lines.length);
 		} else if (input.toLowerCase() === 'y') {
 			onAnswer(true);
 		} else if (input.toLowerCase() === 'n' || key.return || key.escape) {

@@ -15,6 +15,14 @@ export type TypedConfirmationProps = {
 export function TypedConfirmation({message, expected, onAnswer}: TypedConfirmationProps) {
 	const [value, setValue] = useState('');
 	const [refused, setRefused] = useState(false);
+	const submit = (submitted: string) => {
+		if (submitted.trim() === expected) {
+			onAnswer(true);
+		} else {
+			setRefused(true);
+		}
+	};
+
 	useInput((_input, key) => {
 		if (key.escape) {
 			onAnswer(false);
@@ -35,16 +43,15 @@ export function TypedConfirmation({message, expected, onAnswer}: TypedConfirmati
 				<TextInput
 					value={value}
 					onChange={next => {
-						setValue(next);
+						// Typed fast or pasted, the text and its Enter arrive in one chunk: treat the line break as Enter.
+						const clean = next.replace(/[\r\n]/g, '');
+						setValue(clean);
 						setRefused(false);
-					}}
-					onSubmit={submitted => {
-						if (submitted === expected) {
-							onAnswer(true);
-						} else {
-							setRefused(true);
+						if (clean !== next) {
+							submit(clean);
 						}
 					}}
+					onSubmit={submit}
 				/>
 			</Box>
 			{refused ? <Text color={colors.failure}>{`${symbols.failure} Value must be exactly ${expected}`}</Text> : null}

@@ -79,8 +79,8 @@ async function serveStandIns(dataDir: string): Promise<void> {
 type CopyOutcome = {seconds: number; peakRss: number; externalPeakRss: number; copied: number; bytesCopied: number; objects: Awaited<ReturnType<typeof copyPrefix>>['objects']};
 
 /** The copy runs in a fresh process so its memory is not mixed with the setup's. */
-async function runFerryCopyInChild(servers: Servers, credentials: {accessKeyId: string; secret: string}): Promise<CopyOutcome> {
-	const child = spawn(process.execPath, ['--import=tsx', thisFile, '--copy'], {
+async function runFerryCopyInChild(servers: Servers, credentials: {accessKeyId: string; secret: string}, mode: 'stream' | 'multipart'): Promise<CopyOutcome> {
+	const child = spawn(process.execPath, ['--import=tsx', thisFile, '--copy', mode], {
 		env: {...process.env, FERRY_BENCH_ACCESS_KEY_ID: credentials.accessKeyId, FERRY_BENCH_SECRET: credentials.secret, FERRY_BENCH_S3: servers.s3Url, FERRY_BENCH_OSS: servers.ossUrl},
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
@@ -98,7 +98,7 @@ async function runFerryCopyInChild(servers: Servers, credentials: {accessKeyId: 
 	return {...JSON.parse(output) as Omit<CopyOutcome, 'externalPeakRss'>, externalPeakRss};
 }
 
-async function copyInThisProcess(): Promise<void> {
+async function copyInThisProcess(mode: string): Promise<void> {
 	const keys = {accessKeyId: process.env.FERRY_BENCH_ACCESS_KEY_ID ?? '', secretAccessKey: process.env.FERRY_BENCH_SECRET ?? ''};
 	const source = createObjectStore({kind: 's3', endpoint: process.env.FERRY_BENCH_S3, region, credentials: keys, logger: silentLogger, forcePathStyle: true});
 	const destination = createObjectStore({kind: 'oss', endpoint: process.env.FERRY_BENCH_OSS, region, credentials: keys, logger: silentLogger});
@@ -106,10 +106,11 @@ async function copyInThisProcess(): Promise<void> {
 	const started = performance.now();
 	const result = await copyPrefix({
 		from: {store: source, bucket: 'bench-source', prefix: 'data/'},
-		to: {store: destination, bucket: 'bench-destination', prefix: 'ferry/'},
+		to: {store: destination, bucket: 'bench-destination', prefix: `ferry-${mode}/`},
 		concurrency: 4,
 		partSize: 8 * mebibyte,
 		queueSize: 1,
+		multipartThreshold: mode === 'stream' ? objectSize : 0,
 		logger: silentLogger,
 	});
 	const seconds = (performance.now() - started) / 1000;
@@ -245,13 +246,15 @@ export async function benchObjectStoreCopy(report: (line: string) => void): Prom
 		const totalBytes = objectCount * objectSize;
 		report(`setup: wrote ${objectCount} × ${mib(objectSize)} MiB to the S3 stand-in in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s`);
 
-		const copy = await runFerryCopyInChild(servers, credentials);
-		const differences = compareInventories(
-			await source.inventory('bench-source', 'data/'),
-			await destination.inventory('bench-destination', 'ferry/'),
-			copy.objects,
-		);
-		report(`ferry copyPrefix: ${copy.copied} objects, ${mib(copy.bytesCopied)} MiB in ${copy.seconds.toFixed(2)} s = ${(totalBytes / mebibyte / copy.seconds).toFixed(1)} MiB/s, peak RSS ${mib(copy.peakRss)} MiB (process.memoryUsage, 50 ms samples; ${mib(copy.externalPeakRss)} MiB seen from /proc; limit 200 MB ${copy.peakRss < 200e6 ? 'met' : 'EXCEEDED'}), parity ${differences.length === 0 ? 'ok' : `${differences.length} differences: ${differences[0]?.message}`}`);
+		for (const mode of ['stream', 'multipart'] as const) {
+			const copy = await runFerryCopyInChild(servers, credentials, mode);
+			const differences = compareInventories(
+				await source.inventory('bench-source', 'data/'),
+				await destination.inventory('bench-destination', `ferry-${mode}/`),
+				copy.objects,
+			);
+			report(`ferry copyPrefix (${mode === 'stream' ? 'streamed PUT per object' : 'multipart, 8 MiB parts, queue 1'}): ${copy.copied} objects, ${mib(copy.bytesCopied)} MiB in ${copy.seconds.toFixed(2)} s = ${(totalBytes / mebibyte / copy.seconds).toFixed(1)} MiB/s, peak RSS ${mib(copy.peakRss)} MiB (process.memoryUsage, 50 ms samples; ${mib(copy.externalPeakRss)} MiB seen from /proc; limit 200 MB ${copy.peakRss < 200e6 ? 'met' : 'EXCEEDED'}), parity ${differences.length === 0 ? 'ok' : `${differences.length} differences: ${differences[0]?.message}`}`);
+		}
 
 		await runRclone(report, servers, credentials, destination);
 	} finally {
@@ -265,7 +268,7 @@ if (process.argv[1] === thisFile) {
 	if (process.argv[2] === '--serve-stand-ins') {
 		await serveStandIns(process.argv[3] ?? '');
 	} else if (process.argv[2] === '--copy') {
-		await copyInThisProcess();
+		await copyInThisProcess(process.argv[3] ?? 'stream');
 	} else {
 		await benchObjectStoreCopy(line => {
 			console.log(line);

@@ -97,3 +97,10 @@ test('a malformed --set is a usage error', async t => {
 	await t.throwsAsync(collectAnswers({parameters, set: ['tables'], env: {}}), {instanceOf: UsageError, message: '--set needs key=value, got "tables"'});
 	await t.throwsAsync(collectAnswers({parameters, set: ['=orders'], env: {}}), {instanceOf: UsageError});
 });
+
+test('a key left blank in the answers file counts as not answered', async t => {
+	const file = answersFile(t, 'answers.yaml', 'unloadBucket:\ntables: orders\nunloadSecretAccessKey:\n');
+	const {answers, secrets} = await collectAnswers({parameters, answersFile: file, set: [], env: {FERRY_SECRET_UNLOAD_SECRET_ACCESS_KEY: 'from-env-blank-file'}});
+	t.deepEqual(answers, {tables: 'orders'}, 'not the string "null"');
+	t.deepEqual(secrets, {unloadSecretAccessKey: 'from-env-blank-file'}, 'a blank secret does not hide the env var');
+});

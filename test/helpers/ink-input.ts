@@ -17,7 +17,7 @@ export const keys = {
 export async function press(stdin: {write(data: string): void}, ...sequence: string[]): Promise<void> {
 	for (const key of sequence) {
 		stdin.write(key);
-		await delay(60);
+		await delay(80);
 	}
 }
 
@@ -31,5 +31,7 @@ export async function waitForFrame(lastFrame: () => string | undefined, conditio
 		frame = lastFrame() ?? '';
 	}
 
+	// A screen's input handlers attach in an effect after its first frame; give them a moment before the next key.
+	await delay(40);
 	return frame;
 }

@@ -48,3 +48,11 @@ test('maskSecret shows only the last 4 characters', t => {
 	t.is(maskSecret('1234'), '****');
 	t.is(maskSecret(''), '****');
 });
+
+test('a secret that contains a shorter registered secret is still redacted whole', t => {
+	registerSecret('k3y9');
+	registerSecret('k3y9-a-much-longer-secret-tail');
+	const redacted = redact('value: k3y9-a-much-longer-secret-tail.');
+	t.is(redacted, 'value: [redacted].');
+	t.false(redacted.includes('tail'));
+});

@@ -97,3 +97,12 @@ test.serial('each FERRY_HOME has its own credentials file', async t => {
 	t.not(await credentialsFilePath(), first);
 	t.deepEqual(await getProfileKeys('prod'), {});
 });
+
+test.serial('temporary tokens stored with profile keys are registered for redaction too', async t => {
+	useFerryHome(t);
+	await setProfileKeys('sts', {
+		aws: {accessKeyId: 'ASIAEXAMPLE000000001', secretAccessKey: 'cred-store-sts-secret-1', sessionToken: 'cred-store-aws-session-token-1'},
+		alibaba: {accessKeyId: 'STS.example', accessKeySecret: 'cred-store-sts-secret-2', securityToken: 'cred-store-alibaba-security-token-1'},
+	});
+	t.is(redact('cred-store-aws-session-token-1 cred-store-alibaba-security-token-1'), '[redacted] [redacted]');
+});

@@ -1,4 +1,4 @@
-import {readFileSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import {ConfigurationError, UsageError} from '../../source/errors.js';
@@ -80,15 +80,11 @@ test.serial('the local profile cannot be removed, and removing an unknown one is
 test.serial('a hand-edited profiles file that breaks the schema fails loudly and is not wiped', async t => {
 	const home = useFerryHome(t);
 	const file = path.join(home, 'config', 'profiles.json');
-	await saveProfile(profile('prod'));
 	const broken = JSON.stringify({profiles: {prod: {name: 'prod', aws: {region: 'us-east-1'}}}});
+	mkdirSync(path.dirname(file), {recursive: true});
 	writeFileSync(file, broken);
-	useFerryHome(t);
-	const fresh = path.join(process.env['FERRY_HOME']!, 'config');
-	const {mkdirSync} = await import('node:fs');
-	mkdirSync(fresh, {recursive: true});
-	writeFileSync(path.join(fresh, 'profiles.json'), broken);
 	const error = await t.throwsAsync(listProfiles(), {instanceOf: ConfigurationError});
 	t.true(error?.message.startsWith('The profiles file is invalid'));
-	t.is(readFileSync(path.join(fresh, 'profiles.json'), 'utf8'), broken);
+	t.true(error?.hint?.includes(file));
+	t.is(readFileSync(file, 'utf8'), broken);
 });

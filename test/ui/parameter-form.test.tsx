@@ -27,9 +27,9 @@ function formFor(parameters: Parameter[], secrets = secretStore(), formContext =
 test.serial('Enter accepts the pre-filled default', async t => {
 	const form = formFor([{key: 'region', label: 'Region', help: 'Where the bucket lives', type: 'string', default: 'cn-hangzhou'}]);
 	await delay(50);
-	t.regex(form.lastFrame() ?? '', /Region/);
-	t.regex(form.lastFrame() ?? '', /Where the bucket lives/);
-	t.regex(form.lastFrame() ?? '', /cn-hangzhou/);
+	t.regex(await waitForFrame(form.lastFrame, /Region/), /Region/);
+	t.regex(await waitForFrame(form.lastFrame, /Where the bucket lives/), /Where the bucket lives/);
+	t.regex(await waitForFrame(form.lastFrame, /cn-hangzhou/), /cn-hangzhou/);
 	await press(form.stdin, enter);
 	t.deepEqual(form.submitted(), {region: 'cn-hangzhou'});
 	form.unmount();
@@ -42,17 +42,17 @@ test.serial('an invalid value shows the validation message and does not advance'
 	]);
 	await delay(50);
 	await press(form.stdin, backspace, '40', enter);
-	t.regex(form.lastFrame() ?? '', /at most 16 workers/);
-	t.regex(form.lastFrame() ?? '', /Workers/);
+	t.regex(await waitForFrame(form.lastFrame, /at most 16 workers/), /at most 16 workers/);
+	t.regex(await waitForFrame(form.lastFrame, /Workers/), /Workers/);
 	t.notRegex(form.lastFrame() ?? '', /Bucket/);
 	await press(form.stdin, backspace, backspace, 'abc', enter);
-	t.regex(form.lastFrame() ?? '', /must be a number/);
+	t.regex(await waitForFrame(form.lastFrame, /must be a number/), /must be a number/);
 	await press(form.stdin, backspace, backspace, backspace, '8', enter);
-	t.regex(form.lastFrame() ?? '', /Bucket/);
+	t.regex(await waitForFrame(form.lastFrame, /Bucket/), /Bucket/);
 	t.notRegex(form.lastFrame() ?? '', /at most 16/);
 	// Required and empty: refused with the engine's message.
 	await press(form.stdin, enter);
-	t.regex(form.lastFrame() ?? '', /Bucket is required/);
+	t.regex(await waitForFrame(form.lastFrame, /Bucket is required/), /Bucket is required/);
 	t.is(form.submitted(), undefined);
 	await press(form.stdin, 'ferry-stage', enter);
 	t.deepEqual(form.submitted(), {workers: 8, bucket: 'ferry-stage'});
@@ -90,14 +90,14 @@ test.serial('list multi-select: space toggles, a selects all or none, hints are 
 		default: ['orders'],
 	}]);
 	await delay(50);
-	t.regex(form.lastFrame() ?? '', /6,001,215 rows/);
-	t.regex(form.lastFrame() ?? '', /1 of 3 selected/);
+	t.regex(await waitForFrame(form.lastFrame, /6,001,215 rows/), /6,001,215 rows/);
+	t.regex(await waitForFrame(form.lastFrame, /1 of 3 selected/), /1 of 3 selected/);
 	await press(form.stdin, 'a');
-	t.regex(form.lastFrame() ?? '', /3 of 3 selected/);
+	t.regex(await waitForFrame(form.lastFrame, /3 of 3 selected/), /3 of 3 selected/);
 	await press(form.stdin, 'a');
-	t.regex(form.lastFrame() ?? '', /0 of 3 selected/);
+	t.regex(await waitForFrame(form.lastFrame, /0 of 3 selected/), /0 of 3 selected/);
 	await press(form.stdin, enter);
-	t.regex(form.lastFrame() ?? '', /Tables is required/);
+	t.regex(await waitForFrame(form.lastFrame, /Tables is required/), /Tables is required/);
 	await press(form.stdin, down, down, ' ', up, up, ' ', enter);
 	t.deepEqual(form.submitted(), {tables: ['lineitem', 'nation']});
 	form.unmount();
@@ -117,5 +117,23 @@ test.serial('select and boolean fields; Esc goes back one field and keeps the ea
 	await delay(50);
 	await press(form.stdin, up, enter, 'n');
 	t.deepEqual(form.submitted(), {mode: 'overwrite', compress: false});
+	form.unmount();
+});
+
+test.serial('keys arriving in one chunk (a paste, tmux send-keys) each see the previous key', async t => {
+	const form = formFor([{
+		key: 'tables',
+		label: 'Tables',
+		help: '',
+		type: 'list',
+		choices: () => ['lineitem', 'orders', 'nation'].map(value => ({value, label: value})),
+		default: ['orders'],
+	}]);
+	await waitForFrame(form.lastFrame, /1 of 3 selected/);
+	// Ink splits escape sequences out of a chunk; a run of plain text (" \r") would arrive as one input, so Enter goes alone.
+	form.stdin.write(`${down}${down} `);
+	await delay(80);
+	await press(form.stdin, enter);
+	t.deepEqual(form.submitted(), {tables: ['orders', 'nation']});
 	form.unmount();
 });

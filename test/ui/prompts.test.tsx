@@ -24,7 +24,7 @@ function review() {
 test.serial('review: Enter does not proceed; only y does', async t => {
 	const first = review();
 	await delay(50);
-	t.regex(first.lastFrame() ?? '', /Proceed\? \(y\/N\)/);
+	t.regex(await waitForFrame(first.lastFrame, /Proceed\? \(y\/N\)/), /Proceed\? \(y\/N\)/);
 	await press(first.stdin, keys.enter);
 	t.deepEqual(first.answers, [false]);
 	first.unmount();
@@ -40,9 +40,9 @@ test.serial('review: a long document scrolls with ↓ and PgDn down to the warni
 	const instance = review();
 	await delay(50);
 	t.notRegex(instance.lastFrame() ?? '', /t29/);
-	t.regex(instance.lastFrame() ?? '', /more below/);
+	t.regex(await waitForFrame(instance.lastFrame, /more below/), /more below/);
 	await press(instance.stdin, keys.down);
-	t.regex(instance.lastFrame() ?? '', /lines 2–/);
+	t.regex(await waitForFrame(instance.lastFrame, /lines 2–/), /lines 2–/);
 	await press(instance.stdin, keys.pageDown, keys.pageDown, keys.pageDown, keys.pageDown, keys.pageDown);
 	const frame = await waitForFrame(instance.lastFrame, /will be overwritten/);
 	t.regex(frame, /⚠ tpch\.lineitem on MaxCompute will be overwritten/);
@@ -56,7 +56,7 @@ test.serial('typed confirmation refuses a wrong word and accepts the exact one',
 	const instance = render(<TypedConfirmation message="LOAD OVERWRITE replaces tpch.lineitem" expected="tpch.lineitem" onAnswer={answer => answers.push(answer)} />);
 	await delay(50);
 	await press(instance.stdin, 'tpch.lineitems', keys.enter);
-	t.regex(instance.lastFrame() ?? '', /Value must be exactly tpch\.lineitem/);
+	t.regex(await waitForFrame(instance.lastFrame, /Value must be exactly tpch\.lineitem/), /Value must be exactly tpch\.lineitem/);
 	t.deepEqual(answers, []);
 	await press(instance.stdin, 'y', keys.enter);
 	t.deepEqual(answers, [], 'y is not a confirmation');

@@ -63,6 +63,8 @@ export type ObjectStore = {
 	inventory(bucket: string, prefix: string, options?: CallOptions & {pageSize?: number}): Promise<Inventory>;
 	getStream(bucket: string, key: string, options?: CallOptions & {range?: string}): Promise<ObjectStream>;
 	put(bucket: string, key: string, body: Buffer | string, options?: CallOptions & {contentType?: string; metadata?: Record<string, string>}): Promise<{etag: string}>;
+	/** One streamed PUT of a body whose length is known; nothing is buffered, and it is not retried (a stream cannot be replayed). */
+	putStream(bucket: string, key: string, body: Readable, contentLength: number, options?: CallOptions & {contentType?: string; metadata?: Record<string, string>}): Promise<{etag: string}>;
 	/** Streams a body of any size: one PUT when it fits in a part, multipart otherwise; memory stays at queueSize × partSize. */
 	upload(bucket: string, key: string, body: Readable, options?: CallOptions & {partSize?: number; queueSize?: number; contentType?: string; metadata?: Record<string, string>}): Promise<{etag: string}>;
 	deleteMany(bucket: string, keys: readonly string[], options?: CallOptions): Promise<{deleted: number; errors: Array<{key: string; code: string; message: string}>}>;
@@ -249,6 +251,17 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
 				ContentType: callOptions.contentType,
 				Metadata: callOptions.metadata,
 			}), {abortSignal: signal}), callOptions);
+			return {etag: stripQuotes(output.ETag)};
+		},
+		async putStream(bucket, key, body, contentLength, callOptions = {}) {
+			const output = await call('PutObject', {bucket, key}, signal => client.send(new PutObjectCommand({
+				Bucket: bucket,
+				Key: key,
+				Body: body,
+				ContentLength: contentLength,
+				ContentType: callOptions.contentType,
+				Metadata: callOptions.metadata,
+			}), {abortSignal: signal}), callOptions, false);
 			return {etag: stripQuotes(output.ETag)};
 		},
 		async upload(bucket, key, body, callOptions = {}) {

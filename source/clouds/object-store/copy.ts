@@ -1,6 +1,7 @@
 /**
  * Streams every object under a prefix from one store to another (S3 → OSS in the procedure). Objects flow
- * GetObject → MD5 → multipart upload with a bounded part queue, so memory does not grow with object size.
+ * GetObject → MD5 → a streamed PUT, or for large objects a multipart upload with a bounded part queue, so memory
+ * does not grow with object size.
  * Objects already copied (same size, and the destination records the source's ETag) are skipped on a rerun.
  */
 import {createHash} from 'node:crypto';
@@ -37,6 +38,11 @@ export type CopyPrefixOptions = {
 	partSize?: number;
 	/** Parts in flight per object. @default 2 */
 	queueSize?: number;
+	/**
+	 * Objects up to this size go as one streamed PUT (nothing buffered); larger ones go multipart, which holds
+	 * queueSize × partSize per object in memory. @default 100 MiB
+	 */
+	multipartThreshold?: number;
 	/** Attempts per object. @default 3 */
 	attempts?: number;
 	signal?: AbortSignal;
@@ -154,13 +160,15 @@ export async function copyPrefix(options: CopyPrefixOptions): Promise<CopyPrefix
 					hasher.destroy(error as Error);
 					throw error;
 				}),
-				to.store.upload(to.bucket, destinationKey, hasher, {
-					signal,
-					partSize: options.partSize,
-					queueSize: options.queueSize,
-					contentType: object.contentType,
-					metadata: {...object.metadata, [sourceEtagMetadata]: source.etag},
-				}),
+				source.size <= (options.multipartThreshold ?? 100 * 1024 * 1024)
+					? to.store.putStream(to.bucket, destinationKey, hasher, source.size, {signal, contentType: object.contentType, metadata: {...object.metadata, [sourceEtagMetadata]: source.etag}})
+					: to.store.upload(to.bucket, destinationKey, hasher, {
+						signal,
+						partSize: options.partSize,
+						queueSize: options.queueSize,
+						contentType: object.contentType,
+						metadata: {...object.metadata, [sourceEtagMetadata]: source.etag},
+					}),
 			]);
 			const digest = md5.digest('hex');
 			if (size !== source.size) {

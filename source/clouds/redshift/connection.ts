@@ -45,7 +45,7 @@ export type RedshiftConnection = {
 };
 
 /** A connection that can pick up a statement started before a crash (Data API only). */
-export type AttachableRedshiftConnection = RedshiftConnection & {
+export type AttachableRedshiftConnection = Omit<RedshiftConnection, 'execute'> & {
 	execute(sql: string, options?: CallOptions): Promise<{statementId: string}>;
 	attach(statementId: string, options?: CallOptions): Promise<StatementDescription>;
 };

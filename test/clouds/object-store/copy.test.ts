@@ -53,6 +53,8 @@ test('copies a prefix S3 → OSS with multipart, passes parity, and a rerun skip
 		from: {store: source, bucket: 'unload', prefix: 'redshift/'},
 		to: {store: destination, bucket: 'landing', prefix: 'from-s3/'},
 		partSize: 5 * 1024 * 1024,
+		// The 13 MiB object goes multipart, the others as streamed PUTs: both paths are covered.
+		multipartThreshold: 8 * 1024 * 1024,
 		concurrency: 2,
 		logger,
 		onProgress: p => progress.push(p.bytesDone),

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {asyncBufferFromMemory, parquetMetadataAsync, parquetReadObjects} from 'hyparquet';
+import {parquetMetadataAsync, parquetReadObjects} from 'hyparquet';
 import {ServiceError} from '../../../source/errors.js';
 import {localUnloadRoleArn} from '../../../source/local-cloud/contract.js';
 import {tpchRowCounts} from '../../../source/local-cloud/tpch/index.js';
@@ -34,6 +34,12 @@ async function readObject(key: string): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
+/** An ArrayBuffer is an AsyncBuffer to hyparquet. */
+async function readParquet(key: string): Promise<ArrayBuffer> {
+	const bytes = await readObject(key);
+	return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
 const unloadSql = (table: string, prefix: string, options: string) =>
 	`UNLOAD ('select * from public.${table} where 1 = 1 and ''a'' = ''a''') TO 's3://${unloadBucket}/${prefix}' IAM_ROLE '${localUnloadRoleArn}' FORMAT AS PARQUET ${options}`;
 
@@ -51,7 +57,7 @@ test.serial('UNLOAD writes Redshift-typed Parquet with real NULLs and exact deci
 
 	const rows: Array<Record<string, unknown>> = [];
 	for (const key of keys.filter(name => name.endsWith('.parquet'))) {
-		const file = asyncBufferFromMemory(new Uint8Array(await readObject(key)).buffer);
+		const file = await readParquet(key);
 		const metadata = await parquetMetadataAsync(file);
 		const schema = Object.fromEntries(metadata.schema.slice(1).map(element => [element.name, element]));
 		t.is(schema.small?.type, 'INT32');
@@ -92,7 +98,7 @@ test.serial('UNLOAD of lineitem, then refusals: files exist, unknown role', asyn
 	t.deepEqual(inventory.objects.map(object => object.key).sort(), ['lineitem/lineitem_0000_part_00.parquet', 'lineitem/lineitem_0001_part_00.parquet']);
 	let total = 0;
 	for (const object of inventory.objects) {
-		const metadata = await parquetMetadataAsync(asyncBufferFromMemory(new Uint8Array(await readObject(object.key)).buffer));
+		const metadata = await parquetMetadataAsync(await readParquet(object.key));
 		total += Number(metadata.num_rows);
 	}
 

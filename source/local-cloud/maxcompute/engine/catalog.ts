@@ -17,6 +17,9 @@ export type TableDefinition = {
 
 const metaSchema = 'odps_meta';
 
+/** The catalog table (name, definition as JSON), for views over the catalog such as the Information Schema. */
+export const catalogTablesRelation = `${metaSchema}.tables`;
+
 /** Table definitions and project flags, kept in their own DuckDB schema next to the data (schema `main`). */
 export class Catalog {
 	readonly #connection: DuckDBConnection;

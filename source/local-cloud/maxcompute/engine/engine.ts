@@ -5,6 +5,7 @@ import {Catalog, type TableDefinition} from './catalog.js';
 import {positionOf, TokenCursor} from './cursor.js';
 import {describeTable, parseCreateTable} from './ddl.js';
 import {mapDuckdbError} from './duckdb-errors.js';
+import {createInformationSchemaViews, informationSchemaProject, isInformationSchemaView} from './information-schema.js';
 import {executeLoad, parseLoad, type OssReader} from './load.js';
 import {OdpsError} from './odps-error.js';
 import {parsePartitionSpec, resolvePartitionSpec} from './partition-spec.js';
@@ -38,6 +39,7 @@ export async function openMaxComputeEngine(options: MaxComputeEngineOptions): Pr
 	const connection = await instance.connect();
 	const catalog = new Catalog(connection);
 	await catalog.initialise();
+	await createInformationSchemaViews(connection, {project: options.project, owner: options.owner});
 	for (const macro of supportMacros) await connection.run(macro);
 	const session = new EngineSession(connection, catalog, options);
 
@@ -334,8 +336,10 @@ class EngineSession {
 
 	#tableName(cursor: TokenCursor): Token {
 		const first = cursor.expectIdentifier();
-		if (first.value === this.#project.toLowerCase() && cursor.acceptSymbol('.')) return cursor.expectIdentifier();
-		return first;
+		if (!cursor.acceptSymbol('.')) return first;
+		const name = cursor.expectIdentifier();
+		if (first.value === this.#project.toLowerCase()) return name;
+		throw tableNotFoundIn(first, name);
 	}
 
 	#tableNotFound(token: Token): OdpsError {
@@ -348,9 +352,13 @@ class EngineSession {
 		return table;
 	}
 
+	/** The current project's tables a query reads; Information Schema views pass, any other project fails. */
 	async #checkTables(references: TableReference[]): Promise<TableDefinition[]> {
 		const tables: TableDefinition[] = [];
-		for (const reference of references) tables.push(await this.#requireTable(reference.token));
+		for (const {projectToken, token, name} of references) {
+			if (projectToken === undefined) tables.push(await this.#requireTable(token));
+			else if (projectToken.value !== informationSchemaProject || !isInformationSchemaView(name)) throw tableNotFoundIn(projectToken, token);
+		}
 		return tables;
 	}
 
@@ -364,6 +372,14 @@ class EngineSession {
 			throw error;
 		}
 	}
+}
+
+/**
+ * A table of another project is not there: the service names it as written, at the project name, e.g.
+ * `ODPS-0130131:[1,13] Table not found - table xx.xx.xx cannot be resolved` (aliyun/aliyun-odps-java-sdk issue #78).
+ */
+function tableNotFoundIn(projectToken: Token, nameToken: Token): OdpsError {
+	return new OdpsError('tableNotFound', `table ${projectToken.value}.${nameToken.value} cannot be resolved`, positionOf(projectToken));
 }
 
 function splitAssignment(text: string, token: Token): [string, string] {

@@ -2,7 +2,12 @@ import type {DuckDBConnection} from '@duckdb/node-api';
 import {isSymbol, isWord, type Token} from './tokenizer.js';
 import {findClosingParenthesis, splitTopLevel, translate} from './translate.js';
 
-export type TableReference = {name: string; token: Token};
+export type TableReference = {
+	name: string;
+	token: Token;
+	/** The project written before the name when it is not the current project, e.g. `information_schema`. */
+	projectToken?: Token;
+};
 
 export type PreparedQuery = {sql: string; tables: TableReference[]};
 
@@ -42,7 +47,11 @@ export const supportMacros = [
 		) AS DECIMAL(38,${avgScale})) END`,
 ];
 
-/** Table names after FROM/JOIN, skipping subqueries and CTE names. */
+function isName(token: Token | undefined): token is Token {
+	return token?.kind === 'word' || token?.kind === 'quoted-identifier';
+}
+
+/** Table names after FROM/JOIN, skipping subqueries, table functions and CTE names; `project.table` keeps its project. */
 export function referencedTables(tokens: Token[], start: number, end: number, project: string): TableReference[] {
 	const cteNames = new Set<string>();
 	if (isWord(tokens[start], 'with')) {
@@ -53,15 +62,23 @@ export function referencedTables(tokens: Token[], start: number, end: number, pr
 			}
 		}
 	}
+	const at = (index: number) => (index < end ? tokens[index] : undefined);
 	const references: TableReference[] = [];
 	for (let index = start; index < end - 1; index++) {
 		if (!isWord(tokens[index], 'from', 'join')) continue;
-		let nameIndex = index + 1;
-		if (tokens[nameIndex]?.value === project.toLowerCase() && isSymbol(tokens[nameIndex + 1], '.')) nameIndex += 2;
-		const token = tokens[nameIndex];
-		if (token === undefined || (token.kind !== 'word' && token.kind !== 'quoted-identifier')) continue;
-		if (cteNames.has(token.value) || isSymbol(tokens[nameIndex + 1], '(')) continue;
-		references.push({name: token.value, token});
+		const first = at(index + 1);
+		if (!isName(first)) continue;
+		const second = at(index + 3);
+		const qualified = isSymbol(at(index + 2), '.') && isName(second);
+		const token = qualified ? second : first;
+		if (isSymbol(at(index + (qualified ? 4 : 2)), '(')) continue;
+		if (!qualified) {
+			if (!cteNames.has(token.value)) references.push({name: token.value, token});
+		} else if (first.value === project.toLowerCase()) {
+			references.push({name: token.value, token});
+		} else {
+			references.push({name: token.value, token, projectToken: first});
+		}
 	}
 	return references;
 }

@@ -1,3 +1,4 @@
+import {informationSchemaProject, informationSchemaRelation} from './information-schema.js';
 import {OdpsError} from './odps-error.js';
 import {quoteIdentifier, sqlString} from './sql-text.js';
 import {isSymbol, isWord, type Token} from './tokenizer.js';
@@ -5,7 +6,7 @@ import {duckdbType, parseTypeText} from './types.js';
 
 /**
  * Translates MaxCompute SQL expressions and queries to DuckDB SQL, token by token: backtick identifiers, string
- * literals with backslash escapes, `project.table` names, typed literals (`DATETIME '…'`), literal suffixes (`1L`,
+ * literals with backslash escapes, `project.table` names, `information_schema.<view>` names, typed literals (`DATETIME '…'`), literal suffixes (`1L`,
  * `1.5BD`), a few functions that differ (datetrunc, to_char, getdate, nvl), CAST target types, and `_cN` names for
  * unnamed select items. Not a full dialect: what DuckDB already accepts passes through.
  */
@@ -92,6 +93,19 @@ export function translate(tokens: Token[], start: number, end: number, options: 
 
 		if (token.kind === 'word' && token.value === options.project.toLowerCase() && isSymbol(next, '.') && index + 2 < end) {
 			index += 1;
+			continue;
+		}
+		const view = tokens[index + 2];
+		if (
+			(token.kind === 'word' || token.kind === 'quoted-identifier') &&
+			token.value === informationSchemaProject &&
+			isSymbol(next, '.') &&
+			(view?.kind === 'word' || view?.kind === 'quoted-identifier') &&
+			index + 2 < end
+		) {
+			append(informationSchemaRelation(view.value));
+			index += 2;
+			appendAlias(index);
 			continue;
 		}
 		if (isWord(token, 'datetime', 'timestamp', 'date') && next?.kind === 'string' && index + 1 < end) {
