@@ -1,5 +1,6 @@
 import type {MaxComputeClient} from '../clouds/maxcompute/client.js';
 import type {RedshiftConnection} from '../clouds/redshift/connection.js';
+import {mapConcurrent} from '../concurrency.js';
 import {describeError} from '../errors.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {sessionFiles} from '../store/session-store.js';
@@ -47,16 +48,15 @@ export async function verifyMigration(options: {
 	const {clients, signal} = options;
 	const startedAt = new Date();
 	const pairs = [...builtInPairs(options.tables), ...(options.extraPairs ?? [])];
-	const comparisons = [];
-	for (const pair of pairs) {
+	const comparisons = await mapConcurrent(pairs, 4, async pair => {
 		const [source, target] = await Promise.all([
 			outcomeOf(async () => runSourceQuery(clients.redshift, pair.source, signal)),
 			outcomeOf(async () => runTargetQuery(clients.maxcompute, pair.target, signal)),
 		]);
 		const comparison = compareResults(pair, source, target);
-		comparisons.push(comparison);
 		options.onPair?.(pair, comparison.equal);
-	}
+		return comparison;
+	});
 
 	const report = buildReport({sessionId: options.sessionId, startedAt, finishedAt: new Date(), comparisons});
 	const files = sessionFiles(options.sessionId);

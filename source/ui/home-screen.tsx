@@ -66,7 +66,7 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 					}}
 				/>
 				{description ? <Text color={colors.muted}>{description}</Text> : null}
-				<KeyLegend keys={[['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'back']]} />
+				<KeyLegend keys={[[symbols.upDown, 'move'], ['Enter', 'choose'], ['Esc', 'back']]} />
 			</Box>
 		);
 	}
@@ -86,7 +86,7 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 						onChoice({action: 'start', wizard: stage.wizard, profile: item.value});
 					}}
 				/>
-				<KeyLegend keys={[['↑↓', 'move'], ['Enter', 'start'], ['Esc', 'back']]} />
+				<KeyLegend keys={[[symbols.upDown, 'move'], ['Enter', 'start'], ['Esc', 'back']]} />
 			</Box>
 		);
 	}
@@ -108,7 +108,7 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 						onChoice({action: 'resume', sessionId: item.value});
 					}}
 				/>
-				<KeyLegend keys={[['↑↓', 'move'], ['Enter', 'resume'], ['Esc', 'back']]} />
+				<KeyLegend keys={[[symbols.upDown, 'move'], ['Enter', 'resume'], ['Esc', 'back']]} />
 			</Box>
 		);
 	}
@@ -134,7 +134,7 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 					}
 				}}
 			/>
-			<KeyLegend keys={[['↑↓', 'move'], ['Enter', 'choose'], ['Ctrl-C', 'quit']]} />
+			<KeyLegend keys={[[symbols.upDown, 'move'], ['Enter', 'choose'], ['Ctrl-C', 'quit']]} />
 		</Box>
 	);
 }

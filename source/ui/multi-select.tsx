@@ -93,7 +93,7 @@ export function MultiSelect({choices, initialSelected, limit, isFocused = true, 
 			})}
 			<Text color={colors.muted}>
 				{`${selected.size} of ${choices.length} selected`}
-				{choices.length > visible ? ` ${symbols.separator} ${windowStart + 1}–${windowStart + shown.length} shown` : ''}
+				{choices.length > visible ? ` ${symbols.separator} ${windowStart + 1}${symbols.range}${windowStart + shown.length} shown` : ''}
 			</Text>
 		</Box>
 	);

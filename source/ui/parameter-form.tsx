@@ -113,8 +113,8 @@ const legends: Record<Parameter['type'], Array<[string, string]>> = {
 	number: [['Enter', 'accept'], ['Esc', 'back'], ['Ctrl-C', 'stop']],
 	secret: [['typing', 'hidden'], ['Enter', 'accept'], ['Esc', 'back'], ['Ctrl-C', 'stop']],
 	boolean: [['y/n', 'answer'], ['Enter', 'default'], ['Esc', 'back'], ['Ctrl-C', 'stop']],
-	select: [['↑↓', 'move'], ['Enter', 'choose'], ['Esc', 'back'], ['Ctrl-C', 'stop']],
-	list: [['↑↓', 'move'], ['Space', 'toggle'], ['a', 'all/none'], ['Enter', 'confirm'], ['Esc', 'back']],
+	select: [[symbols.upDown, 'move'], ['Enter', 'choose'], ['Esc', 'back'], ['Ctrl-C', 'stop']],
+	list: [[symbols.upDown, 'move'], ['Space', 'toggle'], ['a', 'all/none'], ['Enter', 'confirm'], ['Esc', 'back']],
 };
 
 function isAsked(parameter: Parameter, answers: Answers): boolean {

@@ -93,13 +93,13 @@ export function ReviewScreen({document, height, columns, onAnswer}: ReviewScreen
 				</Text>
 			))}
 			{scrollable ? (
-				<Text color={colors.muted}>{`lines ${top + 1}–${top + shown.length} of ${lines.length}${top < maxTop ? ' · more below' : ' · end'}`}</Text>
+				<Text color={colors.muted}>{`lines ${top + 1}${symbols.range}${top + shown.length} of ${lines.length} ${symbols.separator} ${top < maxTop ? 'more below' : 'end'}`}</Text>
 			) : null}
 			<Text>
 				<Text bold>Proceed?</Text>
 				<Text color={colors.muted}> (y/N)</Text>
 			</Text>
-			<KeyLegend keys={[...(scrollable ? ([['↑↓ PgUp PgDn', 'scroll']] as Array<[string, string]>) : []), ['y', 'proceed'], ['n/Enter', 'stop here']]} />
+			<KeyLegend keys={[...(scrollable ? ([[`${symbols.upDown} PgUp PgDn`, 'scroll']] as Array<[string, string]>) : []), ['y', 'proceed'], ['n/Enter', 'stop here']]} />
 		</Box>
 	);
 }

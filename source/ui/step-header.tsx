@@ -44,7 +44,7 @@ export function FinishedStepLine({step}: {step: FinishedStep}) {
 			</Box>
 			<Text>
 				{stepLabel(step.index, step.total, step.title)}
-				{step.summary ? <Text color={step.outcome === 'failed' ? colors.failure : colors.muted}>{` — ${step.summary}`}</Text> : null}
+				{step.summary ? <Text color={step.outcome === 'failed' ? colors.failure : colors.muted}>{` ${symbols.dash} ${step.summary}`}</Text> : null}
 			</Text>
 		</Box>
 	);

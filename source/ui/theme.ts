@@ -19,6 +19,9 @@ export type Symbols = {
 	separator: string;
 	bullet: string;
 	columnRule: string;
+	dash: string;
+	range: string;
+	upDown: string;
 	spinnerFrames: string[];
 };
 
@@ -38,6 +41,9 @@ export const unicodeSymbols: Symbols = {
 	separator: '·',
 	bullet: '•',
 	columnRule: '│',
+	dash: '—',
+	range: '–',
+	upDown: '↑↓',
 	spinnerFrames: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'],
 };
 
@@ -57,6 +63,9 @@ export const asciiSymbols: Symbols = {
 	separator: '-',
 	bullet: '*',
 	columnRule: '|',
+	dash: '-',
+	range: '-',
+	upDown: 'up/down',
 	spinnerFrames: ['-', '\\', '|', '/'],
 };
 

@@ -194,23 +194,23 @@ function differences(comparison: QueryComparison, columns: number, symbols: Symb
 	};
 
 	for (const error of comparison.errors) {
-		item(`The ${error.side} query failed: ${error.message}${error.cause === undefined ? '' : ` — likely cause: ${error.cause}`}`, 'different');
+		item(`The ${error.side} query failed: ${error.message}${error.cause === undefined ? '' : ` ${symbols.dash} likely cause: ${error.cause}`}`, 'different');
 	}
 
 	for (const row of comparison.rows) {
 		for (const cell of row.cells.filter(candidate => !candidate.equal)) {
 			const amount = cell.difference === undefined ? '' : `, difference ${cell.difference}`;
-			const cause = cell.cause === undefined ? '' : ` — likely cause: ${cell.cause}`;
+			const cause = cell.cause === undefined ? '' : ` ${symbols.dash} likely cause: ${cell.cause}`;
 			item(`${where(row.key)} ${cell.column}: source ${cell.source}, target ${cell.target}${amount}${cause}`, 'different');
 		}
 	}
 
 	for (const missing of comparison.missingRows) {
-		item(`${where(missing.key)} only in the source — likely cause: ${missing.cause}`, 'different');
+		item(`${where(missing.key)} only in the source ${symbols.dash} likely cause: ${missing.cause}`, 'different');
 	}
 
 	for (const extra of comparison.extraRows) {
-		item(`${where(extra.key)} only in the target — likely cause: ${extra.cause}`, 'different');
+		item(`${where(extra.key)} only in the target ${symbols.dash} likely cause: ${extra.cause}`, 'different');
 	}
 
 	for (const key of comparison.duplicateKeys) {
@@ -232,7 +232,7 @@ function differences(comparison: QueryComparison, columns: number, symbols: Symb
 export function layoutComparison(comparison: QueryComparison, options: LayoutOptions & {previousRule?: string}): Line[] {
 	const symbols = options.symbols ?? defaultSymbols;
 	const columns = Math.max(20, options.columns);
-	const verdict = comparison.equal ? `${symbols.success} ${comparison.title} — equal` : `${symbols.failure} ${comparison.title} — differs`;
+	const verdict = comparison.equal ? `${symbols.success} ${comparison.title} ${symbols.dash} equal` : `${symbols.failure} ${comparison.title} ${symbols.dash} differs`;
 	const lines: Line[] = [[{text: verdict, tone: comparison.equal ? 'equal' : 'different'}]];
 	if (comparison.sourceRowCount !== undefined && comparison.targetRowCount !== undefined) {
 		lines.push([muted(`rows: source ${comparison.sourceRowCount}, target ${comparison.targetRowCount}`)]);

@@ -7,6 +7,7 @@ import {verifyMigration} from '../../source/actions/verification.js';
 import {listTables, describeTable} from '../../source/clouds/redshift/catalog.js';
 import type {CopyRecord} from '../../source/clouds/object-store/parity.js';
 import type {Inventory} from '../../source/clouds/object-store/client.js';
+import {mapConcurrent} from '../../source/concurrency.js';
 import {formatBytes} from '../../source/engine/progress.js';
 import {defineWizard, type StepContext} from '../../source/engine/wizard.js';
 import {StepError} from '../../source/errors.js';
@@ -86,10 +87,7 @@ const wizard = defineWizard<MigrationClients>({
 			async review(context) {
 				const schema = String(context.answers['sourceSchema']);
 				const maxFileSizeMb = defaultMaxFileSizeMb();
-				const tables = [];
-				for (const table of selectedTables(context)) {
-					tables.push(planTable(schema, table, await describeTable(context.clients.redshift, schema, table, {signal: context.signal}), context.answers, maxFileSizeMb));
-				}
+				const tables = await mapConcurrent(selectedTables(context), 4, async table => planTable(schema, table, await describeTable(context.clients.redshift, schema, table, {signal: context.signal}), context.answers, maxFileSizeMb));
 
 				const plan: MigrationPlan = {tables, maxFileSizeMb, ossEndpointHost: ossInternalEndpoint(String(context.answers['ossRegion']))};
 				context.output('plan', plan);
@@ -218,7 +216,7 @@ const wizard = defineWizard<MigrationClients>({
 			explain: 'The MaxCompute tables are created from the generated DDL, with MaxCompute 2.0 types (step 3.1 of the procedure). An existing table with the same schema is kept; a different one stops the run with the difference.',
 			async run(context) {
 				const created: string[] = [];
-				await context.tasks(createTableTasks({maxcompute: context.clients.maxcompute, tables: planOf(context).tables, signal: context.signal, onDone: (table, wasCreated) => wasCreated && created.push(table)}), {concurrency: 2});
+				await context.tasks(createTableTasks({maxcompute: context.clients.maxcompute, tables: planOf(context).tables, signal: context.signal, onDone: (table, wasCreated) => wasCreated && created.push(table)}), {concurrency: 4});
 				context.output('created', created);
 			},
 		},

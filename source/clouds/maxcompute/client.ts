@@ -30,7 +30,7 @@ export type MaxComputeClientOptions = {
 	/** Attempts per call for throttling and 5xx. @default 5 */
 	attempts?: number;
 	retryBaseDelayMs?: number;
-	/** Status polling back-off. @default {initialMs: 1000, maxMs: 5000} */
+	/** Status polling back-off: DDL and small queries end in well under a second, so polling starts fast and backs off. @default {initialMs: 200, maxMs: 5000} */
 	poll?: {initialMs: number; maxMs: number};
 };
 
@@ -97,7 +97,7 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
 	const endpoint = options.endpoint.replace(/\/+$/, '');
 	const {project, logger} = options;
 	const timeoutMs = options.timeoutMs ?? 60_000;
-	const poll = options.poll ?? {initialMs: 1000, maxMs: 5000};
+	const poll = options.poll ?? {initialMs: 200, maxMs: 5000};
 	const projectPath = `/projects/${encodeURIComponent(project)}`;
 
 	async function resolveCredentials(): Promise<MaxComputeCredentials> {

@@ -46,7 +46,7 @@ export type DataApiConnectionOptions = {
 	attempts?: number;
 	/** First retry back-off. @default 200 */
 	retryBaseDelayMs?: number;
-	/** Status polling interval bounds. @default {min: 500, max: 2000} */
+	/** Status polling interval bounds: short statements end fast, long UNLOADs back off. @default {min: 200, max: 2000} */
 	pollIntervalMs?: {min: number; max: number};
 };
 
@@ -157,7 +157,7 @@ function describe(output: DescribeStatementCommandOutput): StatementDescription 
 
 export function createDataApiConnection(options: DataApiConnectionOptions): AttachableRedshiftConnection {
 	const logger = options.logger ?? silentLogger;
-	const poll = options.pollIntervalMs ?? {min: 500, max: 2000};
+	const poll = options.pollIntervalMs ?? {min: 200, max: 2000};
 	const client = new RedshiftDataClient({
 		region: options.region,
 		endpoint: options.endpoint,
