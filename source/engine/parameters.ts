@@ -32,6 +32,18 @@ export function parseAnswer(parameter: Parameter, raw: unknown): unknown {
 			throw new UsageError(`${parameter.key} must be true or false, got ${JSON.stringify(raw)}`);
 		}
 
+		case 'json': {
+			if (typeof raw !== 'string') {
+				return raw;
+			}
+
+			try {
+				return JSON.parse(raw) as unknown;
+			} catch (error) {
+				throw new UsageError(`${parameter.key} must be JSON: ${(error as Error).message}`);
+			}
+		}
+
 		case 'list': {
 			const items = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
 			return items.map(item => item.trim()).filter(Boolean);

@@ -7,7 +7,8 @@ import type {Logger} from '../log/logger.js';
  */
 export type Answers = Record<string, unknown>;
 
-export type ParameterType = 'string' | 'number' | 'boolean' | 'select' | 'list' | 'secret';
+/** `json` values are structured (lists of objects); they come from answers files and are never prompted for. */
+export type ParameterType = 'string' | 'number' | 'boolean' | 'select' | 'list' | 'secret' | 'json';
 
 export type Choice = {value: string; label: string; hint?: string};
 

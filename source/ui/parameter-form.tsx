@@ -115,6 +115,7 @@ const legends: Record<Parameter['type'], Array<[string, string]>> = {
 	boolean: [['y/n', 'answer'], ['Enter', 'default'], ['Esc', 'back'], ['Ctrl-C', 'stop']],
 	select: [[symbols.upDown, 'move'], ['Enter', 'choose'], ['Esc', 'back'], ['Ctrl-C', 'stop']],
 	list: [[symbols.upDown, 'move'], ['Space', 'toggle'], ['a', 'all/none'], ['Enter', 'confirm'], ['Esc', 'back']],
+	json: [['Enter', 'accept'], ['Esc', 'back'], ['Ctrl-C', 'stop']],
 };
 
 function isAsked(parameter: Parameter, answers: Answers): boolean {

@@ -10,6 +10,15 @@ const arn = (kind: 'aws' | 'acs') => (value: unknown) => (String(value).startsWi
 const region = (value: unknown) => (/^[a-z]{2}(-[a-z0-9]+)+$/.test(String(value)) ? undefined : 'Expected a region id such as ap-southeast-1');
 const identifier = (value: unknown) => (/^[A-Za-z_][\w$-]*$/.test(String(value)) ? undefined : 'Expected a name of letters, digits and _');
 
+function validateCustomChecks(value: unknown): string | undefined {
+	if (!Array.isArray(value)) {
+		return 'Expected a list of {title, source, target, keys}';
+	}
+
+	const bad = value.findIndex(check => typeof check !== 'object' || check === null || typeof check.title !== 'string' || typeof check.source !== 'string' || typeof check.target !== 'string' || (check.keys !== undefined && !Array.isArray(check.keys)));
+	return bad === -1 ? undefined : `Check ${bad + 1} needs a title, a source and a target query (and keys as a list)`;
+}
+
 export const parameters: Parameter[] = [
 	{key: 'redshiftAccess', label: 'Redshift access', type: 'select', help: 'The Data API needs no network path to the cluster; a direct connection uses the PostgreSQL protocol on port 5439 from inside the VPC.', default: 'data-api-cluster', choices: () => [
 		{value: 'data-api-cluster', label: 'Data API, provisioned cluster'},
@@ -47,5 +56,6 @@ export const parameters: Parameter[] = [
 	{key: 'maxcomputeProject', label: 'MaxCompute project', type: 'string', help: 'The destination project (MaxCompute 2.0 types are set per statement).', example: 'my_project', default: onLocal(localMaxComputeProject), validate: identifier},
 	{key: 'loadRoleArn', label: 'RAM role ARN for LOAD', type: 'string', help: 'The role MaxCompute assumes to read OSS (STS), e.g. AliyunODPSDefaultRole.', example: 'acs:ram::1234567890123456:role/aliyunodpsdefaultrole', default: onLocal(localRamRoleArn), validate: arn('acs')},
 	{key: 'tables', label: 'Tables', type: 'list', help: 'The tables to migrate (comma-separated with --set); all by default.', example: 'orders,lineitem', default: (context: ParameterContext) => ((context.outputs['tables']?.['discovered'] as Array<{name: string}> | undefined) ?? []).map(table => table.name), choices: (context: ParameterContext) => ((context.outputs['tables']?.['discovered'] as Array<{name: string; rows: number; sizeMb: number}> | undefined) ?? []).map(table => ({value: table.name, label: table.name, hint: `${table.rows.toLocaleString('en-US')} rows · ${table.sizeMb} MB`}))},
+	{key: 'customChecks', label: 'Custom checks', type: 'json', optional: true, help: 'Extra query pairs for the verification, from the answers file: a list of {title, source, target, keys}, where source is Redshift SQL, target MaxCompute SQL and keys the columns that align rows.', example: '[{"title":"Orders per status","source":"select o_orderstatus, count(*) as n from orders group by 1","target":"select o_orderstatus, count(*) as n from orders group by o_orderstatus","keys":["o_orderstatus"]}]', validate: validateCustomChecks},
 	{key: 'parallelism', label: 'Tables in parallel', type: 'number', help: 'How many tables UNLOAD and LOAD at once.', default: 4, validate: value => (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 16 ? undefined : 'Between 1 and 16')},
 ];

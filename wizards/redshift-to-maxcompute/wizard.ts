@@ -12,6 +12,7 @@ import {formatBytes} from '../../source/engine/progress.js';
 import {defineWizard, type StepContext} from '../../source/engine/wizard.js';
 import {StepError} from '../../source/errors.js';
 import {ossInternalEndpoint} from '../../source/migration/sql.js';
+import {defaultRelativeTolerance, type QueryPair} from '../../source/verify/query-pair.js';
 import {createMigrationClients, type MigrationClients} from './clients.js';
 import {parameters} from './parameters.js';
 
@@ -247,6 +248,7 @@ const wizard = defineWizard<MigrationClients>({
 				const report = await verifyMigration({
 					clients: context.clients,
 					tables: planOf(context).tables.map(table => ({schema, table: table.table})),
+					extraPairs: customPairs(context.answers['customChecks']),
 					sessionId: context.sessionId,
 					signal: context.signal,
 					onPair: (pair, equal) => context.report(`${equal ? '✔' : '✖'} ${pair.title}`),
@@ -258,5 +260,19 @@ const wizard = defineWizard<MigrationClients>({
 		},
 	],
 });
+
+type CustomCheck = {title: string; source: string; target: string; keys?: string[]; tolerance?: number};
+
+function customPairs(value: unknown): QueryPair[] {
+	return ((value as CustomCheck[] | undefined) ?? []).map((check, index) => ({
+		id: `custom-${index + 1}`,
+		title: check.title,
+		source: check.source,
+		target: check.target,
+		keyColumns: check.keys ?? [],
+		tolerance: {relative: check.tolerance ?? defaultRelativeTolerance},
+		kind: 'query',
+	}));
+}
 
 export default wizard;
