@@ -28,7 +28,7 @@ export default async function home(args: ParsedArgs, io: CommandIo): Promise<num
 	const choice = await app.home({
 		wizards: wizardCatalog.map(wizard => ({id: wizard.id, title: wizard.title, description: wizard.description})),
 		sessions: listSessions().map(session => ({id: session.id, wizard: session.wizard, profile: session.profile, state: session.state, ...(lastStep(session) ? {lastStep: lastStep(session)!} : {}), updatedAt: session.updatedAt})),
-		profiles: (await listProfiles()).map(profile => ({name: profile.name, ...(profile.description ? {description: profile.description} : {})})),
+		profiles: (await listProfiles()).map(profile => ({name: profile.name, description: profile.description ?? `AWS ${profile.aws.region} · Alibaba Cloud ${profile.alibaba.region}`})),
 	});
 	switch (choice.action) {
 		case 'start': {
@@ -37,6 +37,12 @@ export default async function home(args: ParsedArgs, io: CommandIo): Promise<num
 
 		case 'resume': {
 			return resumeSession({sessionId: choice.sessionId, args, io, app});
+		}
+
+		case 'test-profile': {
+			await app.close();
+			const {default: profiles} = await import('./profiles.js');
+			return profiles({...args, command: 'profiles', positionals: ['test', choice.profile]}, io);
 		}
 
 		default: {

@@ -11,9 +11,9 @@ export type HomeData = {
 	profiles: Array<{name: string; description?: string}>;
 };
 
-export type HomeChoice = {action: 'start'; wizard: string; profile: string} | {action: 'resume'; sessionId: string} | {action: 'quit'};
+export type HomeChoice = {action: 'start'; wizard: string; profile: string} | {action: 'resume'; sessionId: string} | {action: 'test-profile'; profile: string} | {action: 'quit'};
 
-type Stage = {name: 'menu'} | {name: 'wizard'} | {name: 'profile'; wizard: string} | {name: 'resume'};
+type Stage = {name: 'menu'} | {name: 'wizard'} | {name: 'profile'; wizard: string} | {name: 'resume'} | {name: 'profiles'};
 
 /** `local` first: a newcomer rehearses on the local cloud before touching a real account. */
 export function orderProfiles(profiles: HomeData['profiles']): HomeData['profiles'] {
@@ -31,7 +31,7 @@ function ItemWithHint({isSelected, label}: {isSelected?: boolean; label: string}
 	);
 }
 
-/** Start a procedure (wizard, then profile), resume a session, or quit. */
+/** Start a procedure (wizard, then profile), resume a session, test a profile, or quit. */
 export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {data: HomeData; listRows?: number; now?: number; onChoice(choice: HomeChoice): void}) {
 	const [stage, setStage] = useState<Stage>({name: 'menu'});
 	const [highlighted, setHighlighted] = useState(data.wizards[0]?.id);
@@ -113,9 +113,30 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 		);
 	}
 
+	if (stage.name === 'profiles') {
+		return (
+			<Box flexDirection="column">
+				<Text bold>Profiles</Text>
+				<Text color={colors.muted}>Choose one to test it: "who am I" on every service.</Text>
+				<SelectInput
+					key="profiles"
+					items={orderProfiles(data.profiles).map(profile => ({key: profile.name, label: `${profile.name}\t${profile.description ?? ''}`, value: profile.name}))}
+					limit={limit}
+					itemComponent={ItemWithHint}
+					onSelect={item => {
+						onChoice({action: 'test-profile', profile: item.value});
+					}}
+				/>
+				<Text color={colors.muted}>Add one with: ferry profiles add NAME --set awsRegion=… --set alibabaRegion=…</Text>
+				<KeyLegend keys={[[symbols.upDown, 'move'], ['Enter', 'test'], ['Esc', 'back']]} />
+			</Box>
+		);
+	}
+
 	const menu = [
 		{key: 'start', label: 'Start a procedure', value: 'start'},
 		...(data.sessions.length > 0 ? [{key: 'resume', label: `Resume a session\t${data.sessions.length} saved`, value: 'resume'}] : []),
+		{key: 'profiles', label: `Profiles\t${data.profiles.length} configured`, value: 'profiles'},
 		{key: 'quit', label: 'Quit', value: 'quit'},
 	];
 	return (
@@ -130,7 +151,7 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 					if (item.value === 'quit') {
 						onChoice({action: 'quit'});
 					} else {
-						setStage(item.value === 'start' ? {name: 'wizard'} : {name: 'resume'});
+						setStage(item.value === 'start' ? {name: 'wizard'} : item.value === 'profiles' ? {name: 'profiles'} : {name: 'resume'});
 					}
 				}}
 			/>

@@ -65,8 +65,21 @@ test.serial('home: resume lists the session with its state, last step and age; E
 	await press(stdin, keys.escape);
 	await waitForFrame(() => stdout.text(), text => text.split('Which session?').at(-1)?.includes('Start a procedure') ?? false);
 	await delay(50);
-	await press(stdin, keys.down, keys.down, keys.enter);
+	await press(stdin, keys.down, keys.down, keys.down, keys.enter);
 	t.deepEqual(await choice, {action: 'quit'});
+	await app.close();
+});
+
+test.serial('home: Profiles lists the profiles, local first, and Enter asks to test the chosen one', async t => {
+	const {app, stdout, stdin} = start();
+	const choice = app.home(homeData);
+	await waitForFrame(() => stdout.text(), /Profiles/);
+	await delay(50);
+	await press(stdin, keys.down, keys.down, keys.enter);
+	await waitForFrame(() => stdout.text(), /Choose one to test it/);
+	await delay(50);
+	await press(stdin, keys.enter);
+	t.deepEqual(await choice, {action: 'test-profile', profile: 'local'});
 	await app.close();
 });
 
