@@ -16,8 +16,8 @@ Examples
   $ ferry                                                   # interactive, on the local cloud by default
   $ ferry run redshift-to-maxcompute --local --yes --json </dev/null
   $ ferry run redshift-to-maxcompute --profile prod --answers answers.yaml --set tables=orders,lineitem
-  $ ferry resume r2m-20261121-0935-1a2b
-  $ ferry verify r2m-20261121-0935-1a2b --json
+  $ ferry resume rtm-20261121-0935-1a2b
+  $ ferry verify rtm-20261121-0935-1a2b --json
 
 Wizards
   redshift-to-maxcompute   Redshift UNLOAD → S3 → OSS → MaxCompute LOAD, then verify
@@ -68,14 +68,14 @@ re-attached by its saved id instead of being started again.
 
 Examples
   $ ferry resume                     # the newest unfinished session
-  $ ferry resume r2m-20261121-0935-1a2b --yes --json </dev/null
+  $ ferry resume rtm-20261121-0935-1a2b --yes --json </dev/null
 `,
 	sessions: `ferry sessions [list|show|delete] [ID] — saved sessions
 
 Examples
   $ ferry sessions
-  $ ferry sessions show r2m-20261121-0935-1a2b
-  $ ferry sessions delete r2m-20261121-0935-1a2b
+  $ ferry sessions show rtm-20261121-0935-1a2b
+  $ ferry sessions delete rtm-20261121-0935-1a2b
   $ ferry sessions --json
 `,
 	plan: `ferry plan <wizard> [options] — print what each step will run, as Markdown, secrets redacted
@@ -89,13 +89,13 @@ Examples
 Exit code 5 when any check differs.
 
 Examples
-  $ ferry verify r2m-20261121-0935-1a2b
-  $ ferry verify r2m-20261121-0935-1a2b --json
+  $ ferry verify rtm-20261121-0935-1a2b
+  $ ferry verify rtm-20261121-0935-1a2b --json
 `,
 	sql: `ferry sql (--session ID | --profile NAME) --side source|target "<statement>" — run one statement
 
 Examples
-  $ ferry sql --session r2m-20261121-0935-1a2b --side target "SELECT * FROM orders LIMIT 100"
+  $ ferry sql --session rtm-20261121-0935-1a2b --side target "SELECT * FROM orders LIMIT 100"
   $ ferry sql --profile local --side source "select count(*) from lineitem" --json
 `,
 	profiles: `ferry profiles [list|show|add|test|remove] [NAME] — where endpoints and credentials come from

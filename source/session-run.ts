@@ -58,7 +58,8 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 		ui = createPlainUi({yes: flags.yes, quiet: flags.quiet, stderr: io.stderr});
 	}
 
-	log.info(`session ${session.id} (${wizard.id} v${wizard.version}) on profile ${session.profile}, mode ${mode}`);
+	session.pid = process.pid;
+	log.info(`session ${session.id} (${wizard.id} v${wizard.version}) on profile ${session.profile}, mode ${mode}, pid ${process.pid}`);
 	let exitCode: number;
 	let error: {message: string; hint?: string} | undefined;
 	try {

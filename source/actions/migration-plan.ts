@@ -59,13 +59,14 @@ export function unloadFor(plan: Pick<TablePlan, 'schema' | 'table' | 's3Prefix'>
 	});
 }
 
-export function planTable(schema: string, table: string, catalog: ColumnDescription[], answers: Answers, maxFileSizeMb: number): TablePlan {
+/** `secret` only tells which secret answers exist (an optional session token shows in the UNLOAD); values are never kept. */
+export function planTable(schema: string, table: string, catalog: ColumnDescription[], answers: Answers, maxFileSizeMb: number, secret: (key: string) => string | undefined = () => undefined): TablePlan {
 	const mapped = mapTable({schema, name: table, columns: catalog.map(column => ({name: column.name, type: column.type, nullable: column.nullable, ...(column.precision === undefined || column.precision === null ? {} : {precision: column.precision}), ...(column.scale === undefined || column.scale === null ? {} : {scale: column.scale}), ...(column.length === undefined || column.length === null ? {} : {length: column.length})}))});
 	const folder = tableFolder(table);
 	const s3Prefix = joinPrefix(String(answers['s3Prefix'] ?? ''), folder, '');
 	const ossPrefix = joinPrefix(String(answers['ossPrefix'] ?? ''), folder, '');
 	const ossEndpointHost = ossInternalEndpoint(String(answers['ossRegion']));
-	const unload = unloadFor({schema, table, s3Prefix}, answers, maxFileSizeMb, () => 'redacted');
+	const unload = unloadFor({schema, table, s3Prefix}, answers, maxFileSizeMb, key => (secret(key) === undefined ? undefined : 'redacted'));
 	return {
 		table,
 		schema,

@@ -1,5 +1,5 @@
 import type {ParsedArgs} from '../cli-args.js';
-import {lastStep} from '../engine/session.js';
+import {displayState, lastStep} from '../engine/session.js';
 import {exitCodes, UsageError} from '../errors.js';
 import type {CommandIo} from '../main.js';
 import {decideMode} from '../mode.js';
@@ -27,7 +27,7 @@ export default async function home(args: ParsedArgs, io: CommandIo): Promise<num
 	}});
 	const choice = await app.home({
 		wizards: wizardCatalog.map(wizard => ({id: wizard.id, title: wizard.title, description: wizard.description})),
-		sessions: listSessions().map(session => ({id: session.id, wizard: session.wizard, profile: session.profile, state: session.state, ...(lastStep(session) ? {lastStep: lastStep(session)!} : {}), updatedAt: session.updatedAt})),
+		sessions: listSessions().map(session => ({id: session.id, wizard: session.wizard, profile: session.profile, state: displayState(session), ...(lastStep(session) ? {lastStep: lastStep(session)!} : {}), updatedAt: session.updatedAt})),
 		profiles: (await listProfiles()).map(profile => ({name: profile.name, description: profile.description ?? `AWS ${profile.aws.region} · Alibaba Cloud ${profile.alibaba.region}`})),
 	});
 	switch (choice.action) {

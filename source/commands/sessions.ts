@@ -1,5 +1,5 @@
 import type {ParsedArgs} from '../cli-args.js';
-import {lastStep, type Session} from '../engine/session.js';
+import {displayState, lastStep, type Session} from '../engine/session.js';
 import {exitCodes, UsageError} from '../errors.js';
 import {formatAge, formatTable} from '../format.js';
 import type {CommandIo} from '../main.js';
@@ -7,7 +7,7 @@ import {deleteSessionSecrets} from '../store/credentials-store.js';
 import {deleteSession, listSessions, loadSession, resolveSessionId, sessionFiles} from '../store/session-store.js';
 
 export function sessionSummary(session: Session) {
-	return {id: session.id, wizard: session.wizard, profile: session.profile, state: session.state, lastStep: lastStep(session), createdAt: session.createdAt, updatedAt: session.updatedAt};
+	return {id: session.id, wizard: session.wizard, profile: session.profile, state: displayState(session), lastStep: lastStep(session), createdAt: session.createdAt, updatedAt: session.updatedAt};
 }
 
 export default async function sessions(args: ParsedArgs, io: CommandIo): Promise<number> {
@@ -20,7 +20,7 @@ export default async function sessions(args: ParsedArgs, io: CommandIo): Promise
 			} else if (all.length === 0) {
 				io.stdout.write('No sessions yet. Start one with `ferry` or `ferry run redshift-to-maxcompute`.\n');
 			} else {
-				io.stdout.write(formatTable(['ID', 'WIZARD', 'PROFILE', 'STATE', 'LAST STEP', 'AGE'], all.map(session => [session.id, session.wizard, session.profile, session.state, lastStep(session) ?? '-', formatAge(session.updatedAt)])));
+				io.stdout.write(formatTable(['ID', 'WIZARD', 'PROFILE', 'STATE', 'LAST STEP', 'AGE'], all.map(session => [session.id, session.wizard, session.profile, displayState(session), lastStep(session) ?? '-', formatAge(session.updatedAt)])));
 			}
 
 			return exitCodes.ok;
@@ -34,7 +34,7 @@ export default async function sessions(args: ParsedArgs, io: CommandIo): Promise
 			}
 
 			const files = sessionFiles(session.id);
-			io.stdout.write(`${session.id} · ${session.wizard} · profile ${session.profile} · ${session.state}\n`);
+			io.stdout.write(`${session.id} · ${session.wizard} · profile ${session.profile} · ${displayState(session)}\n`);
 			io.stdout.write(`created ${session.createdAt}, updated ${formatAge(session.updatedAt)}\n\n`);
 			io.stdout.write(formatTable(['STEP', 'STATE', 'ATTEMPTS', 'FINISHED', 'NOTE'], Object.entries(session.steps).map(([step, record]) => [step, record.state, String(record.attempts), record.finishedAt ?? '-', record.error?.message ?? ''])));
 			io.stdout.write(`\nlog: ${files.log}\n`);

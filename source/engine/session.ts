@@ -29,6 +29,8 @@ export type Session = {
 	steps: Record<string, StepRecord>;
 	/** Set when the run ends. */
 	exitCode?: number;
+	/** The process running the session, so a listing can tell a live run from one that was killed. */
+	pid?: number;
 };
 
 export function newSessionId(wizard: string, now = new Date()): string {
@@ -54,6 +56,20 @@ export function createSession(options: {wizard: string; wizardVersion: number; p
 
 export function emptyStepRecord(): StepRecord {
 	return {state: 'pending', attempts: 0, outputs: {}, checkpoints: {}};
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** The state to show: a session left "running" by a process that no longer exists was killed, and can be resumed. */
+export function displayState(session: Session): string {
+	return session.state === 'running' && session.pid !== undefined && session.pid !== process.pid && !isAlive(session.pid) ? 'killed' : session.state;
 }
 
 /** The last step that finished or is under way, for listings. */

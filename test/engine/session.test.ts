@@ -1,5 +1,5 @@
 import test from 'ava';
-import {createSession, lastStep, newSessionId} from '../../source/engine/session.js';
+import {createSession, displayState, lastStep, newSessionId} from '../../source/engine/session.js';
 
 test('session ids carry the wizard initials, a UTC timestamp and a random tail', t => {
 	const id = newSessionId('redshift-to-maxcompute', new Date('2026-11-21T09:35:07.123Z'));
@@ -24,4 +24,15 @@ test('lastStep prefers the current step, else the last one started', t => {
 	t.is(lastStep(session), 'b');
 	session.currentStep = 'c';
 	t.is(lastStep(session), 'c');
+});
+
+test('displayState calls a running session whose process is gone "killed", and leaves live or finished ones alone', t => {
+	const session = createSession({wizard: 'redshift-to-maxcompute', wizardVersion: 1, profile: 'local', stepIds: ['a'], answers: {}});
+	t.is(displayState(session), 'running');
+	session.pid = process.pid;
+	t.is(displayState(session), 'running');
+	session.pid = 2 ** 22 + 12_345;
+	t.is(displayState(session), 'killed');
+	session.state = 'done';
+	t.is(displayState(session), 'done');
 });
