@@ -4,6 +4,7 @@ import {exitCodes, UsageError} from '../errors.js';
 import {formatTable} from '../format.js';
 import {readLocalCloudState, resetLocalCloud, serviceHealth, startLocalCloud, stopLocalCloud, type DaemonOptions} from '../local-cloud/manager.js';
 import type {CommandIo} from '../main.js';
+import {tpchScale} from '../local-cloud/tpch/scale.js';
 
 function parsePorts(text: string | undefined): DaemonOptions['ports'] {
 	if (!text) {
@@ -32,6 +33,11 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 			const scaleFactor = args.flags.scale === undefined ? undefined : Number(args.flags.scale);
 			if (scaleFactor !== undefined && !(scaleFactor > 0 && scaleFactor <= 10)) {
 				throw new UsageError(`Invalid --scale ${args.flags.scale}`, {hint: 'A TPC-H scale factor such as 0.01, 0.1 or 1.'});
+			}
+
+			if (scaleFactor !== undefined) {
+				// The generator's own limits, checked here so a bad factor is a usage error, not a daemon that dies.
+				tpchScale(scaleFactor);
 			}
 
 			if (!args.flags.json) {

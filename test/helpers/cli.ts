@@ -35,6 +35,8 @@ export function spawnFerry(home: string, args: readonly string[], options: Ferry
 		extendEnv: false,
 		input: '',
 		reject: false,
+		// Output exactly as written, so a test can compare it with a file.
+		stripFinalNewline: false,
 		timeout: options.timeoutMs ?? 120_000,
 	}) as ResultPromise<{reject: false; input: string}>;
 }

@@ -88,7 +88,7 @@ const wizard = defineWizard<MigrationClients>({
 			async review(context) {
 				const schema = String(context.answers['sourceSchema']);
 				const maxFileSizeMb = defaultMaxFileSizeMb();
-				const tables = await mapConcurrent(selectedTables(context), 4, async table => planTable(schema, table, await describeTable(context.clients.redshift, schema, table, {signal: context.signal}), context.answers, maxFileSizeMb));
+				const tables = await mapConcurrent(selectedTables(context), 4, async table => planTable(schema, table, await describeTable(context.clients.redshift, schema, table, {signal: context.signal}), context.answers, maxFileSizeMb, key => context.secret(key)));
 
 				const plan: MigrationPlan = {tables, maxFileSizeMb, ossEndpointHost: ossInternalEndpoint(String(context.answers['ossRegion']))};
 				context.output('plan', plan);
