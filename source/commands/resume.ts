@@ -19,7 +19,8 @@ export async function resumeSession(options: {sessionId: string; args: ParsedArg
 	}
 
 	const profile = await getProfile(session.profile);
-	await prepareProfile(profile, {log: message => (args.flags.quiet ? undefined : io.stderr.write(`${message}\n`))});
+	// With the Ink app on screen, a stray stderr line would tear its frame.
+	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`))});
 	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: args.flags.json});
 	const secrets = await openSessionSecrets(session.id);
 	return executeSession({wizard, session, secrets, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {})});

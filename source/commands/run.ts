@@ -47,7 +47,8 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 		checkRequiredAnswers(wizard, answers, secrets);
 	}
 
-	await prepareProfile(profile, {log: message => (args.flags.quiet ? undefined : io.stderr.write(`${message}\n`))});
+	// With the Ink app on screen, a stray stderr line would tear its frame.
+	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`))});
 	const session = createSession({wizard: wizard.id, wizardVersion: wizard.version, profile: profile.name, stepIds: wizard.steps.map(step => step.id), answers});
 	saveSession(session);
 	const secretStore = await openSessionSecrets(session.id);

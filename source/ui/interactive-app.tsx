@@ -148,12 +148,17 @@ function App({appState, taskStore, onCtrlC}: {appState: AppStateStore; taskStore
 	);
 
 	const headerRows = state.current ? 2 + wrapText(state.current.step.explain, columns).length : 0;
+	// The live region must stay shorter than the terminal: once Ink's frame reaches the bottom it clears the screen and
+	// loses a finished-step line. A task takes two rows (title and progress line), three when narrow lines wrap; one
+	// slot goes to the step's own task and the rest to a summary, the hint and the legend.
+	const rowsPerTask = columns < 70 ? 3 : 2;
+	const taskLimit = Math.max(2, Math.floor((rows - headerRows - 5) / rowsPerTask) - 1);
 	return (
 		<>
 			<Static items={state.history}>{item => <HistoryLine key={item.key} item={item} columns={columns} />}</Static>
 			<Box flexDirection="column">
 				{state.current ? <StepHeader step={state.current.step} index={state.current.index} total={state.current.total} /> : null}
-				<TaskList store={taskStore} limit={Math.max(3, Math.min(8, rows - headerRows - 8))} />
+				<TaskList store={taskStore} limit={taskLimit} />
 				{state.screen.kind === 'idle' ? null : (
 					<Box flexDirection="column">
 						<ActiveScreen key={state.screenId} screen={state.screen} rows={rows} columns={columns} headerRows={headerRows} />

@@ -79,8 +79,16 @@ export function isRetryableDataApiError(error: unknown): boolean {
 		return false;
 	}
 
+	// A dropped keep-alive socket is worth another attempt: ExecuteStatement carries a ClientToken, so it is not run twice.
+	const code = (error as NodeJS.ErrnoException).code ?? '';
+	if (status === undefined && (transientNetworkCodes.has(code) || /socket hang up/i.test((error as Error).message ?? ''))) {
+		return true;
+	}
+
 	return throttlingNames.has((error as SdkErrorShape).name ?? '') || (status !== undefined && isRetryableStatus(status));
 }
+
+const transientNetworkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
 
 function toServiceError(error: unknown): unknown {
 	if (error instanceof ServiceError || (error instanceof Error && error.name === 'AbortError')) {

@@ -426,6 +426,8 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 			}
 		});
 	});
+	// Longer than the clients' idle-socket timeouts, so a client never reuses a socket the server is closing.
+	server.keepAliveTimeout = 30_000;
 
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

@@ -472,6 +472,8 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 			}
 		})();
 	});
+	// Longer than the clients' idle-socket timeouts, so a client never reuses a socket the server is closing.
+	server.keepAliveTimeout = 30_000;
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(options.port ?? 0, '127.0.0.1', () => {

@@ -356,6 +356,8 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 			})();
 		});
 	});
+	// Longer than the clients' idle-socket timeouts, so a client never reuses a socket the server is closing.
+	server.keepAliveTimeout = 30_000;
 
 	return {
 		server,

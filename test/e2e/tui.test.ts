@@ -1,0 +1,155 @@
+/**
+ * The real terminal UI, driven in tmux the way a person would: keys one at a time, eyes on the screen.
+ * Needs tmux (`.ci/run` installs it) and the built CLI (`npm test` builds first).
+ */
+import {execFile} from 'node:child_process';
+import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import process from 'node:process';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
+import test from 'ava';
+import {exitMarker, startTmuxTerminal, type TmuxTerminal, widestRow} from '../helpers/tmux-terminal.js';
+
+const run = promisify(execFile);
+const cliPath = fileURLToPath(new URL('../../distribution/source/cli.js', import.meta.url));
+const root = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-'));
+const ferryHome = path.join(root, 'ferry');
+const userHome = path.join(root, 'home');
+mkdirSync(userHome);
+// One socket per test file run: a tmux server of the developer's own is never touched, nor one of a parallel run.
+const socketPrefix = `ferry-e2e-${process.pid}`;
+const terminals: TmuxTerminal[] = [];
+
+/** What a person's shell would pass: a colour terminal, UTF-8, no CI, and a HOME with no cloud configuration in it. */
+const ferryEnvironment = {PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: userHome, LANG: 'C.UTF-8', TERM: 'xterm-256color', FERRY_HOME: ferryHome};
+
+async function startFerry(name: string, columns: number, rows: number): Promise<TmuxTerminal> {
+	const terminal = await startTmuxTerminal({socket: `${socketPrefix}-${name}`, columns, rows, command: [process.execPath, cliPath], environment: ferryEnvironment});
+	terminals.push(terminal);
+	return terminal;
+}
+
+test.before(async () => {
+	if (!existsSync(cliPath)) {
+		throw new Error(`${cliPath} is missing; run \`npm run build\` first (\`npm test\` does).`);
+	}
+
+	await run('tmux', ['-V']).catch(() => {
+		throw new Error('tmux is not installed; `.ci/run` installs it with apt-get.');
+	});
+});
+
+test.after.always(async () => {
+	await Promise.all(terminals.map(async terminal => terminal.kill()));
+	await run(process.execPath, [cliPath, 'local-cloud', 'stop'], {env: {...ferryEnvironment, CI: 'true'}, timeout: 60_000}).catch(() => undefined);
+	rmSync(root, {recursive: true, force: true});
+});
+
+/** Accepts every pre-filled field of the Connections form, one Enter per field, until the Tables step asks. */
+async function acceptEveryDefault(terminal: TmuxTerminal, timeoutMs: number): Promise<{accepted: string[]; screen: string}> {
+	const deadline = Date.now() + timeoutMs;
+	const accepted: string[] = [];
+	for (;;) {
+		const screen = await terminal.screen();
+		if (/Step 3 of 10 · Tables/.test(screen) && /\d+ of \d+ selected/.test(screen)) {
+			return {accepted, screen};
+		}
+
+		// A field shows "<label> (<n>/<total>)" above its input and "Enter accept" or "Enter choose" in its legend.
+		const field = /^(\S.*\(\d+\/\d+\))/m.exec(screen)?.[1];
+		if (field && field !== accepted.at(-1) && /Enter (accept|choose)/.test(screen)) {
+			accepted.push(field);
+			await terminal.press('Enter');
+		} else if (Date.now() > deadline) {
+			throw new Error(`The form did not reach the Tables step within ${timeoutMs} ms (accepted ${accepted.length} fields). Last screen:\n${screen}`);
+		} else {
+			await new Promise(resolve => setTimeout(resolve, 200));
+		}
+	}
+}
+
+test.serial('a person runs redshift-to-maxcompute on the local cloud from the home screen to the verification report', async t => {
+	t.timeout(240_000);
+	const started = performance.now();
+	const terminal = await startFerry('run', 80, 24);
+
+	await terminal.waitForScreen(/❯ Start a procedure/, 20_000);
+	await terminal.press('Enter');
+	await terminal.waitForScreen(/Which procedure\?[\s\S]*❯ Amazon Redshift → MaxCompute/, 10_000);
+	await terminal.press('Enter');
+	await terminal.waitForScreen(/Which profile\?[\s\S]*❯ ?local/, 10_000);
+	await terminal.press('Enter');
+
+	// The first start of the local cloud seeds TPC-H (about 20 s) before the first field shows.
+	const form = await acceptEveryDefault(terminal, 90_000);
+	t.true(form.accepted.length > 0, 'the Connections form asked at least one field');
+	const [, last, total] = /\((\d+)\/(\d+)\)$/.exec(form.accepted.at(-1) ?? '') ?? [];
+	t.is(last, total, `the last field accepted was the form's last: ${form.accepted.at(-1)}`);
+	t.regex(form.screen, /✔ Step 2 of 10 · Preflight/);
+
+	await terminal.press('Enter');
+	const review = await terminal.waitForScreen(/Proceed\? \(y\/N\)/, 30_000);
+	t.regex(review.screen, /Step 4 of 10 · Plan review/);
+	t.regex(review.screen, /Plan: \d+ tables from Redshift public to MaxCompute ferry_local/);
+	await terminal.press('y');
+
+	await terminal.waitForScreen(/Type ferry_local to continue/, 90_000);
+	await terminal.type('ferry_local');
+	await terminal.waitForScreen(/❯ ferry_local/, 5000);
+	await terminal.press('Enter');
+
+	// The report and the outcome arrive in separate frames: wait for the session line of the settled outcome.
+	const outcome = await terminal.waitForScreen(/Session\s+(\S+)\.\s*\n\s*Press Enter to exit/, 120_000);
+	const sessionId = outcome.match[1] ?? '';
+	const history = await terminal.history();
+	const checks = [...history.matchAll(/^([✔✖]) (.+) — (equal|differ\S*)$/gm)];
+	const differing = history.split(/\n(?=[✔✖] .+ — )/).filter(block => block.startsWith('✖'));
+	t.is(checks.length, 10, `ten checks reported:\n${checks.map(check => check[0]).join('\n')}`);
+	t.deepEqual(differing, [], 'every check is equal');
+	t.regex(outcome.screen, /^✔ All 10 checks equal\n✔ Done: All 10 checks equal\. Session \S+\.$/m);
+	t.true(existsSync(path.join(ferryHome, 'sessions', sessionId)), `session ${sessionId} is saved under FERRY_HOME`);
+	t.true(widestRow(outcome.screen).width <= 80, `no row wider than the terminal: ${widestRow(outcome.screen).row}`);
+
+	const stepLines = Array.from({length: 10}, (_, index) => `✔ Step ${index + 1} of 10 · `);
+	t.deepEqual(stepLines.filter(line => !history.includes(line)), [], 'every finished step keeps its line above the report');
+
+	await terminal.press('Enter');
+	const exit = await terminal.waitForScreen(exitMarker, 15_000);
+	t.is(exit.match[1], '0', `ferry exits 0:\n${exit.screen}`);
+	t.log(`home screen to exit in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+});
+
+test.serial('the home screen fits 60 columns and quits by its menu or Ctrl-C', async t => {
+	const terminal = await startFerry('narrow', 60, 20);
+	const home = await terminal.waitForScreen(/❯ Start a procedure[\s\S]*Quit[\s\S]*Ctrl-C quit/, 20_000);
+	t.true(widestRow(home.screen).width <= 60, `home row fits: ${widestRow(home.screen).row}`);
+	t.regex(home.screen, /^ferry$/m);
+
+	await terminal.press('Enter');
+	const wizards = await terminal.waitForScreen(/Which procedure\?[\s\S]*Esc back/, 10_000);
+	t.true(widestRow(wizards.screen).width <= 60, `procedure list row fits: ${widestRow(wizards.screen).row}`);
+	t.regex(wizards.screen, /Redshift → MaxCompute/);
+	await terminal.press('Escape');
+	await terminal.waitForScreen(/❯ Start a procedure/, 5000);
+
+	await terminal.press('C-c');
+	const interrupted = await terminal.waitForScreen(exitMarker, 10_000);
+	t.is(interrupted.match[1], '130', `Ctrl-C on the home screen exits 130:\n${interrupted.screen}`);
+
+	const again = await startFerry('narrow-quit', 60, 20);
+	await again.waitForScreen(/❯ Start a procedure/, 20_000);
+	for (let presses = 0; !/❯ Quit/.test(await again.screen()); presses++) {
+		if (presses === 5) {
+			t.fail(`Quit is not reachable with the arrow keys:\n${await again.screen()}`);
+			return;
+		}
+
+		await again.press('Down');
+	}
+
+	await again.press('Enter');
+	const quit = await again.waitForScreen(exitMarker, 10_000);
+	t.is(quit.match[1], '0', `Quit exits 0:\n${quit.screen}`);
+});
