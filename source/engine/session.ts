@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import type {Answers} from './wizard.js';
+import {isProcessAlive} from '../process-alive.js';
 
 export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'interrupted';
 
@@ -58,18 +59,9 @@ export function emptyStepRecord(): StepRecord {
 	return {state: 'pending', attempts: 0, outputs: {}, checkpoints: {}};
 }
 
-function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
 /** The state to show: a session left "running" by a process that no longer exists was killed, and can be resumed. */
 export function displayState(session: Session): string {
-	return session.state === 'running' && session.pid !== undefined && session.pid !== process.pid && !isAlive(session.pid) ? 'killed' : session.state;
+	return session.state === 'running' && session.pid !== undefined && session.pid !== process.pid && !isProcessAlive(session.pid) ? 'killed' : session.state;
 }
 
 /** The last step that finished or is under way, for listings. */

@@ -8,6 +8,7 @@ import {ConfigurationError} from '../errors.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {ferryPaths} from '../store/paths.js';
 import {localServiceNames, type LocalServiceName} from './contract.js';
+import {isProcessAlive} from '../process-alive.js';
 
 export type LocalCloudState = {
 	pid: number;
@@ -30,15 +31,6 @@ export function localCloudFiles() {
 	};
 }
 
-function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
 export function readLocalCloudState(): LocalCloudState | undefined {
 	const {state} = localCloudFiles();
 	if (!existsSync(state)) {
@@ -47,7 +39,7 @@ export function readLocalCloudState(): LocalCloudState | undefined {
 
 	try {
 		const parsed = JSON.parse(readFileSync(state, 'utf8')) as LocalCloudState;
-		return isAlive(parsed.pid) ? parsed : undefined;
+		return isProcessAlive(parsed.pid) ? parsed : undefined;
 	} catch {
 		return undefined;
 	}
@@ -151,11 +143,11 @@ export async function stopLocalCloud(): Promise<boolean> {
 
 	process.kill(state.pid, 'SIGTERM');
 	const deadline = Date.now() + 15_000;
-	while (isAlive(state.pid) && Date.now() < deadline) {
+	while (isProcessAlive(state.pid) && Date.now() < deadline) {
 		await sleep(100);
 	}
 
-	if (isAlive(state.pid)) {
+	if (isProcessAlive(state.pid)) {
 		process.kill(state.pid, 'SIGKILL');
 	}
 

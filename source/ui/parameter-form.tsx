@@ -1,11 +1,11 @@
 import {Box, Text, useInput} from 'ink';
 import SelectInput from 'ink-select-input';
-import TextInput from 'ink-text-input';
 import {useEffect, useState} from 'react';
 import {checkAnswer, defaultFor, isEmptyAnswer, parseAnswer} from '../engine/parameters.js';
 import type {Answers, Parameter, ParameterContext, SecretStore} from '../engine/wizard.js';
 import {describeError} from '../errors.js';
 import {registerSecret} from '../log/redact.js';
+import {LineInput} from './line-input.js';
 import {KeyLegend} from './key-legend.js';
 import {MultiSelect} from './multi-select.js';
 import {colors, symbols} from './theme.js';
@@ -43,20 +43,13 @@ function TextField({parameter, initial, hasStoredSecret, onAnswer}: FieldProps) 
 	// A secret is never pre-filled: the value would sit in the frame's memory and the input would invite Enter.
 	const [value, setValue] = useState(isSecret ? '' : displayText(initial));
 	return (
-		<Box>
-			<Box flexShrink={0} marginRight={1}>
-				<Text color={colors.accent}>{symbols.pointer}</Text>
-			</Box>
-			<TextInput
-				value={value}
-				mask={isSecret ? '*' : undefined}
-				placeholder={isSecret && hasStoredSecret ? 'stored; Enter keeps it' : parameter.example ?? ''}
-				onChange={setValue}
-				onSubmit={submitted => {
-					onAnswer(submitted);
-				}}
-			/>
-		</Box>
+		<LineInput
+			value={value}
+			{...(isSecret ? {mask: '*'} : {})}
+			placeholder={isSecret && hasStoredSecret ? 'stored; Enter keeps it' : parameter.example ?? ''}
+			onChange={setValue}
+			onSubmit={onAnswer}
+		/>
 	);
 }
 

@@ -1,6 +1,6 @@
 import {Box, Text, useInput} from 'ink';
-import TextInput from 'ink-text-input';
 import {useState} from 'react';
+import {LineInput} from './line-input.js';
 import {KeyLegend} from './key-legend.js';
 import {colors, symbols} from './theme.js';
 
@@ -36,24 +36,14 @@ export function TypedConfirmation({message, expected, onAnswer}: TypedConfirmati
 				<Text bold>{expected}</Text>
 				{' to continue:'}
 			</Text>
-			<Box>
-				<Box flexShrink={0} marginRight={1}>
-					<Text color={colors.accent}>{symbols.pointer}</Text>
-				</Box>
-				<TextInput
-					value={value}
-					onChange={next => {
-						// Typed fast or pasted, the text and its Enter arrive in one chunk: treat the line break as Enter.
-						const clean = next.replace(/[\r\n]/g, '');
-						setValue(clean);
-						setRefused(false);
-						if (clean !== next) {
-							submit(clean);
-						}
-					}}
-					onSubmit={submit}
-				/>
-			</Box>
+			<LineInput
+				value={value}
+				onChange={next => {
+					setValue(next);
+					setRefused(false);
+				}}
+				onSubmit={submit}
+			/>
 			{refused ? <Text color={colors.failure}>{`${symbols.failure} Value must be exactly ${expected}`}</Text> : null}
 			<KeyLegend keys={[['Enter', 'confirm'], ['Esc', 'cancel']]} />
 		</Box>

@@ -137,3 +137,12 @@ test.serial('keys arriving in one chunk (a paste, tmux send-keys) each see the p
 	t.deepEqual(form.submitted(), {tables: ['orders', 'nation']});
 	form.unmount();
 });
+
+test.serial('text pasted with its Enter in one chunk is submitted as typed, without the line break', async t => {
+	const form = formFor([{key: 'bucket', label: 'Bucket', help: 'Target bucket', type: 'string'}]);
+	await delay(50);
+	form.stdin.write('my-bucket\r');
+	await delay(100);
+	t.deepEqual(form.submitted(), {bucket: 'my-bucket'});
+	form.unmount();
+});
