@@ -103,7 +103,8 @@ export type WriteOptions = {
 export class ObjectStorage {
 	readonly root: string;
 	private readonly tmpDir: string;
-	private readonly indexes = new Map<string, Map<string, ObjectRecord>>();
+	// Promises, not maps: concurrent first requests must share one load, or a write landing during the load is lost.
+	private readonly indexes = new Map<string, Promise<Map<string, ObjectRecord>>>();
 	private readonly sortedKeys = new Map<string, string[]>();
 
 	constructor(dataDir: string) {
@@ -178,18 +179,23 @@ export class ObjectStorage {
 
 	private async index(bucket: string): Promise<Map<string, ObjectRecord>> {
 		let index = this.indexes.get(bucket);
-		if (index) {
-			return index;
+		if (!index) {
+			index = this.loadIndex(bucket);
+			this.indexes.set(bucket, index);
+			index.catch(() => this.indexes.delete(bucket));
 		}
 
-		index = new Map();
+		return index;
+	}
+
+	private async loadIndex(bucket: string): Promise<Map<string, ObjectRecord>> {
+		const index = new Map<string, ObjectRecord>();
 		const directory = path.join(this.bucketDir(bucket), 'index');
 		for (const file of await fs.readdir(directory).catch(() => [] as string[])) {
 			const record = JSON.parse(await fs.readFile(path.join(directory, file), 'utf8')) as ObjectRecord;
 			index.set(record.key, record);
 		}
 
-		this.indexes.set(bucket, index);
 		return index;
 	}
 
