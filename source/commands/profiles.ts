@@ -5,6 +5,8 @@ import {describeError, exitCodes, UsageError} from '../errors.js';
 import {formatTable} from '../format.js';
 import {silentLogger} from '../log/logger.js';
 import {maskSecret} from '../log/redact.js';
+import {decideMode} from '../mode.js';
+import {promptLine} from '../prompt-line.js';
 import type {CommandIo} from '../main.js';
 import {prepareProfile, resolveProfile} from '../profile-endpoints.js';
 import {getProfileKeys, setProfileKeys} from '../store/credentials-store.js';
@@ -47,6 +49,17 @@ async function add(name: string, args: ParsedArgs, io: CommandIo): Promise<numbe
 
 	for (const key of secretKeys) {
 		values[key] ??= process.env[secretEnvName(key)] ?? '';
+	}
+
+	// In a terminal, keys that are still missing are asked for, the secret ones masked.
+	if (decideMode({noInput: args.flags.noInput, json: args.flags.json}) === 'interactive') {
+		const wanted = [
+			...(values['awsCredentials'] === 'stored' ? ['awsAccessKeyId', 'awsSecretAccessKey'] : []),
+			...(values['alibabaCredentials'] === 'stored' ? ['alibabaAccessKeyId', 'alibabaAccessKeySecret'] : []),
+		];
+		for (const key of wanted.filter(key => !values[key])) {
+			values[key] = (await promptLine(`${key}: `, {mask: /Secret/.test(key), stdin: io.stdin, output: io.stderr})).trim();
+		}
 	}
 
 	if (!values['awsRegion'] || !values['alibabaRegion']) {
