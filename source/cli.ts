@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // Thin entry: colour and broken-pipe handling before anything heavy loads, then main.
 // `--version` answers from here so it starts as fast as node itself.
-import {readFileSync} from 'node:fs';
 import process from 'node:process';
+import {packageVersion} from './version.js';
 
 const argv = process.argv.slice(2);
 
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-	const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
-	process.stdout.write(`${manifest.version}\n`);
+	process.stdout.write(`${packageVersion()}\n`);
 } else {
 	// Chalk (inside Ink) ignores NO_COLOR by design, so it is translated before Ink loads.
 	if ((process.env['NO_COLOR'] ?? '') !== '' || argv.includes('--no-color') || process.env['TERM'] === 'dumb') {

@@ -3,6 +3,7 @@ import {parseCliArgs, type ParsedArgs} from './cli-args.js';
 import {describeError, exitCodes, UsageError} from './errors.js';
 import {helpText, knownCommands} from './help.js';
 import {redact} from './log/redact.js';
+import {packageVersion} from './version.js';
 
 export type CommandIo = {
 	stdout: NodeJS.WriteStream;
@@ -29,7 +30,7 @@ export async function main(argv: string[], io: CommandIo = {stdout: process.stdo
 	try {
 		args = parseCliArgs(argv);
 		if (args.flags.version) {
-			io.stdout.write(`${await packageVersion()}\n`);
+			io.stdout.write(`${packageVersion()}\n`);
 			return exitCodes.ok;
 		}
 
@@ -55,22 +56,6 @@ export async function main(argv: string[], io: CommandIo = {stdout: process.stdo
 	} catch (error) {
 		return reportError(error, io, args?.flags.json ?? false);
 	}
-}
-
-/** The manifest is one level above source/ when run with tsx, two above distribution/source/ when built. */
-async function packageVersion(): Promise<string> {
-	const {existsSync, readFileSync} = await import('node:fs');
-	for (const candidate of ['../package.json', '../../package.json']) {
-		const url = new URL(candidate, import.meta.url);
-		if (existsSync(url)) {
-			const manifest = JSON.parse(readFileSync(url, 'utf8')) as {name?: string; version: string};
-			if (manifest.name === 'ferry') {
-				return manifest.version;
-			}
-		}
-	}
-
-	throw new Error('Cannot find ferry\'s package.json');
 }
 
 /** One line of cause, one of hint, the right exit code; a stack trace only with FERRY_DEBUG=1. */
