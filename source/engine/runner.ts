@@ -187,10 +187,9 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 	});
 
 	const runAsTask = async (run: (context: StepContext<Clients>) => Promise<void>) => {
-		const rendering = ui.rendering();
 		const list = new Listr(
 			[{title: step.title, task: async (_context: unknown, task: ListrTaskWrapper<unknown, never, never>) => run(await makeContext(task))}],
-			{...(rendering as object), exitOnError: true, registerSignalListeners: false, rendererOptions: {...(rendering.rendererOptions as object)}} as never,
+			{...(ui.rendering() as object), exitOnError: true, registerSignalListeners: false} as never,
 		);
 		await list.run();
 	};
