@@ -32,7 +32,7 @@ export function createTableTasks(options: {maxcompute: MaxComputeClient; tables:
 export type LoadResult = {table: string; instanceId: string; logview?: string};
 
 /** LOAD OVERWRITE per table: a rerun replaces, never duplicates. Instance ids are checkpointed for re-attaching. */
-export function loadTasks(options: {maxcompute: MaxComputeClient; tables: TablePlan[]; checkpoint: Checkpoints; signal: AbortSignal; onDone: (result: LoadResult) => void}): SubTask[] {
+export function loadTasks(options: {maxcompute: MaxComputeClient; tables: TablePlan[]; checkpoint: Checkpoints; signal: AbortSignal}): SubTask[] {
 	const {maxcompute, checkpoint, signal} = options;
 	return options.tables.map(plan => ({
 		title: `LOAD ${plan.table}`,
@@ -59,7 +59,6 @@ export function loadTasks(options: {maxcompute: MaxComputeClient; tables: TableP
 			const logview = maxcompute.logviewUrl(instanceId);
 			const done: LoadResult = {table: plan.table, instanceId, ...(logview ? {logview} : {})};
 			checkpoint.set(`done:${plan.table}`, done);
-			options.onDone(done);
 			task.output(`loaded · instance ${instanceId}`);
 		},
 	}));

@@ -13,7 +13,6 @@ export function unloadTasks(options: {
 	tables: Array<{table: string; statement: string}>;
 	checkpoint: Checkpoints;
 	signal: AbortSignal;
-	onDone: (result: UnloadResult) => void;
 }): SubTask[] {
 	const {redshift, checkpoint, signal} = options;
 	return options.tables.map(({table, statement}) => ({
@@ -39,7 +38,6 @@ export function unloadTasks(options: {
 
 			const result: UnloadResult = {table, ...(statementId ? {statementId} : {}), ...(rows === undefined ? {} : {rows})};
 			checkpoint.set(`done:${table}`, result);
-			options.onDone(result);
 			task.output(rows === undefined ? 'unloaded' : `${rows.toLocaleString('en-US')} rows unloaded`);
 		},
 	}));

@@ -1,8 +1,8 @@
 import {defaultMaxFileSizeMb, planReview, planTable, unloadFor, type MigrationPlan} from '../../source/actions/migration-plan.js';
-import {createTableTasks, loadTasks} from '../../source/actions/maxcompute-tables.js';
+import {createTableTasks, loadTasks, type LoadResult} from '../../source/actions/maxcompute-tables.js';
 import {preflightChecks, runPreflight} from '../../source/actions/preflight.js';
 import {checkParity, transferWithOnlineMigration, transferWithStream} from '../../source/actions/transfer.js';
-import {ensureBucket, unloadTasks} from '../../source/actions/unload.js';
+import {ensureBucket, unloadTasks, type UnloadResult} from '../../source/actions/unload.js';
 import {verifyMigration} from '../../source/actions/verification.js';
 import {listTables, describeTable} from '../../source/clouds/redshift/catalog.js';
 import type {CopyRecord} from '../../source/clouds/object-store/parity.js';
@@ -107,18 +107,13 @@ const wizard = defineWizard<MigrationClients>({
 					context.report(`created bucket ${String(context.answers['s3Bucket'])}`);
 				}
 
-				const rows: Record<string, number | undefined> = {...context.checkpoint.get<Record<string, number>>('rows')};
 				await context.tasks(unloadTasks({
 					redshift: context.clients.redshift,
 					tables: plan.tables.map(table => ({table: table.table, statement: unloadFor(table, context.answers, plan.maxFileSizeMb, key => context.secret(key)).statement})),
 					checkpoint: context.checkpoint,
 					signal: context.signal,
-					onDone(result) {
-						rows[result.table] = result.rows;
-						context.checkpoint.set('rows', rows);
-					},
 				}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
-				context.output('rows', rows);
+				context.output('rows', Object.fromEntries(plan.tables.map(table => [table.table, context.checkpoint.get<UnloadResult>(`done:${table.table}`)?.rows])));
 			},
 		},
 		{
@@ -229,12 +224,9 @@ const wizard = defineWizard<MigrationClients>({
 			explain: 'MaxCompute runs LOAD OVERWRITE for every table, reading the Parquet files from OSS with the RAM role (STS), with the native Parquet reader so DECIMAL loads (step 3.3). OVERWRITE makes a rerun replace, not duplicate.',
 			confirm: answers => ({expected: String(answers['maxcomputeProject']), message: `LOAD OVERWRITE replaces the contents of ${((answers['tables'] as string[] | undefined) ?? []).length} tables in MaxCompute project ${String(answers['maxcomputeProject'])}.`}),
 			async run(context) {
-				const instances: Record<string, string> = {...context.checkpoint.get<Record<string, string>>('instances')};
-				await context.tasks(loadTasks({maxcompute: context.clients.maxcompute, tables: planOf(context).tables, checkpoint: context.checkpoint, signal: context.signal, onDone(result) {
-					instances[result.table] = result.instanceId;
-					context.checkpoint.set('instances', instances);
-				}}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
-				context.output('instances', instances);
+				const tables = planOf(context).tables;
+				await context.tasks(loadTasks({maxcompute: context.clients.maxcompute, tables, checkpoint: context.checkpoint, signal: context.signal}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
+				context.output('instances', Object.fromEntries(tables.map(table => [table.table, context.checkpoint.get<LoadResult>(`done:${table.table}`)?.instanceId])));
 			},
 		},
 		{
