@@ -12,6 +12,7 @@ import {prepareProfile, resolveProfile} from '../profile-endpoints.js';
 import {getProfileKeys, setProfileKeys} from '../store/credentials-store.js';
 import {getProfile, listProfiles, removeProfile, saveProfile, type CredentialSource, type Profile} from '../store/profiles.js';
 import {createMigrationClients} from '../../wizards/redshift-to-maxcompute/clients.js';
+import {profileAnswers} from './sql.js';
 
 function describeCredentials(source: CredentialSource): string {
 	return source.kind === 'chain' ? `vendor chain${source.profile ? ` (${source.profile})` : ''}` : source.kind;
@@ -103,7 +104,7 @@ async function add(name: string, args: ParsedArgs, io: CommandIo): Promise<numbe
 async function test(name: string, args: ParsedArgs, io: CommandIo): Promise<number> {
 	const profile = await getProfile(name);
 	await prepareProfile(profile, {log: message => io.stderr.write(`${message}\n`)});
-	const answers: Record<string, unknown> = {redshiftAccess: 'data-api-cluster', redshiftDatabase: 'dev', ...(name === 'local' ? {redshiftCluster: 'ferry-local', redshiftDbUser: 'awsuser', maxcomputeProject: 'ferry_local'} : {}), ...parseSetFlags(args.flags.set)};
+	const answers = profileAnswers(name, args.flags.set);
 	const clients = await createMigrationClients({profile: name, answers, secrets: {get: () => undefined, set: () => undefined}, log: silentLogger});
 	const resolved = await resolveProfile(profile);
 	const signal = AbortSignal.timeout(60_000);

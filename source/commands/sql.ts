@@ -13,8 +13,8 @@ import {loadSession, resolveSessionId} from '../store/session-store.js';
 import {createMaxCompute, createRedshiftConnection} from '../../wizards/redshift-to-maxcompute/clients.js';
 import {parameters} from '../../wizards/redshift-to-maxcompute/parameters.js';
 
-/** Answers for a bare profile: the wizard's defaults, then --set. */
-function profileAnswers(profile: string, set: string[]): Answers {
+/** Answers for a bare profile (no session): the wizard's defaults, then --set. */
+export function profileAnswers(profile: string, set: string[]): Answers {
 	const answers: Answers = {};
 	for (const [key, value] of Object.entries(parseSetFlags(set))) {
 		const parameter = parameters.find(candidate => candidate.key === key);
