@@ -1,22 +1,28 @@
 #!/usr/bin/env node
-// Thin entry: colour and broken-pipe handling before anything heavy loads, then main.
-// `--version` answers from here so it starts as fast as node itself.
+// Thin entry: the runtime check, colour and broken-pipe handling before anything heavy loads, then main.
+// `--version` answers from here so it starts as fast as node itself. This file must parse on old Node lines too,
+// so that they get the runtime message instead of a syntax error from a dependency.
+import module from 'node:module';
 import process from 'node:process';
 import {packageVersion} from './version.js';
+import {unsupportedRuntimeMessage} from './runtime.js';
 
 const argv = process.argv.slice(2);
+const runtimeProblem = unsupportedRuntimeMessage(process.versions.node);
 
-if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+if (runtimeProblem) {
+	process.stderr.write(`${runtimeProblem}\n`);
+	process.exitCode = 3;
+} else if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 	process.stdout.write(`${packageVersion()}\n`);
 } else {
+	// Compiled modules are cached on disk (Node ≥ 22.1): the next start skips parsing Ink, React and the clients.
+	module.enableCompileCache?.();
 	// Chalk (inside Ink) ignores NO_COLOR by design, so it is translated before Ink loads.
 	if ((process.env['NO_COLOR'] ?? '') !== '' || argv.includes('--no-color') || process.env['TERM'] === 'dumb') {
 		process.env['FORCE_COLOR'] = '0';
 	}
 
-	// ferry pins its AWS SDK version, so the SDK's notice about future releases needing Node 22 is not the user's to act on,
-	// and a stray warning on stderr would tear the Ink screen.
-	process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 	const exitOnBrokenPipe = (error: NodeJS.ErrnoException) => {
 		if (error.code === 'EPIPE') {
 			process.exit(0);

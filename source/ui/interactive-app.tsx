@@ -1,4 +1,4 @@
-import {Box, render, Static, Text, useInput, useStdin} from 'ink';
+import {Box, render, Static, Text, useInput, useStdin, useWindowSize} from 'ink';
 import {useSyncExternalStore} from 'react';
 import type {ListrRendering, RunnerUi, StepInfo} from '../engine/runner.js';
 import type {StepRecord} from '../engine/session.js';
@@ -16,7 +16,7 @@ import {type FinishedStep, FinishedStepLine, StepHeader} from './step-header.js'
 import {TaskList} from './task-list.js';
 import {colors} from './theme.js';
 import {TypedConfirmation} from './typed-confirmation.js';
-import {useTerminalSize} from './use-terminal-size.js';
+
 import {VerificationTable} from './verification-table.js';
 import {wrapText} from './wrap-text.js';
 
@@ -136,7 +136,7 @@ function ActiveScreen({screen, rows, columns, headerRows}: {screen: Screen; rows
 
 function App({appState, taskStore, onCtrlC}: {appState: AppStateStore; taskStore: TaskStore; onCtrlC: () => void}) {
 	const state = useSyncExternalStore(appState.subscribe, appState.get);
-	const {columns, rows} = useTerminalSize();
+	const {columns, rows} = useWindowSize();
 	const {isRawModeSupported} = useStdin();
 	useInput(
 		(input, key) => {
@@ -264,7 +264,8 @@ export function startInteractiveApp(options: InteractiveAppOptions): Interactive
 	};
 
 	const tree = () => <App appState={appState} taskStore={taskStore} onCtrlC={onCtrlC} />;
-	const instance = render(tree(), {stdout: options.stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false});
+	// ferry decided interactivity once (mode.ts); Ink must not second-guess it from CI variables or isTTY.
+	const instance = render(tree(), {stdout: options.stdout, stdin: options.stdin, exitOnCtrlC: false, patchConsole: false, interactive: true});
 
 	return {
 		runnerUi,

@@ -1,4 +1,4 @@
-import {Box, Text, useStdout} from 'ink';
+import {Box, Text, useWindowSize} from 'ink';
 import type {VerificationReport} from '../verify/report.js';
 import {colors} from './theme.js';
 import {layoutReport, type Tone} from './verification-layout.js';
@@ -18,8 +18,8 @@ const toneColors: Record<Tone, string | undefined> = {
  * At narrow widths source and target stack per row.
  */
 export function VerificationTable({report, columns}: {report: VerificationReport; columns?: number}) {
-	const {stdout} = useStdout();
-	const width = columns ?? stdout.columns ?? 80;
+	const {columns: windowColumns} = useWindowSize();
+	const width = columns ?? windowColumns;
 	const lines = layoutReport(report, {columns: width});
 	return (
 		<Box flexDirection="column">

@@ -14,8 +14,13 @@ export class FakeStdout extends EventEmitter {
 		this.rows = rows;
 	}
 
-	write = (data: string): boolean => {
+	/** Calls back like a real stream: Ink 8 waits on an empty write's callback before `waitUntilExit` resolves. */
+	write = (data: string, callback?: () => void): boolean => {
 		this.writes.push(data);
+		if (callback) {
+			queueMicrotask(callback);
+		}
+
 		return true;
 	};
 
