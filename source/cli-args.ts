@@ -19,6 +19,7 @@ const flagSpec = {
 	output: {type: 'string', short: 'o'},
 	ports: {type: 'string'},
 	scale: {type: 'string'},
+	wizard: {type: 'string'},
 	force: {type: 'boolean', short: 'f'},
 } as const;
 
@@ -39,6 +40,8 @@ export type Flags = {
 	output?: string;
 	ports?: string;
 	scale?: string;
+	/** `ferry sql --profile`: which procedure's two sides to query. */
+	wizard?: string;
 };
 
 export type ParsedArgs = {command: string | undefined; positionals: string[]; flags: Flags};
@@ -73,6 +76,7 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
 			output: values.output,
 			ports: values.ports,
 			scale: values.scale,
+			wizard: values.wizard,
 		},
 	};
 }

@@ -1,5 +1,7 @@
+import {wizardCatalog} from '../wizards/index.js';
+
 /** Help texts: examples first, the most common flags first. */
-const general = `ferry — carries data between clouds, step by step, resumable and verified
+const general = () => `ferry — carries data between clouds, step by step, resumable and verified
 
 Usage
   ferry                                   open the home screen (start, resume, profiles)
@@ -20,7 +22,7 @@ Examples
   $ ferry verify rtm-20261121-0935-1a2b --json
 
 Wizards
-  redshift-to-maxcompute   Redshift UNLOAD → S3 → OSS → MaxCompute LOAD, then verify
+${wizardCatalog.map(wizard => `  ${wizard.id.padEnd(24)} ${wizard.summary}`).join('\n')}
 
 Common options
   -p, --profile NAME   where endpoints and credentials come from (default: local)
@@ -125,7 +127,7 @@ Examples
 };
 
 export function helpText(command?: string): string {
-	return (command && commands[command]) || general;
+	return (command && commands[command]) || general();
 }
 
 export function knownCommands(): string[] {

@@ -1,24 +1,34 @@
 import {UsageError} from '../source/errors.js';
 import type {Wizard} from '../source/engine/wizard.js';
+import {about as redshiftToMaxCompute} from './redshift-to-maxcompute/about.js';
 
-/** The procedures ferry runs. Listed here without loading them, so menus and help stay fast. */
-export const wizardCatalog = [
-	{
-		id: 'redshift-to-maxcompute',
-		title: 'Amazon Redshift → MaxCompute',
-		description: 'UNLOAD to S3 as Parquet, move S3 → OSS, create tables, LOAD into MaxCompute, verify side by side',
-	},
-] as const;
-
-const loaders: Record<string, () => Promise<{default: Wizard<unknown>}>> = {
-	'redshift-to-maxcompute': async () => import('./redshift-to-maxcompute/wizard.js') as Promise<{default: Wizard<unknown>}>,
+type CatalogEntry = {
+	id: string;
+	title: string;
+	description: string;
+	/** One line for `ferry --help`. */
+	summary: string;
+	load: () => Promise<{default: Wizard<unknown>}>;
 };
 
+/**
+ * The procedures ferry runs: one entry per folder under wizards/. Listed here without loading them, so menus and
+ * help stay fast; the wizard itself loads when a run needs it.
+ */
+export const wizardCatalog: readonly CatalogEntry[] = [
+	{...redshiftToMaxCompute, load: async () => import('./redshift-to-maxcompute/wizard.js') as Promise<{default: Wizard<unknown>}>},
+];
+
 export async function loadWizard(id: string): Promise<Wizard<unknown>> {
-	const load = loaders[id];
-	if (!load) {
+	const entry = wizardCatalog.find(wizard => wizard.id === id);
+	if (!entry) {
 		throw new UsageError(`Unknown wizard ${JSON.stringify(id)}`, {hint: `Available: ${wizardCatalog.map(wizard => wizard.id).join(', ')}`});
 	}
 
-	return (await load()).default;
+	const wizard = (await entry.load()).default;
+	if (wizard.id !== entry.id) {
+		throw new Error(`wizards/index.ts lists ${entry.id}, but its module defines ${wizard.id}`);
+	}
+
+	return wizard;
 }

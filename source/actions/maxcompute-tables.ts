@@ -1,5 +1,5 @@
 import type {MaxComputeClient} from '../clouds/maxcompute/client.js';
-import {compareSchemas} from '../migration/sql.js';
+import {compareSchemas} from '../clouds/maxcompute/ddl.js';
 import type {Checkpoints, SubTask} from '../engine/wizard.js';
 import {StepError} from '../errors.js';
 import type {TablePlan} from './migration-plan.js';

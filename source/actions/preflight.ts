@@ -13,7 +13,7 @@ export type PreflightClients = {
 	oss: ObjectStore;
 	onlineMigration: OnlineMigrationClient;
 	maxcompute: MaxComputeClient;
-	profile: {alibaba: {region: string; endpoints: {maxcompute: string}}};
+	profile: {alibaba: {region: string; endpoints: Record<string, string>}};
 };
 
 type Check = {id: string; title: string; run: () => Promise<{detail: string; ok?: boolean; hint?: string}>};
@@ -50,7 +50,7 @@ export function preflightChecks(clients: PreflightClients, answers: Answers, sig
 			return {detail: `${who.owner} in project ${clients.maxcompute.project}`};
 		}},
 		{id: 'region', title: 'OSS and MaxCompute in the same region', run: async () => {
-			const projectRegion = maxComputeEndpointRegion(clients.profile.alibaba.endpoints.maxcompute) ?? clients.profile.alibaba.region;
+			const projectRegion = maxComputeEndpointRegion(clients.profile.alibaba.endpoints['maxcompute']!) ?? clients.profile.alibaba.region;
 			return projectRegion === ossRegion
 				? {detail: `both in ${ossRegion}`}
 				: {ok: false, detail: `OSS is in ${ossRegion}, MaxCompute in ${projectRegion}`, hint: `LOAD reads OSS in the project's region only: use an OSS bucket in ${projectRegion} (--set ossRegion=${projectRegion}).`};

@@ -28,7 +28,7 @@ export default async function home(args: ParsedArgs, io: CommandIo): Promise<num
 	const choice = await app.home({
 		wizards: wizardCatalog.map(wizard => ({id: wizard.id, title: wizard.title, description: wizard.description})),
 		sessions: listSessions().map(session => ({id: session.id, wizard: session.wizard, profile: session.profile, state: displayState(session), ...(lastStep(session) ? {lastStep: lastStep(session)!} : {}), updatedAt: session.updatedAt})),
-		profiles: (await listProfiles()).map(profile => ({name: profile.name, description: profile.description ?? `AWS ${profile.aws.region} · Alibaba Cloud ${profile.alibaba.region}`})),
+		profiles: (await listProfiles()).map(profile => ({name: profile.name, description: profile.description ?? `${profile.aws ? `AWS ${profile.aws.region} · ` : ''}Alibaba Cloud ${profile.alibaba.region}`})),
 	});
 	switch (choice.action) {
 		case 'start': {

@@ -1,10 +1,13 @@
 import type {ParsedArgs} from '../cli-args.js';
-import {localServiceNames, type LocalServiceName} from '../local-cloud/contract.js';
 import {exitCodes, UsageError} from '../errors.js';
 import {formatTable} from '../format.js';
 import {readLocalCloudState, resetLocalCloud, serviceHealth, startLocalCloud, stopLocalCloud, type DaemonOptions} from '../local-cloud/manager.js';
 import type {CommandIo} from '../main.js';
 import {tpchScale} from '../local-cloud/tpch/scale.js';
+import {services as knownServices} from '../services/index.js';
+
+/** What `--ports` may name: every stand-in and its other doors. */
+const portNames = [...knownServices.filter(service => service.standIn).map(service => service.name), ...knownServices.flatMap(service => service.standIn?.doors ?? [])];
 
 function parsePorts(text: string | undefined): DaemonOptions['ports'] {
 	if (!text) {
@@ -15,11 +18,11 @@ function parsePorts(text: string | undefined): DaemonOptions['ports'] {
 	for (const pair of text.split(',')) {
 		const [name, value] = pair.split('=');
 		const port = Number(value);
-		if (!name || !(localServiceNames as readonly string[]).concat('redshift-pg').includes(name) || !Number.isInteger(port) || port < 1 || port > 65_535) {
-			throw new UsageError(`Invalid --ports entry ${JSON.stringify(pair)}`, {hint: `Example: --ports s3=9000,oss=9001 (services: ${localServiceNames.join(', ')}, redshift-pg)`});
+		if (!name || !portNames.includes(name) || !Number.isInteger(port) || port < 1 || port > 65_535) {
+			throw new UsageError(`Invalid --ports entry ${JSON.stringify(pair)}`, {hint: `Example: --ports s3=9000,oss=9001 (names: ${portNames.join(', ')})`});
 		}
 
-		ports[name as LocalServiceName] = port;
+		ports[name] = port;
 	}
 
 	return ports;
@@ -45,7 +48,7 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 			}
 
 			const state = await startLocalCloud({ports: parsePorts(args.flags.ports), ...(scaleFactor === undefined ? {} : {scaleFactor})});
-			print({running: true, ...state}, `Local cloud running (pid ${state.pid}).\n${formatTable(['SERVICE', 'URL'], localServiceNames.map(name => [name, state.services[name]]))}`);
+			print({running: true, ...state}, `Local cloud running (pid ${state.pid}).\n${formatTable(['SERVICE', 'URL'], Object.entries(state.services))}`);
 			return exitCodes.ok;
 		}
 
@@ -57,7 +60,8 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 			}
 
 			const services = await serviceHealth(state);
-			print({running: true, pid: state.pid, startedAt: state.startedAt, scaleFactor: state.scaleFactor, pgPort: state.pgPort, services}, `Local cloud running (pid ${state.pid}, TPC-H SF ${state.scaleFactor}).\n${formatTable(['SERVICE', 'URL', 'STATE'], services.map(service => [service.name, service.url, service.up ? 'up' : 'down']))}redshift (PostgreSQL wire): 127.0.0.1:${state.pgPort}\n`);
+			const doors = Object.entries(state.doorPorts).map(([door, port]) => `${door}: 127.0.0.1:${port}\n`).join('');
+			print({running: true, pid: state.pid, startedAt: state.startedAt, scaleFactor: state.scaleFactor, doorPorts: state.doorPorts, services}, `Local cloud running (pid ${state.pid}, TPC-H SF ${state.scaleFactor}).\n${formatTable(['SERVICE', 'URL', 'STATE'], services.map(service => [service.name, service.url, service.up ? 'up' : 'down']))}${doors}`);
 			return services.every(service => service.up) ? exitCodes.ok : exitCodes.configuration;
 		}
 

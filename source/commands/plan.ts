@@ -1,14 +1,14 @@
 import {writeFileSync} from 'node:fs';
-import {planMarkdown} from '../actions/migration-plan.js';
 import {collectAnswers} from '../answers.js';
 import type {ParsedArgs} from '../cli-args.js';
 import {runSession} from '../engine/runner.js';
+import {reviewMarkdown} from '../engine/review-markdown.js';
 import {createSession} from '../engine/session.js';
 import type {ReviewDocument} from '../engine/wizard.js';
 import {exitCodes, UsageError} from '../errors.js';
 import {silentLogger} from '../log/logger.js';
 import type {CommandIo} from '../main.js';
-import {prepareProfile} from '../profile-endpoints.js';
+import {prepareProfile} from '../services/profile-endpoints.js';
 import {deleteSessionSecrets, openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile} from '../store/profiles.js';
 import {deleteSession, saveSession} from '../store/session-store.js';
@@ -62,7 +62,7 @@ export default async function plan(args: ParsedArgs, io: CommandIo): Promise<num
 		await deleteSessionSecrets(session.id);
 	}
 
-	const markdown = planMarkdown(review!);
+	const markdown = reviewMarkdown(review!);
 	if (args.flags.output) {
 		writeFileSync(args.flags.output, markdown);
 		io.stderr.write(`Plan written to ${args.flags.output}\n`);

@@ -8,17 +8,18 @@ import {maskSecret} from '../log/redact.js';
 import {decideMode} from '../mode.js';
 import {promptLine} from '../prompt-line.js';
 import type {CommandIo} from '../main.js';
-import {prepareProfile, resolveProfile} from '../profile-endpoints.js';
+import {prepareProfile, resolveProfile} from '../services/profile-endpoints.js';
 import {getProfileKeys, setProfileKeys} from '../store/credentials-store.js';
 import {getProfile, listProfiles, removeProfile, saveProfile, type CredentialSource, type Profile} from '../store/profiles.js';
-import {createMigrationClients} from '../../wizards/redshift-to-maxcompute/clients.js';
-import {profileAnswers} from './sql.js';
+import {services} from '../services/index.js';
 
 function describeCredentials(source: CredentialSource): string {
 	return source.kind === 'chain' ? `vendor chain${source.profile ? ` (${source.profile})` : ''}` : source.kind;
 }
 
-const addKeys = ['awsRegion', 'awsCredentials', 'awsProfile', 's3Endpoint', 'redshiftDataEndpoint', 'alibabaRegion', 'alibabaAccountId', 'alibabaCredentials', 'alibabaProfile', 'ossEndpoint', 'maxcomputeEndpoint', 'onlineMigrationEndpoint', 'logviewHost', 'description'];
+const endpointKeys = services.map(service => `${service.endpointKey}Endpoint`);
+const whoamiSettingKeys = [...new Set(services.flatMap(service => service.whoamiSettings?.map(setting => setting.key) ?? []))];
+const addKeys = ['awsRegion', 'awsCredentials', 'awsProfile', 'alibabaRegion', 'alibabaAccountId', 'alibabaCredentials', 'alibabaProfile', 'logviewHost', 'description', ...endpointKeys, ...whoamiSettingKeys];
 const secretKeys = ['awsAccessKeyId', 'awsSecretAccessKey', 'awsSessionToken', 'alibabaAccessKeyId', 'alibabaAccessKeySecret', 'alibabaSecurityToken'];
 
 function credentialSource(kind: string | undefined, vendorProfile: string | undefined, side: string): CredentialSource {
@@ -63,24 +64,26 @@ async function add(name: string, args: ParsedArgs, io: CommandIo): Promise<numbe
 		}
 	}
 
-	if (!values['awsRegion'] || !values['alibabaRegion']) {
-		throw new UsageError('A profile needs awsRegion and alibabaRegion', {hint: `Example: ferry profiles add ${name} --set awsRegion=ap-southeast-1 --set alibabaRegion=ap-southeast-1`});
+	if (!values['alibabaRegion']) {
+		throw new UsageError('A profile needs alibabaRegion (and awsRegion when it reaches AWS)', {hint: `Example: ferry profiles add ${name} --set alibabaRegion=ap-southeast-1 --set awsRegion=ap-southeast-1`});
 	}
 
-	const endpoint = (key: string) => (values[key] ? {[key.replace(/Endpoint$/, '').replace('redshiftData', 'redshiftData')]: values[key]} : {});
+	const endpoints = (vendor: 'aws' | 'alibaba') => Object.fromEntries(services.filter(service => service.vendor === vendor && values[`${service.endpointKey}Endpoint`]).map(service => [service.endpointKey, values[`${service.endpointKey}Endpoint`]!]));
+	const settings = Object.fromEntries(whoamiSettingKeys.filter(key => values[key]).map(key => [key, values[key]!]));
 	const profile: Profile = {
 		name,
 		...(values['description'] ? {description: values['description']} : {}),
-		aws: {region: values['awsRegion'], credentials: credentialSource(values['awsCredentials'], values['awsProfile'], 'aws'), endpoints: {...endpoint('s3Endpoint'), ...endpoint('redshiftDataEndpoint')}},
+		...(values['awsRegion'] ? {aws: {region: values['awsRegion'], credentials: credentialSource(values['awsCredentials'], values['awsProfile'], 'aws'), endpoints: endpoints('aws')}} : {}),
 		alibaba: {
 			region: values['alibabaRegion'],
 			...(values['alibabaAccountId'] ? {accountId: values['alibabaAccountId']} : {}),
 			credentials: credentialSource(values['alibabaCredentials'], values['alibabaProfile'], 'alibaba'),
-			endpoints: {...endpoint('ossEndpoint'), ...endpoint('maxcomputeEndpoint'), ...endpoint('onlineMigrationEndpoint')},
+			endpoints: endpoints('alibaba'),
 			...(values['logviewHost'] ? {logviewHost: values['logviewHost']} : {}),
 		},
+		...(Object.keys(settings).length > 0 ? {settings} : {}),
 	};
-	if (profile.aws.credentials.kind === 'stored') {
+	if (profile.aws?.credentials.kind === 'stored') {
 		if (!values['awsAccessKeyId'] || !values['awsSecretAccessKey']) {
 			throw new UsageError('Stored AWS credentials need awsAccessKeyId and awsSecretAccessKey', {hint: `Put them in the answers file (--answers) or set ${secretEnvName('awsSecretAccessKey')}.`});
 		}
@@ -101,40 +104,31 @@ async function add(name: string, args: ParsedArgs, io: CommandIo): Promise<numbe
 	return exitCodes.ok;
 }
 
+/** "Who am I" on every service the profile reaches, each with the settings its whoami needs. */
 async function test(name: string, args: ParsedArgs, io: CommandIo): Promise<number> {
 	const profile = await getProfile(name);
 	await prepareProfile(profile, {log: message => io.stderr.write(`${message}\n`)});
-	const answers = profileAnswers(name, args.flags.set);
-	const clients = await createMigrationClients({profile: name, answers, secrets: {get: () => undefined, set: () => undefined}, log: silentLogger});
 	const resolved = await resolveProfile(profile);
+	const localDefaults = resolved.local ? Object.fromEntries(services.flatMap(service => service.whoamiSettings ?? []).filter(setting => setting.localDefault !== undefined).map(setting => [setting.key, setting.localDefault!])) : {};
+	const settings: Record<string, string> = {...localDefaults, ...profile.settings, ...parseSetFlags(args.flags.set)};
 	const signal = AbortSignal.timeout(60_000);
-	const checks: Array<[string, () => Promise<string>]> = [
-		['redshift', async () => {
-			const who = await clients.redshift.whoami({signal});
-			return `${who.user} on ${who.database}`;
-		}],
-		['s3', async () => {
-			const who = await clients.s3.whoami({signal});
-			return who.displayName ?? who.id;
-		}],
-		['oss', async () => {
-			const who = await clients.oss.whoami({signal});
-			return who.displayName ?? who.id;
-		}],
-		['online-migration', async () => `account ${(await clients.onlineMigration.whoami({signal})).accountId}`],
-		['maxcompute', async () => `${(await clients.maxcompute.whoami({signal})).owner} (project ${clients.maxcompute.project || '?'})`],
-	];
+	const reached = services.filter(service => service.whoami && (service.vendor === 'alibaba' || profile.aws));
 	const results = [];
-	for (const [service, run] of checks) {
+	for (const service of reached) {
+		const missing = (service.whoamiSettings ?? []).filter(setting => !settings[setting.key]);
+		if (missing.length > 0) {
+			results.push({service: service.name, ok: false, identity: `needs ${missing.map(setting => `${setting.key} (${setting.help})`).join(', ')}`, hint: `Pass ${missing.map(setting => `--set ${setting.key}=…`).join(' ')}, or keep it in the profile with \`ferry profiles add ${name} … ${missing.map(setting => `--set ${setting.key}=…`).join(' ')}\`.`});
+			continue;
+		}
+
 		try {
-			results.push({service, ok: true, identity: await run()});
+			results.push({service: service.name, ok: true, identity: await service.whoami!({profile: resolved, settings, log: silentLogger, signal})});
 		} catch (error) {
 			const {message, hint} = describeError(error);
-			results.push({service, ok: false, identity: message, ...(hint ? {hint} : {})});
+			results.push({service: service.name, ok: false, identity: message, ...(hint ? {hint} : {})});
 		}
 	}
 
-	await clients.redshift.close();
 	if (args.flags.json) {
 		io.stdout.write(`${JSON.stringify({profile: name, aws: resolved.aws.source, alibaba: resolved.alibaba.source, results}, undefined, 2)}\n`);
 	} else {
@@ -160,7 +154,7 @@ export default async function profiles(args: ParsedArgs, io: CommandIo): Promise
 			const all = await listProfiles();
 			io.stdout.write(args.flags.json
 				? `${JSON.stringify(all, undefined, 2)}\n`
-				: formatTable(['NAME', 'AWS', 'ALIBABA CLOUD', 'DESCRIPTION'], all.map(profile => [profile.name, `${profile.aws.region} · ${describeCredentials(profile.aws.credentials)}`, `${profile.alibaba.region} · ${describeCredentials(profile.alibaba.credentials)}`, profile.description ?? ''])));
+				: formatTable(['NAME', 'AWS', 'ALIBABA CLOUD', 'DESCRIPTION'], all.map(profile => [profile.name, profile.aws ? `${profile.aws.region} · ${describeCredentials(profile.aws.credentials)}` : '—', `${profile.alibaba.region} · ${describeCredentials(profile.alibaba.credentials)}`, profile.description ?? ''])));
 			return exitCodes.ok;
 		}
 

@@ -2,7 +2,7 @@ import type {ParsedArgs} from '../cli-args.js';
 import {UsageError} from '../errors.js';
 import type {CommandIo} from '../main.js';
 import {decideMode} from '../mode.js';
-import {prepareProfile} from '../profile-endpoints.js';
+import {prepareProfile} from '../services/profile-endpoints.js';
 import {executeSession} from '../session-run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile} from '../store/profiles.js';

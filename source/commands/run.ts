@@ -5,7 +5,7 @@ import type {Wizard} from '../engine/wizard.js';
 import {UsageError} from '../errors.js';
 import type {CommandIo} from '../main.js';
 import {decideMode} from '../mode.js';
-import {prepareProfile} from '../profile-endpoints.js';
+import {prepareProfile} from '../services/profile-endpoints.js';
 import {executeSession} from '../session-run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile, localProfileName} from '../store/profiles.js';
@@ -62,7 +62,7 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 export default async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
 	const [wizardId] = args.positionals;
 	if (!wizardId) {
-		throw new UsageError('ferry run needs a wizard', {hint: `Example: ferry run ${wizardCatalog[0].id} --local`});
+		throw new UsageError('ferry run needs a wizard', {hint: `Example: ferry run ${wizardCatalog[0]!.id} --local`});
 	}
 
 	return startRun({wizardId, profileName: profileFromFlags(args.flags), args, io});

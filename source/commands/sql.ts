@@ -6,15 +6,15 @@ import {exitCodes, UsageError} from '../errors.js';
 import {formatTable} from '../format.js';
 import {silentLogger} from '../log/logger.js';
 import type {CommandIo} from '../main.js';
-import {prepareProfile, resolveProfile} from '../profile-endpoints.js';
+import {prepareProfile} from '../services/profile-endpoints.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile} from '../store/profiles.js';
 import {loadSession, resolveSessionId} from '../store/session-store.js';
-import {createMaxCompute, createRedshiftConnection} from '../../wizards/redshift-to-maxcompute/clients.js';
-import {parameters} from '../../wizards/redshift-to-maxcompute/parameters.js';
+import type {Parameter} from '../engine/wizard.js';
+import {loadWizard, wizardCatalog} from '../../wizards/index.js';
 
 /** Answers for a bare profile (no session): the wizard's defaults, then --set. */
-export function profileAnswers(profile: string, set: string[]): Answers {
+export function profileAnswers(parameters: readonly Parameter[], profile: string, set: string[]): Answers {
 	const answers: Answers = {};
 	for (const [key, value] of Object.entries(parseSetFlags(set))) {
 		const parameter = parameters.find(candidate => candidate.key === key);
@@ -45,7 +45,7 @@ export default async function sql(args: ParsedArgs, io: CommandIo): Promise<numb
 	}
 
 	if (side !== 'source' && side !== 'target') {
-		throw new UsageError('ferry sql needs --side source (Redshift) or --side target (MaxCompute)');
+		throw new UsageError('ferry sql needs --side source or --side target', {hint: 'The source is where the procedure reads from, the target where it writes.'});
 	}
 
 	if (Boolean(args.flags.session) === Boolean(args.flags.profile || args.flags.local)) {
@@ -53,33 +53,31 @@ export default async function sql(args: ParsedArgs, io: CommandIo): Promise<numb
 	}
 
 	const session = args.flags.session ? loadSession(resolveSessionId(args.flags.session)) : undefined;
-	const profileName = session?.profile ?? (args.flags.local ? 'local' : args.flags.profile!);
-	const profile = await getProfile(profileName);
-	await prepareProfile(profile, {log: message => io.stderr.write(`${message}\n`)});
-	const resolved = await resolveProfile(profile);
-	const answers = session ? session.answers : profileAnswers(profileName, args.flags.set);
-	const signal = AbortSignal.timeout(10 * 60_000);
-	let columns: string[];
-	let rows: unknown[][];
-	let note = '';
-	if (side === 'source') {
-		const secrets = session ? await openSessionSecrets(session.id) : {get: () => undefined, set: () => undefined};
-		const redshift = createRedshiftConnection(resolved, answers, secrets, silentLogger);
-		try {
-			const result = await redshift.query(statement, {signal});
-			columns = result.columns.map(column => column.name);
-			rows = result.rows;
-		} finally {
-			await redshift.close();
-		}
-	} else {
-		const maxcompute = createMaxCompute(resolved, String(answers['maxcomputeProject'] ?? ''), silentLogger);
-		const result = await maxcompute.runSql(statement.endsWith(';') ? statement : `${statement};`, {settings: {'odps.sql.type.system.odps2': 'true', 'odps.sql.decimal.odps2': 'true'}, signal});
-		columns = result.columns;
-		rows = result.rows;
-		note = result.truncated ? 'The result was cut at 10,000 rows (the service keeps no more).' : result.columns.length === 0 ? result.text.trim() : '';
+	const wizardId = session?.wizard ?? args.flags.wizard ?? (wizardCatalog.length === 1 ? wizardCatalog[0]!.id : undefined);
+	if (!wizardId) {
+		throw new UsageError('ferry sql --profile needs --wizard to know which procedure\'s sides to query', {hint: `Choose one of ${wizardCatalog.map(wizard => wizard.id).join(', ')}.`});
 	}
 
+	const wizard = await loadWizard(wizardId);
+	if (!wizard.sides) {
+		throw new UsageError(`The ${wizard.id} procedure has no sides to query`);
+	}
+
+	const sides = wizard.sides;
+	const profileName = session?.profile ?? (args.flags.local ? 'local' : args.flags.profile!);
+	await prepareProfile(await getProfile(profileName), {log: message => io.stderr.write(`${message}\n`)});
+	const answers = session ? session.answers : profileAnswers(wizard.parameters, profileName, args.flags.set);
+	const signal = AbortSignal.timeout(10 * 60_000);
+	const secrets = session ? await openSessionSecrets(session.id) : {get: () => undefined, set: () => undefined};
+	const clients = await wizard.createClients({profile: profileName, answers, secrets, log: silentLogger, signal});
+	let result;
+	try {
+		result = await sides[side].query(clients, statement, {signal});
+	} finally {
+		await wizard.closeClients?.(clients).catch(() => undefined);
+	}
+
+	const {columns, rows, note = ''} = result;
 	if (args.flags.json) {
 		io.stdout.write(`${JSON.stringify({side, columns, rows, ...(note ? {note} : {})}, undefined, 2)}\n`);
 	} else {

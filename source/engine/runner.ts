@@ -171,6 +171,16 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 				record.checkpoints[key] = value;
 				saveSession(session);
 			},
+			async once<T>(key: string, create: () => Promise<T>): Promise<T> {
+				if (key in record.checkpoints) {
+					return record.checkpoints[key] as T;
+				}
+
+				const value = await create();
+				record.checkpoints[key] = value;
+				saveSession(session);
+				return value;
+			},
 		},
 		output(key, value) {
 			record.outputs[key] = value;

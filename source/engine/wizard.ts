@@ -70,6 +70,11 @@ export type Checkpoints = {
 	get<T>(key: string): T | undefined;
 	/** Saves the session at once: a checkpoint is never lost to a crash. */
 	set(key: string, value: unknown): void;
+	/**
+	 * Runs `create` once per session and step: its result (e.g. a remote job id) is checkpointed, and a resumed run
+	 * gets the saved result back instead of creating a second one. Only a finished `create` counts.
+	 */
+	once<T>(key: string, create: () => Promise<T>): Promise<T>;
 };
 
 /** A review document: sections of text and code shown before anything changes a cloud. */
@@ -113,6 +118,16 @@ export type Step<Clients = unknown> = {
 	confirm?: (answers: Answers) => {expected: string; message: string} | undefined;
 };
 
+/** What a statement on one side of a procedure returns, for `ferry sql`. */
+export type SideQueryResult = {columns: string[]; rows: unknown[][]; note?: string};
+
+/** One end of a procedure (where data comes from, or goes to), as `ferry sql --side` reaches it. */
+export type WizardSide<Clients = unknown> = {
+	/** The service, e.g. "Amazon Redshift". */
+	title: string;
+	query(clients: Clients, statement: string, options: {signal: AbortSignal}): Promise<SideQueryResult>;
+};
+
 export type Wizard<Clients = unknown> = {
 	id: string;
 	title: string;
@@ -125,6 +140,8 @@ export type Wizard<Clients = unknown> = {
 	createClients(options: {profile: string; answers: Answers; secrets: SecretStore; log: Logger; signal: AbortSignal}): Promise<Clients>;
 	/** Closes what createClients opened. */
 	closeClients?(clients: Clients): Promise<void>;
+	/** Where the data comes from and goes to, for `ferry sql --side source|target`. */
+	sides?: {source: WizardSide<Clients>; target: WizardSide<Clients>};
 };
 
 /** Secret answers live here, never in the session file. */

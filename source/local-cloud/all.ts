@@ -1,82 +1,89 @@
 import path from 'node:path';
-import {localAlibabaAccountId, localMaxComputeProject, localRamRoleArn, localRamRoleName, localRegion, localUnloadRoleArn, type LocalCloudCredentials, type LocalServiceName, type StandInHandle} from './contract.js';
-import {createOssStandInReader} from './maxcompute/oss-reader.js';
-import {startMaxComputeStandIn} from './maxcompute/server.js';
-import {startObjectStoreStandIn} from './object-store/server.js';
-import {startOnlineMigrationStandIn} from './online-migration/server.js';
-import {startRedshiftStandIn} from './redshift/stand-in.js';
+import type {LocalCloudCredentials, LocalService, StandInHandle} from './contract.js';
+import {localRegion} from './contract.js';
 
 export type LocalCloudOptions = {
 	dataDir: string;
 	credentials: LocalCloudCredentials;
 	scaleFactor: number;
-	ports?: Partial<Record<LocalServiceName | 'redshift-pg', number>>;
+	/** The services to run, from `source/services/`; each with a stand-in gets one. */
+	services: readonly LocalService[];
+	/** Ports from an earlier start, by service name or door name. */
+	ports?: Record<string, number>;
 };
 
 export type LocalCloud = {
-	services: Record<LocalServiceName, StandInHandle>;
-	pgPort: number;
+	services: Record<string, StandInHandle>;
+	/** Every port in use, by service name and door name: kept so the next start reuses them. */
+	ports: Record<string, number>;
 	close(): Promise<void>;
 };
 
+/** The order to start stand-ins in: each after the ones it needs, otherwise in the registry's order. */
+export function startOrder(services: readonly LocalService[]): LocalService[] {
+	const withStandIns = services.filter(service => service.standIn);
+	const ordered: LocalService[] = [];
+	const visit = (service: LocalService, path: string[]) => {
+		if (ordered.includes(service)) {
+			return;
+		}
+
+		if (path.includes(service.name)) {
+			throw new Error(`Stand-ins need each other in a circle: ${[...path, service.name].join(' → ')}`);
+		}
+
+		for (const need of service.standIn?.needs ?? []) {
+			const needed = withStandIns.find(candidate => candidate.name === need);
+			if (!needed) {
+				throw new Error(`The ${service.name} stand-in needs ${need}, which has no stand-in`);
+			}
+
+			visit(needed, [...path, service.name]);
+		}
+
+		ordered.push(service);
+	};
+
+	for (const service of withStandIns) {
+		visit(service, []);
+	}
+
+	return ordered;
+}
+
 /**
- * Starts every stand-in in this process, wired together the way the real clouds are:
- * Redshift UNLOAD writes to S3, Data Online Migration copies S3 → OSS, MaxCompute LOAD reads OSS.
+ * Starts every stand-in in this process, wired together the way the real clouds are (each gets the handles of
+ * the stand-ins it needs, e.g. MaxCompute LOAD reads the OSS stand-in).
  */
 export async function startLocalCloudServices(options: LocalCloudOptions): Promise<LocalCloud> {
-	const {credentials, dataDir} = options;
 	const ports = options.ports ?? {};
+	const running: Record<string, StandInHandle> = {};
 	const started: StandInHandle[] = [];
-	try {
-		const s3 = await startObjectStoreStandIn({flavor: 's3', dataDir: path.join(dataDir, 's3'), region: localRegion, credentials: {accessKeyId: credentials.aws.accessKeyId, secret: credentials.aws.secretAccessKey}, ...(ports.s3 ? {port: ports.s3} : {})});
-		started.push(s3);
-		const oss = await startObjectStoreStandIn({flavor: 'oss', dataDir: path.join(dataDir, 'oss'), region: localRegion, credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret}, ...(ports.oss ? {port: ports.oss} : {})});
-		started.push(oss);
-		const redshift = await startRedshiftStandIn({
-			dataDir: path.join(dataDir, 'redshift'),
-			region: localRegion,
-			credentials: {accessKeyId: credentials.aws.accessKeyId, secret: credentials.aws.secretAccessKey},
-			unload: {endpoint: s3.url, region: localRegion, credentials: credentials.aws, allowedRoleArns: [localUnloadRoleArn]},
-			scaleFactor: options.scaleFactor,
-			...(ports.redshift ? {port: ports.redshift} : {}),
-			...(ports['redshift-pg'] ? {pgPort: ports['redshift-pg']} : {}),
-		});
-		started.push(redshift);
-		const ossKeys = {accessKeyId: credentials.alibaba.accessKeyId, secretAccessKey: credentials.alibaba.accessKeySecret};
-		const onlineMigration = await startOnlineMigrationStandIn({
-			dataDir: path.join(dataDir, 'online-migration'),
-			region: localRegion,
-			accountId: localAlibabaAccountId,
-			credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret},
-			oss: {endpoint: oss.url, region: localRegion, credentials: ossKeys},
-			roleNames: [localRamRoleName],
-			...(ports['online-migration'] ? {port: ports['online-migration']} : {}),
-		});
-		started.push(onlineMigration);
-		const maxcompute = await startMaxComputeStandIn({
-			dataDir: path.join(dataDir, 'maxcompute'),
-			region: localRegion,
-			project: localMaxComputeProject,
-			credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret},
-			accountId: localAlibabaAccountId,
-			ossReader: createOssStandInReader({ossEndpoint: oss.url, region: localRegion, credentials: ossKeys, roleArns: [localRamRoleArn]}),
-			...(ports.maxcompute ? {port: ports.maxcompute} : {}),
-		});
-		started.push(maxcompute);
-		return {
-			services: {redshift, s3, oss, 'online-migration': onlineMigration, maxcompute},
-			pgPort: redshift.pgPort,
-			async close() {
-				for (const handle of started.reverse()) {
-					await handle.close().catch(() => undefined);
-				}
-			},
-		};
-	} catch (error) {
+	const close = async () => {
 		for (const handle of started.reverse()) {
 			await handle.close().catch(() => undefined);
 		}
+	};
 
+	try {
+		for (const service of startOrder(options.services)) {
+			const handle = await service.standIn!.start({
+				dataDir: path.join(options.dataDir, service.name),
+				region: localRegion,
+				credentials: options.credentials,
+				...(ports[service.name] ? {port: ports[service.name]} : {}),
+				doorPorts: ports,
+				scaleFactor: options.scaleFactor,
+				running,
+			});
+			started.push(handle);
+			running[service.name] = handle;
+		}
+	} catch (error) {
+		await close();
 		throw error;
 	}
+
+	const allPorts = Object.fromEntries(Object.entries(running).flatMap(([name, handle]) => [[name, handle.port], ...Object.entries(handle.doorPorts ?? {})]));
+	return {services: running, ports: allPorts, close};
 }

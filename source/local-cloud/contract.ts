@@ -2,9 +2,6 @@
  * What every local-cloud stand-in agrees on: service names, credentials and the handle a started server returns.
  * The stand-ins run on 127.0.0.1 and speak the real wire protocols; only endpoints and keys differ from production.
  */
-export const localServiceNames = ['redshift', 's3', 'oss', 'online-migration', 'maxcompute'] as const;
-export type LocalServiceName = (typeof localServiceNames)[number];
-
 /** Region used by every local service; the procedure's own example region (Singapore). */
 export const localRegion = 'ap-southeast-1';
 export const localAwsAccountId = '000000000000';
@@ -26,10 +23,13 @@ export type LocalCloudCredentials = {
 };
 
 export type StandInHandle = {
-	name: LocalServiceName;
+	/** The service's name, as in `source/services/`. */
+	name: string;
 	/** Base URL, e.g. http://127.0.0.1:41234 (OSS: http://oss-ap-southeast-1.localhost:41235). */
 	url: string;
 	port: number;
+	/** Other doors of the same stand-in (e.g. a wire protocol beside its HTTP API): port by door name. */
+	doorPorts?: Record<string, number>;
 	close(): Promise<void>;
 	/** Makes the next `count` requests fail with the service's own error shape for `status`/`code` (tests only). */
 	injectFault(fault: FaultInjection): void;
@@ -37,3 +37,29 @@ export type StandInHandle = {
 
 /** Lets one stand-in inject faults for tests: the next N requests answer with this status. */
 export type FaultInjection = {status: number; code: string; count: number};
+
+export type StandInContext = {
+	/** The stand-in's own data folder, kept across restarts and cleared by `local-cloud reset`. */
+	dataDir: string;
+	region: string;
+	credentials: LocalCloudCredentials;
+	/** The port chosen at the first start, so endpoints stay the same. */
+	port?: number;
+	/** Ports of the stand-in's other doors, by door name, from the first start. */
+	doorPorts: Record<string, number>;
+	scaleFactor: number;
+	/** Stand-ins started before this one (those named in `needs`), by service name. */
+	running: Record<string, StandInHandle>;
+};
+
+/** How the local cloud runs one service's stand-in. */
+export type StandInDescriptor = {
+	/** Services whose stand-ins must run first because this one talks to them. */
+	needs?: readonly string[];
+	/** Names of its other doors, whose ports `local-cloud start --ports` may set. */
+	doors?: readonly string[];
+	start(context: StandInContext): Promise<StandInHandle>;
+};
+
+/** A service as the local cloud sees it: its name and, when it has one, its stand-in. */
+export type LocalService = {name: string; standIn?: StandInDescriptor};

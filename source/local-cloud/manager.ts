@@ -7,18 +7,20 @@ import {fileURLToPath} from 'node:url';
 import {ConfigurationError} from '../errors.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {ferryPaths} from '../store/paths.js';
-import {localServiceNames, type LocalServiceName} from './contract.js';
 import {isProcessAlive} from '../process-alive.js';
 
 export type LocalCloudState = {
 	pid: number;
 	startedAt: string;
 	scaleFactor: number;
-	services: Record<LocalServiceName, string>;
-	pgPort: number;
+	/** Endpoint URL by service name. */
+	services: Record<string, string>;
+	/** Ports of the stand-ins' other doors (e.g. a PostgreSQL wire), by door name. */
+	doorPorts: Record<string, number>;
 };
 
-export type DaemonOptions = {ports: Partial<Record<LocalServiceName | 'redshift-pg', number>>; scaleFactor: number};
+/** Ports by service or door name. */
+export type DaemonOptions = {ports: Record<string, number>; scaleFactor: number};
 
 export function localCloudFiles() {
 	const root = ferryPaths().localCloud;
@@ -39,7 +41,7 @@ export function readLocalCloudState(): LocalCloudState | undefined {
 
 	try {
 		const parsed = JSON.parse(readFileSync(state, 'utf8')) as LocalCloudState;
-		return isProcessAlive(parsed.pid) ? parsed : undefined;
+		return isProcessAlive(parsed.pid) ? {...parsed, doorPorts: parsed.doorPorts ?? {}} : undefined;
 	} catch {
 		return undefined;
 	}
@@ -72,8 +74,8 @@ async function answers(url: string): Promise<boolean> {
 	}
 }
 
-export async function serviceHealth(state: LocalCloudState): Promise<Array<{name: LocalServiceName; url: string; up: boolean}>> {
-	return Promise.all(localServiceNames.map(async name => ({name, url: state.services[name], up: await answers(healthUrl(state.services[name]))})));
+export async function serviceHealth(state: LocalCloudState): Promise<Array<{name: string; url: string; up: boolean}>> {
+	return Promise.all(Object.entries(state.services).map(async ([name, url]) => ({name, url, up: await answers(healthUrl(url))})));
 }
 
 /** *.localhost names resolve only through ferry's own lookup, so health checks go to 127.0.0.1 directly. */

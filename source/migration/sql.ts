@@ -6,24 +6,10 @@
  */
 import {UsageError} from '../errors.js';
 import {registerSecret} from '../log/redact.js';
+import {quoteMaxComputeIdentifier, quoteMaxComputeString, rejectControlCharacters, rejectEmpty} from '../clouds/maxcompute/ddl.js';
 import type {MappedColumn} from './type-mapping.js';
 
 export type Dialect = 'redshift' | 'maxcompute';
-
-function rejectControlCharacters(value: string, what: string): void {
-	// eslint-disable-next-line no-control-regex
-	if (/[\u0000-\u001f\u007f]/.test(value)) {
-		throw new UsageError(`The ${what} ${JSON.stringify(value)} contains a control character`, {
-			hint: 'Names and paths with control characters cannot be written safely into SQL; rename the object.',
-		});
-	}
-}
-
-function rejectEmpty(value: string, what: string): void {
-	if (value.length === 0) {
-		throw new UsageError(`The ${what} is empty`);
-	}
-}
 
 export function quoteRedshiftIdentifier(name: string): string {
 	rejectEmpty(name, 'Redshift identifier');
@@ -44,19 +30,6 @@ export function quoteRedshiftString(value: string): string {
 	}
 
 	return `'${value.replaceAll('\'', '\'\'')}'`;
-}
-
-export function quoteMaxComputeIdentifier(name: string): string {
-	rejectEmpty(name, 'MaxCompute identifier');
-	rejectControlCharacters(name, 'MaxCompute identifier');
-	return `\`${name.replaceAll('`', '``')}\``;
-}
-
-/** MaxCompute string literals use backslash escapes (doc "Escape characters"); `\;` keeps clients from splitting there. */
-export function quoteMaxComputeString(value: string): string {
-	rejectControlCharacters(value, 'MaxCompute string');
-	const escaped = value.replaceAll('\\', '\\\\').replaceAll('\'', '\\\'').replaceAll(';', '\\;');
-	return `'${escaped}'`;
 }
 
 function redshiftTableName(schema: string | undefined, table: string): string {
@@ -269,55 +242,4 @@ export function tpchQ1(dialect: Dialect, table = 'lineitem', schema?: string): s
 		'GROUP BY l_returnflag, l_linestatus',
 		`ORDER BY l_returnflag, l_linestatus${limit}`,
 	].join('\n');
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Schema comparison for the idempotent "create tables" step
-
-export type SchemaColumn = {name: string; type: string};
-
-export type SchemaComparison =
-	| {equal: true}
-	| {equal: false; differences: string[]; text: string};
-
-/** MaxCompute reports `int`, `decimal(15,2)`; DDL may say `INTEGER`, `DECIMAL(15, 2)`: compare the canonical spelling. */
-export function canonicalMaxComputeType(type: string): string {
-	const compact = type.trim().toUpperCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1');
-	return compact === 'INTEGER' ? 'INT' : compact;
-}
-
-export function compareSchemas(existing: readonly SchemaColumn[], wanted: readonly SchemaColumn[]): SchemaComparison {
-	const differences: string[] = [];
-	const existingByName = new Map(existing.map((column, index) => [column.name.toLowerCase(), {column, index}]));
-	const wantedNames = new Set(wanted.map(column => column.name.toLowerCase()));
-
-	wanted.forEach((column, index) => {
-		const found = existingByName.get(column.name.toLowerCase());
-		if (!found) {
-			differences.push(`missing column ${column.name} ${canonicalMaxComputeType(column.type)}`);
-			return;
-		}
-
-		const wantedType = canonicalMaxComputeType(column.type);
-		const existingType = canonicalMaxComputeType(found.column.type);
-		if (wantedType !== existingType) {
-			differences.push(`column ${column.name} is ${existingType}, expected ${wantedType}`);
-		}
-
-		if (found.index !== index) {
-			differences.push(`column ${column.name} is at position ${found.index + 1}, expected ${index + 1}`);
-		}
-	});
-
-	for (const column of existing) {
-		if (!wantedNames.has(column.name.toLowerCase())) {
-			differences.push(`unexpected column ${column.name} ${canonicalMaxComputeType(column.type)}`);
-		}
-	}
-
-	if (differences.length === 0) {
-		return {equal: true};
-	}
-
-	return {equal: false, differences, text: differences.map(line => `- ${line}`).join('\n')};
 }

@@ -15,19 +15,22 @@ export type CredentialSource = {kind: 'chain'; profile?: string} | {kind: 'store
 export type Profile = {
 	name: string;
 	description?: string;
-	aws: {
+	/** Absent in a profile for Alibaba Cloud services only. */
+	aws?: {
 		region: string;
 		credentials: CredentialSource;
-		endpoints?: {redshiftData?: string; s3?: string};
+		endpoints?: Record<string, string>;
 	};
 	alibaba: {
 		region: string;
 		/** The account UID: Data Online Migration puts it in its host name. */
 		accountId?: string;
 		credentials: CredentialSource;
-		endpoints?: {oss?: string; maxcompute?: string; onlineMigration?: string};
+		endpoints?: Record<string, string>;
 		logviewHost?: string;
 	};
+	/** What the services' whoami needs besides keys and endpoints (e.g. maxcomputeProject), by setting key. */
+	settings?: Record<string, string>;
 };
 
 export const localProfileName = 'local';
@@ -53,7 +56,7 @@ const schema = {
 		type: 'object',
 		additionalProperties: {
 			type: 'object',
-			required: ['name', 'aws', 'alibaba'],
+			required: ['name', 'alibaba'],
 			properties: {
 				name: {type: 'string'},
 				description: {type: 'string'},
@@ -63,6 +66,7 @@ const schema = {
 					required: ['region', 'credentials'],
 					properties: {region: {type: 'string'}, accountId: {type: 'string'}, credentials: credentialSchema, endpoints: endpointsSchema, logviewHost: {type: 'string'}},
 				},
+				settings: {type: 'object', additionalProperties: {type: 'string'}},
 			},
 		},
 	},

@@ -20,7 +20,7 @@ import {
 	normaliseValue,
 	parseTimestamp,
 } from './normalise.js';
-import {type QueryPair, type QueryPairKind, defaultRelativeTolerance} from './query-pair.js';
+import {type QueryPair, type QueryPairKind, defaultDialects, defaultRelativeTolerance} from './query-pair.js';
 
 export type ResultColumn = {name: string; type?: string};
 export type QueryResult = {columns: ResultColumn[]; rows: unknown[][]};
@@ -407,6 +407,7 @@ export function compareResults(pair: QueryPair, sourceOutcome: QueryOutcome, tar
 	const targetIndexByName = new Map(targetOutcome.columns.map((column, index) => [column.name.toLowerCase(), index]));
 	const sourceIndexByName = new Map(sourceOutcome.columns.map((column, index) => [column.name.toLowerCase(), index]));
 	const approximate = new Set(comparison.approximateColumns.map(name => name.toLowerCase()));
+	const dialects = pair.dialects ?? defaultDialects;
 
 	const specs: ColumnSpec[] = [];
 	for (const [sourceIndex, column] of sourceOutcome.columns.entries()) {
@@ -416,8 +417,8 @@ export function compareResults(pair: QueryPair, sourceOutcome: QueryOutcome, tar
 			continue;
 		}
 
-		const sourceKind = kindOfType(column.type, 'redshift');
-		const targetKind = kindOfType(targetOutcome.columns[targetIndex]!.type, 'maxcompute');
+		const sourceKind = kindOfType(column.type, dialects.source);
+		const targetKind = kindOfType(targetOutcome.columns[targetIndex]!.type, dialects.target);
 		specs.push({
 			name: column.name,
 			sourceIndex,

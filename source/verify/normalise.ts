@@ -5,7 +5,8 @@
  */
 import {type Decimal, decimalFromBigInt, decimalFromNumber, formatDecimal, parseDecimal} from './decimal.js';
 
-export type EngineDialect = 'redshift' | 'maxcompute';
+/** Whose type names a result's columns carry. Log Service returns every value as text, so its columns carry none. */
+export type EngineDialect = 'redshift' | 'maxcompute' | 'datahub' | 'log-service';
 
 /** How a column's values are compared. `float32` is single precision (Redshift REAL, MaxCompute FLOAT). */
 export type ColumnKind = 'exact-number' | 'float' | 'float32' | 'boolean' | 'timestamp' | 'char' | 'string';
@@ -28,6 +29,11 @@ const kindByTypeName: Record<EngineDialect, Record<string, ColumnKind>> = {
 		date: 'timestamp', datetime: 'timestamp', timestamp: 'timestamp', timestamp_ntz: 'timestamp',
 		char: 'char', varchar: 'string', string: 'string',
 	},
+	datahub: {
+		tinyint: 'exact-number', smallint: 'exact-number', integer: 'exact-number', bigint: 'exact-number', decimal: 'exact-number',
+		float: 'float32', double: 'float', boolean: 'boolean', timestamp: 'timestamp', string: 'string',
+	},
+	'log-service': {},
 };
 
 /** The kind a declared column type implies in that engine; undefined when the type is absent or unknown. */

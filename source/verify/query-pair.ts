@@ -3,7 +3,9 @@
  * align rows and the tolerance for approximate columns. The built-in pairs follow the procedure's step 3.4:
  * number of tables, rows per table, and TPC-H Q1.
  */
-import {countQuery, quoteMaxComputeString, quoteRedshiftString, tpchQ1} from '../migration/sql.js';
+import type {EngineDialect} from './normalise.js';
+import {quoteMaxComputeString} from '../clouds/maxcompute/ddl.js';
+import {countQuery, quoteRedshiftString, tpchQ1} from '../migration/sql.js';
 
 export type QueryPairKind = 'tables' | 'row-count' | 'query';
 
@@ -22,7 +24,11 @@ export type QueryPair = {
 	approximateColumns?: string[];
 	/** Lets the comparison name a likely cause specific to the question (a missing table, a duplicate load). */
 	kind?: QueryPairKind;
+	/** Which engine's type names each side's columns carry. @default {source: 'redshift', target: 'maxcompute'} */
+	dialects?: {source: EngineDialect; target: EngineDialect};
 };
+
+export const defaultDialects = {source: 'redshift', target: 'maxcompute'} as const satisfies QueryPair['dialects'];
 
 export const defaultRelativeTolerance = 1e-9;
 

@@ -1,15 +1,13 @@
 import test from 'ava';
 import {UsageError} from '../../source/errors.js';
 import {redact} from '../../source/log/redact.js';
+import {compareSchemas, quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../source/clouds/maxcompute/ddl.js';
 import {
-	compareSchemas,
 	countQuery,
 	createTableStatement,
 	loadStatement,
 	maxFileSizeForLoad,
 	ossInternalEndpoint,
-	quoteMaxComputeIdentifier,
-	quoteMaxComputeString,
 	quoteRedshiftIdentifier,
 	tpchQ1,
 	unloadStatement,

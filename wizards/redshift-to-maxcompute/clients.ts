@@ -7,7 +7,7 @@ import {createPgConnection} from '../../source/clouds/redshift/pg-connection.js'
 import type {Answers, SecretStore} from '../../source/engine/wizard.js';
 import {ConfigurationError} from '../../source/errors.js';
 import type {Logger} from '../../source/log/logger.js';
-import {resolveProfile, type ResolvedProfile} from '../../source/profile-endpoints.js';
+import {resolveProfile, type ResolvedProfile} from '../../source/services/profile-endpoints.js';
 import {getProfile} from '../../source/store/profiles.js';
 
 export type MigrationClients = {
@@ -42,13 +42,13 @@ export function createRedshiftConnection(profile: ResolvedProfile, answers: Answ
 		target,
 		credentials: profile.aws.credentials,
 		logger: log,
-		...(profile.aws.endpoints.redshiftData ? {endpoint: profile.aws.endpoints.redshiftData} : {}),
+		...(profile.aws.endpoints['redshiftData'] ? {endpoint: profile.aws.endpoints['redshiftData']} : {}),
 	});
 }
 
 export function createMaxCompute(profile: ResolvedProfile, project: string, log: Logger): MaxComputeClient {
 	return createMaxComputeClient({
-		endpoint: profile.alibaba.endpoints.maxcompute,
+		endpoint: profile.alibaba.endpoints['maxcompute']!,
 		project,
 		credentials: async () => profile.alibaba.credentials.getCredentials(),
 		logger: log,
@@ -70,10 +70,10 @@ export async function createMigrationClients(options: {profile: string; answers:
 	return {
 		profile,
 		redshift: createRedshiftConnection(profile, answers, options.secrets, log),
-		s3: createObjectStore({kind: 's3', region: profile.aws.region, credentials: profile.aws.credentials, logger: log, profileName: profile.name, ...(profile.aws.endpoints.s3 ? {endpoint: profile.aws.endpoints.s3, forcePathStyle: true} : {})}),
-		oss: createObjectStore({kind: 'oss', region: ossRegion, credentials: alibabaKeys, logger: log, profileName: profile.name, ...(profile.alibaba.endpoints.oss ? {endpoint: profile.alibaba.endpoints.oss} : {})}),
+		s3: createObjectStore({kind: 's3', region: profile.aws.region, credentials: profile.aws.credentials, logger: log, profileName: profile.name, ...(profile.aws.endpoints['s3'] ? {endpoint: profile.aws.endpoints['s3'], forcePathStyle: true} : {})}),
+		oss: createObjectStore({kind: 'oss', region: ossRegion, credentials: alibabaKeys, logger: log, profileName: profile.name, ...(profile.alibaba.endpoints['oss'] ? {endpoint: profile.alibaba.endpoints['oss']} : {})}),
 		onlineMigration: createOnlineMigrationClient({
-			endpoint: profile.alibaba.endpoints.onlineMigration ?? `${profile.alibaba.region}.mgw.aliyuncs.com`,
+			endpoint: profile.alibaba.endpoints['onlineMigration']!,
 			accountId: profile.alibaba.accountId ?? '',
 			credentials: profile.alibaba.credentials,
 			logger: log,

@@ -14,6 +14,7 @@ import {StepError} from '../../source/errors.js';
 import {ossInternalEndpoint} from '../../source/migration/sql.js';
 import {defaultRelativeTolerance, type QueryPair} from '../../source/verify/query-pair.js';
 import {createMigrationClients, type MigrationClients} from './clients.js';
+import {about} from './about.js';
 import {parameters} from './parameters.js';
 
 type Context = StepContext<MigrationClients>;
@@ -32,14 +33,29 @@ function selectedTables(context: Context): string[] {
 }
 
 const wizard = defineWizard<MigrationClients>({
-	id: 'redshift-to-maxcompute',
-	title: 'Amazon Redshift → MaxCompute',
-	description: 'UNLOAD to S3 as Parquet, move S3 → OSS, create tables, LOAD into MaxCompute, verify side by side',
+	...about,
 	version: 1,
 	parameters,
 	createClients: async options => createMigrationClients(options),
 	async closeClients(clients) {
 		await clients.redshift.close();
+	},
+	sides: {
+		source: {
+			title: 'Amazon Redshift',
+			async query(clients, statement, {signal}) {
+				const result = await clients.redshift.query(statement, {signal});
+				return {columns: result.columns.map(column => column.name), rows: result.rows};
+			},
+		},
+		target: {
+			title: 'MaxCompute',
+			async query(clients, statement, {signal}) {
+				const result = await clients.maxcompute.runSql(statement.endsWith(';') ? statement : `${statement};`, {settings: {'odps.sql.type.system.odps2': 'true', 'odps.sql.decimal.odps2': 'true'}, signal});
+				const note = result.truncated ? 'The result was cut at 10,000 rows (the service keeps no more).' : result.columns.length === 0 ? result.text.trim() : '';
+				return {columns: result.columns, rows: result.rows, ...(note ? {note} : {})};
+			},
+		},
 	},
 	steps: [
 		{

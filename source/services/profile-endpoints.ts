@@ -1,11 +1,13 @@
-import {resolveAlibabaCredentials, type AlibabaCredentialsProvider} from './clouds/credentials/alibaba.js';
-import {resolveAwsCredentials, type AwsCredentialIdentityProvider} from './clouds/credentials/aws.js';
-import {ConfigurationError} from './errors.js';
-import {localAlibabaAccountId} from './local-cloud/contract.js';
-import {loadLocalCredentials} from './local-cloud/local-credentials.js';
-import {readLocalCloudState, startLocalCloud} from './local-cloud/manager.js';
-import {getProfileKeys} from './store/credentials-store.js';
-import type {CredentialSource, Profile} from './store/profiles.js';
+import {resolveAlibabaCredentials, type AlibabaCredentialsProvider} from '../clouds/credentials/alibaba.js';
+import {resolveAwsCredentials, type AwsCredentialIdentityProvider} from '../clouds/credentials/aws.js';
+import {ConfigurationError} from '../errors.js';
+import {localAlibabaAccountId} from '../local-cloud/contract.js';
+import {loadLocalCredentials} from '../local-cloud/local-credentials.js';
+import {readLocalCloudState, startLocalCloud} from '../local-cloud/manager.js';
+import {getProfileKeys} from '../store/credentials-store.js';
+import type {CredentialSource, Profile} from '../store/profiles.js';
+import type {Vendor} from './descriptor.js';
+import {services} from './index.js';
 
 /** A profile with its endpoints filled in and its credentials turned into providers. */
 export type ResolvedProfile = {
@@ -14,7 +16,8 @@ export type ResolvedProfile = {
 	aws: {
 		region: string;
 		credentials: AwsCredentialIdentityProvider;
-		endpoints: {redshiftData?: string; s3?: string};
+		/** Endpoint by service `endpointKey` (local stand-ins, the profile's overrides, or the services' defaults). */
+		endpoints: Record<string, string>;
 		/** Where the keys come from, for messages. */
 		source: string;
 	};
@@ -22,16 +25,28 @@ export type ResolvedProfile = {
 		region: string;
 		accountId?: string;
 		credentials: AlibabaCredentialsProvider;
-		endpoints: {oss?: string; maxcompute: string; onlineMigration?: string};
+		endpoints: Record<string, string>;
 		logviewHost?: string;
 		source: string;
 	};
-	/** The local Redshift stand-in's PostgreSQL port, for direct connections. */
-	redshiftPgPort?: number;
+	/** The local stand-ins' other doors (e.g. a PostgreSQL wire), port by door name. */
+	doorPorts?: Record<string, number>;
 };
 
-export function defaultMaxComputeEndpoint(region: string): string {
-	return `https://service.${region}.maxcompute.aliyun.com/api`;
+/** Each service's endpoint for one vendor: the local stand-in, the profile's override, or the service's default. */
+function endpointsFor(vendor: Vendor, profile: Profile, localServices: Record<string, string> | undefined): Record<string, string> {
+	const section = profile[vendor]!;
+	const entries = services.filter(service => service.vendor === vendor).map(service => {
+		if (localServices && service.standIn && !localServices[service.name]) {
+			throw new ConfigurationError(`The running local cloud has no ${service.title} stand-in (it was started by an older ferry)`, {hint: 'Restart it: `ferry local-cloud stop`, then `ferry local-cloud start` (the data is kept).'});
+		}
+
+		const endpoint = localServices
+			? localServices[service.name]
+			: section.endpoints?.[service.endpointKey] ?? service.defaultEndpoint?.(section.region, vendor === 'alibaba' ? {...(profile.alibaba.accountId ? {accountId: profile.alibaba.accountId} : {})} : {});
+		return [service.endpointKey, endpoint] as const;
+	});
+	return Object.fromEntries(entries.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
 }
 
 /** Starts the local cloud when a local profile needs it. */
@@ -43,11 +58,18 @@ export async function prepareProfile(profile: Profile, options: {log: (message: 
 }
 
 function usesLocalCloud(profile: Profile): boolean {
-	return profile.aws.credentials.kind === 'local' || profile.alibaba.credentials.kind === 'local';
+	return profile.aws?.credentials.kind === 'local' || profile.alibaba.credentials.kind === 'local';
 }
 
 function describeSource(source: CredentialSource): string {
 	return source.kind === 'chain' ? `the vendor chain${source.profile ? ` (profile ${source.profile})` : ''}` : source.kind === 'stored' ? 'ferry\'s credentials file' : 'the local cloud';
+}
+
+/** A profile for Alibaba Cloud services only: AWS credentials are asked for only by a step that needs them. */
+function missingAwsSection(name: string): AwsCredentialIdentityProvider {
+	return async () => {
+		throw new ConfigurationError(`Profile ${name} has no AWS settings`, {hint: `Add them with \`ferry profiles add ${name} --set awsRegion=… --set awsProfile=…\` (the same name replaces the profile).`});
+	};
 }
 
 export async function resolveProfile(profile: Profile): Promise<ResolvedProfile> {
@@ -60,6 +82,10 @@ export async function resolveProfile(profile: Profile): Promise<ResolvedProfile>
 
 	const localKeys = local ? loadLocalCredentials() : undefined;
 	const awsCredentials = (() => {
+		if (!profile.aws) {
+			return missingAwsSection(profile.name);
+		}
+
 		const source = profile.aws.credentials;
 		if (source.kind === 'local') {
 			return resolveAwsCredentials({kind: 'keys', ...localKeys!.aws});
@@ -97,21 +123,19 @@ export async function resolveProfile(profile: Profile): Promise<ResolvedProfile>
 		name: profile.name,
 		local,
 		aws: {
-			region: profile.aws.region,
+			region: profile.aws?.region ?? '',
 			credentials: awsCredentials,
-			endpoints: localServices ? {redshiftData: localServices.redshift, s3: localServices.s3} : {...profile.aws.endpoints},
-			source: describeSource(profile.aws.credentials),
+			endpoints: profile.aws ? endpointsFor('aws', profile, localServices) : {},
+			source: profile.aws ? describeSource(profile.aws.credentials) : 'not configured',
 		},
 		alibaba: {
 			region: profile.alibaba.region,
 			...(local ? {accountId: localAlibabaAccountId} : profile.alibaba.accountId ? {accountId: profile.alibaba.accountId} : {}),
 			credentials: alibabaCredentials,
-			endpoints: localServices
-				? {oss: localServices.oss, maxcompute: localServices.maxcompute, onlineMigration: localServices['online-migration']}
-				: {...profile.alibaba.endpoints, maxcompute: profile.alibaba.endpoints?.maxcompute ?? defaultMaxComputeEndpoint(profile.alibaba.region)},
+			endpoints: endpointsFor('alibaba', profile, localServices),
 			...(profile.alibaba.logviewHost ? {logviewHost: profile.alibaba.logviewHost} : {}),
 			source: describeSource(profile.alibaba.credentials),
 		},
-		...(state ? {redshiftPgPort: state.pgPort} : {}),
+		...(state ? {doorPorts: state.doorPorts} : {}),
 	};
 }

@@ -1,0 +1,39 @@
+/**
+ * What a wizard under wizards/<id>/ may use: the definition API, typed errors, waiting and progress helpers,
+ * clients made from a profile, and verification. Wizards import this module, not ferry's internals, so the
+ * engine, the store and the UI can change without touching a procedure.
+ */
+export {defineWizard} from './engine/wizard.js';
+export type {
+	Answers,
+	Parameter,
+	ParameterContext,
+	ReviewDocument,
+	ReviewSection,
+	SecretStore,
+	SideQueryResult,
+	Step,
+	StepContext,
+	SubTask,
+	Wizard,
+	WizardSide,
+} from './engine/wizard.js';
+export {ConfigurationError, PreflightError, StepError, UsageError} from './errors.js';
+export {pollUntil} from './engine/poll.js';
+export {formatBytes, formatDuration} from './engine/progress.js';
+export {mapConcurrent} from './concurrency.js';
+export type {Logger} from './log/logger.js';
+export {resolveProfile, type ResolvedProfile} from './services/profile-endpoints.js';
+export {getProfile} from './store/profiles.js';
+export {maxComputeFor} from './services/maxcompute.js';
+export {dataHubFor} from './services/datahub.js';
+export {runVerification, type SideRunner} from './verify/run.js';
+export type {QueryOutcome, QueryResult} from './verify/compare.js';
+export {defaultRelativeTolerance, type QueryPair} from './verify/query-pair.js';
+export type {VerificationReport} from './verify/report.js';
+
+/** Resolves the session's profile by name: endpoints, credentials and the local cloud's stand-ins. */
+export async function profileNamed(name: string) {
+	const [{getProfile}, {resolveProfile}] = await Promise.all([import('./store/profiles.js'), import('./services/profile-endpoints.js')]);
+	return resolveProfile(await getProfile(name));
+}

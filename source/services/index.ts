@@ -1,0 +1,13 @@
+/** Every cloud service ferry knows, in the order the local cloud starts their stand-ins. */
+import {datahub} from './datahub.js';
+import type {ServiceDescriptor} from './descriptor.js';
+import {maxcompute} from './maxcompute.js';
+import {oss, s3} from './object-stores.js';
+import {onlineMigration} from './online-migration.js';
+import {redshift} from './redshift.js';
+
+export const services: readonly ServiceDescriptor[] = [s3, oss, redshift, onlineMigration, maxcompute, datahub];
+
+export function serviceNamed(name: string): ServiceDescriptor | undefined {
+	return services.find(service => service.name === name);
+}
