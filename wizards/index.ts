@@ -1,5 +1,6 @@
 import {UsageError} from '../source/errors.js';
 import type {Wizard} from '../source/engine/wizard.js';
+import {about as dataHubToMaxCompute} from './datahub-to-maxcompute/about.js';
 import {about as redshiftToMaxCompute} from './redshift-to-maxcompute/about.js';
 
 type CatalogEntry = {
@@ -17,6 +18,7 @@ type CatalogEntry = {
  */
 export const wizardCatalog: readonly CatalogEntry[] = [
 	{...redshiftToMaxCompute, load: async () => import('./redshift-to-maxcompute/wizard.js') as Promise<{default: Wizard<unknown>}>},
+	{...dataHubToMaxCompute, load: async () => import('./datahub-to-maxcompute/wizard.js') as Promise<{default: Wizard<unknown>}>},
 ];
 
 export async function loadWizard(id: string): Promise<Wizard<unknown>> {

@@ -20,7 +20,7 @@ import {
 	normaliseValue,
 	parseTimestamp,
 } from './normalise.js';
-import {type QueryPair, type QueryPairKind, defaultDialects, defaultRelativeTolerance} from './query-pair.js';
+import {type QueryPair, type QueryPairKind, type RowCountCauses, defaultDialects, defaultRelativeTolerance} from './query-pair.js';
 
 export type ResultColumn = {name: string; type?: string};
 export type QueryResult = {columns: ResultColumn[]; rows: unknown[][]};
@@ -131,7 +131,7 @@ function formatDuration(nanos: bigint): string {
 	return `${sign}${formatDecimal({coefficient: magnitude, scale: 9}, {trimTrailingZeros: true})} s`;
 }
 
-function rowCountCause(source: Decimal, target: Decimal): string | undefined {
+function rowCountCause(source: Decimal, target: Decimal, causes: RowCountCauses = {}): string | undefined {
 	if (source.scale !== 0 || target.scale !== 0 || source.coefficient < 0n || target.coefficient < 0n) {
 		return undefined;
 	}
@@ -139,19 +139,19 @@ function rowCountCause(source: Decimal, target: Decimal): string | undefined {
 	const sourceRows = source.coefficient;
 	const targetRows = target.coefficient;
 	if (sourceRows > 0n && targetRows === 0n) {
-		return 'the target table is empty: LOAD did not run, or read no files from the OSS prefix';
+		return `the target table is empty: ${causes.empty ?? 'nothing was written to it'}`;
 	}
 
 	if (sourceRows > 0n && targetRows > sourceRows && targetRows % sourceRows === 0n) {
 		const times = targetRows / sourceRows;
-		return `the target holds exactly ${times}× the source rows: the data was loaded ${times} times (LOAD INTO on a rerun, or an earlier UNLOAD left in the OSS prefix)`;
+		return `the target holds exactly ${times}× the source rows: ${(causes.repeated ?? 'the data was written {times} times').replaceAll('{times}', String(times))}`;
 	}
 
 	if (targetRows > sourceRows) {
-		return `the target has ${targetRows - sourceRows} more rows: a duplicate load (a file loaded twice, or stale files in the OSS prefix)`;
+		return `the target has ${targetRows - sourceRows} more rows: ${causes.more ?? 'duplicates, or rows written there by something else'}`;
 	}
 
-	return `the target has ${sourceRows - targetRows} fewer rows: a partial load (an UNLOAD file not copied to OSS, or not read by LOAD)`;
+	return `the target has ${sourceRows - targetRows} fewer rows: ${causes.fewer ?? 'rows not written (yet)'}`;
 }
 
 /** Equal when the value with more fractional digits, cut or rounded to the other's digits, equals the other. */
@@ -169,7 +169,7 @@ function agreesAtShorterScale(source: Decimal, target: Decimal, allowSource: boo
 		|| compareDecimals(rescaleDecimal(longer, shorter.scale, 'half-up'), shorter) === 0;
 }
 
-function compareNumbers(spec: ColumnSpec, pairKind: QueryPairKind, relative: number, source: NormalValue, target: NormalValue): Omit<CellComparison, 'column' | 'source' | 'target'> | undefined {
+function compareNumbers(spec: ColumnSpec, pairKind: QueryPairKind, relative: number, source: NormalValue, target: NormalValue, causes: RowCountCauses | undefined): Omit<CellComparison, 'column' | 'source' | 'target'> | undefined {
 	if (source.kind === 'special-float' || target.kind === 'special-float') {
 		const same = source.kind === target.kind && source.kind === 'special-float' && target.kind === 'special-float' && source.text === target.text;
 		return {equal: same, rule: 'exact'};
@@ -203,7 +203,7 @@ function compareNumbers(spec: ColumnSpec, pairKind: QueryPairKind, relative: num
 
 	let cause: string | undefined;
 	if (pairKind === 'row-count') {
-		cause = rowCountCause(source.value, target.value);
+		cause = rowCountCause(source.value, target.value, causes);
 	} else if (agreesAtShorterScale(source.value, target.value, true, true)) {
 		const digits = Math.min(source.value.scale, target.value.scale);
 		cause = `precision lost: equal when cut to ${digits} fractional digit${digits === 1 ? '' : 's'} (a narrower DECIMAL scale on one side)`;
@@ -278,7 +278,7 @@ function nullCause(present: unknown): string {
 	return 'NULL on one side only';
 }
 
-function compareCell(spec: ColumnSpec, pairKind: QueryPairKind, relative: number, sourceValue: unknown, targetValue: unknown): CellComparison {
+function compareCell(spec: ColumnSpec, pairKind: QueryPairKind, relative: number, sourceValue: unknown, targetValue: unknown, causes?: RowCountCauses): CellComparison {
 	const base = {column: spec.name, source: displayValue(sourceValue), target: displayValue(targetValue)};
 	const sourceNull = sourceValue === null || sourceValue === undefined;
 	const targetNull = targetValue === null || targetValue === undefined;
@@ -291,7 +291,7 @@ function compareCell(spec: ColumnSpec, pairKind: QueryPairKind, relative: number
 	const kind = spec.approximate ? 'exact-number' : (spec.kind ?? inferKind(sourceValue, targetValue));
 	const source = normaliseValue(sourceValue, kind);
 	const target = normaliseValue(targetValue, kind);
-	const outcome = compareNumbers(spec, pairKind, relative, source, target)
+	const outcome = compareNumbers(spec, pairKind, relative, source, target, causes)
 		?? compareTimestamps(source, target)
 		?? (source.kind === 'boolean' && target.kind === 'boolean' ? {equal: source.value === target.value, rule: 'exact' as const} : undefined)
 		?? compareText(sourceValue, targetValue, kind);
@@ -477,7 +477,7 @@ export function compareResults(pair: QueryPair, sourceOutcome: QueryOutcome, tar
 			continue;
 		}
 
-		const cells = valueSpecs.map(spec => compareCell(spec, kind, relative, row[spec.sourceIndex], match.row[spec.targetIndex]));
+		const cells = valueSpecs.map(spec => compareCell(spec, kind, relative, row[spec.sourceIndex], match.row[spec.targetIndex], pair.causes));
 		comparison.rows.push({key: display, cells, equal: cells.every(cell => cell.equal)});
 	}
 

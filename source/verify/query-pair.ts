@@ -24,8 +24,21 @@ export type QueryPair = {
 	approximateColumns?: string[];
 	/** Lets the comparison name a likely cause specific to the question (a missing table, a duplicate load). */
 	kind?: QueryPairKind;
+	/** What a row-count difference most likely means in this procedure. */
+	causes?: RowCountCauses;
 	/** Which engine's type names each side's columns carry. @default {source: 'redshift', target: 'maxcompute'} */
 	dialects?: {source: EngineDialect; target: EngineDialect};
+};
+
+/** The likely cause of each kind of row-count difference, completing "the target has N more rows: …"; `{times}` is filled in. */
+export type RowCountCauses = {empty?: string; repeated?: string; more?: string; fewer?: string};
+
+/** Row-count causes for data that went Redshift UNLOAD → OSS → MaxCompute LOAD. */
+export const loadCauses: RowCountCauses = {
+	empty: 'LOAD did not run, or read no files from the OSS prefix',
+	repeated: 'the data was loaded {times} times (LOAD INTO on a rerun, or an earlier UNLOAD left in the OSS prefix)',
+	more: 'a duplicate load (a file loaded twice, or stale files in the OSS prefix)',
+	fewer: 'a partial load (an UNLOAD file not copied to OSS, or not read by LOAD)',
 };
 
 export const defaultDialects = {source: 'redshift', target: 'maxcompute'} as const satisfies QueryPair['dialects'];
@@ -75,6 +88,7 @@ export function rowCountPair(table: MigratedTable): QueryPair {
 		target: countQuery('maxcompute', undefined, targetName(table)),
 		keyColumns: [],
 		kind: 'row-count',
+		causes: loadCauses,
 	};
 }
 

@@ -1,0 +1,7 @@
+/** What menus and `ferry --help` show before the wizard loads. */
+export const about = {
+	id: 'datahub-to-maxcompute',
+	title: 'DataHub → MaxCompute',
+	description: 'A TUPLE topic matching a MaxCompute table, a DataConnector that syncs it, log records written, the sync watched, verified side by side',
+	summary: 'DataHub topic + DataConnector → MaxCompute table, then verify',
+};

@@ -1,0 +1,267 @@
+/**
+ * The procedure's last step ("SELECT * FROM test") as a side-by-side check: the records read back from DataHub
+ * through cursors against the rows the DataConnector wrote to MaxCompute. Per partition: the row count and, per
+ * column, non-NULL counts, exact sums of integers and DECIMALs, sums of DOUBLEs within a tolerance, characters of
+ * strings and TRUE counts; distinct rows (duplicates); and a sample of rows next to the records they came from.
+ */
+import type {DataHubClient, DataHubRecord} from '../../source/clouds/datahub/client.js';
+import {decodeRecordValue, microsToDate} from '../../source/clouds/datahub/schema.js';
+import {quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../source/clouds/maxcompute/ddl.js';
+import {defaultRelativeTolerance, type QueryOutcome, type QueryPair} from '../../source/kit.js';
+import {formatDecimal, parseDecimal, type Decimal} from '../../source/verify/decimal.js';
+import {formatDateTime, partitionValue} from './time.js';
+import type {ColumnMapping} from './type-mapping.js';
+
+export type PartitionRule =
+	| {mode: 'SYSTEM_TIME'; format: string; timeRangeMinutes: number; timeZone: string}
+	| {mode: 'USER_DEFINE'; field: string};
+
+export type VerificationPlan = {
+	table: string;
+	partitionColumn: string;
+	/** The topic's fields in order (in USER_DEFINE mode the partition field is one of them). */
+	fields: readonly ColumnMapping[];
+	/** The table's data columns (the fields less the partition field). */
+	columns: readonly ColumnMapping[];
+	rule: PartitionRule;
+	timeZone: string;
+};
+
+/** A record as its row: the partition value and each column's typed value. */
+export type SourceRow = {partition: string; values: unknown[]};
+
+const sampleSize = 5;
+
+/** Every record of every shard, oldest first, through cursors. */
+export async function readBackRecords(datahub: DataHubClient, project: string, topic: string, shardIds: readonly string[], signal: AbortSignal): Promise<DataHubRecord[]> {
+	const all: DataHubRecord[] = [];
+	for (const shardId of shardIds) {
+		let cursor: string;
+		try {
+			cursor = (await datahub.getCursor(project, topic, shardId, {type: 'OLDEST'}, {signal})).cursor;
+		} catch (error) {
+			// An empty shard has no oldest record.
+			if ((error as {code?: string}).code === 'SeekOutOfRange') {
+				continue;
+			}
+
+			throw error;
+		}
+
+		for (;;) {
+			const page = await datahub.getRecords(project, topic, shardId, cursor, 1000, {signal});
+			all.push(...page.records);
+			if (page.records.length === 0 || page.nextCursor === cursor) {
+				break;
+			}
+
+			cursor = page.nextCursor;
+		}
+	}
+
+	return all;
+}
+
+/** A DATETIME column shows a TIMESTAMP as wall-clock time in the connector's zone; other values decode as typed. */
+function rowValue(mapping: ColumnMapping, text: string | null, timeZone: string): unknown {
+	const value = decodeRecordValue(mapping.fieldType, text);
+	return mapping.fieldType === 'TIMESTAMP' && typeof value === 'bigint' ? formatDateTime(microsToDate(value).getTime(), timeZone) : value;
+}
+
+export function sourceRows(records: readonly DataHubRecord[], plan: VerificationPlan): SourceRow[] {
+	const partitionIndex = plan.rule.mode === 'USER_DEFINE' ? plan.fields.findIndex(field => field.column.toLowerCase() === plan.partitionColumn.toLowerCase()) : -1;
+	const columnIndexes = plan.columns.map(column => plan.fields.indexOf(column));
+	return records.map(record => ({
+		partition: plan.rule.mode === 'SYSTEM_TIME'
+			? partitionValue(record.systemTimeMs, plan.rule.format, plan.rule.timeRangeMinutes, plan.rule.timeZone)
+			: String(record.values[partitionIndex] ?? ''),
+		values: columnIndexes.map((fieldIndex, position) => rowValue(plan.columns[position]!, record.values[fieldIndex] ?? null, plan.timeZone)),
+	}));
+}
+
+type Aggregate = {alias: string; sql: (column: string) => string; of: (values: unknown[]) => unknown; type: string; approximate?: boolean};
+
+function aliasFor(column: string, index: number, suffix: string): string {
+	return /^[A-Za-z_]\w*$/.test(column) ? `${column.toLowerCase()}_${suffix}` : `c${index + 1}_${suffix}`;
+}
+
+function sumDecimals(values: unknown[]): string | null {
+	let total: Decimal | undefined;
+	for (const value of values) {
+		if (value === null || value === undefined) {
+			continue;
+		}
+
+		const decimal = parseDecimal(String(value));
+		if (!decimal) {
+			continue;
+		}
+
+		if (!total) {
+			total = decimal;
+			continue;
+		}
+
+		const scale = Math.max(total.scale, decimal.scale);
+		total = {coefficient: total.coefficient * 10n ** BigInt(scale - total.scale) + decimal.coefficient * 10n ** BigInt(scale - decimal.scale), scale};
+	}
+
+	return total ? formatDecimal(total) : null;
+}
+
+function aggregatesFor(mapping: ColumnMapping, index: number): Aggregate[] {
+	const count: Aggregate = {alias: aliasFor(mapping.column, index, 'count'), sql: column => `count(${column})`, of: values => values.filter(value => value !== null).length, type: 'bigint'};
+	switch (mapping.fieldType) {
+		case 'TINYINT':
+		case 'SMALLINT':
+		case 'INTEGER':
+		case 'BIGINT':
+		case 'DECIMAL': {
+			return [count, {alias: aliasFor(mapping.column, index, 'sum'), sql: column => `sum(${column})`, of: sumDecimals, type: 'decimal'}];
+		}
+
+		case 'FLOAT':
+		case 'DOUBLE': {
+			return [count, {alias: aliasFor(mapping.column, index, 'sum'), sql: column => `sum(${column})`, of: values => {
+				const numbers = values.filter((value): value is number => typeof value === 'number');
+				return numbers.length === 0 ? null : numbers.reduce((sum, value) => sum + value, 0);
+			}, type: 'double', approximate: true}];
+		}
+
+		case 'STRING': {
+			return [count, {alias: aliasFor(mapping.column, index, 'chars'), sql: column => `sum(length(${column}))`, of: values => {
+				const strings = values.filter((value): value is string => typeof value === 'string');
+				return strings.length === 0 ? null : strings.reduce((sum, value) => sum + [...value].length, 0);
+			}, type: 'bigint'}];
+		}
+
+		case 'BOOLEAN': {
+			return [count, {alias: aliasFor(mapping.column, index, 'true'), sql: column => `count(CASE WHEN ${column} THEN 1 END)`, of: values => values.filter(value => value === true).length, type: 'bigint'}];
+		}
+
+		case 'TIMESTAMP': {
+			return [count];
+		}
+	}
+}
+
+const dialects = {source: 'datahub', target: 'maxcompute'} as const;
+
+/** What a row-count difference means when a DataConnector fills the table. */
+const connectorCauses = {
+	empty: 'the DataConnector has not synced this partition (yet), or writes to another table',
+	repeated: 'the records were synced {times} times (the table was filled again, or another connector writes to it)',
+	more: 'rows written to the table outside the DataConnector, or records synced twice',
+	fewer: 'records not synced yet (the connector syncs every 5 minutes or 64 MB), or expired from the topic before they were synced',
+};
+
+/** The checks, each with the SQL MaxCompute runs; the DataHub side of each is computed by `sourceOutcome`. */
+export function verificationPairs(plan: VerificationPlan, sample: readonly SourceRow[]): QueryPair[] {
+	const table = quoteMaxComputeIdentifier(plan.table);
+	const partition = quoteMaxComputeIdentifier(plan.partitionColumn);
+	const columns = plan.columns.map(column => quoteMaxComputeIdentifier(column.column));
+	const aggregates = plan.columns.flatMap((column, index) => aggregatesFor(column, index).map(aggregate => ({column: columns[index]!, aggregate})));
+	const pairs: QueryPair[] = [
+		{id: 'rows', title: `Rows per partition of ${plan.table}`, source: 'records read back from every shard, counted by the partition the DataConnector puts them in', target: `SELECT ${partition} AS \`partition\`, count(*) AS \`rows\` FROM ${table} GROUP BY ${partition}`, keyColumns: ['partition'], kind: 'row-count', causes: connectorCauses, dialects},
+		{id: 'columns', title: 'Column checks per partition (non-NULL counts, sums, characters, TRUE counts)', source: 'the same aggregates over the records read back', target: `SELECT ${partition} AS \`partition\`, ${aggregates.map(({column, aggregate}) => `${aggregate.sql(column)} AS \`${aggregate.alias}\``).join(', ')} FROM ${table} GROUP BY ${partition}`, keyColumns: ['partition'], tolerance: {relative: 1e-9}, approximateColumns: aggregates.filter(({aggregate}) => aggregate.approximate).map(({aggregate}) => aggregate.alias), kind: 'query', dialects},
+		{id: 'distinct', title: 'Distinct rows (duplicates show as fewer distinct rows than rows)', source: 'distinct value tuples among the records read back', target: `SELECT count(*) AS \`distinct_rows\` FROM (SELECT DISTINCT ${[...columns, partition].join(', ')} FROM ${table}) d`, keyColumns: [], kind: 'query', dialects},
+	];
+	if (sample.length > 0) {
+		const keyIndexes = sampleKeyIndexes(plan);
+		const condition = (row: SourceRow) => [
+			`${partition} = ${quoteMaxComputeString(row.partition)}`,
+			...keyIndexes.map(index => {
+				const value = row.values[index];
+				return value === null || value === undefined ? `${columns[index]} IS NULL` : `${columns[index]} = ${literal(plan.columns[index]!, value)}`;
+			}),
+		].join(' AND ');
+		pairs.push({
+			id: 'sample',
+			title: `The first rows of SELECT * FROM ${plan.table}, next to the records they came from`,
+			source: `the first ${sample.length} records of the first shard`,
+			target: `SELECT ${[...columns, partition].map((column, index) => (index < columns.length ? `${column} AS \`${plan.columns[index]!.column.toLowerCase()}\`` : `${column} AS \`partition\``)).join(', ')} FROM ${table} WHERE ${sample.map(row => `(${condition(row)})`).join(' OR ')}`,
+			keyColumns: ['partition', ...keyIndexes.map(index => plan.columns[index]!.column.toLowerCase())],
+			tolerance: {relative: defaultRelativeTolerance},
+			kind: 'query',
+			dialects,
+		});
+	}
+
+	return pairs;
+}
+
+/** Columns that can find a row by equality (floating values and times cannot be matched exactly in SQL text). */
+function sampleKeyIndexes(plan: VerificationPlan): number[] {
+	return plan.columns.flatMap((column, index) => (['FLOAT', 'DOUBLE', 'TIMESTAMP'].includes(column.fieldType) ? [] : [index]));
+}
+
+function literal(mapping: ColumnMapping, value: unknown): string {
+	switch (mapping.fieldType) {
+		case 'STRING': {
+			return quoteMaxComputeString(String(value));
+		}
+
+		case 'BOOLEAN': {
+			return value ? 'true' : 'false';
+		}
+
+		default: {
+			return String(value);
+		}
+	}
+}
+
+/**
+ * Source rows whose sample keys occur once among all records, so each finds at most one row, and can be written
+ * as SQL literals (MaxCompute string literals cannot carry control characters such as a newline).
+ */
+export function chooseSample(rows: readonly SourceRow[], plan: VerificationPlan): SourceRow[] {
+	const keyIndexes = sampleKeyIndexes(plan);
+	// eslint-disable-next-line no-control-regex
+	const literalSafe = (row: SourceRow) => [row.partition, ...keyIndexes.map(index => row.values[index])].every(value => typeof value !== 'string' || !/[\u0000-\u001f\u007f]/.test(value));
+	const keyOf = (row: SourceRow) => JSON.stringify([row.partition, ...keyIndexes.map(index => String(row.values[index]))]);
+	const counts = new Map<string, number>();
+	for (const row of rows) {
+		counts.set(keyOf(row), (counts.get(keyOf(row)) ?? 0) + 1);
+	}
+
+	return rows.filter(row => counts.get(keyOf(row)) === 1 && literalSafe(row)).slice(0, sampleSize);
+}
+
+/** The DataHub side of one check, computed from the records read back. */
+export function sourceOutcome(pair: QueryPair, rows: readonly SourceRow[], plan: VerificationPlan, sample: readonly SourceRow[]): QueryOutcome {
+	const byPartition = new Map<string, SourceRow[]>();
+	for (const row of rows) {
+		byPartition.set(row.partition, [...(byPartition.get(row.partition) ?? []), row]);
+	}
+
+	switch (pair.id) {
+		case 'rows': {
+			return {columns: [{name: 'partition', type: 'string'}, {name: 'rows', type: 'bigint'}], rows: [...byPartition].map(([partition, members]) => [partition, members.length])};
+		}
+
+		case 'columns': {
+			const aggregates = plan.columns.flatMap((column, index) => aggregatesFor(column, index).map(aggregate => ({index, aggregate})));
+			return {
+				columns: [{name: 'partition', type: 'string'}, ...aggregates.map(({aggregate}) => ({name: aggregate.alias, type: aggregate.type}))],
+				rows: [...byPartition].map(([partition, members]) => [partition, ...aggregates.map(({index, aggregate}) => aggregate.of(members.map(member => member.values[index])))]),
+			};
+		}
+
+		case 'distinct': {
+			const distinct = new Set(rows.map(row => JSON.stringify([row.partition, ...row.values.map(value => (typeof value === 'bigint' ? value.toString() : value))])));
+			return {columns: [{name: 'distinct_rows', type: 'bigint'}], rows: [[distinct.size]]};
+		}
+
+		case 'sample': {
+			return {
+				columns: [...plan.columns.map(column => ({name: column.column.toLowerCase(), type: column.fieldType.toLowerCase()})), {name: 'partition', type: 'string'}],
+				rows: sample.map(row => [...row.values.map(value => (typeof value === 'bigint' ? value.toString() : value)), row.partition]),
+			};
+		}
+
+		default: {
+			return {error: {message: `no DataHub computation for check ${pair.id}`}};
+		}
+	}
+}

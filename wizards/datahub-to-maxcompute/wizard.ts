@@ -1,0 +1,476 @@
+import type {DataHubClients} from './clients.js';
+import {createDataHubClients} from './clients.js';
+import {about} from './about.js';
+import {parameters} from './parameters.js';
+import {compareSchemas, quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
+import {encodeRecordSchema} from '../../source/clouds/datahub/schema.js';
+import {defineWizard, formatBytes, formatDuration, PreflightError, pollUntil, runVerification, StepError, type StepContext} from '../../source/kit.js';
+import {generateRecords, readInputRecords, type WireRecord} from './records.js';
+import {compareTopicFields, topicFieldsFor, type ColumnMapping, type TableColumn} from './type-mapping.js';
+import {chooseSample, readBackRecords, sourceOutcome, sourceRows, verificationPairs, type PartitionRule, type VerificationPlan} from './verification.js';
+
+type Context = StepContext<DataHubClients>;
+
+/** What preflight found, saved for the later steps. */
+type Shape = {tableExists: boolean; columns: TableColumn[]; fields: ColumnMapping[]; records: number};
+
+const settings = {'odps.sql.type.system.odps2': 'true', 'odps.sql.decimal.odps2': 'true'};
+/** Attributes on every record, so a resumed write can tell which records of an unacknowledged batch arrived. */
+const sessionAttribute = 'ferry_session';
+const ordinalAttribute = 'ferry_record';
+/** How far before a batch was sent a resumed write looks for its records (clock skew between ferry and DataHub). */
+const readBackMarginMs = 5 * 60_000;
+
+const text = (context: Context, key: string) => String(context.answers[key] ?? '');
+const number = (context: Context, key: string) => Number(context.answers[key]);
+
+function shapeOf(context: Context): Shape {
+	const shape = context.outputs['preflight']?.['shape'] as Shape | undefined;
+	if (!shape) {
+		throw new StepError('The table and topic shape is missing from the session', {hint: 'Start a new run: preflight records it.'});
+	}
+
+	return shape;
+}
+
+/** `f1 string, amount decimal(10,2)` → columns; commas inside parentheses belong to the type. */
+export function parseColumnList(text: string): TableColumn[] {
+	const parts: string[] = [];
+	let depth = 0;
+	let current = '';
+	for (const char of text) {
+		depth += char === '(' || char === '<' ? 1 : char === ')' || char === '>' ? -1 : 0;
+		if (char === ',' && depth === 0) {
+			parts.push(current);
+			current = '';
+		} else {
+			current += char;
+		}
+	}
+
+	parts.push(current);
+	return parts.map(part => part.trim()).filter(Boolean).map(part => {
+		const match = /^`?([A-Za-z_]\w*)`?\s+(.+)$/s.exec(part);
+		if (!match) {
+			throw new PreflightError(`Cannot read the column ${JSON.stringify(part)} in tableColumns`, {hint: 'Write columns as in CREATE TABLE: "f1 string, f2 string, f3 double".'});
+		}
+
+		return {name: match[1]!, type: match[2]!.trim().toLowerCase()};
+	});
+}
+
+/** The topic's fields: the table's columns, plus the partition column as a field when records carry it (USER_DEFINE). */
+function fieldsFor(context: Context, columns: readonly TableColumn[]): ColumnMapping[] {
+	const withPartition = text(context, 'partitionMode') === 'USER_DEFINE' ? [...columns, {name: text(context, 'partitionColumn'), type: 'string'}] : columns;
+	const {mappings, problems} = topicFieldsFor(withPartition);
+	if (problems.length > 0) {
+		throw new PreflightError(`The table cannot be synced from a DataHub topic:\n${problems.map(problem => `- ${problem}`).join('\n')}`, {hint: 'Use a table with flat columns only, or another table.'});
+	}
+
+	return mappings;
+}
+
+function partitionRule(context: Context): PartitionRule {
+	return text(context, 'partitionMode') === 'USER_DEFINE'
+		? {mode: 'USER_DEFINE', field: text(context, 'partitionColumn')}
+		: {mode: 'SYSTEM_TIME', format: text(context, 'partitionFormat'), timeRangeMinutes: number(context, 'timeRange'), timeZone: text(context, 'timeZone')};
+}
+
+async function recordsFor(context: Context, fields: readonly ColumnMapping[]): Promise<WireRecord[]> {
+	const input = text(context, 'input');
+	return input ? readInputRecords(input, fields, text(context, 'timeZone')) : generateRecords(fields, number(context, 'records'));
+}
+
+function regionOf(endpoint: string | undefined, pattern: RegExp): string | undefined {
+	return endpoint ? pattern.exec(endpoint)?.[1] : undefined;
+}
+
+function connectorConfig(context: Context, keys: {accessKeyId: string; accessKeySecret: string}): Record<string, unknown> {
+	const rule = partitionRule(context);
+	return {
+		Project: text(context, 'maxcomputeProject'),
+		Table: text(context, 'maxcomputeTable'),
+		OdpsEndpoint: context.clients.maxcompute.endpoint,
+		AccessId: keys.accessKeyId,
+		AccessKey: keys.accessKeySecret,
+		PartitionMode: rule.mode,
+		...(rule.mode === 'SYSTEM_TIME' ? {TimeRange: rule.timeRangeMinutes, PartitionConfig: {[text(context, 'partitionColumn')]: rule.format}} : {PartitionConfig: {[text(context, 'partitionColumn')]: ''}}),
+		TimeZone: text(context, 'timeZone'),
+		TimestampUnit: text(context, 'timestampUnit'),
+	};
+}
+
+const wizard = defineWizard<DataHubClients>({
+	...about,
+	version: 1,
+	parameters,
+	createClients: async options => createDataHubClients(options),
+	sides: {
+		source: {
+			title: 'DataHub',
+			async query() {
+				throw new StepError('DataHub has no SQL', {hint: 'Query the target, or read records with the DataHub console; `ferry verify` compares both sides.'});
+			},
+		},
+		target: {
+			title: 'MaxCompute',
+			async query(clients, statement, {signal}) {
+				const result = await clients.maxcompute.runSql(statement.endsWith(';') ? statement : `${statement};`, {settings, signal});
+				const note = result.truncated ? 'The result was cut at 10,000 rows (the service keeps no more).' : result.columns.length === 0 ? result.text.trim() : '';
+				return {columns: result.columns, rows: result.rows, ...(note ? {note} : {})};
+			},
+		},
+	},
+	steps: [
+		{
+			id: 'connections',
+			title: 'Connections',
+			kind: 'form',
+			rerun: 'safe',
+			explain: 'The DataHub project and TUPLE topic, the MaxCompute project and table the DataConnector syncs into (with its partition column), how the connector partitions, and the records to write: a file of yours or generated log records.',
+			parameters: ['datahubProject', 'datahubTopic', 'shardCount', 'lifecycle', 'maxcomputeProject', 'maxcomputeTable', 'tableColumns', 'partitionColumn', 'partitionMode', 'partitionFormat', 'timeRange', 'timeZone', 'timestampUnit', 'input', 'records', 'batchSize', 'syncTimeoutMinutes'],
+		},
+		{
+			id: 'preflight',
+			title: 'Preflight',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'Before anything changes: who ferry is on DataHub and MaxCompute, that both are in the same region, that every column of the table has a DataHub type, that the project has room for the topic (20 by default), and that every input record fits the schema.',
+			async run(context) {
+				const {datahub, maxcompute} = context.clients;
+				const [projects, who] = await Promise.all([datahub.listProjects({signal: context.signal}), maxcompute.whoami({signal: context.signal})]);
+				context.report(`DataHub: ${projects.length} projects visible · MaxCompute: ${who.owner}`);
+				const dataHubRegion = regionOf(datahub.endpoint, /dh-([a-z0-9-]+?)(?:-int-vpc)?\.aliyun/);
+				const maxComputeRegion = regionOf(maxcompute.endpoint, /service\.([a-z0-9-]+?)(?:-vpc)?\.maxcompute/);
+				if (dataHubRegion && maxComputeRegion && dataHubRegion !== maxComputeRegion) {
+					throw new PreflightError(`DataHub is in ${dataHubRegion} but the MaxCompute endpoint is in ${maxComputeRegion}`, {hint: 'A DataConnector writes to a MaxCompute project in its own region; use endpoints of one region.'});
+				}
+
+				const table = text(context, 'maxcomputeTable');
+				const partitionColumn = text(context, 'partitionColumn');
+				const tableExists = await maxcompute.tableExists(table, {signal: context.signal});
+				let columns: TableColumn[];
+				if (tableExists) {
+					const described = await maxcompute.describeTable(table, {signal: context.signal});
+					const partitions = described.filter(column => column.partition);
+					if (!partitions.some(column => column.name.toLowerCase() === partitionColumn.toLowerCase())) {
+						throw new PreflightError(`Table ${table} is not partitioned by ${partitionColumn} (its partition columns: ${partitions.map(column => column.name).join(', ') || 'none'})`, {hint: 'Set partitionColumn to the table\'s partition column, or choose another table.'});
+					}
+
+					columns = described.filter(column => !column.partition).map(column => ({name: column.name, type: column.type}));
+					context.report(`table ${table} exists: ${columns.length} columns, partitioned by ${partitionColumn}`);
+				} else {
+					columns = parseColumnList(text(context, 'tableColumns'));
+					context.report(`table ${table} will be created: ${columns.map(column => `${column.name} ${column.type}`).join(', ')}`);
+				}
+
+				const fields = fieldsFor(context, columns);
+				const project = text(context, 'datahubProject');
+				const topics = projects.includes(project) ? await datahub.listTopics(project, {signal: context.signal}) : [];
+				if (!topics.includes(text(context, 'datahubTopic')) && topics.length >= 20) {
+					throw new PreflightError(`DataHub project ${project} already has ${topics.length} topics, the default limit`, {hint: 'Use an existing topic, another project, or ask Alibaba Cloud to raise the limit.'});
+				}
+
+				const records = await recordsFor(context, fields);
+				context.report(`${records.length.toLocaleString('en-US')} records to write (${text(context, 'input') || 'generated log records'})`);
+				context.output('shape', {tableExists, columns, fields, records: records.length} satisfies Shape);
+			},
+		},
+		{
+			id: 'plan',
+			title: 'Plan review',
+			kind: 'review',
+			rerun: 'safe',
+			explain: 'Every call the next steps make, in the procedure\'s order: the table, the DataHub project and topic with its schema, the DataConnector and its settings, the writes and the checks. Nothing has changed yet.',
+			async review(context) {
+				const shape = shapeOf(context);
+				const table = text(context, 'maxcomputeTable');
+				const config = connectorConfig(context, {accessKeyId: '<the profile\'s AccessKey ID>', accessKeySecret: '<redacted>'});
+				const plan: VerificationPlan = {table, partitionColumn: text(context, 'partitionColumn'), fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: text(context, 'timeZone')};
+				return {
+					title: `Plan: DataHub ${text(context, 'datahubProject')}/${text(context, 'datahubTopic')} → MaxCompute ${text(context, 'maxcomputeProject')}.${table}`,
+					sections: [
+						{title: `1. ${shape.tableExists ? 'Keep the existing table (its schema is checked)' : 'Create the table'}`, code: createTableStatement(context, shape.columns), language: 'sql'},
+						{title: `2. CreateProject ${text(context, 'datahubProject')} (kept if it exists)`},
+						{title: `3. CreateTopic ${text(context, 'datahubTopic')}: TUPLE, ${number(context, 'shardCount')} shards, ${number(context, 'lifecycle')} days (an existing topic is checked field by field)`, code: JSON.stringify(JSON.parse(encodeRecordSchema(shape.fields.map(field => ({name: field.column, type: field.fieldType})))), undefined, 2), language: 'json'},
+						{title: '4. CreateConnector sink_odps (its id is saved and re-attached on resume)', code: JSON.stringify({ColumnFields: shape.fields.filter(field => text(context, 'partitionMode') === 'USER_DEFINE' || field.column !== text(context, 'partitionColumn')).map(field => field.column), Config: config}, undefined, 2), language: 'json'},
+						{title: `5. PutRecords: ${shape.records.toLocaleString('en-US')} records in batches of ${number(context, 'batchSize')}, spread over the shards`},
+						{title: '6. Watch the DataConnector\'s shard status until every shard has synced the last record written'},
+						{title: '7. Verify: the records read back from DataHub against the table, side by side', code: verificationPairs(plan, []).map(pair => `-- ${pair.title}\n${pair.target};`).join('\n\n'), language: 'sql'},
+					],
+				};
+			},
+		},
+		{
+			id: 'table',
+			title: 'Table',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The MaxCompute table the data lands in (step 1 of the procedure). An existing table with the same columns is kept; a different one stops with the differences.',
+			async run(context) {
+				const shape = shapeOf(context);
+				const table = text(context, 'maxcomputeTable');
+				const {maxcompute} = context.clients;
+				if (await maxcompute.tableExists(table, {signal: context.signal})) {
+					const existing = (await maxcompute.describeTable(table, {signal: context.signal})).filter(column => !column.partition);
+					const comparison = compareSchemas(existing, shape.columns);
+					if (!comparison.equal) {
+						throw new StepError(`Table ${table} changed since preflight:\n${comparison.text}`, {hint: 'Start a new run so the topic is derived from the table as it is now.'});
+					}
+
+					context.report(`${table} exists with the same columns: kept`);
+					return;
+				}
+
+				await maxcompute.runSql(`${createTableStatement(context, shape.columns)};`, {settings, signal: context.signal});
+				context.report(`${table} created`);
+			},
+		},
+		{
+			id: 'project',
+			title: 'DataHub project',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The DataHub project that holds the topic (step 2). An existing project is used as it is.',
+			async run(context) {
+				const project = text(context, 'datahubProject');
+				const {created} = await context.clients.datahub.createProject(project, 'Created by ferry for the datahub-to-maxcompute procedure', {signal: context.signal});
+				context.report(`${project} ${created ? 'created' : 'exists: used as it is'}`);
+			},
+		},
+		{
+			id: 'topic',
+			title: 'Topic',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'A TUPLE topic whose schema matches the table: the same field names, types and order, as the procedure requires before a DataConnector can be created (step 3). An existing topic is checked field by field.',
+			async run(context) {
+				const {datahub} = context.clients;
+				const shape = shapeOf(context);
+				const project = text(context, 'datahubProject');
+				const topic = text(context, 'datahubTopic');
+				const {created} = await datahub.createTopic(project, topic, {shardCount: number(context, 'shardCount'), lifecycle: number(context, 'lifecycle'), fields: shape.fields.map(field => ({name: field.column, type: field.fieldType})), comment: 'Created by ferry', signal: context.signal});
+				if (!created) {
+					const existing = await datahub.getTopic(project, topic, {signal: context.signal});
+					const differences = existing.recordType === 'TUPLE' ? compareTopicFields(existing.schema?.fields ?? [], shape.fields) : [`the topic is ${existing.recordType}, not TUPLE`];
+					if (differences.length > 0) {
+						throw new StepError(`Topic ${project}/${topic} exists with a schema that does not match the table:\n${differences.map(line => `- ${line}`).join('\n')}`, {hint: 'Use another topic name (--set datahubTopic=…) or a table that matches it.'});
+					}
+				}
+
+				const shards = await datahub.waitForShardsActive(project, topic, {signal: context.signal, timeoutMs: 5 * 60_000, onProgress: progress => context.report(`${progress.active}/${progress.total} shards ACTIVE`)});
+				const active = shards.filter(shard => shard.state === 'ACTIVE').map(shard => shard.shardId);
+				context.output('shards', active);
+				context.report(`${topic} ${created ? 'created' : 'exists with the same schema'} · ${active.length} shards ACTIVE`);
+			},
+		},
+		{
+			id: 'connector',
+			title: 'DataConnector',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'A MaxCompute DataConnector (sink_odps) on the topic: it archives the topic into the table on its own schedule, into the partition its partition mode says. Its id is saved, so a resumed run re-attaches to it.',
+			async run(context) {
+				const {datahub, profile} = context.clients;
+				const project = text(context, 'datahubProject');
+				const topic = text(context, 'datahubTopic');
+				const shape = shapeOf(context);
+				const connectorId = await context.checkpoint.once('connectorId', async () => {
+					const keys = await profile.alibaba.credentials.getCredentials();
+					const columnFields = shape.fields.filter(field => text(context, 'partitionMode') === 'USER_DEFINE' || field.column !== text(context, 'partitionColumn')).map(field => field.column);
+					const {connectorId, created} = await datahub.createConnector(project, topic, 'sink_odps', {columnFields, config: connectorConfig(context, keys), signal: context.signal});
+					context.report(created ? `created ${connectorId}` : `a DataConnector to MaxCompute exists: ${connectorId}`);
+					return connectorId;
+				});
+				const connector = await datahub.getConnector(project, topic, connectorId, {signal: context.signal});
+				const target = `${connector.config['Project'] ?? ''}.${connector.config['Table'] ?? ''}`;
+				if (target.toLowerCase() !== `${text(context, 'maxcomputeProject')}.${text(context, 'maxcomputeTable')}`.toLowerCase()) {
+					throw new StepError(`The topic's DataConnector ${connectorId} writes to ${target}, not to ${text(context, 'maxcomputeProject')}.${text(context, 'maxcomputeTable')}`, {hint: 'A topic has one MaxCompute DataConnector: use another topic, or delete that connector in the DataHub console.'});
+				}
+
+				context.output('connectorId', connectorId);
+				context.report(`${connectorId} · ${connector.state} · ${target}`);
+			},
+		},
+		{
+			id: 'write',
+			title: 'Write records',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The records go to the topic in batches spread over the shards (step 4). Each acknowledged batch is saved; after a crash the batch in flight is looked up in the topic by its record numbers, so nothing is written twice.',
+			async run(context) {
+				const {datahub} = context.clients;
+				const project = text(context, 'datahubProject');
+				const topic = text(context, 'datahubTopic');
+				const shards = context.outputs['topic']?.['shards'] as string[];
+				const records = await recordsFor(context, shapeOf(context).fields);
+				const batchSize = number(context, 'batchSize');
+				const attributes = (ordinal: number) => ({[sessionAttribute]: context.sessionId, [ordinalAttribute]: String(ordinal)});
+				let written = context.checkpoint.get<number>('written') ?? 0;
+				let bytes = context.checkpoint.get<number>('bytes') ?? 0;
+				const inFlight = context.checkpoint.get<{from: number; to: number; sentAt: number}>('sending');
+				const arrived = inFlight ? await ordinalsInTopic(context, shards, inFlight) : new Set<number>();
+				if (inFlight) {
+					context.report(`re-checking the batch in flight at the crash: ${arrived.size} of ${inFlight.to - inFlight.from} records had arrived`);
+				}
+
+				await context.tasks([{
+					title: `PutRecords to ${project}/${topic}`,
+					async run(task) {
+						const started = Date.now();
+						for (let from = written; from < records.length; from += batchSize) {
+							const to = Math.min(records.length, from + batchSize);
+							const batch = [];
+							for (let ordinal = from; ordinal < to; ordinal++) {
+								if (!arrived.has(ordinal)) {
+									batch.push({shardId: shards[ordinal % shards.length]!, values: records[ordinal]!, attributes: attributes(ordinal)});
+								}
+							}
+
+							context.checkpoint.set('sending', {from, to, sentAt: Date.now()});
+							if (batch.length > 0) {
+								await datahub.putRecords(project, topic, batch, {signal: task.signal});
+							}
+
+							written = to;
+							bytes += batch.reduce((sum, record) => sum + record.values.reduce((size, value) => size + Buffer.byteLength(value ?? ''), 0), 0);
+							context.checkpoint.set('written', written);
+							context.checkpoint.set('bytes', bytes);
+							const seconds = (Date.now() - started) / 1000;
+							const rate = seconds > 1 ? written / seconds : 0;
+							const eta = rate > 0 ? ` · ETA ${formatDuration(((records.length - written) / rate) * 1000)}` : '';
+							task.output(`${written.toLocaleString('en-US')} / ${records.length.toLocaleString('en-US')} records · ${Math.round((written / records.length) * 100)}% · ${formatBytes(bytes)}${rate > 0 ? ` · ${Math.round(rate).toLocaleString('en-US')} records/s${eta}` : ''}`);
+						}
+					},
+				}]);
+				context.output('records', records.length);
+				context.output('bytes', bytes);
+				context.report(`${records.length.toLocaleString('en-US')} records · ${formatBytes(bytes)} written to ${shards.length} shards`);
+			},
+		},
+		{
+			id: 'sync',
+			title: 'Watch the sync',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The DataConnector syncs each shard to MaxCompute every five minutes or when 64 MB are waiting (the local cloud every few seconds). Its Sync Offset per shard is watched until every shard has synced the last record written.',
+			async run(context) {
+				const {datahub} = context.clients;
+				const project = text(context, 'datahubProject');
+				const topic = text(context, 'datahubTopic');
+				const shards = context.outputs['topic']?.['shards'] as string[];
+				const connectorId = context.outputs['connector']?.['connectorId'] as string;
+				const targets = Object.fromEntries(await Promise.all(shards.map(async shardId => [shardId, await lastSequence(context, shardId)] as const)));
+				const timeoutMinutes = number(context, 'syncTimeoutMinutes');
+				const statuses = await pollUntil({
+					read: async () => datahub.getConnectorShardStatus(project, topic, connectorId, {signal: context.signal}),
+					done(states) {
+						const hung = states.find(state => state.state === 'CONTEXT_HANG');
+						if (hung) {
+							throw new StepError(`The DataConnector stopped on shard ${hung.shardId}: ${hung.lastErrorMessage || 'CONTEXT_HANG'}`, {hint: 'Fix the cause (the table, its permissions, the IP whitelist), restart the connector in the DataHub console, then `ferry resume`.'});
+						}
+
+						return shards.every(shardId => (states.find(state => state.shardId === shardId)?.currentSequence ?? -1) >= (targets[shardId] ?? -1));
+					},
+					onState(states) {
+						context.report(shards.map(shardId => `shard ${shardId}: ${Math.max(0, (states.find(state => state.shardId === shardId)?.currentSequence ?? -1) + 1).toLocaleString('en-US')}/${((targets[shardId] ?? -1) + 1).toLocaleString('en-US')}`).join(' · '));
+					},
+					signal: context.signal,
+					intervalMs: 500,
+					maxIntervalMs: 10_000,
+					timeoutMs: timeoutMinutes * 60_000,
+					what: 'the DataConnector to sync every shard',
+					hint: `The service syncs every 5 minutes or 64 MB. Resume later with \`ferry resume ${context.sessionId}\`, or raise --set syncTimeoutMinutes (now ${timeoutMinutes}).`,
+				});
+				context.output('shards', statuses);
+				context.report(`every shard synced (${shards.map(shardId => `${shardId}: ${(targets[shardId] ?? -1) + 1}`).join(', ')} records)`);
+			},
+		},
+		{
+			id: 'verify',
+			title: 'Verify',
+			kind: 'verify',
+			rerun: 'safe',
+			explain: 'The procedure\'s SELECT * FROM test, side by side: the records read back from every shard against the table\'s rows, per partition — counts, column sums and characters, distinct rows, and the first rows next to the records they came from.',
+			async run(context) {
+				const shape = shapeOf(context);
+				const shards = context.outputs['topic']?.['shards'] as string[];
+				const plan: VerificationPlan = {table: text(context, 'maxcomputeTable'), partitionColumn: text(context, 'partitionColumn'), fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: text(context, 'timeZone')};
+				const records = await readBackRecords(context.clients.datahub, text(context, 'datahubProject'), text(context, 'datahubTopic'), shards, context.signal);
+				const rows = sourceRows(records, plan);
+				const sample = chooseSample(rows, plan);
+				context.report(`${records.length.toLocaleString('en-US')} records read back from DataHub`);
+				const report = await runVerification({
+					pairs: verificationPairs(plan, sample),
+					source: async pair => sourceOutcome(pair, rows, plan, sample),
+					target: async (pair, signal) => {
+						const result = await context.clients.maxcompute.runSql(`${pair.target};`, {settings, signal});
+						return {columns: result.columns.map(name => ({name})), rows: result.rows};
+					},
+					sessionId: context.sessionId,
+					signal: context.signal,
+					onPair: (pair, equal) => context.report(`${equal ? '✔' : '✖'} ${pair.title}`),
+				});
+				context.output('report', report);
+				context.output('equal', report.equal);
+				context.report(report.summary.text);
+			},
+		},
+	],
+});
+
+function createTableStatement(context: Context, columns: readonly TableColumn[]): string {
+	return `CREATE TABLE IF NOT EXISTS ${quoteMaxComputeIdentifier(text(context, 'maxcomputeTable'))} (${columns.map(column => `${quoteMaxComputeIdentifier(column.name)} ${column.type.toUpperCase()}`).join(', ')}) PARTITIONED BY (${quoteMaxComputeIdentifier(text(context, 'partitionColumn'))} STRING)`;
+}
+
+/** The sequence of a shard's newest record, or -1 when it has none. */
+async function lastSequence(context: Context, shardId: string): Promise<number> {
+	try {
+		const cursor = await context.clients.datahub.getCursor(text(context, 'datahubProject'), text(context, 'datahubTopic'), shardId, {type: 'LATEST'}, {signal: context.signal});
+		return cursor.sequence;
+	} catch (error) {
+		if ((error as {code?: string}).code === 'SeekOutOfRange') {
+			return -1;
+		}
+
+		throw error;
+	}
+}
+
+/** Record numbers of this session between `from` and `to` already in the topic (written before a crash). */
+async function ordinalsInTopic(context: Context, shards: readonly string[], batch: {from: number; to: number; sentAt: number}): Promise<Set<number>> {
+	const {datahub} = context.clients;
+	const found = new Set<number>();
+	for (const shardId of shards) {
+		let cursor: string;
+		try {
+			cursor = (await datahub.getCursor(text(context, 'datahubProject'), text(context, 'datahubTopic'), shardId, {type: 'SYSTEM_TIME', systemTimeMs: batch.sentAt - readBackMarginMs}, {signal: context.signal})).cursor;
+		} catch (error) {
+			if ((error as {code?: string}).code === 'SeekOutOfRange') {
+				continue;
+			}
+
+			throw error;
+		}
+
+		for (;;) {
+			const page = await datahub.getRecords(text(context, 'datahubProject'), text(context, 'datahubTopic'), shardId, cursor, 1000, {signal: context.signal});
+			for (const record of page.records) {
+				const ordinal = Number(record.attributes[ordinalAttribute]);
+				if (record.attributes[sessionAttribute] === context.sessionId && ordinal >= batch.from && ordinal < batch.to) {
+					found.add(ordinal);
+				}
+			}
+
+			if (page.records.length === 0 || page.nextCursor === cursor) {
+				break;
+			}
+
+			cursor = page.nextCursor;
+		}
+	}
+
+	return found;
+}
+
+export default wizard;
