@@ -94,11 +94,14 @@ Examples
   $ ferry verify rtm-20261121-0935-1a2b
   $ ferry verify rtm-20261121-0935-1a2b --json
 `,
-	sql: `ferry sql (--session ID | --profile NAME) --side source|target "<statement>" — run one statement
+	sql: `ferry sql (--session ID | --profile NAME --wizard ID) --side source|target "<statement>" — run one statement
+
+The source is where the session's procedure reads from, the target where it writes; with --profile, --wizard
+names the procedure whose sides are meant.
 
 Examples
   $ ferry sql --session rtm-20261121-0935-1a2b --side target "SELECT * FROM orders LIMIT 100"
-  $ ferry sql --profile local --side source "select count(*) from lineitem" --json
+  $ ferry sql --profile local --wizard redshift-to-maxcompute --side source "select count(*) from lineitem" --json
 `,
 	profiles: `ferry profiles [list|show|add|test|remove] [NAME] — where endpoints and credentials come from
 

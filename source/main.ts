@@ -25,8 +25,33 @@ const commandModules: Record<string, () => Promise<CommandModule>> = {
 	home: async () => import('./commands/home.js'),
 };
 
+/** Commands that run a session: a Ctrl-C while they load and prepare is kept for the run to act on. */
+const interruptibleCommands = new Set(['run', 'resume']);
+let interrupts = 0;
+
+/**
+ * A SIGINT (or SIGTERM) that reaches `run`/`resume` before the session's own handler is installed (while modules
+ * load, answers are read and the profile is checked) would otherwise kill ferry with no result and no saved state.
+ * It is recorded instead, and the run stops cleanly at its next boundary (`interruptRequested`). Once the run has
+ * its own handler, that handler decides; a second signal with no other handler in place exits at once.
+ */
+function recordInterrupt(signal: NodeJS.Signals): void {
+	interrupts++;
+	if (interrupts > 1 && process.listenerCount(signal) === 1) {
+		process.stderr.write('\nInterrupted again: exiting now.\n');
+		process.exit(exitCodes.interrupted);
+	}
+}
+
+/** Whether the user interrupted the current command before its run took over the handling of signals. */
+export function interruptRequested(): boolean {
+	return interrupts > 0;
+}
+
 export async function main(argv: string[], io: CommandIo = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin}): Promise<number> {
 	let args: ParsedArgs | undefined;
+	interrupts = 0;
+	let guarded = false;
 	try {
 		args = parseCliArgs(argv);
 		if (args.flags.version) {
@@ -51,10 +76,21 @@ export async function main(argv: string[], io: CommandIo = {stdout: process.stdo
 			throw new UsageError(`Unknown command ${JSON.stringify(command)}`, {hint: suggestion ? `Did you mean \`ferry ${suggestion}\`? See \`ferry --help\`.` : 'See `ferry --help`.'});
 		}
 
+		if (interruptibleCommands.has(command)) {
+			process.on('SIGINT', recordInterrupt);
+			process.on('SIGTERM', recordInterrupt);
+			guarded = true;
+		}
+
 		const module = await load();
 		return await module.default(args, io);
 	} catch (error) {
 		return reportError(error, io, args?.flags.json ?? false);
+	} finally {
+		if (guarded) {
+			process.off('SIGINT', recordInterrupt);
+			process.off('SIGTERM', recordInterrupt);
+		}
 	}
 }
 

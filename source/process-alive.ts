@@ -1,3 +1,4 @@
+import {readFileSync} from 'node:fs';
 import process from 'node:process';
 
 /** Whether a process with this id exists (EPERM means it exists but belongs to someone else). */
@@ -8,4 +9,33 @@ export function isProcessAlive(pid: number): boolean {
 	} catch (error) {
 		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
+}
+
+/**
+ * When a process started, as the kernel counts it (field 22 of /proc/PID/stat, in clock ticks since boot), so a
+ * recorded pid can be told apart from a later process that got the same number. Undefined where there is no /proc.
+ */
+export function processStartTicks(pid: number): string | undefined {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// The command name (field 2) is in parentheses and may hold spaces, so fields are counted after its end.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return fields[19];
+	} catch {
+		return undefined;
+	}
+}
+
+/** Whether the process that recorded (pid, startTicks) is still the one running under that pid. */
+export function isSameProcessAlive(pid: number, startTicks: string | undefined): boolean {
+	if (!isProcessAlive(pid)) {
+		return false;
+	}
+
+	if (startTicks === undefined) {
+		return true;
+	}
+
+	const now = processStartTicks(pid);
+	return now === undefined || now === startTicks;
 }

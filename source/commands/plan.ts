@@ -1,4 +1,3 @@
-import {writeFileSync} from 'node:fs';
 import {collectAnswers} from '../answers.js';
 import type {ParsedArgs} from '../cli-args.js';
 import {runSession} from '../engine/runner.js';
@@ -11,6 +10,7 @@ import type {CommandIo} from '../main.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
 import {deleteSessionSecrets, openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile} from '../store/profiles.js';
+import {writeFileAtomic} from '../store/atomic-write.js';
 import {deleteSession, saveSession} from '../store/session-store.js';
 import {createPlainUi} from '../ui/plain-ui.js';
 import {loadWizard} from '../../wizards/index.js';
@@ -64,7 +64,7 @@ export default async function plan(args: ParsedArgs, io: CommandIo): Promise<num
 
 	const markdown = reviewMarkdown(review!);
 	if (args.flags.output) {
-		writeFileSync(args.flags.output, markdown);
+		writeFileAtomic(args.flags.output, markdown, 0o644);
 		io.stderr.write(`Plan written to ${args.flags.output}\n`);
 	} else {
 		io.stdout.write(markdown);

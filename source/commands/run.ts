@@ -1,14 +1,15 @@
 import {collectAnswers} from '../answers.js';
 import type {ParsedArgs} from '../cli-args.js';
-import {createSession} from '../engine/session.js';
+import {createSession, type Session} from '../engine/session.js';
 import type {Wizard} from '../engine/wizard.js';
-import {UsageError} from '../errors.js';
-import type {CommandIo} from '../main.js';
+import {exitCodes, InterruptedError, UsageError} from '../errors.js';
+import {interruptRequested, type CommandIo} from '../main.js';
 import {decideMode} from '../mode.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
-import {executeSession} from '../session-run.js';
+import {executeSession, resultDocument} from '../session-run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile, localProfileName} from '../store/profiles.js';
+import {acquireSessionLock} from '../store/session-lock.js';
 import {saveSession} from '../store/session-store.js';
 import type {InteractiveApp} from '../ui/interactive-app.js';
 import {loadWizard, wizardCatalog} from '../../wizards/index.js';
@@ -37,6 +38,32 @@ function checkRequiredAnswers(wizard: Wizard<unknown>, answers: Record<string, u
 	}
 }
 
+function stopIfInterrupted(): void {
+	if (interruptRequested()) {
+		throw new InterruptedError('Interrupted before the session was created: nothing was changed', {hint: 'Start again with `ferry run` when ready.'});
+	}
+}
+
+/**
+ * A Ctrl-C that came after the session was created but before its run took over the signals: the session is saved
+ * as interrupted and the result reported the way a run reports it (the JSON document with --json). Exit 130.
+ */
+export function interruptBeforeRun(options: {wizard: Wizard<unknown>; session: Session; json: boolean; io: CommandIo}): number {
+	const {wizard, session, io} = options;
+	if (session.state === 'running') {
+		session.state = 'interrupted';
+		saveSession(session);
+	}
+
+	const error = {message: 'Interrupted: the session is saved', hint: `Continue with \`ferry resume ${session.id}\`.`};
+	if (options.json) {
+		io.stdout.write(`${JSON.stringify(resultDocument(wizard, session, exitCodes.interrupted, error, undefined), undefined, 2)}\n`);
+	}
+
+	io.stderr.write(`✖ ${error.message}\n  ${error.hint}\n`);
+	return exitCodes.interrupted;
+}
+
 export async function startRun(options: {wizardId: string; profileName: string; args: ParsedArgs; io: CommandIo; app?: InteractiveApp}): Promise<number> {
 	const {args, io} = options;
 	const wizard = await loadWizard(options.wizardId);
@@ -47,16 +74,28 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 		checkRequiredAnswers(wizard, answers, secrets);
 	}
 
+	stopIfInterrupted();
 	// With the Ink app on screen, a stray stderr line would tear its frame.
 	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`))});
+	stopIfInterrupted();
+	// The session records its owner from the start, and this process holds its lock until it exits.
 	const session = createSession({wizard: wizard.id, wizardVersion: wizard.version, profile: profile.name, stepIds: wizard.steps.map(step => step.id), answers});
-	saveSession(session);
-	const secretStore = await openSessionSecrets(session.id);
-	for (const [key, value] of Object.entries(secrets)) {
-		secretStore.set(key, value);
-	}
+	const lock = acquireSessionLock(session.id);
+	try {
+		saveSession(session);
+		const secretStore = await openSessionSecrets(session.id);
+		for (const [key, value] of Object.entries(secrets)) {
+			secretStore.set(key, value);
+		}
 
-	return executeSession({wizard, session, secrets: secretStore, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {})});
+		if (interruptRequested()) {
+			return interruptBeforeRun({wizard, session, json: args.flags.json, io});
+		}
+
+		return await executeSession({wizard, session, secrets: secretStore, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {})});
+	} finally {
+		lock.release();
+	}
 }
 
 export default async function run(args: ParsedArgs, io: CommandIo): Promise<number> {

@@ -4,23 +4,37 @@ import {exitCodes, UsageError} from '../errors.js';
 import {formatAge, formatTable} from '../format.js';
 import type {CommandIo} from '../main.js';
 import {deleteSessionSecrets} from '../store/credentials-store.js';
-import {deleteSession, listSessions, loadSession, resolveSessionId, sessionFiles} from '../store/session-store.js';
+import {SessionBusyError, sessionLockHolder} from '../store/session-lock.js';
+import {deleteSession, loadSession, resolveSessionId, scanSessions, sessionFiles, type BrokenSession} from '../store/session-store.js';
 
 export function sessionSummary(session: Session) {
 	return {id: session.id, wizard: session.wizard, profile: session.profile, state: displayState(session), lastStep: lastStep(session), createdAt: session.createdAt, updatedAt: session.updatedAt};
+}
+
+/** A session whose file cannot be read, listed rather than hidden, so it can be inspected or deleted. */
+export function brokenSummary(broken: BrokenSession) {
+	return {id: broken.id, state: 'broken', broken: broken.reason, file: broken.file};
 }
 
 export default async function sessions(args: ParsedArgs, io: CommandIo): Promise<number> {
 	const [action = 'list', id] = args.positionals;
 	switch (action) {
 		case 'list': {
-			const all = listSessions();
+			const {sessions: all, broken} = scanSessions();
 			if (args.flags.json) {
-				io.stdout.write(`${JSON.stringify(all.map(session => sessionSummary(session)), undefined, 2)}\n`);
-			} else if (all.length === 0) {
+				io.stdout.write(`${JSON.stringify([...all.map(session => sessionSummary(session)), ...broken.map(session => brokenSummary(session))], undefined, 2)}\n`);
+			} else if (all.length === 0 && broken.length === 0) {
 				io.stdout.write('No sessions yet. Start one with `ferry` or `ferry run redshift-to-maxcompute`.\n');
 			} else {
-				io.stdout.write(formatTable(['ID', 'WIZARD', 'PROFILE', 'STATE', 'LAST STEP', 'AGE'], all.map(session => [session.id, session.wizard, session.profile, displayState(session), lastStep(session) ?? '-', formatAge(session.updatedAt)])));
+				const rows = all.map(session => [session.id, session.wizard, session.profile, displayState(session), lastStep(session) ?? '-', formatAge(session.updatedAt)]);
+				io.stdout.write(formatTable(['ID', 'WIZARD', 'PROFILE', 'STATE', 'LAST STEP', 'AGE'], [...rows, ...broken.map(session => [session.id, '?', '?', 'broken', '-', '-'])]));
+				for (const session of broken) {
+					io.stdout.write(`\n${session.id} is broken: ${session.reason}. Inspect ${session.file}, or \`ferry sessions delete ${session.id}\`.`);
+				}
+
+				if (broken.length > 0) {
+					io.stdout.write('\n');
+				}
 			}
 
 			return exitCodes.ok;
@@ -43,6 +57,11 @@ export default async function sessions(args: ParsedArgs, io: CommandIo): Promise
 
 		case 'delete': {
 			const resolved = resolveSessionId(requireId(id, action));
+			const holder = sessionLockHolder(resolved);
+			if (holder) {
+				throw new SessionBusyError(resolved, holder);
+			}
+
 			deleteSession(resolved);
 			await deleteSessionSecrets(resolved);
 			if (args.flags.json) {

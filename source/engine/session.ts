@@ -1,8 +1,10 @@
 import {randomBytes} from 'node:crypto';
+import process from 'node:process';
 import type {Answers} from './wizard.js';
 import {isProcessAlive} from '../process-alive.js';
 
-export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'interrupted';
+export const stepStates = ['pending', 'running', 'done', 'failed', 'interrupted'] as const;
+export type StepState = (typeof stepStates)[number];
 
 export type StepRecord = {
 	state: StepState;
@@ -14,7 +16,8 @@ export type StepRecord = {
 	checkpoints: Record<string, unknown>;
 };
 
-export type SessionState = 'running' | 'failed' | 'interrupted' | 'done' | 'different';
+export const sessionStates = ['running', 'failed', 'interrupted', 'done', 'different'] as const;
+export type SessionState = (typeof sessionStates)[number];
 
 /** Everything needed to resume a run. Never holds a secret: those stay in the credentials file. */
 export type Session = {
@@ -40,7 +43,7 @@ export function newSessionId(wizard: string, now = new Date()): string {
 	return `${initials}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-export function createSession(options: {wizard: string; wizardVersion: number; profile: string; stepIds: string[]; answers: Answers; now?: Date}): Session {
+export function createSession(options: {wizard: string; wizardVersion: number; profile: string; stepIds: string[]; answers: Answers; now?: Date; pid?: number}): Session {
 	const now = (options.now ?? new Date()).toISOString();
 	return {
 		id: newSessionId(options.wizard, options.now),
@@ -52,6 +55,8 @@ export function createSession(options: {wizard: string; wizardVersion: number; p
 		state: 'running',
 		answers: options.answers,
 		steps: Object.fromEntries(options.stepIds.map(id => [id, emptyStepRecord()])),
+		// Recorded from the start, so a process killed before its first step leaves a session shown as killed.
+		pid: options.pid ?? process.pid,
 	};
 }
 
@@ -72,4 +77,79 @@ export function lastStep(session: Session): string | undefined {
 
 	const started = Object.entries(session.steps).filter(([, record]) => record.state !== 'pending');
 	return started.at(-1)?.[0];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stepProblem(id: string, value: unknown): string | undefined {
+	if (!isRecord(value)) {
+		return `step ${id} is not an object`;
+	}
+
+	if (!stepStates.includes(value['state'] as StepState)) {
+		return `step ${id} has no valid state (${JSON.stringify(value['state'])})`;
+	}
+
+	if (typeof value['attempts'] !== 'number' || !Number.isInteger(value['attempts']) || value['attempts'] < 0) {
+		return `step ${id} has no valid attempts count`;
+	}
+
+	for (const key of ['outputs', 'checkpoints']) {
+		if (!isRecord(value[key])) {
+			return `step ${id} has no ${key} object`;
+		}
+	}
+
+	return undefined;
+}
+
+/**
+ * Why a parsed session file is not a session ferry can run, or undefined when it is one. A file is never trusted
+ * blindly: a `{}` or a hand edit gone wrong must not take down the listing of every other session.
+ */
+export function validateSession(value: unknown, expectedId?: string): string | undefined {
+	if (!isRecord(value)) {
+		return 'the file does not hold a JSON object';
+	}
+
+	for (const key of ['id', 'wizard', 'profile', 'createdAt', 'updatedAt']) {
+		if (typeof value[key] !== 'string' || value[key] === '') {
+			return `\`${key}\` is missing or not a string`;
+		}
+	}
+
+	if (expectedId !== undefined && value['id'] !== expectedId) {
+		return `it names session ${JSON.stringify(value['id'])}, not the ${expectedId} its folder is named after`;
+	}
+
+	if (typeof value['wizardVersion'] !== 'number') {
+		return '`wizardVersion` is missing or not a number';
+	}
+
+	if (!sessionStates.includes(value['state'] as SessionState)) {
+		return `\`state\` is not one of ${sessionStates.join(', ')} (${JSON.stringify(value['state'])})`;
+	}
+
+	if (!isRecord(value['answers'])) {
+		return '`answers` is missing or not an object';
+	}
+
+	if (!isRecord(value['steps'])) {
+		return '`steps` is missing or not an object';
+	}
+
+	for (const [id, record] of Object.entries(value['steps'])) {
+		const problem = stepProblem(id, record);
+		if (problem) {
+			return problem;
+		}
+	}
+
+	if (value['pid'] !== undefined && (typeof value['pid'] !== 'number' || !Number.isInteger(value['pid']))) {
+		return '`pid` is not a process id';
+	}
+
+	return undefined;
 }

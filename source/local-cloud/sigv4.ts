@@ -23,6 +23,11 @@ export type VerifySigV4Options = {
 	now?: Date;
 	/** @default 15 minutes, like AWS */
 	maxSkewMs?: number;
+	/**
+	 * Accept a scope naming any region, signed with that region's key. OSS's S3 compatibility does: rclone's
+	 * documented Alibaba setup signs us-east-1 whatever the bucket's region.
+	 */
+	acceptAnyRegion?: boolean;
 };
 
 export type SigV4Failure = {
@@ -298,7 +303,7 @@ export async function verifySigV4(request: SigV4Request, options: VerifySigV4Opt
 		return failure('malformed', 'AuthorizationHeaderMalformed', 400, `The authorization header is malformed; Invalid credential date "${parsed.credentialDate}". This date is not the same as X-Amz-Date: "${parsed.amzDate.slice(0, 8)}".`, {accessKeyId: parsed.accessKeyId});
 	}
 
-	if (parsed.credentialRegion !== options.region) {
+	if (parsed.credentialRegion !== options.region && !(options.acceptAnyRegion && /^[a-z0-9-]+$/.test(parsed.credentialRegion))) {
 		return failure('wrong-region', 'AuthorizationHeaderMalformed', 400, `The authorization header is malformed; the region '${parsed.credentialRegion}' is wrong; expecting '${options.region}'`, {accessKeyId: parsed.accessKeyId});
 	}
 

@@ -1,8 +1,11 @@
 import {chmodSync, existsSync} from 'node:fs';
+import path from 'node:path';
 import type Conf from 'conf';
 import {ConfigurationError} from '../errors.js';
 import {registerSecret} from '../log/redact.js';
 import type {SecretStore} from '../engine/wizard.js';
+import {removeStaleTemporaries, writeJsonFile} from './atomic-write.js';
+import {loadConf} from './load-conf.js';
 import {ferryPaths} from './paths.js';
 
 /**
@@ -30,6 +33,8 @@ const schema = {
 	sessions: {type: 'object', additionalProperties: {type: 'object', additionalProperties: {type: 'string'}}},
 } as const;
 
+const defaults: CredentialsFile = {profiles: {}, sessions: {}};
+
 let store: Conf<CredentialsFile> | undefined;
 let storeDirectory: string | undefined;
 
@@ -39,7 +44,14 @@ async function open(): Promise<Conf<CredentialsFile>> {
 		return store;
 	}
 
-	const {default: ConfClass} = await import('conf');
+	const ConfClass = await loadConf();
+	// Stale temp files of writers that were killed; and the first file is written here, so conf never writes.
+	removeStaleTemporaries(directory);
+	const file = path.join(directory, 'credentials.json');
+	if (!existsSync(file)) {
+		writeJsonFile(file, defaults, 0o600);
+	}
+
 	try {
 		store = new ConfClass<CredentialsFile>({
 			cwd: directory,
@@ -48,7 +60,7 @@ async function open(): Promise<Conf<CredentialsFile>> {
 			// A hand-edited file with a mistake must fail loudly, not be wiped.
 			clearInvalidConfig: false,
 			schema: schema as never,
-			defaults: {profiles: {}, sessions: {}},
+			defaults,
 		});
 	} catch (error) {
 		throw new ConfigurationError(`The credentials file is invalid: ${(error as Error).message}`, {hint: `Fix or remove ${directory}/credentials.json.`});
@@ -75,6 +87,14 @@ async function open(): Promise<Conf<CredentialsFile>> {
 	return store;
 }
 
+/**
+ * conf reads and validates the file; ferry writes it (mode 0600), since conf's writer does not check that every
+ * byte went in and can rename a short write over the good file on a full disk.
+ */
+function write(conf: Conf<CredentialsFile>, next: CredentialsFile): void {
+	writeJsonFile(conf.path, next, 0o600);
+}
+
 export async function credentialsFilePath(): Promise<string> {
 	return (await open()).path;
 }
@@ -87,7 +107,7 @@ export async function setProfileKeys(profile: string, keys: {aws?: StoredAwsKeys
 	const conf = await open();
 	const profiles = conf.get('profiles');
 	profiles[profile] = {...profiles[profile], ...keys};
-	conf.set('profiles', profiles);
+	write(conf, {...conf.store, profiles});
 	registerSecret(keys.aws?.secretAccessKey);
 	registerSecret(keys.aws?.sessionToken);
 	registerSecret(keys.alibaba?.accessKeySecret);
@@ -98,7 +118,7 @@ export async function deleteProfileKeys(profile: string): Promise<void> {
 	const conf = await open();
 	const profiles = conf.get('profiles');
 	delete profiles[profile];
-	conf.set('profiles', profiles);
+	write(conf, {...conf.store, profiles});
 }
 
 /** The secret answers of one session, read at start and written through on every change. */
@@ -112,14 +132,14 @@ export async function openSessionSecrets(sessionId: string): Promise<SecretStore
 			registerSecret(value);
 			const sessions = conf.get('sessions');
 			sessions[id] = {...sessions[id], [key]: value};
-			conf.set('sessions', sessions);
+			write(conf, {...conf.store, sessions});
 		},
 		move(to) {
 			const sessions = conf.get('sessions');
 			if (sessions[id]) {
 				sessions[to] = sessions[id] ?? {};
 				delete sessions[id];
-				conf.set('sessions', sessions);
+				write(conf, {...conf.store, sessions});
 			}
 
 			id = to;
@@ -131,5 +151,5 @@ export async function deleteSessionSecrets(sessionId: string): Promise<void> {
 	const conf = await open();
 	const sessions = conf.get('sessions');
 	delete sessions[sessionId];
-	conf.set('sessions', sessions);
+	write(conf, {...conf.store, sessions});
 }

@@ -1,7 +1,11 @@
+import {existsSync} from 'node:fs';
+import path from 'node:path';
 import type Conf from 'conf';
 import {ConfigurationError, UsageError} from '../errors.js';
 import {localRegion} from '../local-cloud/contract.js';
+import {removeStaleTemporaries, writeJsonFile} from './atomic-write.js';
 import {deleteProfileKeys} from './credentials-store.js';
+import {loadConf} from './load-conf.js';
 import {ferryPaths} from './paths.js';
 
 /**
@@ -74,6 +78,8 @@ const schema = {
 
 type ProfilesFile = {profiles: Record<string, Profile>};
 
+const defaults: ProfilesFile = {profiles: {}};
+
 let store: Conf<ProfilesFile> | undefined;
 let storeDirectory: string | undefined;
 
@@ -83,14 +89,21 @@ async function open(): Promise<Conf<ProfilesFile>> {
 		return store;
 	}
 
-	const {default: ConfClass} = await import('conf');
+	const ConfClass = await loadConf();
+	// Stale temp files of writers that were killed; and the first file is written here, so conf never writes.
+	removeStaleTemporaries(directory);
+	const file = path.join(directory, 'profiles.json');
+	if (!existsSync(file)) {
+		writeJsonFile(file, defaults, 0o600);
+	}
+
 	try {
 		store = new ConfClass<ProfilesFile>({
 			cwd: directory,
 			configName: 'profiles',
 			clearInvalidConfig: false,
 			schema: schema as never,
-			defaults: {profiles: {}},
+			defaults,
 		});
 	} catch (error) {
 		throw new ConfigurationError(`The profiles file is invalid: ${(error as Error).message}`, {hint: `Fix or remove ${directory}/profiles.json.`});
@@ -98,6 +111,14 @@ async function open(): Promise<Conf<ProfilesFile>> {
 
 	storeDirectory = directory;
 	return store;
+}
+
+/**
+ * conf reads and validates the file; ferry writes it, since conf's writer does not check that every byte went in
+ * and can rename a short write over the good file on a full disk.
+ */
+function write(conf: Conf<ProfilesFile>, next: ProfilesFile): void {
+	writeJsonFile(conf.path, next, 0o600);
 }
 
 export async function listProfiles(): Promise<Profile[]> {
@@ -135,7 +156,7 @@ export async function saveProfile(profile: Profile): Promise<void> {
 	const conf = await open();
 	const profiles = conf.get('profiles');
 	profiles[profile.name] = profile;
-	conf.set('profiles', profiles);
+	write(conf, {...conf.store, profiles});
 }
 
 export async function removeProfile(name: string): Promise<void> {
@@ -150,6 +171,6 @@ export async function removeProfile(name: string): Promise<void> {
 	}
 
 	delete profiles[name];
-	conf.set('profiles', profiles);
+	write(conf, {...conf.store, profiles});
 	await deleteProfileKeys(name);
 }

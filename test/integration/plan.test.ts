@@ -26,7 +26,7 @@ test.serial('`ferry plan` prints the UNLOAD, CREATE TABLE and LOAD statements of
 	t.deepEqual(listSessionIds(cloud.home), []);
 	t.deepEqual(sessionSecretsInCredentialsFile(), []);
 	// A plan changes nothing: no table was created in MaxCompute.
-	const tables = await cloud.ferry(['sql', '--local', '--side', 'target', 'SHOW TABLES']);
+	const tables = await cloud.ferry(['sql', '--local', '--wizard', 'redshift-to-maxcompute', '--side', 'target', 'SHOW TABLES']);
 	t.is(tables.exitCode, 0, describeRun(tables));
 	t.notRegex(tables.stdout, /:(orders|lineitem)\b/);
 

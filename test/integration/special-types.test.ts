@@ -83,8 +83,8 @@ function comparableRows(document: SqlDocument): string[][] {
 }
 
 test.serial('odd types, quotes, non-ASCII text, NULL and empty strings survive the migration value by value', async t => {
-	await sql(['--local', '--side', 'source'], `CREATE TABLE public.oddities (${columns.map(column => `${column.name} ${column.type}`).join(', ')})`);
-	await sql(['--local', '--side', 'source'], `INSERT INTO public.oddities VALUES ${rows.join(', ')}`);
+	await sql(['--local', '--wizard', 'redshift-to-maxcompute', '--side', 'source'], `CREATE TABLE public.oddities (${columns.map(column => `${column.name} ${column.type}`).join(', ')})`);
+	await sql(['--local', '--wizard', 'redshift-to-maxcompute', '--side', 'source'], `INSERT INTO public.oddities VALUES ${rows.join(', ')}`);
 
 	const run = await cloud.ferry(['run', 'redshift-to-maxcompute', '--local', '--yes', '--json', '--set', 'tables=oddities']);
 	t.is(run.exitCode, 0, describeRun(run));

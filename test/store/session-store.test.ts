@@ -4,7 +4,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import test from 'ava';
 import {createSession, type Session} from '../../source/engine/session.js';
 import {UsageError} from '../../source/errors.js';
-import {deleteSession, listSessions, loadSession, resolveSessionId, saveSession, sessionExists, sessionFiles} from '../../source/store/session-store.js';
+import {BrokenSessionError, deleteSession, listSessions, loadSession, resolveSessionId, saveSession, sessionExists, sessionFiles} from '../../source/store/session-store.js';
 import {useFerryHome} from '../helpers/ferry-home.js';
 
 function makeSession(id: string): Session {
@@ -47,13 +47,14 @@ test.serial('listSessions is newest first by last update, and skips unreadable o
 	t.deepEqual(listSessions().map(session => session.id), ['r2m-a', 'r2m-c', 'r2m-b']);
 });
 
-test.serial('loadSession: a missing or torn session is a usage error', t => {
+test.serial('loadSession: a missing session is a usage error, a torn one a broken session (exit 1)', t => {
 	const home = useFerryHome(t);
 	t.throws(() => loadSession('nope'), {instanceOf: UsageError, message: 'No session nope'});
 	mkdirSync(path.join(home, 'sessions', 'torn'), {recursive: true});
 	writeFileSync(path.join(home, 'sessions', 'torn', 'session.json'), '{');
-	const error = t.throws(() => loadSession('torn'), {instanceOf: UsageError});
+	const error = t.throws(() => loadSession('torn'), {instanceOf: BrokenSessionError});
 	t.true(error?.message.startsWith('Session torn cannot be read'));
+	t.is(error?.exitCode, 1);
 	t.true(error?.hint?.includes(path.join(home, 'sessions', 'torn', 'session.json')));
 });
 

@@ -25,9 +25,9 @@ function mix(ordinal: number, salt: number): number {
 	return Math.abs(Math.imul(ordinal + 1, 2_654_435_761) ^ Math.imul(salt + 1, 40_503)) >>> 0;
 }
 
-/** A log-like value for a column of this type; the column's position salts it so columns differ. */
-function generatedValue(mapping: ColumnMapping, position: number, ordinal: number): RecordValue {
-	const h = mix(ordinal, position);
+/** A log-like value for a column of this type; the column's position salts it so columns differ, the run's seed so runs do. */
+function generatedValue(mapping: ColumnMapping, position: number, ordinal: number, seed: string): RecordValue {
+	const h = mix(ordinal, position + seedNumber(seed));
 	const name = mapping.column.toLowerCase();
 	switch (mapping.fieldType) {
 		case 'STRING': {
@@ -37,7 +37,7 @@ function generatedValue(mapping: ColumnMapping, position: number, ordinal: numbe
 
 			const request = h % paths.length;
 			// A request id makes every generated record distinct, so duplicates in the target stand out.
-			return `${levels[h % levels.length]} ${methods[request]} ${paths[request]!.replace('{id}', String(1000 + (h % 9000)))} ${statuses[(h >> 3) % statuses.length]} rid=${ordinal.toString(36)}`;
+			return `${levels[h % levels.length]} ${methods[request]} ${paths[request]!.replace('{id}', String(1000 + (h % 9000)))} ${statuses[(h >> 3) % statuses.length]} rid=${seed}-${ordinal.toString(36)}`;
 		}
 
 		case 'DOUBLE':
@@ -75,10 +75,20 @@ function generatedValue(mapping: ColumnMapping, position: number, ordinal: numbe
 	}
 }
 
-export function generateRecords(mappings: readonly ColumnMapping[], count: number, firstOrdinal = 0): WireRecord[] {
+function seedNumber(seed: string): number {
+	let value = 0;
+	for (const char of seed) {
+		value = Math.imul(value, 31) + char.charCodeAt(0);
+	}
+
+	return Math.abs(value) % 1_000_003;
+}
+
+/** `seed` (the session's) makes each run's records its own, while a resumed run regenerates the same ones. */
+export function generateRecords(mappings: readonly ColumnMapping[], count: number, seed: string, firstOrdinal = 0): WireRecord[] {
 	const records: WireRecord[] = [];
 	for (let ordinal = firstOrdinal; ordinal < firstOrdinal + count; ordinal++) {
-		records.push(mappings.map((mapping, position) => encodeRecordValue(mapping.fieldType, generatedValue(mapping, position, ordinal))));
+		records.push(mappings.map((mapping, position) => encodeRecordValue(mapping.fieldType, generatedValue(mapping, position, ordinal, seed))));
 	}
 
 	return records;

@@ -78,7 +78,7 @@ function partitionRule(context: Context): PartitionRule {
 
 async function recordsFor(context: Context, fields: readonly ColumnMapping[]): Promise<WireRecord[]> {
 	const input = text(context, 'input');
-	return input ? readInputRecords(input, fields, text(context, 'timeZone')) : generateRecords(fields, number(context, 'records'));
+	return input ? readInputRecords(input, fields, text(context, 'timeZone')) : generateRecords(fields, number(context, 'records'), context.sessionId.slice(-4));
 }
 
 function regionOf(endpoint: string | undefined, pattern: RegExp): string | undefined {

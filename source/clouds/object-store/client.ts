@@ -76,8 +76,9 @@ export function defaultObjectStoreEndpoint(kind: ObjectStoreKind, region: string
 	return kind === 'oss' ? `https://s3.oss-${bare}.aliyuncs.com` : `https://s3.${bare}.amazonaws.com`;
 }
 
+/** OSS sends upper-case hex ETags, S3 lower-case: every ETag leaves the client in one spelling, so MD5s compare. */
 function stripQuotes(etag: string | undefined): string {
-	return (etag ?? '').replaceAll('"', '');
+	return (etag ?? '').replaceAll('"', '').toLowerCase();
 }
 
 export function createObjectStore(options: ObjectStoreOptions): ObjectStore {

@@ -1,7 +1,9 @@
 /**
- * The S3 and OSS stand-ins: one S3 REST server on node:http with objects on disk. Every request is SigV4-checked;
- * the OSS flavour also refuses what OSS's S3 compatibility refuses (V1 signatures, path-style addressing,
- * aws-chunked bodies that are not signed chunk by chunk) with OSS's own error shapes.
+ * The S3 and OSS stand-ins: one S3 REST server on node:http with objects on disk. Every request is SigV4-checked
+ * (OSS also takes its own V4 signature, OSS4-HMAC-SHA256); the OSS flavour also refuses what OSS refuses (V1
+ * signatures, path-style addressing, aws-chunked bodies that are not signed chunk by chunk) with OSS's own error
+ * shapes, and answers with OSS's upper-case ETags and CRC-64 header. A subresource it does not implement is
+ * answered NotImplemented, never served as the plain object or bucket operation.
  */
 import {createHash, randomBytes} from 'node:crypto';
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
@@ -10,9 +12,11 @@ import type {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {crc32} from 'node:zlib';
 import {localAlibabaAccountId, localAwsAccountId, type FaultInjection, type StandInHandle} from '../contract.js';
-import {verifySigV4, type SigV4Success} from '../sigv4.js';
-import {AwsChunkedDecoder} from './aws-chunked.js';
+import {verifySigV4} from '../sigv4.js';
+import {AwsChunkedDecoder, type ChunkSigning} from './aws-chunked.js';
+import {isOssV4Authorization, verifyOssV4} from './oss-v4.js';
 import {ObjectStorage, StorageError, type BodyDigests, type ObjectRecord} from './storage.js';
+import {unsupportedParameter, type Level} from './subresources.js';
 import {parseXml, xmlDocument, type XmlElement} from './xml.js';
 
 export type ObjectStoreFlavor = 's3' | 'oss';
@@ -27,12 +31,20 @@ export type ObjectStoreStandInOptions = {
 
 type Target = {bucket: string | undefined; key: string | undefined; query: URLSearchParams};
 
+type RequestAuth = {
+	scheme: 'aws-v4' | 'oss-v4';
+	/** The payload hash that was signed: a hex digest, `UNSIGNED-PAYLOAD` or a `STREAMING-*` marker. */
+	payloadHash: string;
+	/** For aws-chunked bodies signed chunk by chunk. */
+	chunkSigning?: ChunkSigning;
+};
+
 type Context = {
 	request: IncomingMessage;
 	response: ServerResponse;
 	requestId: string;
 	target: Target;
-	auth: SigV4Success;
+	auth: RequestAuth;
 };
 
 const minimumPartSize = 5 * 1024 * 1024;
@@ -44,6 +56,33 @@ const defaultMessages: Record<string, string> = {
 	AccessDenied: 'Access Denied',
 	RequestTimeout: 'Your socket connection to the server was not read from or written to within the timeout period.',
 };
+
+/** OSS error codes (EC) its documentation gives for errors that have one regardless of the request. */
+const ossErrorCodes: Record<string, string> = {
+	NoSuchKey: '0026-00000001',
+	NoSuchBucket: '0015-00000101',
+};
+
+/** OSS names itself where S3's messages name AWS. */
+const ossMessages: Record<string, string> = {
+	InvalidAccessKeyId: 'The OSS Access Key Id you provided does not exist in our records.',
+};
+
+/** The continuation token is opaque to clients; a digest makes a garbled or foreign one detectable. */
+function makeContinuationToken(key: string): string {
+	const check = createHash('sha256').update(`ferry-list-v2\n${key}`).digest().subarray(0, 8);
+	return Buffer.concat([check, Buffer.from(key, 'utf8')]).toString('base64url');
+}
+
+function keyFromContinuationToken(token: string): string | undefined {
+	const raw = Buffer.from(token, 'base64url');
+	if (token === '' || raw.toString('base64url') !== token || raw.length <= 8) {
+		return undefined;
+	}
+
+	const key = raw.subarray(8).toString('utf8');
+	return makeContinuationToken(key) === token ? key : undefined;
+}
 
 export async function startObjectStoreStandIn(options: ObjectStoreStandInOptions): Promise<StandInHandle> {
 	const storage = new ObjectStorage(options.dataDir);
@@ -114,19 +153,31 @@ class ObjectStoreServer {
 		}
 
 		const target = this.resolveTarget(request);
+		const auth = await this.authenticate(request, target);
+		const context: Context = {request, response, requestId, target, auth};
+		await this.route(context);
+	}
+
+	private async authenticate(request: IncomingMessage, target: Target): Promise<RequestAuth> {
 		const authorization = request.headers.authorization ?? '';
+		const lookupSecret = (id: string) => (id === this.options.credentials.accessKeyId ? this.options.credentials.secret : undefined);
 		if (/^(AWS|OSS) [^:\s]+:/.test(authorization)) {
 			throw this.isOss
-				// OSS closed V1 signatures to new users and buckets; its exact refusal text is not documented.
-				? new StorageError('AccessDenied', 403, 'V1 signature is not supported. Use the V4 signature (AWS4-HMAC-SHA256).')
+				// OSS no longer accepts V1 signatures (EC 0002-00000080, a 403); the documentation gives the EC, not the message text.
+				? new StorageError('AccessDenied', 403, 'The V1 signature is no longer supported. Use the V4 signature.', {EC: '0002-00000080'})
 				: new StorageError('InvalidRequest', 400, 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
 		}
 
-		const result = await verifySigV4(request, {
-			service: 's3',
-			region: this.options.region,
-			lookupSecret: id => (id === this.options.credentials.accessKeyId ? this.options.credentials.secret : undefined),
-		});
+		if (this.isOss && isOssV4Authorization(authorization)) {
+			const result = verifyOssV4(request, {region: this.options.region, bucket: target.bucket, key: target.key, lookupSecret});
+			if (!result.ok) {
+				throw new StorageError(result.code, result.status, result.message, result.extra);
+			}
+
+			return {scheme: 'oss-v4', payloadHash: result.payloadHash};
+		}
+
+		const result = await verifySigV4(request, {service: 's3', region: this.options.region, lookupSecret, acceptAnyRegion: this.isOss});
 		if (!result.ok) {
 			const extra: Record<string, string> = {};
 			if (result.accessKeyId) {
@@ -142,11 +193,30 @@ class ObjectStoreServer {
 				extra.Region = this.options.region;
 			}
 
-			throw new StorageError(result.s3Code, result.status, result.message, extra);
+			if (this.isOss && result.reason === 'bad-signature') {
+				extra.EC = '0002-00000429';
+			}
+
+			const message = this.isOss
+				? ossMessages[result.s3Code] ?? result.message.replace('AWS authentication', 'OSS authentication')
+				: result.message;
+			throw new StorageError(result.s3Code, result.status, message, extra);
 		}
 
-		const context: Context = {request, response, requestId, target, auth: result};
-		await this.route(context);
+		return {
+			scheme: 'aws-v4',
+			payloadHash: result.payloadHash,
+			chunkSigning: {signingKey: result.signingKey, amzDate: result.amzDate, scope: result.scope, seedSignature: result.signature},
+		};
+	}
+
+	/** OSS shows ETags as upper-case hex; S3 as lower-case. Records keep S3's form. */
+	private etag(etag: string): string {
+		return this.isOss ? etag.toUpperCase() : etag;
+	}
+
+	private sameEtag(header: string, etag: string): boolean {
+		return header.split(',').map(value => value.trim().toLowerCase()).includes(etag.toLowerCase());
 	}
 
 	private resolveTarget(request: IncomingMessage): Target {
@@ -181,6 +251,12 @@ class ObjectStoreServer {
 		const {request, target} = context;
 		const method = request.method ?? 'GET';
 		const {bucket, key, query} = target;
+		const level: Level = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
+		const unsupported = unsupportedParameter(level, method, query.keys());
+		if (unsupported !== undefined) {
+			throw this.notImplemented(`${method} with the ${unsupported} parameter is not implemented by the local ${this.isOss ? 'OSS' : 'S3'} stand-in.`);
+		}
+
 		if (bucket === undefined) {
 			if (method === 'GET') {
 				return this.listBuckets(context);
@@ -227,16 +303,16 @@ class ObjectStoreServer {
 				}
 			}
 
-			throw notImplemented();
+			throw this.notImplemented();
 		}
 
 		switch (method) {
 			case 'PUT': {
-				if (query.has('uploadId')) {
+				if (query.has('uploadId') || query.has('partNumber')) {
 					return this.uploadPart(context, bucket, key);
 				}
 
-				if (request.headers['x-amz-copy-source']) {
+				if (this.copySourceHeader(request) !== undefined) {
 					return this.copyObject(context, bucket, key);
 				}
 
@@ -260,7 +336,7 @@ class ObjectStoreServer {
 
 			case 'POST': {
 				if (query.has('uploads')) {
-					const uploadId = await this.storage.createUpload(bucket, key, request.headers['content-type'], userMetadata(request));
+					const uploadId = await this.storage.createUpload(bucket, key, request.headers['content-type'], this.userMetadata(request));
 					await this.drain(context);
 					return this.sendXml(context, 200, xmlDocument('InitiateMultipartUploadResult', {Bucket: bucket, Key: key, UploadId: uploadId}));
 				}
@@ -277,7 +353,15 @@ class ObjectStoreServer {
 			}
 		}
 
-		throw notImplemented();
+		throw this.notImplemented();
+	}
+
+	private notImplemented(message = 'A header you provided implies functionality that is not implemented'): StorageError {
+		return new StorageError('NotImplemented', 501, message);
+	}
+
+	private copySourceHeader(request: IncomingMessage): string | undefined {
+		return firstValue(request.headers['x-amz-copy-source']) ?? (this.isOss ? firstValue(request.headers['x-oss-copy-source']) : undefined);
 	}
 
 	private owner(): XmlElement {
@@ -287,10 +371,22 @@ class ObjectStoreServer {
 	}
 
 	private async listBuckets(context: Context): Promise<void> {
-		const buckets = await this.storage.listBuckets();
+		const {query} = context.target;
+		const prefix = query.get('prefix') ?? '';
+		const after = query.get('continuation-token') ?? '';
+		const maxText = query.get('max-buckets');
+		const max = maxText === null ? 10_000 : Number(maxText);
+		if (!Number.isInteger(max) || max < 1 || max > 10_000) {
+			throw new StorageError('InvalidArgument', 400, 'Argument max-buckets must be an integer between 1 and 10000.', {ArgumentName: 'max-buckets', ArgumentValue: maxText ?? ''});
+		}
+
+		const matching = (await this.storage.listBuckets()).filter(bucket => bucket.name.startsWith(prefix) && bucket.name > after);
+		const page = matching.slice(0, max);
 		this.sendXml(context, 200, xmlDocument('ListAllMyBucketsResult', {
 			Owner: this.owner(),
-			Buckets: {Bucket: buckets.map(bucket => ({Name: bucket.name, CreationDate: bucket.created}))},
+			Buckets: {Bucket: page.map(bucket => ({Name: bucket.name, CreationDate: bucket.created}))},
+			ContinuationToken: matching.length > max ? page.at(-1)!.name : undefined,
+			Prefix: query.has('prefix') ? prefix : undefined,
 		}));
 	}
 
@@ -336,10 +432,12 @@ class ObjectStoreServer {
 		const continuationToken = query.get('continuation-token');
 		if (v2) {
 			if (continuationToken !== null) {
-				after = Buffer.from(continuationToken, 'base64url').toString('utf8');
-				if (continuationToken === '' || after === '') {
-					throw new StorageError('InvalidArgument', 400, 'The continuation token provided is incorrect', {ArgumentName: 'continuation-token'});
+				const decoded = keyFromContinuationToken(continuationToken);
+				if (decoded === undefined) {
+					throw new StorageError('InvalidArgument', 400, 'The continuation token provided is incorrect', {ArgumentName: 'continuation-token', ArgumentValue: continuationToken});
 				}
+
+				after = decoded;
 			} else {
 				after = query.get('start-after') ?? '';
 			}
@@ -392,9 +490,9 @@ class ObjectStoreServer {
 			Contents: contents.map(record => ({
 				Key: encode(record.key),
 				LastModified: record.lastModified,
-				ETag: record.etag,
+				ETag: this.etag(record.etag),
 				Size: record.size,
-				StorageClass: 'STANDARD',
+				StorageClass: this.isOss ? 'Standard' : 'STANDARD',
 			})),
 			CommonPrefixes: commonPrefixes.map(common => ({Prefix: encode(common)})),
 		};
@@ -408,7 +506,7 @@ class ObjectStoreServer {
 				KeyCount: contents.length + commonPrefixes.length,
 				IsTruncated: truncated,
 				ContinuationToken: continuationToken ?? undefined,
-				NextContinuationToken: truncated ? Buffer.from(lastKey).toString('base64url') : undefined,
+				NextContinuationToken: truncated ? makeContinuationToken(lastKey) : undefined,
 				StartAfter: query.get('start-after') ?? undefined,
 				...entries,
 			}
@@ -444,13 +542,11 @@ class ObjectStoreServer {
 				});
 			}
 
-			if (!['STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'].includes(payloadHash)) {
-				throw notImplemented();
+			if (!['STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'].includes(payloadHash) || (signedChunks && !auth.chunkSigning)) {
+				throw this.notImplemented();
 			}
 
-			decoder = new AwsChunkedDecoder(signedChunks
-				? {signingKey: auth.signingKey, amzDate: auth.amzDate, scope: auth.scope, seedSignature: auth.signature}
-				: undefined);
+			decoder = new AwsChunkedDecoder(signedChunks ? auth.chunkSigning : undefined);
 			body = request.pipe(decoder);
 			request.on('error', error => decoder!.destroy(error));
 		}
@@ -494,21 +590,51 @@ class ObjectStoreServer {
 		return {body, wantSha256: declaredSha256 !== undefined, verify, crc32Header};
 	}
 
+	/** Conditional writes: S3's `If-None-Match: *` and OSS's `x-oss-forbid-overwrite: true` must never replace an object. */
+	private async refuseOverwrite(context: Context, bucket: string, key: string): Promise<void> {
+		const {request} = context;
+		const ifNoneMatch = firstValue(request.headers['if-none-match'])?.trim();
+		const forbidOverwrite = this.isOss && firstValue(request.headers['x-oss-forbid-overwrite'])?.toLowerCase() === 'true';
+		if (ifNoneMatch === undefined && !forbidOverwrite) {
+			return;
+		}
+
+		if (ifNoneMatch !== undefined && ifNoneMatch !== '*') {
+			throw this.notImplemented('If-None-Match on a write only supports *.');
+		}
+
+		if (!(await this.storage.records(bucket)).has(key)) {
+			return;
+		}
+
+		throw forbidOverwrite
+			? new StorageError('FileAlreadyExists', 409, 'The object you specified already exists and can not be overwritten.')
+			: new StorageError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {Condition: 'If-None-Match'});
+	}
+
 	private async putObject(context: Context, bucket: string, key: string): Promise<void> {
 		await this.storage.requireBucket(bucket);
+		await this.refuseOverwrite(context, bucket, key);
 		const {body, wantSha256, verify, crc32Header} = this.bodyOf(context);
 		const record = await this.storage.put(bucket, key, body, {
 			contentType: context.request.headers['content-type'],
-			metadata: userMetadata(context.request),
+			metadata: this.userMetadata(context.request),
 			wantSha256,
 			verify,
 		});
-		context.response.setHeader('ETag', record.etag);
+		context.response.setHeader('ETag', this.etag(record.etag));
 		if (crc32Header()) {
 			context.response.setHeader('x-amz-checksum-crc32', record.checksumCrc32 ?? '');
 		}
 
+		this.setCrc64(context, record.crc64);
 		this.send(context, 200);
+	}
+
+	private setCrc64(context: Context, crc64: string | undefined): void {
+		if (this.isOss && crc64 !== undefined) {
+			context.response.setHeader('x-oss-hash-crc64ecma', crc64);
+		}
 	}
 
 	private async uploadPart(context: Context, bucket: string, key: string): Promise<void> {
@@ -518,16 +644,18 @@ class ObjectStoreServer {
 			throw new StorageError('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive', {ArgumentName: 'partNumber', ArgumentValue: query.get('partNumber') ?? ''});
 		}
 
-		if (context.request.headers['x-amz-copy-source']) {
-			throw notImplemented();
+		if (this.copySourceHeader(context.request) !== undefined) {
+			throw this.notImplemented('UploadPartCopy is not implemented by the local stand-in.');
 		}
 
 		const {body, wantSha256, verify, crc32Header} = this.bodyOf(context);
 		const part = await this.storage.putPart(bucket, key, query.get('uploadId') ?? '', partNumber, body, {wantSha256, verify});
-		context.response.setHeader('ETag', part.etag);
+		context.response.setHeader('ETag', this.etag(part.etag));
 		if (crc32Header()) {
 			context.response.setHeader('x-amz-checksum-crc32', part.checksumCrc32 ?? '');
 		}
+
+		this.setCrc64(context, part.crc64);
 
 		this.send(context, 200);
 	}
@@ -541,41 +669,53 @@ class ObjectStoreServer {
 
 		const parts = parsed.Part.map(part => ({partNumber: Number(part.PartNumber), etag: part.ETag ?? ''}));
 		const record = await this.storage.completeUpload(bucket, key, context.target.query.get('uploadId') ?? '', parts, minimumPartSize);
+		this.setCrc64(context, record.crc64);
 		this.sendXml(context, 200, xmlDocument('CompleteMultipartUploadResult', {
 			Location: `http://${context.request.headers.host ?? ''}/${bucket}/${encodeURIComponent(key)}`,
 			Bucket: bucket,
 			Key: key,
-			ETag: record.etag,
+			ETag: this.etag(record.etag),
 		}));
 	}
 
 	private async copyObject(context: Context, bucket: string, key: string): Promise<void> {
-		const source = decodeURIComponent(String(context.request.headers['x-amz-copy-source']).split('?')[0] ?? '').replace(/^\//, '');
+		const {request} = context;
+		const [rawSource = '', sourceQuery = ''] = (this.copySourceHeader(request) ?? '').split('?');
+		const versionId = new URLSearchParams(sourceQuery).get('versionId');
+		if (versionId !== null && versionId !== 'null') {
+			throw this.notImplemented('Copying a version of an object is not implemented by the local stand-in.');
+		}
+
+		const source = decodeURIComponent(rawSource).replace(/^\//, '');
 		const slash = source.indexOf('/');
 		if (slash <= 0) {
 			throw new StorageError('InvalidArgument', 400, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', {ArgumentName: 'x-amz-copy-source'});
 		}
 
+		await this.refuseOverwrite(context, bucket, key);
 		await this.drain(context);
-		const replace = String(context.request.headers['x-amz-metadata-directive'] ?? 'COPY').toUpperCase() === 'REPLACE'
-			? {contentType: context.request.headers['content-type'], metadata: userMetadata(context.request)}
+		const directive = firstValue(request.headers['x-amz-metadata-directive']) ?? (this.isOss ? firstValue(request.headers['x-oss-metadata-directive']) : undefined) ?? 'COPY';
+		const replace = directive.toUpperCase() === 'REPLACE'
+			? {contentType: request.headers['content-type'], metadata: this.userMetadata(request)}
 			: undefined;
 		const record = await this.storage.copy(source.slice(0, slash), source.slice(slash + 1), bucket, key, replace);
-		this.sendXml(context, 200, xmlDocument('CopyObjectResult', {LastModified: record.lastModified, ETag: record.etag}));
+		this.setCrc64(context, record.crc64);
+		this.sendXml(context, 200, xmlDocument('CopyObjectResult', {LastModified: record.lastModified, ETag: this.etag(record.etag)}));
 	}
 
 	private async getObject(context: Context, bucket: string, key: string, headOnly: boolean): Promise<void> {
 		const {request, response} = context;
 		const record = await this.storage.head(bucket, key);
 		await this.drain(context);
+		const etag = this.etag(record.etag);
 		const ifNoneMatch = request.headers['if-none-match'];
-		if (ifNoneMatch && ifNoneMatch.split(',').map(value => value.trim()).includes(record.etag)) {
-			response.setHeader('ETag', record.etag);
+		if (ifNoneMatch && (this.sameEtag(ifNoneMatch, etag) || ifNoneMatch.trim() === '*')) {
+			response.setHeader('ETag', etag);
 			return this.send(context, 304);
 		}
 
 		const ifMatch = request.headers['if-match'];
-		if (ifMatch && !ifMatch.split(',').map(value => value.trim()).includes(record.etag) && ifMatch.trim() !== '*') {
+		if (ifMatch && !this.sameEtag(ifMatch, etag) && ifMatch.trim() !== '*') {
 			throw new StorageError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {Condition: 'If-Match'});
 		}
 
@@ -588,12 +728,26 @@ class ObjectStoreServer {
 			}
 		}
 
-		response.setHeader('ETag', record.etag);
+		response.setHeader('ETag', etag);
 		response.setHeader('Last-Modified', new Date(record.lastModified).toUTCString());
 		response.setHeader('Content-Type', record.contentType);
 		response.setHeader('Accept-Ranges', 'bytes');
+		const metaPrefix = context.auth.scheme === 'oss-v4' ? 'x-oss-meta-' : 'x-amz-meta-';
 		for (const [name, value] of Object.entries(record.metadata)) {
-			response.setHeader(`x-amz-meta-${name}`, value);
+			response.setHeader(`${metaPrefix}${name}`, value);
+		}
+
+		if (this.isOss) {
+			response.setHeader('x-oss-hash-crc64ecma', await this.storage.crc64(bucket, record));
+			response.setHeader('x-oss-object-type', /-\d+"$/.test(record.etag) ? 'Multipart' : 'Normal');
+			response.setHeader('x-oss-storage-class', 'Standard');
+		}
+
+		for (const [name, header] of [['response-content-type', 'Content-Type'], ['response-content-language', 'Content-Language'], ['response-expires', 'Expires'], ['response-cache-control', 'Cache-Control'], ['response-content-disposition', 'Content-Disposition'], ['response-content-encoding', 'Content-Encoding']] as const) {
+			const value = context.target.query.get(name);
+			if (value !== null) {
+				response.setHeader(header, value);
+			}
 		}
 
 		if (range) {
@@ -668,6 +822,18 @@ class ObjectStoreServer {
 		}
 	}
 
+	private userMetadata(request: IncomingMessage): Record<string, string> {
+		const metadata: Record<string, string> = {};
+		for (const [name, value] of Object.entries(request.headers)) {
+			const prefix = ['x-amz-meta-', ...(this.isOss ? ['x-oss-meta-'] : [])].find(candidate => name.startsWith(candidate));
+			if (prefix && typeof value === 'string') {
+				metadata[name.slice(prefix.length)] = value;
+			}
+		}
+
+		return metadata;
+	}
+
 	private send(context: Context, status: number): void {
 		context.response.writeHead(status, {'Content-Length': 0});
 		context.response.end();
@@ -685,9 +851,14 @@ class ObjectStoreServer {
 			return;
 		}
 
-		const {EC: ec, ...extra} = error.extra;
+		const {EC: declaredEc, ...extra} = error.extra;
+		const ec = declaredEc ?? ossErrorCodes[error.code];
 		const hostId = randomBytes(24).toString('base64');
-		const body: XmlElement = {Code: error.code, Message: error.message, ...extra, RequestId: requestId, HostId: this.isOss ? request.headers.host ?? '' : hostId};
+		const message = this.isOss ? ossMessages[error.code] ?? error.message : error.message;
+		// S3 puts the error's own fields before RequestId and HostId, OSS after them.
+		const body: XmlElement = this.isOss
+			? {Code: error.code, Message: message, RequestId: requestId, HostId: (request.headers.host ?? '').replace(/:\d+$/, ''), ...extra}
+			: {Code: error.code, Message: message, ...extra, RequestId: requestId, HostId: hostId};
 		if (this.isOss && ec) {
 			body.EC = ec;
 			body.RecommendDoc = `https://api.aliyun.com/troubleshoot?q=${ec}`;
@@ -714,7 +885,7 @@ class ObjectStoreServer {
 			return;
 		}
 
-		const xml = Buffer.from(xmlDocument('Error', body, undefined), 'utf8');
+		const xml = Buffer.from(xmlDocument('Error', body, false), 'utf8');
 		response.writeHead(error.status, {'Content-Type': 'application/xml', 'Content-Length': xml.length});
 		response.end(xml);
 	}
@@ -722,21 +893,6 @@ class ObjectStoreServer {
 
 function firstValue(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
-}
-
-function notImplemented(): StorageError {
-	return new StorageError('NotImplemented', 501, 'A header you provided implies functionality that is not implemented');
-}
-
-function userMetadata(request: IncomingMessage): Record<string, string> {
-	const metadata: Record<string, string> = {};
-	for (const [name, value] of Object.entries(request.headers)) {
-		if (name.startsWith('x-amz-meta-') && typeof value === 'string') {
-			metadata[name.slice('x-amz-meta-'.length)] = value;
-		}
-	}
-
-	return metadata;
 }
 
 export function parseRange(header: string, size: number): {start: number; end: number} | undefined {

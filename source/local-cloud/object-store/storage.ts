@@ -15,6 +15,7 @@ import path from 'node:path';
 import {Transform, type Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {crc32} from 'node:zlib';
+import {Crc64} from './crc64.js';
 
 export type ObjectRecord = {
 	key: string;
@@ -27,14 +28,16 @@ export type ObjectRecord = {
 	blob: string;
 	/** Base64 CRC32 of the whole object, when the writer sent one. */
 	checksumCrc32?: string;
+	/** CRC-64/ECMA-182 of the whole object as an unsigned decimal (OSS's x-oss-hash-crc64ecma); absent in records written before it was kept. */
+	crc64?: string;
 };
 
 export type BucketRecord = {name: string; created: string};
 
-export type BodyDigests = {size: number; md5: Buffer; sha256?: string; crc32: number};
+export type BodyDigests = {size: number; md5: Buffer; sha256?: string; crc32: number; crc64?: string};
 
 type UploadRecord = {uploadId: string; key: string; contentType: string; metadata: Record<string, string>; initiated: string};
-type PartRecord = {partNumber: number; size: number; etag: string; md5: string; checksumCrc32?: string};
+type PartRecord = {partNumber: number; size: number; etag: string; md5: string; checksumCrc32?: string; crc64?: string};
 
 export class StorageError extends Error {
 	readonly code: string;
@@ -71,6 +74,7 @@ async function streamToTempFile(body: Readable, tmpDir: string, wantSha256: bool
 	const file = path.join(tmpDir, randomUUID());
 	const md5 = createHash('md5');
 	const sha256 = wantSha256 ? createHash('sha256') : undefined;
+	const crc64 = new Crc64();
 	let crc = 0;
 	let size = 0;
 	const hasher = new Transform({
@@ -78,6 +82,7 @@ async function streamToTempFile(body: Readable, tmpDir: string, wantSha256: bool
 			md5.update(chunk);
 			sha256?.update(chunk);
 			crc = crc32(chunk, crc);
+			crc64.update(chunk);
 			size += chunk.length;
 			callback(null, chunk);
 		},
@@ -89,7 +94,7 @@ async function streamToTempFile(body: Readable, tmpDir: string, wantSha256: bool
 		throw error;
 	}
 
-	return {file, digests: {size, md5: md5.digest(), sha256: sha256?.digest('hex'), crc32: crc}};
+	return {file, digests: {size, md5: md5.digest(), sha256: sha256?.digest('hex'), crc32: crc, crc64: crc64.digest()}};
 }
 
 export type WriteOptions = {
@@ -265,6 +270,7 @@ export class ObjectStorage {
 			contentType: options.contentType ?? 'binary/octet-stream',
 			metadata: options.metadata ?? {},
 			checksumCrc32: crc32Base64(digests.crc32),
+			crc64: digests.crc64,
 		});
 	}
 
@@ -279,7 +285,30 @@ export class ObjectStorage {
 			contentType: replace?.contentType ?? source.contentType,
 			metadata: replace ? replace.metadata : source.metadata,
 			checksumCrc32: source.checksumCrc32,
+			crc64: source.crc64,
 		});
+	}
+
+	/** The object's CRC-64, computed once and recorded for objects stored before the stand-in kept it. */
+	async crc64(bucket: string, record: ObjectRecord): Promise<string> {
+		if (record.crc64 !== undefined) {
+			return record.crc64;
+		}
+
+		const crc64 = new Crc64();
+		for await (const chunk of this.read(bucket, record) as AsyncIterable<Buffer>) {
+			crc64.update(chunk);
+		}
+
+		const index = await this.index(bucket);
+		const updated: ObjectRecord = {...record, crc64: crc64.digest()};
+		// Only if the object was not replaced meanwhile.
+		if (index.get(record.key)?.blob === record.blob) {
+			await writeJsonAtomically(path.join(this.bucketDir(bucket), 'index', keyFileName(record.key)), this.tmpDir, updated);
+			index.set(record.key, updated);
+		}
+
+		return updated.crc64!;
 	}
 
 	async delete(bucket: string, key: string): Promise<void> {
@@ -340,7 +369,7 @@ export class ObjectStorage {
 
 		const directory = this.uploadDir(bucket, uploadId);
 		await fs.rename(file, path.join(directory, `${partNumber}.blob`));
-		const part: PartRecord = {partNumber, size: digests.size, md5: digests.md5.toString('hex'), etag: `"${digests.md5.toString('hex')}"`, checksumCrc32: crc32Base64(digests.crc32)};
+		const part: PartRecord = {partNumber, size: digests.size, md5: digests.md5.toString('hex'), etag: `"${digests.md5.toString('hex')}"`, checksumCrc32: crc32Base64(digests.crc32), crc64: digests.crc64};
 		await writeJsonAtomically(path.join(directory, `${partNumber}.json`), this.tmpDir, part);
 		return part;
 	}
@@ -367,7 +396,8 @@ export class ObjectStorage {
 				throw new StorageError('InvalidPart', 400, 'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.', {UploadId: uploadId, PartNumber: String(part.partNumber)});
 			}
 
-			if (record.etag.replaceAll('"', '') !== part.etag.replaceAll('"', '')) {
+			// OSS hands out upper-case ETags and clients send them back as they got them.
+			if (record.etag.replaceAll('"', '').toLowerCase() !== part.etag.replaceAll('"', '').toLowerCase()) {
 				throw new StorageError('InvalidPart', 400, 'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.', {UploadId: uploadId, PartNumber: String(part.partNumber), ETag: part.etag});
 			}
 
@@ -382,10 +412,14 @@ export class ObjectStorage {
 
 		const temporary = path.join(this.tmpDir, randomUUID());
 		const output = createWriteStream(temporary);
+		const crc64 = new Crc64();
 		try {
 			await pipeline(async function * () {
 				for (const part of stored) {
-					yield * createReadStream(path.join(directory, `${part.partNumber}.blob`));
+					for await (const chunk of createReadStream(path.join(directory, `${part.partNumber}.blob`)) as AsyncIterable<Buffer>) {
+						crc64.update(chunk);
+						yield chunk;
+					}
 				}
 			}, output);
 		} catch (error) {
@@ -404,6 +438,7 @@ export class ObjectStorage {
 			etag: `"${combined.digest('hex')}-${stored.length}"`,
 			contentType: upload.contentType,
 			metadata: upload.metadata,
+			crc64: crc64.digest(),
 		});
 		await fs.rm(directory, {recursive: true, force: true});
 		return record;

@@ -26,8 +26,11 @@ function render(name: string, node: XmlNode): string {
 	return `<${name}>${escapeXml(String(node))}</${name}>`;
 }
 
-/** `<?xml…?><Root xmlns="…">…</Root>`; arrays repeat their element, undefined leaves it out. */
-export function xmlDocument(root: string, body: XmlElement, namespace: string | undefined = s3Namespace): string {
+/**
+ * `<?xml…?><Root xmlns="…">…</Root>`; arrays repeat their element, undefined leaves it out. `false` leaves out the
+ * namespace, as S3 and OSS do on `<Error>`: botocore only finds `Code` in a namespace-free error body.
+ */
+export function xmlDocument(root: string, body: XmlElement, namespace: string | false = s3Namespace): string {
 	const inner = Object.entries(body).map(([name, value]) => render(name, value)).join('');
 	return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${namespace ? ` xmlns="${namespace}"` : ''}>${inner}</${root}>`;
 }

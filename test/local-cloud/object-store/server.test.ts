@@ -89,13 +89,14 @@ test('oss: refuses an aws-chunked body without signed chunks with OSS\'s documen
 	t.is((error as unknown as {EC?: string}).EC, '0017-00000804');
 });
 
-test('oss: refuses a V1 (AWS AK:signature) request', async t => {
+test('oss: refuses a V1 (AWS AK:signature) request with OSS\'s EC for V1', async t => {
 	const host = new URL(oss.handle.url).host;
 	const response = await fetch(`http://127.0.0.1:${oss.handle.port}/`, {headers: {host: `raw.${host}`, authorization: `AWS ${oss.credentials.accessKeyId}:c2lnbmF0dXJl`, date: new Date().toUTCString()}});
 	t.is(response.status, 403);
 	const xml = await response.text();
 	t.regex(xml, /<Code>AccessDenied<\/Code>/);
-	t.regex(xml, /V1 signature is not supported/);
+	t.regex(xml, /<EC>0002-00000080<\/EC>/);
+	t.notRegex(xml, /xmlns|AWS/);
 });
 
 test('oss: refuses path-style addressing with SecondLevelDomainForbidden XML', async t => {
