@@ -1,0 +1,478 @@
+/**
+ * ferry's DataWorks client (dataworks-public 2020-05-18, RPC style) on @alicloud/openapi-client `callApi`, the way the
+ * generated SDKs call it (ACS3-HMAC-SHA256 signing, form bodies, JSON answers). Which parameters go in the query and
+ * which in the form body follows the vendor's Java SDK request classes (aliyun-openapi-java-sdk
+ * aliyun-java-sdk-dataworks-public …/v20200518/*Request.java). A batch job goes CreateDISyncTask → SubmitFile →
+ * (DeployFile in standard mode) → GetDeployment → RunCycleDagNodes → ListInstances/GetInstance → GetInstanceLog.
+ */
+import OpenApi, {Config, OpenApiRequest, Params} from '@alicloud/openapi-client';
+import {ConfigurationError, InterruptedError, ServiceError} from '../../errors.js';
+import {silentLogger, type Logger} from '../../log/logger.js';
+import {registerSecret} from '../../log/redact.js';
+import type {AlibabaCredentialsProvider} from '../credentials/alibaba.js';
+import {withRetry, type RetryOptions} from '../retry.js';
+import {dataWorksError, serviceName, toDataWorksError} from './errors.js';
+
+const apiVersion = '2020-05-18';
+
+export type DataWorksClientOptions = {
+	/** `dataworks.ap-southeast-1.aliyuncs.com`, `https://…`, or the local cloud's `http://127.0.0.1:PORT`. */
+	endpoint: string;
+	regionId: string;
+	credentials: AlibabaCredentialsProvider;
+	logger?: Logger;
+	/** Per request. @default 30000 */
+	timeoutMs?: number;
+	retry?: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
+};
+
+export type CallOptions = {signal?: AbortSignal};
+
+export type Workspace = {
+	projectId: number;
+	name: string;
+	identifier: string;
+	/** GetProject `ProjectMode`: 2 basic, 3 standard (CreateProject doc). */
+	mode: 'basic' | 'standard' | 'unknown';
+	status: number | undefined;
+	envTypes: string[];
+	defaultDiResourceGroup: string | undefined;
+	ownerId: string | undefined;
+};
+
+export type DataSource = {id: number; name: string; type: string; subType: string; envType: number; status: string; content: Record<string, unknown>};
+
+export type DataSourceDefinition = {
+	projectId: number;
+	name: string;
+	/** e.g. `odps`, `loghub`. */
+	dataSourceType: string;
+	/** The connection JSON, e.g. `{endpoint, project, accessId, accessKey}`; secrets in it are registered for redaction. */
+	content: Record<string, unknown>;
+	/** 0 development, 1 production. */
+	envType: 0 | 1;
+	subType?: string;
+	description?: string;
+};
+
+export type TaskParam = {FileFolderPath: string; ResourceGroup: string; Cu?: number};
+
+export type FileInfo = {
+	fileId: number;
+	fileName: string;
+	folderId: string | undefined;
+	fileType: number | undefined;
+	/** Present once the file was submitted. */
+	nodeId: number | undefined;
+	commitStatus: number | undefined;
+	currentVersion: number | undefined;
+	content: string | undefined;
+};
+
+export type DeploymentStatus = 'ready' | 'success' | 'failed' | 'unknown';
+export type Deployment = {status: DeploymentStatus; statusCode: number | undefined; name: string | undefined; errorMessage: string | undefined; fromEnvironment: number | undefined; toEnvironment: number | undefined};
+
+export type InstanceStatus = 'NOT_RUN' | 'WAIT_TIME' | 'WAIT_RESOURCE' | 'RUNNING' | 'CHECKING' | 'CHECKING_CONDITION' | 'FAILURE' | 'SUCCESS' | string;
+export type Instance = {
+	instanceId: number;
+	nodeId: number;
+	nodeName: string;
+	dagId: number;
+	status: InstanceStatus;
+	bizdate: number | undefined;
+	createTime: number | undefined;
+	beginRunningTime: number | undefined;
+	finishTime: number | undefined;
+	errorMessage: string | undefined;
+};
+
+export type ProjectEnv = 'PROD' | 'DEV';
+
+export type RunCycleDagNodesRequest = {
+	projectEnv: ProjectEnv;
+	name: string;
+	rootNodeId: number;
+	includeNodeIds: number[];
+	/** `yyyy-MM-dd 00:00:00` */
+	startBizDate: string;
+	endBizDate: string;
+	parallelism: boolean;
+	/** By node id, e.g. `{"123": "bizdate=20240101"}`. */
+	nodeParams?: Record<string, string>;
+	excludeNodeIds?: number[];
+	bizBeginTime?: string;
+	bizEndTime?: string;
+	concurrentRuns?: number;
+	startFutureInstanceImmediately?: boolean;
+	alertType?: string;
+};
+
+export type Page<T> = {total: number; pageNumber: number; pageSize: number; items: T[]};
+
+type Json = Record<string, unknown>;
+type CallApi = InstanceType<typeof OpenApi.default>['callApi'];
+type RuntimeOptions = Parameters<CallApi>[2];
+type Credential = NonNullable<ConstructorParameters<typeof Config>[0]>['credential'];
+
+function parseEndpoint(endpoint: string): {protocol: 'http' | 'https'; host: string} {
+	try {
+		const url = new URL(/^[a-z]+:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`);
+		return {protocol: url.protocol === 'http:' ? 'http' : 'https', host: url.host};
+	} catch {
+		throw new ConfigurationError(`The DataWorks endpoint "${endpoint}" is not a host name or URL.`, {hint: 'Use e.g. dataworks.ap-southeast-1.aliyuncs.com.'});
+	}
+}
+
+function asObject(value: unknown): Json {
+	return value && typeof value === 'object' && !Array.isArray(value) ? value as Json : {};
+}
+
+function asNumber(value: unknown): number | undefined {
+	if (typeof value === 'number') {
+		return value;
+	}
+
+	return typeof value === 'string' && value !== '' && !Number.isNaN(Number(value)) ? Number(value) : undefined;
+}
+
+function asText(value: unknown): string | undefined {
+	if (typeof value === 'string') {
+		return value;
+	}
+
+	return typeof value === 'number' ? String(value) : undefined;
+}
+
+function readPage<T>(data: Json, listKey: string, read: (item: Json) => T): Page<T> {
+	const list = Array.isArray(data[listKey]) ? data[listKey] as unknown[] : [];
+	return {total: asNumber(data.TotalCount) ?? list.length, pageNumber: asNumber(data.PageNumber) ?? 1, pageSize: asNumber(data.PageSize) ?? list.length, items: list.map(item => read(asObject(item)))};
+}
+
+function readFile(file: Json): FileInfo {
+	return {
+		fileId: asNumber(file.FileId) ?? 0,
+		fileName: asText(file.FileName) ?? '',
+		folderId: asText(file.FileFolderId),
+		fileType: asNumber(file.FileType),
+		nodeId: asNumber(file.NodeId) || undefined,
+		commitStatus: asNumber(file.CommitStatus),
+		currentVersion: asNumber(file.CurrentVersion),
+		content: asText(file.Content),
+	};
+}
+
+function readInstance(item: Json): Instance {
+	return {
+		instanceId: asNumber(item.InstanceId) ?? 0,
+		nodeId: asNumber(item.NodeId) ?? 0,
+		nodeName: asText(item.NodeName) ?? '',
+		dagId: asNumber(item.DagId) ?? 0,
+		status: asText(item.Status) ?? 'UNKNOWN',
+		bizdate: asNumber(item.Bizdate),
+		createTime: asNumber(item.CreateTime),
+		beginRunningTime: asNumber(item.BeginRunningTime),
+		finishTime: asNumber(item.FinishTime),
+		errorMessage: asText(item.ErrorMessage) || undefined,
+	};
+}
+
+function readDataSource(item: Json): DataSource {
+	let content: Record<string, unknown> = {};
+	try {
+		content = asObject(typeof item.Content === 'string' ? JSON.parse(item.Content) : item.Content);
+	} catch {
+		// Content is informative; a malformed one reads as empty.
+	}
+
+	return {
+		id: asNumber(item.Id) ?? 0,
+		name: asText(item.Name) ?? '',
+		type: asText(item.DataSourceType) ?? '',
+		subType: asText(item.SubType) ?? '',
+		envType: asNumber(item.EnvType) ?? 0,
+		status: asText(item.Status) ?? '',
+		content,
+	};
+}
+
+const deploymentStatuses: Record<number, DeploymentStatus> = {0: 'ready', 1: 'success', 2: 'failed'};
+
+async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+	if (!signal) {
+		return promise;
+	}
+
+	signal.throwIfAborted();
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<never>((_resolve, reject) => {
+		onAbort = () => reject(new InterruptedError('DataWorks call interrupted', {cause: signal.reason}));
+		signal.addEventListener('abort', onAbort, {once: true});
+	});
+	try {
+		return await Promise.race([promise, aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort!);
+	}
+}
+
+function secretsIn(content: Record<string, unknown>): void {
+	for (const [key, value] of Object.entries(content)) {
+		if (typeof value === 'string' && /key|secret|password|token/i.test(key) && !/^(accessId|accessKeyId)$/i.test(key)) {
+			registerSecret(value);
+		}
+	}
+}
+
+export type DataWorksClient = ReturnType<typeof createDataWorksClient>;
+
+export function createDataWorksClient(options: DataWorksClientOptions) {
+	const endpoint = parseEndpoint(options.endpoint);
+	const logger = options.logger ?? silentLogger;
+	const timeoutMs = options.timeoutMs ?? 30_000;
+	const credential = {
+		async getCredential() {
+			const keys = await options.credentials.getCredentials();
+			registerSecret(keys.accessKeySecret);
+			registerSecret(keys.securityToken);
+			return {...keys, type: keys.securityToken ? 'sts' : 'access_key', providerName: ''};
+		},
+	} as unknown as Credential;
+	const openApi = new OpenApi.default(new Config({
+		endpoint: endpoint.host,
+		protocol: endpoint.protocol,
+		regionId: options.regionId,
+		credential,
+		readTimeout: timeoutMs,
+		connectTimeout: Math.min(timeoutMs, 10_000),
+	}));
+
+	type Call = {action: string; method?: 'GET' | 'POST'; query?: Record<string, string | number | boolean | undefined>; body?: Record<string, string | number | boolean | undefined>};
+
+	const strings = (values: Call['query']) => Object.fromEntries(Object.entries(values ?? {}).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
+
+	async function call(request: Call, callOptions: CallOptions = {}): Promise<Json> {
+		const method = request.method ?? 'POST';
+		try {
+			return await attempts(request, method, callOptions);
+		} catch (error) {
+			if (callOptions.signal?.aborted && !(error instanceof InterruptedError)) {
+				throw new InterruptedError('DataWorks call interrupted', {cause: callOptions.signal.reason});
+			}
+
+			throw error;
+		}
+	}
+
+	async function attempts(request: Call, method: 'GET' | 'POST', callOptions: CallOptions): Promise<Json> {
+		return withRetry(async attempt => {
+			const started = performance.now();
+			const entry = {service: serviceName, operation: request.action, method, url: `${endpoint.protocol}://${endpoint.host}/`, attempt};
+			try {
+				const body = strings(request.body);
+				const response = await abortable(openApi.callApi(
+					new Params({action: request.action, version: apiVersion, protocol: endpoint.protocol.toUpperCase(), pathname: '/', method, authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json'}),
+					new OpenApiRequest({query: strings(request.query), ...(Object.keys(body).length > 0 ? {body} : {})}),
+					{readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000), autoretry: false} as RuntimeOptions,
+				), callOptions.signal);
+				const answer = asObject(response.body);
+				const requestId = asText(answer.RequestId);
+				if (answer.Success === false) {
+					const details = {code: asText(answer.ErrorCode) ?? asText(answer.Code) ?? 'Failed', message: asText(answer.ErrorMessage) ?? asText(answer.Message) ?? 'the call did not succeed', status: asNumber(answer.HttpStatusCode) ?? 200, ...(requestId ? {requestId} : {})};
+					throw dataWorksError(request.action, details);
+				}
+
+				logger.request({...entry, status: response.statusCode as number, durationMs: performance.now() - started, requestId});
+				return answer;
+			} catch (error) {
+				const mapped = toDataWorksError(error, request.action);
+				logger.request({
+					...entry,
+					status: mapped instanceof ServiceError ? (mapped.status ?? mapped.code) : 'interrupted',
+					durationMs: performance.now() - started,
+					requestId: mapped instanceof ServiceError ? mapped.requestId : undefined,
+					error: mapped.code ?? mapped.name,
+				});
+				throw mapped;
+			}
+		}, {
+			...options.retry,
+			signal: callOptions.signal,
+			isRetryable: error => error instanceof ServiceError && error.retryable,
+		});
+	}
+
+	const data = async (request: Call, callOptions?: CallOptions) => (await call(request, callOptions)).Data;
+
+	const client = {
+		endpoint: `${endpoint.protocol}://${endpoint.host}`,
+
+		/** The workspace: a cheap "whoami" that also tells basic from standard mode. */
+		async getProject(projectId: number, callOptions?: CallOptions): Promise<Workspace> {
+			const project = asObject(await data({action: 'GetProject', query: {ProjectId: projectId}}, callOptions));
+			const mode = asNumber(project.ProjectMode);
+			return {
+				projectId: asNumber(project.ProjectId) ?? projectId,
+				name: asText(project.ProjectName) ?? '',
+				identifier: asText(project.ProjectIdentifier) ?? '',
+				mode: mode === 3 ? 'standard' : (mode === 2 ? 'basic' : 'unknown'),
+				status: asNumber(project.Status),
+				envTypes: Array.isArray(project.EnvTypes) ? project.EnvTypes.map(String) : [],
+				defaultDiResourceGroup: asText(project.DefaultDiResourceGroupIdentifier) || undefined,
+				ownerId: asText(project.ProjectOwnerBaseId),
+			};
+		},
+
+		async listDataSources(request: {projectId: number; name?: string; dataSourceType?: string; envType?: 0 | 1; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<DataSource>> {
+			const answer = asObject(await data({action: 'ListDataSources', method: 'GET', query: {
+				ProjectId: request.projectId, Name: request.name, DataSourceType: request.dataSourceType, EnvType: request.envType, PageNumber: request.pageNumber, PageSize: request.pageSize ?? 100,
+			}}, callOptions));
+			return readPage(answer, 'DataSources', readDataSource);
+		},
+
+		/** Idempotent: a data source with the same name, type and environment already there counts as done. */
+		async createDataSource(definition: DataSourceDefinition, callOptions?: CallOptions): Promise<{created: boolean; id: number | undefined}> {
+			secretsIn(definition.content);
+			const find = async () => (await client.listDataSources({projectId: definition.projectId, name: definition.name, envType: definition.envType}, callOptions)).items
+				.find(source => source.name === definition.name && source.envType === definition.envType);
+			const existing = await find();
+			if (existing) {
+				if (existing.type !== definition.dataSourceType) {
+					throw new ServiceError(serviceName, `a data source named "${definition.name}" already exists with type ${existing.type}, not ${definition.dataSourceType}`, {code: 'DataSourceTypeMismatch', hint: 'Choose another data source name, or remove the old one in the DataWorks console.'});
+				}
+
+				return {created: false, id: existing.id};
+			}
+
+			try {
+				const id = await data({action: 'CreateDataSource', query: {
+					ProjectId: definition.projectId, Name: definition.name, DataSourceType: definition.dataSourceType, Content: JSON.stringify(definition.content),
+					EnvType: definition.envType, SubType: definition.subType, Description: definition.description,
+				}}, callOptions);
+				return {created: true, id: asNumber(id)};
+			} catch (error) {
+				// Someone created it between the list and the create.
+				const raced = error instanceof ServiceError && /exist|duplicate/i.test(`${error.code ?? ''} ${error.message}`) ? await find() : undefined;
+				if (raced) {
+					return {created: false, id: raced.id};
+				}
+
+				throw error;
+			}
+		},
+
+		/** A DI_OFFLINE task in an existing workflow folder; the same clientToken gives back the same file. */
+		async createDISyncTask(request: {projectId: number; taskName: string; taskContent: string | Record<string, unknown>; taskParam: TaskParam; clientToken: string}, callOptions?: CallOptions): Promise<{fileId: number}> {
+			const taskContent = typeof request.taskContent === 'string' ? request.taskContent : JSON.stringify(request.taskContent);
+			const answer = asObject(await data({
+				action: 'CreateDISyncTask',
+				query: {ProjectId: request.projectId, TaskType: 'DI_OFFLINE', TaskName: request.taskName, TaskParam: JSON.stringify(request.taskParam), ClientToken: request.clientToken},
+				body: {TaskContent: taskContent},
+			}, callOptions));
+			const fileId = asNumber(answer.FileId);
+			if (asText(answer.Status) !== 'success' || fileId === undefined) {
+				throw dataWorksError('CreateDISyncTask', {code: 'CreateDISyncTaskFailed', message: asText(answer.Message) ?? 'the task was not created'});
+			}
+
+			return {fileId};
+		},
+
+		async getFile(request: {projectId: number; fileId: number}, callOptions?: CallOptions): Promise<FileInfo> {
+			const answer = asObject(await data({action: 'GetFile', body: {ProjectId: request.projectId, FileId: request.fileId}}, callOptions));
+			return readFile(asObject(answer.File));
+		},
+
+		async listFiles(request: {projectId: number; fileFolderPath?: string; keyword?: string; fileTypes?: number[]; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<FileInfo>> {
+			const answer = asObject(await data({action: 'ListFiles', body: {
+				ProjectId: request.projectId, FileFolderPath: request.fileFolderPath, Keyword: request.keyword, FileTypes: request.fileTypes?.join(','),
+				PageNumber: request.pageNumber, PageSize: request.pageSize ?? 100,
+			}}, callOptions));
+			return readPage(answer, 'Files', readFile);
+		},
+
+		/** The file with exactly this name in the folder, e.g. to re-attach to a task created before a crash. */
+		async findFile(request: {projectId: number; fileFolderPath: string; fileName: string}, callOptions?: CallOptions): Promise<FileInfo | undefined> {
+			for (let pageNumber = 1; ; pageNumber++) {
+				const page = await client.listFiles({projectId: request.projectId, fileFolderPath: request.fileFolderPath, keyword: request.fileName, pageNumber}, callOptions);
+				const found = page.items.find(file => file.fileName === request.fileName);
+				if (found || page.items.length === 0 || pageNumber * page.pageSize >= page.total) {
+					return found;
+				}
+			}
+		},
+
+		async listFolders(request: {projectId: number; parentFolderPath: string; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<{folderId: string; folderPath: string}>> {
+			const answer = asObject(await data({action: 'ListFolders', body: {ProjectId: request.projectId, ParentFolderPath: request.parentFolderPath, PageNumber: request.pageNumber, PageSize: request.pageSize ?? 100}}, callOptions));
+			return readPage(answer, 'Folders', item => ({folderId: asText(item.FolderId) ?? '', folderPath: asText(item.FolderPath) ?? ''}));
+		},
+
+		async listResourceGroups(request: {resourceGroupType?: number; keyword?: string} = {}, callOptions?: CallOptions): Promise<Array<{identifier: string; name: string; status: number | undefined; type: number | undefined; isDefault: boolean}>> {
+			const list = await data({action: 'ListResourceGroups', query: {ResourceGroupType: request.resourceGroupType, Keyword: request.keyword}}, callOptions);
+			return (Array.isArray(list) ? list : []).map(item => asObject(item)).map(item => ({
+				identifier: asText(item.Identifier) ?? '', name: asText(item.Name) ?? '', status: asNumber(item.Status), type: asNumber(item.ResourceGroupType), isDefault: item.IsDefault === true,
+			}));
+		},
+
+		async submitFile(request: {projectId: number; fileId: number; comment?: string}, callOptions?: CallOptions): Promise<{deploymentId: number}> {
+			const id = asNumber(await data({action: 'SubmitFile', body: {ProjectId: request.projectId, FileId: request.fileId, Comment: request.comment}}, callOptions));
+			if (id === undefined) {
+				throw dataWorksError('SubmitFile', {code: 'NoDeploymentId', message: 'the answer carried no deployment id'});
+			}
+
+			return {deploymentId: id};
+		},
+
+		/** Standard-mode workspaces only: releases the submitted file to production. */
+		async deployFile(request: {projectId: number; fileId: number; comment?: string}, callOptions?: CallOptions): Promise<{deploymentId: number}> {
+			const id = asNumber(await data({action: 'DeployFile', body: {ProjectId: request.projectId, FileId: request.fileId, Comment: request.comment}}, callOptions));
+			if (id === undefined) {
+				throw dataWorksError('DeployFile', {code: 'NoDeploymentId', message: 'the answer carried no deployment id'});
+			}
+
+			return {deploymentId: id};
+		},
+
+		async getDeployment(request: {projectId: number; deploymentId: number}, callOptions?: CallOptions): Promise<Deployment> {
+			const deployment = asObject(asObject(await data({action: 'GetDeployment', body: {ProjectId: request.projectId, DeploymentId: request.deploymentId}}, callOptions)).Deployment);
+			const statusCode = asNumber(deployment.Status);
+			return {
+				status: statusCode === undefined ? 'unknown' : (deploymentStatuses[statusCode] ?? 'unknown'),
+				statusCode,
+				name: asText(deployment.Name),
+				errorMessage: asText(deployment.ErrorMessage) || undefined,
+				fromEnvironment: asNumber(deployment.FromEnvironment),
+				toEnvironment: asNumber(deployment.ToEnvironment),
+			};
+		},
+
+		/** A backfill of the node(s); answers the DAG ids, one per business date. */
+		async runCycleDagNodes(request: RunCycleDagNodesRequest, callOptions?: CallOptions): Promise<{dagIds: number[]}> {
+			const list = await data({action: 'RunCycleDagNodes', body: {
+				ProjectEnv: request.projectEnv, Name: request.name, RootNodeId: request.rootNodeId, IncludeNodeIds: request.includeNodeIds.join(','),
+				StartBizDate: request.startBizDate, EndBizDate: request.endBizDate, Parallelism: request.parallelism,
+				NodeParams: request.nodeParams ? JSON.stringify(request.nodeParams) : undefined, ExcludeNodeIds: request.excludeNodeIds?.join(','),
+				BizBeginTime: request.bizBeginTime, BizEndTime: request.bizEndTime, ConcurrentRuns: request.concurrentRuns,
+				StartFutureInstanceImmediately: request.startFutureInstanceImmediately, AlertType: request.alertType,
+			}}, callOptions);
+			return {dagIds: (Array.isArray(list) ? list : []).map(item => asNumber(item)).filter((item): item is number => item !== undefined)};
+		},
+
+		async listInstances(request: {projectId: number; projectEnv: ProjectEnv; dagId?: number; nodeId?: number; nodeName?: string; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<Instance>> {
+			const answer = asObject(await data({action: 'ListInstances', body: {
+				ProjectId: request.projectId, ProjectEnv: request.projectEnv, DagId: request.dagId, NodeId: request.nodeId, NodeName: request.nodeName,
+				PageNumber: request.pageNumber, PageSize: request.pageSize ?? 100,
+			}}, callOptions));
+			return readPage(answer, 'Instances', readInstance);
+		},
+
+		async getInstance(request: {instanceId: number; projectEnv: ProjectEnv}, callOptions?: CallOptions): Promise<Instance> {
+			return readInstance(asObject(await data({action: 'GetInstance', body: {InstanceId: request.instanceId, ProjectEnv: request.projectEnv}}, callOptions)));
+		},
+
+		/** The instance's run log; for a DI node it holds the read/written/dirty record counts. */
+		async getInstanceLog(request: {instanceId: number; projectEnv: ProjectEnv}, callOptions?: CallOptions): Promise<string> {
+			return asText(await data({action: 'GetInstanceLog', body: {InstanceId: request.instanceId, ProjectEnv: request.projectEnv}}, callOptions)) ?? '';
+		},
+	};
+
+	return client;
+}

@@ -1,0 +1,746 @@
+/**
+ * The local DataWorks stand-in (dataworks-public 2020-05-18, RPC): POST/GET `/` with the action in `x-acs-action`,
+ * parameters in the query and the form body, the ACS3-HMAC-SHA256 signature checked by signature-check.ts, answers
+ * `{RequestId, Success, HttpStatusCode, Data}` and errors `{RequestId, HostId, Code, Message, Recommend}` with the HTTP
+ * status. It keeps data sources, DI files, deployments and backfill instances under its data dir, and runs instances
+ * NOT_RUN → WAIT_RESOURCE → RUNNING → SUCCESS|FAILURE with the DI runner, one at a time.
+ */
+import {randomUUID} from 'node:crypto';
+import http, {type IncomingMessage, type ServerResponse} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {setTimeout as sleep} from 'node:timers/promises';
+import type {FaultInjection, StandInHandle} from '../contract.js';
+import type {DiRunner} from './di-runner.js';
+import {JobConfigError, parseDiJob, substituteParameters} from './job-config.js';
+import {verifyAcs3Request} from './signature-check.js';
+import {openStateStore, type DataSourceRecord, type DeploymentRecord, type FileRecord, type InstanceRecord} from './state.js';
+
+export type DataWorksWorkspace = {
+	id: number;
+	name: string;
+	mode: 'standard' | 'basic';
+	/** Existing folder paths, e.g. `Workflow/ferry/Data Integration`; their parents exist too. */
+	folders: string[];
+	/** Identifiers of the DI resource groups the workspace may use. */
+	resourceGroups: string[];
+};
+
+export type DataWorksStandInOptions = {
+	dataDir: string;
+	region: string;
+	credentials: {accessKeyId: string; secret: string};
+	accountId: string;
+	workspace: DataWorksWorkspace;
+	runner: DiRunner;
+	port?: number;
+	/** Pause between instance states and before a deployment succeeds, so pollers see them. @default 200 */
+	stepDelayMs?: number;
+	/** @default 15 minutes */
+	maxSkewMs?: number;
+};
+
+export type DataWorksStandInHandle = Omit<StandInHandle, 'name'> & {name: 'dataworks'};
+
+const apiVersion = '2020-05-18';
+const diOfflineFileType = 23;
+const day = 86_400_000;
+/** Business dates are calendar days in China Standard Time, the service's zone. */
+const cstOffsetMs = 8 * 3_600_000;
+
+type Params = Record<string, string>;
+type Answer = {status: number; body: Record<string, unknown>};
+
+class ApiError extends Error {
+	readonly status: number;
+	readonly code: string;
+
+	constructor(status: number, code: string, message: string) {
+		super(message);
+		this.status = status;
+		this.code = code;
+	}
+}
+
+const missing = (name: string) => new ApiError(400, `MissingParameter.${name}`, `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+const invalid = (name: string, why: string) => new ApiError(400, `InvalidParameter.${name}`, `The specified parameter "${name}" is invalid: ${why}`);
+
+function required(params: Params, name: string): string {
+	const value = params[name];
+	if (value === undefined || value === '') {
+		throw missing(name);
+	}
+
+	return value;
+}
+
+function requiredId(params: Params, name: string): number {
+	const value = required(params, name);
+	if (!/^\d+$/.test(value)) {
+		throw invalid(name, 'expected a number');
+	}
+
+	return Number(value);
+}
+
+function bizdateText(bizdate: number): string {
+	return new Date(bizdate + cstOffsetMs).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+function parseBizDate(value: string, name: string): number {
+	const match = /^(\d{4})-(\d{2})-(\d{2})(?: 00:00:00)?$/.exec(value);
+	if (!match) {
+		throw invalid(name, 'expected yyyy-MM-dd 00:00:00');
+	}
+
+	return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) - cstOffsetMs;
+}
+
+/** Every folder of the workspace, parents included, with stable ids. */
+function folderTree(paths: string[]): Map<string, number> {
+	const all = new Set<string>();
+	for (const full of paths) {
+		const parts = full.split('/').filter(Boolean);
+		for (let length = 1; length <= parts.length; length++) {
+			all.add(parts.slice(0, length).join('/'));
+		}
+	}
+
+	return new Map([...all].sort().map((folder, index) => [folder, 5000 + index]));
+}
+
+function maskContent(content: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(Object.entries(content).map(([key, value]) => [key, /key|secret|password|token/i.test(key) && key !== 'accessId' ? '******' : value]));
+}
+
+export async function startDataWorksStandIn(options: DataWorksStandInOptions): Promise<DataWorksStandInHandle> {
+	const {workspace} = options;
+	const store = await openStateStore(options.dataDir);
+	const {state} = store;
+	const folders = folderTree(workspace.folders);
+	const stepDelayMs = options.stepDelayMs ?? 200;
+	const maxSkewMs = options.maxSkewMs ?? 900_000;
+	const faults: FaultInjection[] = [];
+	const usedNonces = new Map<string, number>();
+	const timers = new Set<NodeJS.Timeout>();
+	const abort = new AbortController();
+	let queue = Promise.resolve();
+	let closing = false;
+
+	function later(ms: number, work: () => Promise<void>): void {
+		const timer = setTimeout(() => {
+			timers.delete(timer);
+			if (!closing) {
+				work().catch(() => undefined);
+			}
+		}, ms);
+		timers.add(timer);
+	}
+
+	const pause = async (ms: number) => sleep(ms, undefined, {signal: abort.signal}).catch(() => undefined);
+
+	// --- instances -----------------------------------------------------------------------------------------------
+
+	function enqueue(instance: InstanceRecord): void {
+		queue = queue.then(async () => runInstance(instance)).catch(() => undefined);
+	}
+
+	async function setStatus(instance: InstanceRecord, status: InstanceRecord['status'], extra: Partial<InstanceRecord> = {}): Promise<void> {
+		Object.assign(instance, {status, modifyTime: Date.now()}, extra);
+		await store.save();
+	}
+
+	async function runInstance(instance: InstanceRecord): Promise<void> {
+		if (closing || instance.status !== 'NOT_RUN') {
+			return;
+		}
+
+		await pause(stepDelayMs);
+		if (closing) {
+			return;
+		}
+
+		await setStatus(instance, 'WAIT_RESOURCE', {beginWaitResTime: Date.now()});
+		await pause(stepDelayMs);
+		if (closing) {
+			return;
+		}
+
+		const file = state.files.find(item => item.fileId === instance.fileId);
+		await setStatus(instance, 'RUNNING', {beginRunningTime: Date.now()});
+		const log = async (line: string) => store.appendLog(instance.instanceId, `${line}\n`);
+		await log(`${new Date(Date.now() + cstOffsetMs).toISOString().slice(0, 19).replace('T', ' ')} : Start Job[${instance.nodeName}], instance [${instance.instanceId}], bizdate [${bizdateText(instance.bizdate)}], resource group [${file?.resourceGroup ?? ''}]`);
+		let lines: string[] = [];
+		try {
+			if (!file) {
+				throw new JobConfigError(`the file of node ${instance.nodeId} no longer exists`);
+			}
+
+			const parameters = {bizdate: bizdateText(instance.bizdate), ...Object.fromEntries(instance.paramValues.split(/\s+/).filter(Boolean).map(pair => pair.split('=', 2) as [string, string]))};
+			const job = parseDiJob(substituteParameters(file.content, parameters));
+			if (closing) {
+				// Stopped before the job began: nothing was sent, so the next start may run it.
+				instance.status = 'NOT_RUN';
+				return;
+			}
+
+			const result = await options.runner.run({
+				job,
+				dataSources: (name, type) => state.dataSources.find(source => source.name === name && source.type === type && source.envType === 1)?.content,
+				log: line => lines.push(line),
+				signal: abort.signal,
+			});
+			await log(lines.join('\n'));
+			lines = [];
+			await log(result.status === 'SUCCESS' ? 'Exit with SUCCESS.' : `Exit with FAILURE.\n${result.errorMessage ?? ''}`);
+			await setStatus(instance, result.status, {finishTime: Date.now(), ...(result.errorMessage ? {errorMessage: result.errorMessage} : {})});
+		} catch (error) {
+			if (lines.length > 0) {
+				await log(lines.join('\n'));
+			}
+
+			if (closing) {
+				// Left RUNNING: the next start marks it failed (see below).
+				return;
+			}
+
+			const message = error instanceof Error ? error.message : String(error);
+			await log(`Exit with FAILURE.\n${message}`);
+			await setStatus(instance, 'FAILURE', {finishTime: Date.now(), errorMessage: message});
+		}
+	}
+
+	// --- answers -------------------------------------------------------------------------------------------------
+
+	function project(params: Params): void {
+		const id = params.ProjectId;
+		const identifier = params.ProjectIdentifier;
+		if (!id && !identifier) {
+			throw missing('ProjectId');
+		}
+
+		if ((id && id !== String(workspace.id)) || (!id && identifier !== workspace.name)) {
+			throw new ApiError(403, 'Forbidden.Access.ProjectNotExistOrNoPermission', `The workspace ${id ?? identifier} does not exist in region ${options.region} or you are not a member of it.`);
+		}
+	}
+
+	function fileOf(params: Params): FileRecord {
+		const fileId = params.FileId ? requiredId(params, 'FileId') : undefined;
+		const nodeId = params.NodeId ? requiredId(params, 'NodeId') : undefined;
+		if (fileId === undefined && nodeId === undefined) {
+			throw missing('FileId');
+		}
+
+		const file = state.files.find(item => (fileId !== undefined ? item.fileId === fileId : item.nodeId === nodeId));
+		if (!file) {
+			throw new ApiError(404, 'Invalid.File.NotExist', `The file ${fileId ?? `of node ${nodeId}`} does not exist.`);
+		}
+
+		return file;
+	}
+
+	function fileJson(file: FileRecord) {
+		return {
+			FileId: file.fileId, FileName: file.fileName, FileFolderId: String(folders.get(file.folderPath) ?? ''), FileType: file.fileType,
+			Content: file.content, CommitStatus: file.commitStatus, CurrentVersion: file.currentVersion, Owner: options.accountId,
+			CreateUser: options.accountId, LastEditUser: options.accountId, CreateTime: file.createTime, LastEditTime: file.lastEditTime,
+			UseType: 'NORMAL', IsMaxCompute: false, ConnectionName: '', FileDescription: '', BizId: 0, ParentId: 0,
+			...(file.nodeId === undefined ? {} : {NodeId: file.nodeId}),
+		};
+	}
+
+	function instanceJson(instance: InstanceRecord) {
+		return {
+			InstanceId: instance.instanceId, NodeId: instance.nodeId, NodeName: instance.nodeName, DagId: instance.dagId, DagType: 'SUPPLY_DATA',
+			Status: instance.status, Bizdate: instance.bizdate, CycTime: instance.cycTime, CreateTime: instance.createTime, ModifyTime: instance.modifyTime,
+			BeginWaitTimeTime: instance.createTime, BeginWaitResTime: instance.beginWaitResTime, BeginRunningTime: instance.beginRunningTime,
+			FinishTime: instance.finishTime, ErrorMessage: instance.errorMessage ?? '', ParamValues: instance.paramValues, Priority: 1,
+			TaskType: 'NORMAL', Connection: '', RelatedFlowId: 0, BaselineId: 0, Repeatability: true, RepeatInterval: 0, DqcType: 1, DqcDescription: '',
+		};
+	}
+
+	function deploymentJson(deployment: DeploymentRecord) {
+		return {
+			Name: deployment.name, CreatorId: options.accountId, HandlerId: options.accountId, CreateTime: deployment.createTime,
+			ExecuteTime: deployment.executeTime ?? 0, Status: deployment.status, FromEnvironment: deployment.fromEnvironment,
+			ToEnvironment: deployment.toEnvironment, ErrorMessage: deployment.errorMessage ?? '',
+		};
+	}
+
+	function completeDeployment(deployment: DeploymentRecord): void {
+		later(stepDelayMs, async () => {
+			const file = state.files.find(item => item.fileId === deployment.fileId);
+			if (!file) {
+				Object.assign(deployment, {status: 2, executeTime: Date.now(), errorMessage: 'The file no longer exists.'});
+			} else if (deployment.kind === 'submit') {
+				file.commitStatus = 1;
+				file.nodeId ??= store.newId() + 700_000_000;
+				if (workspace.mode === 'basic') {
+					file.prodVersion = file.currentVersion;
+				}
+
+				Object.assign(deployment, {status: 1, executeTime: Date.now()});
+			} else {
+				file.prodVersion = file.currentVersion;
+				Object.assign(deployment, {status: 1, executeTime: Date.now()});
+			}
+
+			await store.save();
+		});
+	}
+
+	function page<T>(items: T[], params: Params): {PageNumber: number; PageSize: number; TotalCount: number; items: T[]} {
+		const pageNumber = Math.max(1, Number(params.PageNumber ?? 1) || 1);
+		const pageSize = Math.min(100, Math.max(1, Number(params.PageSize ?? 10) || 10));
+		return {PageNumber: pageNumber, PageSize: pageSize, TotalCount: items.length, items: items.slice((pageNumber - 1) * pageSize, pageNumber * pageSize)};
+	}
+
+	const actions: Record<string, (params: Params) => Promise<unknown>> = {
+		async GetProject(params) {
+			project(params);
+			return {
+				ProjectId: workspace.id, ProjectName: workspace.name, ProjectIdentifier: workspace.name, ProjectMode: workspace.mode === 'standard' ? 3 : 2,
+				Status: 0, EnvTypes: workspace.mode === 'standard' ? ['DEV', 'PROD'] : ['PROD'], DefaultDiResourceGroupIdentifier: workspace.resourceGroups[0] ?? '',
+				ProjectOwnerBaseId: options.accountId, ResidentArea: 'private', DevelopmentType: 4, IsDefault: 0, ProtectedMode: 0, TablePrivacyMode: 0,
+				SchedulerMaxRetryTimes: 3, SchedulerRetryInterval: 120_000, DisableDevelopment: false, IsAllowDownload: 1, ProjectDescription: '',
+			};
+		},
+
+		async ListDataSources(params) {
+			project(params);
+			const matching = state.dataSources.filter(source => (!params.Name || source.name === params.Name)
+				&& (!params.DataSourceType || source.type === params.DataSourceType)
+				&& (params.EnvType === undefined || params.EnvType === '' || String(source.envType) === params.EnvType));
+			const {items, ...paging} = page(matching, params);
+			return {
+				...paging,
+				DataSources: items.map(source => ({
+					Id: source.id, Name: source.name, DataSourceType: source.type, SubType: source.subType, EnvType: source.envType,
+					Content: JSON.stringify(maskContent(source.content)), Description: source.description, Status: 'ENABLED', ConnectStatus: 1,
+					ProjectId: workspace.id, Operator: options.accountId, GmtCreate: new Date(source.createTime).toUTCString(), GmtModified: new Date(source.modifyTime).toUTCString(),
+				})),
+			};
+		},
+
+		async CreateDataSource(params) {
+			project(params);
+			const name = required(params, 'Name');
+			const type = required(params, 'DataSourceType');
+			const envType = Number(required(params, 'EnvType'));
+			if (envType !== 0 && envType !== 1) {
+				throw invalid('EnvType', '0 (development) or 1 (production)');
+			}
+
+			if (workspace.mode === 'basic' && envType === 0) {
+				throw invalid('EnvType', 'a workspace in basic mode has the production environment only');
+			}
+
+			let content: unknown;
+			try {
+				content = JSON.parse(required(params, 'Content'));
+			} catch {
+				throw invalid('Content', 'not a JSON object');
+			}
+
+			if (!content || typeof content !== 'object' || Array.isArray(content)) {
+				throw invalid('Content', 'not a JSON object');
+			}
+
+			if (state.dataSources.some(source => source.name === name && source.envType === envType)) {
+				throw new ApiError(400, 'Invalid.DataSource.AlreadyExists', `A data source named ${name} already exists in this environment.`);
+			}
+
+			const now = Date.now();
+			const record: DataSourceRecord = {id: store.newId(), name, type, subType: params.SubType ?? '', envType, content: content as Record<string, unknown>, description: params.Description ?? '', createTime: now, modifyTime: now};
+			state.dataSources.push(record);
+			await store.save();
+			return record.id;
+		},
+
+		async CreateDISyncTask(params) {
+			project(params);
+			const taskType = required(params, 'TaskType');
+			const taskName = required(params, 'TaskName');
+			const content = required(params, 'TaskContent');
+			if (!['DI_OFFLINE', 'DI_REALTIME', 'DI_SOLUTION'].includes(taskType)) {
+				throw invalid('TaskType', 'DI_OFFLINE, DI_REALTIME or DI_SOLUTION');
+			}
+
+			if (taskType !== 'DI_OFFLINE') {
+				throw invalid('TaskType', 'the local DataWorks creates DI_OFFLINE tasks only');
+			}
+
+			let taskParam: {FileFolderPath?: unknown; ResourceGroup?: unknown};
+			try {
+				taskParam = JSON.parse(required(params, 'TaskParam')) as typeof taskParam;
+			} catch {
+				throw invalid('TaskParam', 'not JSON');
+			}
+
+			const clientToken = params.ClientToken;
+			const existing = clientToken ? state.files.find(file => file.clientToken === clientToken) : undefined;
+			if (existing) {
+				return {Status: 'success', FileId: existing.fileId};
+			}
+
+			const folderPath = typeof taskParam.FileFolderPath === 'string' ? taskParam.FileFolderPath.replace(/\/+$/, '') : '';
+			if (!folders.has(folderPath)) {
+				return {Status: 'fail', Message: `Invalid path: ${folderPath || '(empty)'}`};
+			}
+
+			const resourceGroup = typeof taskParam.ResourceGroup === 'string' ? taskParam.ResourceGroup : '';
+			if (!workspace.resourceGroups.includes(resourceGroup)) {
+				return {Status: 'fail', Message: `Invalid resource group: ${resourceGroup || '(empty)'} is not a Data Integration resource group of this workspace`};
+			}
+
+			if (state.files.some(file => file.fileName === taskName)) {
+				return {Status: 'fail', Message: `The file name ${taskName} already exists in this workspace`};
+			}
+
+			try {
+				parseDiJob(content);
+			} catch (error) {
+				if (error instanceof JobConfigError) {
+					throw invalid('TaskContent', error.message);
+				}
+
+				throw error;
+			}
+
+			const now = Date.now();
+			const file: FileRecord = {
+				fileId: store.newId() + 500_000_000, fileName: taskName, folderPath, taskType, content, resourceGroup, fileType: diOfflineFileType,
+				commitStatus: 0, currentVersion: 1, createTime: now, lastEditTime: now, ...(clientToken ? {clientToken} : {}),
+			};
+			state.files.push(file);
+			await store.save();
+			return {Status: 'success', FileId: file.fileId};
+		},
+
+		async GetFile(params) {
+			project(params);
+			const file = fileOf(params);
+			return {
+				File: fileJson(file),
+				NodeConfiguration: {
+					AutoRerunTimes: 3, AutoRerunIntervalMillis: 120_000, RerunMode: 'ALL_ALLOWED', Stop: false, ParaValue: '', StartEffectDate: 0,
+					EndEffectDate: 4_155_787_800_000, CronExpress: '00 00 00 * * ?', CycleType: 'DAY', DependentType: 'NONE', DependentNodeIdList: '',
+					ResourceGroupId: 0, InputList: [], OutputList: [],
+				},
+			};
+		},
+
+		async ListFiles(params) {
+			project(params);
+			const types = params.FileTypes ? params.FileTypes.split(',').map(Number) : undefined;
+			const folderPath = params.FileFolderPath?.replace(/\/+$/, '');
+			const matching = state.files.filter(file => (!folderPath || file.folderPath === folderPath)
+				&& (!params.Keyword || file.fileName.includes(params.Keyword))
+				&& (!types || types.includes(file.fileType)));
+			const {items, ...paging} = page(matching, params);
+			return {...paging, Files: items.map(file => fileJson(file))};
+		},
+
+		async ListFolders(params) {
+			project(params);
+			const parent = required(params, 'ParentFolderPath').replace(/\/+$/, '');
+			const children = [...folders.entries()].filter(([folder]) => folder.slice(0, folder.lastIndexOf('/')) === parent && folder.includes('/'));
+			const {items, ...paging} = page(children, params);
+			return {...paging, Folders: items.map(([folder, id]) => ({FolderId: String(id), FolderPath: folder}))};
+		},
+
+		async ListResourceGroups() {
+			return workspace.resourceGroups.map((identifier, index) => ({
+				Id: 9000 + index, Identifier: identifier, Name: identifier, ResourceGroupType: 4, Status: 0, Mode: 'ISOLATE', IsDefault: index === 0,
+				Cluster: options.region, BizExtKey: '', Specs: '', Sequence: index + 1, TenantId: 0, CreateTime: '', UpdateTime: '', EnableKp: false,
+			}));
+		},
+
+		async SubmitFile(params) {
+			project(params);
+			const file = fileOf(params);
+			const deployment: DeploymentRecord = {
+				id: store.newId() + 300_000_000, fileId: file.fileId, name: `submit ${file.fileName}`, kind: 'submit', status: 0,
+				fromEnvironment: 0, toEnvironment: workspace.mode === 'basic' ? 2 : 1, createTime: Date.now(),
+			};
+			state.deployments.push(deployment);
+			await store.save();
+			completeDeployment(deployment);
+			return deployment.id;
+		},
+
+		async DeployFile(params) {
+			project(params);
+			if (workspace.mode === 'basic') {
+				throw new ApiError(400, 'Invalid.Project.NotStandardMode', `The workspace ${workspace.name} is in basic mode: SubmitFile already releases to production, and DeployFile is not available.`);
+			}
+
+			const file = fileOf(params);
+			if (file.commitStatus !== 1) {
+				throw new ApiError(400, 'Invalid.File.NotCommitted', `The file ${file.fileId} has not been submitted; call SubmitFile and wait for its deployment first.`);
+			}
+
+			const deployment: DeploymentRecord = {
+				id: store.newId() + 300_000_000, fileId: file.fileId, name: `deploy ${file.fileName}`, kind: 'deploy', status: 0,
+				fromEnvironment: 1, toEnvironment: 2, createTime: Date.now(),
+			};
+			state.deployments.push(deployment);
+			await store.save();
+			completeDeployment(deployment);
+			return deployment.id;
+		},
+
+		async GetDeployment(params) {
+			project(params);
+			const id = requiredId(params, 'DeploymentId');
+			const deployment = state.deployments.find(item => item.id === id);
+			if (!deployment) {
+				throw new ApiError(404, 'Invalid.Deployment.NotExist', `The deployment ${id} does not exist.`);
+			}
+
+			return {Deployment: deploymentJson(deployment)};
+		},
+
+		async RunCycleDagNodes(params) {
+			const env = required(params, 'ProjectEnv');
+			const name = required(params, 'Name');
+			const rootNodeId = requiredId(params, 'RootNodeId');
+			const include = required(params, 'IncludeNodeIds').split(',').map(item => item.trim()).filter(Boolean).map(Number);
+			const start = parseBizDate(required(params, 'StartBizDate'), 'StartBizDate');
+			const end = parseBizDate(required(params, 'EndBizDate'), 'EndBizDate');
+			required(params, 'Parallelism');
+			if (env !== 'PROD') {
+				throw invalid('ProjectEnv', 'the local DataWorks runs backfills in PROD only');
+			}
+
+			if (end < start || (end - start) / day > 31) {
+				throw invalid('EndBizDate', 'must not be before StartBizDate, at most 31 days later');
+			}
+
+			if (!include.includes(rootNodeId)) {
+				include.unshift(rootNodeId);
+			}
+
+			const files = include.map(nodeId => {
+				const file = state.files.find(item => item.nodeId === nodeId);
+				if (!file || file.prodVersion === undefined) {
+					throw new ApiError(400, 'Invalid.Node.NotInProduction', `The node ${nodeId} does not exist in the production environment${workspace.mode === 'standard' ? '; submit the file and deploy it with DeployFile first' : '; submit the file first'}.`);
+				}
+
+				return file;
+			});
+			let nodeParams: Record<string, string> = {};
+			if (params.NodeParams) {
+				try {
+					nodeParams = JSON.parse(params.NodeParams) as Record<string, string>;
+				} catch {
+					throw invalid('NodeParams', 'not a JSON object');
+				}
+			}
+
+			const dagIds: number[] = [];
+			for (let bizdate = start; bizdate <= end; bizdate += day) {
+				const dagId = store.newId() + 800_000_000;
+				dagIds.push(dagId);
+				for (const file of files) {
+					const now = Date.now();
+					const instance: InstanceRecord = {
+						instanceId: store.newId() + 900_000_000, dagId, dagName: name, nodeId: file.nodeId!, nodeName: file.fileName, fileId: file.fileId,
+						status: 'NOT_RUN', bizdate, cycTime: bizdate + day, paramValues: nodeParams[String(file.nodeId)] ?? '', createTime: now, modifyTime: now,
+					};
+					state.instances.push(instance);
+					enqueue(instance);
+				}
+			}
+
+			await store.save();
+			return dagIds;
+		},
+
+		async ListInstances(params) {
+			project(params);
+			required(params, 'ProjectEnv');
+			const dagId = params.DagId ? Number(params.DagId) : undefined;
+			const nodeId = params.NodeId ? Number(params.NodeId) : undefined;
+			const matching = state.instances.filter(instance => (dagId === undefined || instance.dagId === dagId)
+				&& (nodeId === undefined || instance.nodeId === nodeId)
+				&& (!params.NodeName || instance.nodeName === params.NodeName));
+			const {items, ...paging} = page(matching, params);
+			return {...paging, Instances: items.map(instance => instanceJson(instance))};
+		},
+
+		async GetInstance(params) {
+			const id = requiredId(params, 'InstanceId');
+			required(params, 'ProjectEnv');
+			const instance = state.instances.find(item => item.instanceId === id);
+			if (!instance) {
+				throw new ApiError(404, 'Invalid.Instance.NotExist', `The instance ${id} does not exist.`);
+			}
+
+			return instanceJson(instance);
+		},
+
+		async GetInstanceLog(params) {
+			const id = requiredId(params, 'InstanceId');
+			required(params, 'ProjectEnv');
+			if (!state.instances.some(item => item.instanceId === id)) {
+				throw new ApiError(404, 'Invalid.Instance.NotExist', `The instance ${id} does not exist.`);
+			}
+
+			return store.readLog(id);
+		},
+	};
+
+	// --- HTTP ----------------------------------------------------------------------------------------------------
+
+	async function readBody(request: IncomingMessage): Promise<Buffer> {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		for await (const chunk of request) {
+			size += (chunk as Buffer).length;
+			if (size > 16 * 1024 * 1024) {
+				throw new ApiError(413, 'RequestEntityTooLarge', 'The request body is larger than 16 MB.');
+			}
+
+			chunks.push(chunk as Buffer);
+		}
+
+		return Buffer.concat(chunks);
+	}
+
+	function parameters(rawQuery: string, body: Buffer, contentType: string | undefined): Params {
+		const params: Params = {};
+		for (const [key, value] of new URLSearchParams(rawQuery.replaceAll('+', '%2B'))) {
+			params[key] = value;
+		}
+
+		if (body.length > 0 && (contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
+			for (const [key, value] of new URLSearchParams(body.toString('utf8'))) {
+				params[key] = value;
+			}
+		}
+
+		return params;
+	}
+
+	async function answer(request: IncomingMessage, requestId: string): Promise<Answer> {
+		const fault = faults[0];
+		if (fault) {
+			fault.count--;
+			if (fault.count <= 0) {
+				faults.shift();
+			}
+
+			throw new ApiError(fault.status, fault.code, `Injected fault (${fault.code}).`);
+		}
+
+		const target = request.url ?? '/';
+		const queryIndex = target.indexOf('?');
+		const path = queryIndex === -1 ? target : target.slice(0, queryIndex);
+		const rawQuery = queryIndex === -1 ? '' : target.slice(queryIndex + 1);
+		const body = await readBody(request);
+		const now = Date.now();
+		const verdict = verifyAcs3Request({method: request.method ?? 'GET', path, rawQuery, headers: request.headers, body}, {
+			secretOf: id => (id === options.credentials.accessKeyId ? options.credentials.secret : undefined),
+			nowMs: now,
+			maxSkewMs,
+		});
+		if (!verdict.ok) {
+			throw new ApiError(verdict.status, verdict.code, verdict.message);
+		}
+
+		const nonce = String(request.headers['x-acs-signature-nonce']);
+		for (const [seen, at] of usedNonces) {
+			if (now - at > maxSkewMs) {
+				usedNonces.delete(seen);
+			}
+		}
+
+		if (usedNonces.has(nonce)) {
+			throw new ApiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
+		}
+
+		usedNonces.set(nonce, now);
+		const version = String(request.headers['x-acs-version'] ?? '');
+		if (version !== apiVersion) {
+			throw new ApiError(400, 'InvalidVersion', `Specified parameter Version is not valid: the local DataWorks speaks ${apiVersion}.`);
+		}
+
+		const action = String(request.headers['x-acs-action'] ?? '');
+		const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
+		if (path !== '/' || !handler) {
+			throw new ApiError(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method. (${action})`);
+		}
+
+		const data = await handler(parameters(rawQuery, body, request.headers['content-type']));
+		return {status: 200, body: {RequestId: requestId, Success: true, HttpStatusCode: 200, Data: data}};
+	}
+
+	function send(response: ServerResponse, result: Answer): void {
+		const payload = Buffer.from(JSON.stringify(result.body), 'utf8');
+		response.writeHead(result.status, {'Content-Type': 'application/json;charset=utf-8', 'Content-Length': String(payload.length), 'x-acs-request-id': String(result.body.RequestId)});
+		response.end(payload);
+	}
+
+	const server = http.createServer((request, response) => {
+		const requestId = randomUUID().toUpperCase();
+		answer(request, requestId).then(result => send(response, result), (error: unknown) => {
+			const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `The request processing has failed due to some unknown error. (${(error as Error).message})`);
+			send(response, {
+				status: apiError.status,
+				body: {RequestId: requestId, HostId: request.headers.host ?? '127.0.0.1', Code: apiError.code, Message: apiError.message, Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(apiError.code)}&product=dataworks-public`},
+			});
+		});
+	});
+	server.keepAliveTimeout = 30_000;
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+	});
+	const {port} = server.address() as AddressInfo;
+
+	// Recovery after a stop: deployments still pending complete; instances that had not started run; an instance that
+	// was RUNNING is marked FAILURE rather than run again, because the loghub writer may already have sent part of its
+	// logs and a silent rerun would duplicate them — the real service also fails an instance whose worker died, and
+	// leaves the rerun to the operator.
+	for (const deployment of state.deployments.filter(item => item.status === 0)) {
+		completeDeployment(deployment);
+	}
+
+	for (const instance of state.instances) {
+		if (instance.status === 'RUNNING') {
+			const message = 'The instance was interrupted: the local DataWorks stopped while it was running. Logs sent before the stop stay in Log Service; rerun it if needed.';
+			Object.assign(instance, {status: 'FAILURE', finishTime: Date.now(), modifyTime: Date.now(), errorMessage: message});
+			await store.appendLog(instance.instanceId, `Exit with FAILURE.\n${message}\n`);
+		} else if (instance.status === 'WAIT_RESOURCE' || instance.status === 'NOT_RUN') {
+			instance.status = 'NOT_RUN';
+			enqueue(instance);
+		}
+	}
+
+	await store.save();
+
+	return {
+		name: 'dataworks',
+		url: `http://127.0.0.1:${port}`,
+		port,
+		async close() {
+			if (closing) {
+				return;
+			}
+
+			closing = true;
+			abort.abort(new Error('the local DataWorks is stopping'));
+			for (const timer of timers) {
+				clearTimeout(timer);
+			}
+
+			server.closeAllConnections();
+			await new Promise<void>(resolve => server.close(() => resolve()));
+			await queue;
+			await store.save();
+		},
+		injectFault(fault) {
+			faults.push({...fault});
+		},
+	};
+}
