@@ -27,6 +27,8 @@ export {resolveProfile, type ResolvedProfile} from './services/profile-endpoints
 export {getProfile} from './store/profiles.js';
 export {maxComputeFor} from './services/maxcompute.js';
 export {dataHubFor} from './services/datahub.js';
+export {dataWorksFor} from './services/dataworks.js';
+export {logServiceFor} from './services/log-service.js';
 export {runVerification, type SideRunner} from './verify/run.js';
 export type {QueryOutcome, QueryResult} from './verify/compare.js';
 export {defaultRelativeTolerance, type QueryPair} from './verify/query-pair.js';

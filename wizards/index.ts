@@ -1,6 +1,7 @@
 import {UsageError} from '../source/errors.js';
 import type {Wizard} from '../source/engine/wizard.js';
 import {about as dataHubToMaxCompute} from './datahub-to-maxcompute/about.js';
+import {about as maxComputeToLogHub} from './maxcompute-to-loghub/about.js';
 import {about as redshiftToMaxCompute} from './redshift-to-maxcompute/about.js';
 
 type CatalogEntry = {
@@ -19,6 +20,7 @@ type CatalogEntry = {
 export const wizardCatalog: readonly CatalogEntry[] = [
 	{...redshiftToMaxCompute, load: async () => import('./redshift-to-maxcompute/wizard.js') as Promise<{default: Wizard<unknown>}>},
 	{...dataHubToMaxCompute, load: async () => import('./datahub-to-maxcompute/wizard.js') as Promise<{default: Wizard<unknown>}>},
+	{...maxComputeToLogHub, load: async () => import('./maxcompute-to-loghub/wizard.js') as Promise<{default: Wizard<unknown>}>},
 ];
 
 export async function loadWizard(id: string): Promise<Wizard<unknown>> {

@@ -7,6 +7,8 @@ export const localRegion = 'ap-southeast-1';
 export const localAwsAccountId = '000000000000';
 export const localAlibabaAccountId = '1000000000000000';
 export const localMaxComputeProject = 'ferry_local';
+/** The local DataWorks workspace: standard mode (submit, then deploy), one workflow folder and one DI resource group. */
+export const localDataWorksWorkspace = {id: 10_001, name: 'ferry_local', mode: 'standard' as const, folders: ['Workflow/ferry/Data Integration'], resourceGroups: ['ferry_di_group']};
 /** The IAM role Redshift UNLOAD uses on the local cloud. */
 export const localUnloadRoleArn = `arn:aws:iam::${localAwsAccountId}:role/ferry-local-unload`;
 /** The RAM role MaxCompute LOAD and Data Online Migration use on the local cloud. */

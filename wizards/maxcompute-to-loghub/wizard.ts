@@ -1,0 +1,461 @@
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {defineWizard, PreflightError, pollUntil, runVerification, StepError, type StepContext} from '../../source/kit.js';
+import {writeFileAtomic} from '../../source/store/atomic-write.js';
+import {sessionFiles} from '../../source/store/session-store.js';
+import {about} from './about.js';
+import {createLogHubClients, type LogHubClients} from './clients.js';
+import {buildJob, checkJob, type JobShape} from './job.js';
+import {logString} from './log-strings.js';
+import {logTimeParser} from './log-time.js';
+import {parameters} from './parameters.js';
+import {logCheckPairs, sampleSize, type ExportedColumn, type LogCheckPlan} from './verification.js';
+
+type Context = StepContext<LogHubClients>;
+
+/** What preflight found, saved for the later steps. */
+type Shape = {columns: ExportedColumn[]; rows: number; job: Record<string, unknown>; job_shape: JobShape; window: {from: number; to: number}; mode: string};
+
+const settings = {'odps.sql.type.system.odps2': 'true', 'odps.sql.decimal.odps2': 'true'};
+/** DataWorks resource groups run in China Standard Time: a time format without a zone is read there. */
+const writerZoneMinutes = 480;
+/** Rows sampled to check that the time format parses the column's values. */
+const timeSampleRows = 10_000;
+
+const text = (context: Context, key: string) => String(context.answers[key] ?? '');
+const number = (context: Context, key: string) => Number(context.answers[key]);
+
+function shapeOf(context: Context): Shape {
+	const shape = context.outputs['preflight']?.['shape'] as Shape | undefined;
+	if (!shape) {
+		throw new StepError('The job and table shape are missing from the session', {hint: 'Start a new run: preflight records them.'});
+	}
+
+	return shape;
+}
+
+function partitionOf(context: Context): {column: string; value: string} {
+	const [column = '', value = ''] = text(context, 'partition').split('=');
+	return {column, value};
+}
+
+function checkPlan(context: Context): LogCheckPlan {
+	const {column, value} = partitionOf(context);
+	return {table: text(context, 'maxcomputeTable'), partitionColumn: column, partitionValue: value, columns: shapeOf(context).columns};
+}
+
+/** The job: the user's file (checked), or one built from the answers and the table's columns. */
+async function jobFor(context: Context, columns: readonly ExportedColumn[]): Promise<{job: Record<string, unknown>; shape: JobShape}> {
+	let job: unknown;
+	const file = text(context, 'job');
+	if (file) {
+		try {
+			job = JSON.parse(await readFile(file, 'utf8'));
+		} catch (error) {
+			throw new PreflightError(`Cannot read the job file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {hint: 'Pass a script-mode job JSON with --set job=FILE.'});
+		}
+	} else {
+		job = buildJob({
+			odpsDataSource: text(context, 'odpsDataSource'),
+			loghubDataSource: text(context, 'loghubDataSource'),
+			table: text(context, 'maxcomputeTable'),
+			partition: text(context, 'partition'),
+			columns: columns.map(column => column.name),
+			logstore: text(context, 'logstore'),
+			topic: text(context, 'topic'),
+			batchSize: number(context, 'batchSize'),
+			...(text(context, 'time') ? {time: text(context, 'time'), timeFormat: text(context, 'timeFormat')} : {}),
+		});
+	}
+
+	const checked = checkJob(job);
+	if ('problems' in checked) {
+		throw new PreflightError(`The job cannot run as it is:\n${checked.problems.map(problem => `- ${problem}`).join('\n')}`, {hint: file ? `Fix ${file}, then run again.` : 'Change the answers, then run again.'});
+	}
+
+	return {job: job as Record<string, unknown>, shape: checked.shape};
+}
+
+const wizard = defineWizard<LogHubClients>({
+	...about,
+	version: 1,
+	parameters,
+	createClients: async options => createLogHubClients(options),
+	sides: {
+		source: {
+			title: 'MaxCompute',
+			async query(clients, statement, {signal}) {
+				const result = await clients.maxcompute.runSql(statement.endsWith(';') ? statement : `${statement};`, {settings, signal});
+				const note = result.truncated ? 'The result was cut at 10,000 rows (the service keeps no more).' : result.columns.length === 0 ? result.text.trim() : '';
+				return {columns: result.columns, rows: result.rows, ...(note ? {note} : {})};
+			},
+		},
+		target: {
+			title: 'Log Service',
+			async query() {
+				throw new StepError('ferry sql does not query Log Service', {hint: 'Run `ferry verify` to compare the logs with the table, or query the logstore in the Log Service console.'});
+			},
+		},
+	},
+	steps: [
+		{
+			id: 'connections',
+			title: 'Connections',
+			kind: 'form',
+			rerun: 'safe',
+			explain: 'The MaxCompute table and partition to export, the Log Service project, logstore and topic the logs go to, the column that gives each log its time and its format, and the DataWorks workspace, workflow folder and resource group that run the batch sync.',
+			parameters: ['maxcomputeProject', 'maxcomputeTable', 'partition', 'columns', 'logProject', 'logstore', 'logTtlDays', 'topic', 'time', 'timeFormat', 'batchSize', 'workspaceId', 'folderPath', 'resourceGroup', 'odpsDataSource', 'loghubDataSource', 'taskName', 'job', 'waitMinutes'],
+		},
+		{
+			id: 'preflight',
+			title: 'Preflight',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'Before anything changes: who ferry is on MaxCompute, Log Service and DataWorks; that the table and partition exist, with their rows; that the job is valid; that the time format parses the time column\'s actual values (a value that does not parse would silently be stamped "now"); and that the logs\' times fit the logstore\'s retention.',
+			async run(context) {
+				const {maxcompute, logService, dataworks} = context.clients;
+				const [who, projects, workspace] = await Promise.all([
+					maxcompute.whoami({signal: context.signal}),
+					logService.listProjects({signal: context.signal}),
+					dataworks.getProject(number(context, 'workspaceId'), {signal: context.signal}),
+				]);
+				context.report(`MaxCompute: ${who.owner} · Log Service: ${projects.length} projects · DataWorks: ${workspace.name} (${workspace.mode} mode)`);
+				const table = text(context, 'maxcomputeTable');
+				if (!(await maxcompute.tableExists(table, {signal: context.signal}))) {
+					throw new PreflightError(`Table ${table} does not exist in ${maxcompute.project}`, {hint: 'Check --set maxcomputeTable and maxcomputeProject.'});
+				}
+
+				const described = await maxcompute.describeTable(table, {signal: context.signal});
+				const {column: partitionColumn, value: partitionValue} = partitionOf(context);
+				if (!described.some(column => column.partition && column.name.toLowerCase() === partitionColumn.toLowerCase())) {
+					throw new PreflightError(`${table} has no partition column ${partitionColumn}`, {hint: `Its partition columns: ${described.filter(column => column.partition).map(column => column.name).join(', ') || 'none'}.`});
+				}
+
+				const wanted = (context.answers['columns'] as string[] | undefined) ?? [];
+				const dataColumns = described.filter(column => !column.partition);
+				const unknown = wanted.filter(name => !dataColumns.some(column => column.name.toLowerCase() === name.toLowerCase()));
+				if (unknown.length > 0) {
+					throw new PreflightError(`${table} has no column ${unknown.join(', ')}`, {hint: `Its columns: ${dataColumns.map(column => column.name).join(', ')}.`});
+				}
+
+				const columns = (wanted.length > 0 ? wanted.map(name => dataColumns.find(column => column.name.toLowerCase() === name.toLowerCase())!) : dataColumns).map(column => ({name: column.name, type: column.type}));
+				const where = `\`${partitionColumn}\` = '${partitionValue.replaceAll('\'', '\\\'')}'`;
+				const counted = await maxcompute.runSql(`SELECT count(*) FROM \`${table}\` WHERE ${where};`, {settings, signal: context.signal});
+				const rows = Number(counted.rows[0]?.[0] ?? 0);
+				if (rows === 0) {
+					throw new PreflightError(`Partition ${partitionColumn}=${partitionValue} of ${table} has no rows`, {hint: 'Check --set partition; the job would write no logs.'});
+				}
+
+				context.report(`${table} ${partitionColumn}=${partitionValue}: ${rows.toLocaleString('en-US')} rows, ${columns.length} columns`);
+				const {job, shape: jobShape} = await jobFor(context, columns);
+				const window = await checkTimes(context, jobShape, table, where, rows);
+				context.report('⚠ The LogHub writer is not idempotent: running the job again writes every log again.');
+				context.output('shape', {columns, rows, job, job_shape: jobShape, window, mode: workspace.mode} satisfies Shape);
+			},
+		},
+		{
+			id: 'plan',
+			title: 'Plan review',
+			kind: 'review',
+			rerun: 'safe',
+			explain: 'The Log Service objects, the two data sources, the job DataWorks will run and how it is run, and the checks. Nothing has changed yet.',
+			async review(context) {
+				const shape = shapeOf(context);
+				return {
+					title: `Plan: MaxCompute ${text(context, 'maxcomputeProject')}.${text(context, 'maxcomputeTable')} (${text(context, 'partition')}) → Log Service ${text(context, 'logProject')}/${text(context, 'logstore')}`,
+					sections: [
+						{title: `1. Log Service: project ${text(context, 'logProject')}, logstore ${text(context, 'logstore')} (${number(context, 'logTtlDays')} days) and an index on every key, each kept if it exists`},
+						{title: `2. DataWorks data sources ${text(context, 'odpsDataSource')} (odps) and ${text(context, 'loghubDataSource')} (loghub), kept if they exist; the keys live in them, not in the job`},
+						{title: `3. CreateDISyncTask ${text(context, 'taskName')} in ${text(context, 'folderPath')} on ${text(context, 'resourceGroup')}, then SubmitFile${shape.mode === 'standard' ? ' and DeployFile' : ''}`, code: JSON.stringify(shape.job, undefined, 2), language: 'json'},
+						{title: `4. RunCycleDagNodes for the partition's business date, then watch the instance and its DI log (${shape.rows.toLocaleString('en-US')} rows)`, warnings: ['A rerun of the job writes every log again: Log Service keeps both copies.']},
+						{title: `5. Verify: the partition against the logs of topic "${text(context, 'topic')}" between ${new Date(shape.window.from * 1000).toISOString()} and ${new Date(shape.window.to * 1000).toISOString()}`, code: logCheckPairs(checkPlan(context)).map(pair => `-- ${pair.title}\n${pair.source};\n-- Log Service: ${pair.target}`).join('\n\n'), language: 'sql'},
+					],
+				};
+			},
+		},
+		{
+			id: 'log-service',
+			title: 'Log Service',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The procedure\'s prerequisites in Log Service: the project and the logstore, and an index on every key, created before anything is written because logs written before an index exists cannot be searched.',
+			async run(context) {
+				const {logService} = context.clients;
+				const project = text(context, 'logProject');
+				const logstore = text(context, 'logstore');
+				const projectCreated = (await logService.createProject(project, 'Created by ferry for the maxcompute-to-loghub procedure', {signal: context.signal})).created;
+				const logstoreCreated = (await logService.createLogstore(project, logstore, {ttlDays: number(context, 'logTtlDays'), shardCount: 2, signal: context.signal})).created;
+				const keys = Object.fromEntries(shapeOf(context).columns.map(column => [column.name, {type: 'text' as const, caseSensitive: true, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}]));
+				const indexCreated = (await logService.createIndex(project, logstore, {keys, line: {caseSensitive: false, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}, signal: context.signal})).created;
+				context.report(`project ${project} ${projectCreated ? 'created' : 'kept'} · logstore ${logstore} ${logstoreCreated ? 'created' : 'kept'} · index ${indexCreated ? 'created' : 'kept'}`);
+			},
+		},
+		{
+			id: 'data-sources',
+			title: 'Data sources',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The DataWorks data sources the job names (step 1 of the procedure): one for the MaxCompute project and one for the Log Service project. They hold the keys, so the job itself carries none.',
+			async run(context) {
+				const {dataworks, maxcompute, profile} = context.clients;
+				const keys = await profile.alibaba.credentials.getCredentials();
+				const projectId = number(context, 'workspaceId');
+				const odps = await dataworks.createDataSource({projectId, name: text(context, 'odpsDataSource'), dataSourceType: 'odps', envType: 1, content: {endpoint: maxcompute.endpoint, project: text(context, 'maxcomputeProject'), accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
+				const loghub = await dataworks.createDataSource({projectId, name: text(context, 'loghubDataSource'), dataSourceType: 'loghub', envType: 1, content: {endpoint: profile.alibaba.endpoints['logService']!, project: text(context, 'logProject'), accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
+				context.report(`${text(context, 'odpsDataSource')} ${odps.created ? 'created' : 'kept'} · ${text(context, 'loghubDataSource')} ${loghub.created ? 'created' : 'kept'}`);
+			},
+		},
+		{
+			id: 'task',
+			title: 'Sync task',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The batch sync task in script mode (step 2): created in the workflow folder with the job, then submitted (and, in a standard-mode workspace, deployed) so the scheduler can run it. Every id is saved, so a resumed run re-attaches instead of creating a second task.',
+			async run(context) {
+				const {dataworks} = context.clients;
+				const shape = shapeOf(context);
+				const projectId = number(context, 'workspaceId');
+				const jobFile = path.join(path.dirname(sessionFiles(context.sessionId).session), 'job.json');
+				writeFileAtomic(jobFile, `${JSON.stringify(shape.job, undefined, 2)}\n`, 0o644);
+				context.output('jobFile', jobFile);
+				const fileId = await context.checkpoint.once('fileId', async () => (await dataworks.createDISyncTask({projectId, taskName: text(context, 'taskName'), taskContent: JSON.stringify(shape.job), taskParam: {FileFolderPath: text(context, 'folderPath'), ResourceGroup: text(context, 'resourceGroup')}, clientToken: `${context.sessionId}-task`}, {signal: context.signal})).fileId);
+				context.report(`task file ${fileId} in ${text(context, 'folderPath')}`);
+				const submitted = await context.checkpoint.once('submitDeployment', async () => (await dataworks.submitFile({projectId, fileId, comment: 'Submitted by ferry'}, {signal: context.signal})).deploymentId);
+				await waitForDeployment(context, submitted, 'submitted');
+				if (shape.mode === 'standard') {
+					const deployed = await context.checkpoint.once('deployDeployment', async () => (await dataworks.deployFile({projectId, fileId, comment: 'Deployed by ferry'}, {signal: context.signal})).deploymentId);
+					await waitForDeployment(context, deployed, 'deployed');
+				}
+
+				const file = await dataworks.getFile({projectId, fileId}, {signal: context.signal});
+				if (file.nodeId === undefined) {
+					throw new StepError(`Task file ${fileId} has no scheduling node after it was submitted`, {hint: 'Open the task in DataWorks to see why, then `ferry resume`.'});
+				}
+
+				context.output('fileId', fileId);
+				context.output('nodeId', file.nodeId);
+				context.report(`task file ${fileId} · node ${file.nodeId} ${shape.mode === 'standard' ? 'deployed to production' : 'submitted'}`);
+			},
+		},
+		{
+			id: 'run',
+			title: 'Run the sync',
+			kind: 'task',
+			rerun: 'duplicates',
+			explain: 'DataWorks runs the task once for the partition\'s business date (step 3, "Run"): a backfill of its node. The instance id is saved; a resumed run re-attaches to it. Running it again writes every log again.',
+			async run(context) {
+				const {dataworks} = context.clients;
+				const projectId = number(context, 'workspaceId');
+				const nodeId = context.outputs['task']?.['nodeId'] as number;
+				const previous = context.checkpoint.get<number>('instanceId');
+				if (previous !== undefined) {
+					const instance = await dataworks.getInstance({instanceId: previous, projectEnv: 'PROD'}, {signal: context.signal});
+					if (instance.status !== 'FAILURE') {
+						context.output('instanceId', previous);
+						context.report(`instance ${previous} is ${instance.status}: re-attached`);
+						return;
+					}
+
+					context.report(`instance ${previous} failed: running the task again (you accepted that this writes its logs again)`);
+					context.checkpoint.set('dagIds', undefined);
+					context.checkpoint.set('instanceId', undefined);
+				}
+
+				const bizDate = businessDate(partitionOf(context).value);
+				const dagIds = context.checkpoint.get<number[]>('dagIds') ?? await (async () => {
+					const {dagIds: created} = await dataworks.runCycleDagNodes({projectEnv: 'PROD', name: `ferry_${context.sessionId}`, rootNodeId: nodeId, includeNodeIds: [nodeId], startBizDate: `${bizDate} 00:00:00`, endBizDate: `${bizDate} 00:00:00`, parallelism: false}, {signal: context.signal});
+					context.checkpoint.set('dagIds', created);
+					return created;
+				})();
+				const instances = await pollUntil({
+					read: async () => dataworks.listInstances({projectId, projectEnv: 'PROD', dagId: dagIds[0]!}, {signal: context.signal}),
+					done: page => page.items.some(instance => instance.nodeId === nodeId),
+					signal: context.signal,
+					timeoutMs: 5 * 60_000,
+					what: 'DataWorks to create the instance of the backfill',
+				});
+				const instanceId = instances.items.find(instance => instance.nodeId === nodeId)!.instanceId;
+				context.checkpoint.set('instanceId', instanceId);
+				context.output('instanceId', instanceId);
+				context.report(`backfill for ${bizDate}: DAG ${dagIds.join(', ')}, instance ${instanceId}`);
+			},
+		},
+		{
+			id: 'watch',
+			title: 'Watch the instance',
+			kind: 'task',
+			rerun: 'safe',
+			explain: 'The instance moves through NOT_RUN, WAIT_RESOURCE and RUNNING to SUCCESS or FAILURE; then the DI log gives the records read, written and dirty.',
+			async run(context) {
+				const {dataworks} = context.clients;
+				const instanceId = context.outputs['run']?.['instanceId'] as number;
+				const final = await pollUntil({
+					read: async () => dataworks.getInstance({instanceId, projectEnv: 'PROD'}, {signal: context.signal}),
+					done: instance => instance.status === 'SUCCESS' || instance.status === 'FAILURE',
+					onState: instance => context.report(`instance ${instanceId}: ${instance.status}`),
+					signal: context.signal,
+					intervalMs: 500,
+					maxIntervalMs: 10_000,
+					timeoutMs: number(context, 'waitMinutes') * 60_000,
+					what: `DataWorks instance ${instanceId} to finish`,
+					hint: `It keeps running in DataWorks; \`ferry resume ${context.sessionId}\` re-attaches to it.`,
+				});
+				const log = await dataworks.getInstanceLog({instanceId, projectEnv: 'PROD'}, {signal: context.signal});
+				const counts = diCounts(log);
+				if (final.status === 'FAILURE') {
+					const reason = log.split('\n').reverse().find(line => /ERROR|Exception|Code:\[/.test(line))?.trim() ?? final.errorMessage ?? 'no reason in the DI log';
+					throw new StepError(`The sync instance ${instanceId} failed: ${reason}`, {hint: `Fix the cause, then \`ferry resume ${context.sessionId}\` and accept the rerun (logs written before the failure are written again).`});
+				}
+
+				context.output('counts', counts);
+				context.report(`SUCCESS · ${counts.read.toLocaleString('en-US')} records read, ${counts.written.toLocaleString('en-US')} written, ${counts.dirty} dirty`);
+			},
+		},
+		{
+			id: 'verify',
+			title: 'Verify',
+			kind: 'verify',
+			rerun: 'safe',
+			explain: 'MaxCompute and Log Service side by side: the partition\'s rows against the logs of the topic in the data\'s time window — the count, sums of numeric columns cast back from their strings, distinct text values, and the first rows next to the logs they became.',
+			async run(context) {
+				const {maxcompute, logService} = context.clients;
+				const shape = shapeOf(context);
+				const plan = checkPlan(context);
+				const window = {from: shape.window.from, to: shape.window.to, topic: text(context, 'topic')};
+				const project = text(context, 'logProject');
+				const logstore = text(context, 'logstore');
+				const report = await runVerification({
+					pairs: logCheckPairs(plan),
+					async source(pair, signal) {
+						const result = await maxcompute.runSql(`${pair.source};`, {settings, signal});
+						if (pair.id !== 'sample') {
+							return {columns: result.columns.map(name => ({name})), rows: result.rows};
+						}
+
+						return {columns: plan.columns.map(column => ({name: column.name.toLowerCase()})), rows: result.rows.map(row => plan.columns.map((column, index) => logString(column.type, row[index])))};
+					},
+					async target(pair, signal) {
+						if (pair.id !== 'sample') {
+							const result = await logService.getLogs(project, logstore, {...window, query: pair.target, signal});
+							const columns = Object.keys(result.logs[0] ?? {}).filter(key => !key.startsWith('__'));
+							return {columns: columns.map(name => ({name})), rows: result.logs.map(log => columns.map(name => log[name] ?? null))};
+						}
+
+						const sample = await maxcompute.runSql(`${pair.source};`, {settings, signal});
+						const wanted = new Set(sample.rows.map(row => JSON.stringify(plan.columns.map((column, index) => logString(column.type, row[index])))));
+						const matching = [];
+						for (let offset = 0; matching.length < sampleSize * 2; offset += 100) {
+							const page = await logService.getLogs(project, logstore, {...window, query: '*', line: 100, offset, signal});
+							for (const log of page.logs) {
+								const values = plan.columns.map(column => log[column.name] ?? '');
+								if (wanted.has(JSON.stringify(values))) {
+									matching.push(values);
+								}
+							}
+
+							if (page.logs.length < 100) {
+								break;
+							}
+						}
+
+						return {columns: plan.columns.map(column => ({name: column.name.toLowerCase()})), rows: matching};
+					},
+					sessionId: context.sessionId,
+					signal: context.signal,
+					onPair: (pair, equal) => context.report(`${equal ? '✔' : '✖'} ${pair.title}`),
+				});
+				context.output('report', report);
+				context.output('equal', report.equal);
+				context.report(report.summary.text);
+			},
+		},
+	],
+});
+
+/** `20161226` (or 2016-12-26) → `2016-12-26`, the business date RunCycleDagNodes takes; otherwise yesterday. */
+function businessDate(partitionValue: string): string {
+	const match = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(partitionValue);
+	if (match) {
+		return `${match[1]}-${match[2]}-${match[3]}`;
+	}
+
+	return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The DI log's summary: 读出记录总数 (records read) and 读写失败总数 (read/write failures). */
+export function diCounts(log: string): {read: number; written: number; dirty: number} {
+	const read = Number(/读出记录总数\s*:\s*(\d+)/.exec(log)?.[1] ?? Number.NaN);
+	const dirty = Number(/读写失败总数\s*:\s*(\d+)/.exec(log)?.[1] ?? 0);
+	return {read, written: Number.isNaN(read) ? Number.NaN : read - dirty, dirty};
+}
+
+async function waitForDeployment(context: Context, deploymentId: number, what: string): Promise<void> {
+	const deployment = await pollUntil({
+		read: async () => context.clients.dataworks.getDeployment({projectId: number(context, 'workspaceId'), deploymentId}, {signal: context.signal}),
+		done: state => state.status !== 'ready' && state.status !== 'unknown',
+		signal: context.signal,
+		timeoutMs: 10 * 60_000,
+		what: `deployment ${deploymentId} (${what})`,
+	});
+	if (deployment.status === 'failed') {
+		throw new StepError(`DataWorks could not finish deployment ${deploymentId} (${what}): ${deployment.errorMessage ?? 'no reason given'}`, {hint: 'Open the task in DataWorks to see why, then `ferry resume`.'});
+	}
+}
+
+/**
+ * Parses the time column's values with the time format before anything is written: the real writer would stamp
+ * a value it cannot parse with "now", far from the window the verification reads. Returns the logs' time window.
+ */
+async function checkTimes(context: Context, job: JobShape, table: string, where: string, rows: number): Promise<{from: number; to: number}> {
+	const now = Math.floor(Date.now() / 1000);
+	if (!job.writer.time) {
+		context.report('no time column: every log is stamped with the time the job runs');
+		return {from: now - 60, to: now + 24 * 3600};
+	}
+
+	const parser = logTimeParser(job.writer.timeFormat ?? '', writerZoneMinutes);
+	if ('problem' in parser) {
+		throw new PreflightError(`The time format ${JSON.stringify(job.writer.timeFormat)} has ${parser.problem}`, {hint: 'Use bigint (Unix seconds) or a Java SimpleDateFormat pattern such as yyyy_MM_dd HH:mm:ss.'});
+	}
+
+	const sampled = await context.clients.maxcompute.runSql(`SELECT \`${job.writer.time}\` FROM \`${table}\` WHERE ${where} LIMIT ${timeSampleRows};`, {settings, signal: context.signal});
+	let earliest = Number.POSITIVE_INFINITY;
+	let latest = Number.NEGATIVE_INFINITY;
+	for (const [value] of sampled.rows) {
+		const parsed = value === null || value === undefined ? undefined : parser.parse(String(value));
+		if (parsed === undefined) {
+			throw new PreflightError(`The time format ${JSON.stringify(job.writer.timeFormat)} does not parse the ${job.writer.time} value ${JSON.stringify(value ?? null)}: DataWorks would stamp such logs with the time the job runs`, {hint: `Set --set timeFormat= to the pattern of values like ${JSON.stringify(value ?? '')} (bigint for Unix seconds), or --set time= to another column.`});
+		}
+
+		earliest = Math.min(earliest, parsed);
+		latest = Math.max(latest, parsed);
+	}
+
+	// Only a sample was read when the partition is larger: widen the window by a day each way.
+	const margin = rows > sampled.rows.length ? 86_400 : 0;
+	const from = Math.floor(earliest / 1000) - margin;
+	const to = Math.floor(latest / 1000) + 1 + margin;
+	const ageDays = (now - from) / 86_400;
+	const ttl = await retentionDays(context);
+	if (ageDays > ttl) {
+		throw new PreflightError(`The oldest log would be ${Math.ceil(ageDays)} days old but logstore ${text(context, 'logstore')} keeps logs ${ttl} days: Log Service would drop them`, {hint: `Use a logstore with a longer retention (--set logTtlDays=${Math.min(3650, Math.ceil(ageDays) + 1)} for a new one), or another time column.`});
+	}
+
+	context.report(`${job.writer.time} parses as ${job.writer.timeFormat}: logs from ${new Date(earliest).toISOString()} to ${new Date(latest).toISOString()}`);
+	return {from, to};
+}
+
+/** The retention of the existing logstore, or of the one ferry will create. */
+async function retentionDays(context: Context): Promise<number> {
+	try {
+		return (await context.clients.logService.getLogstore(text(context, 'logProject'), text(context, 'logstore'), {signal: context.signal})).ttlDays;
+	} catch (error) {
+		if (['ProjectNotExist', 'LogStoreNotExist'].includes(String((error as {code?: string}).code))) {
+			return number(context, 'logTtlDays');
+		}
+
+		throw error;
+	}
+}
+
+export default wizard;
