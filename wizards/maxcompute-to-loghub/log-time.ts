@@ -22,6 +22,12 @@ type Token = {kind: 'field'; letter: string; width: number} | {kind: 'literal'; 
 
 /** Splits a SimpleDateFormat pattern; returns why it cannot be used when it has letters Java refuses or ferry cannot check. */
 export function tokenizePattern(pattern: string): {tokens: Token[]} | {problem: string} {
+	// Java refuses the whole pattern for one unknown letter outside quotes, whatever comes before it.
+	const refused = [...pattern.replaceAll(/'[^']*'/g, '').matchAll(/[A-Za-z]/g)].map(match => match[0]).find(letter => !javaLetters.has(letter));
+	if (refused) {
+		return {problem: `the letter ${refused}, which Java's SimpleDateFormat refuses (so the writer would stamp every log with the time it runs)`};
+	}
+
 	const tokens: Token[] = [];
 	for (let index = 0; index < pattern.length;) {
 		const char = pattern[index]!;
@@ -37,10 +43,6 @@ export function tokenizePattern(pattern: string): {tokens: Token[]} | {problem: 
 			let width = 1;
 			while (pattern[index + width] === char) {
 				width++;
-			}
-
-			if (!javaLetters.has(char)) {
-				return {problem: `the letter ${char}, which Java's SimpleDateFormat refuses (so the writer would stamp every log with the time it runs)`};
 			}
 
 			if (!supported[char]) {

@@ -131,7 +131,7 @@ const wizard = defineWizard<LogHubClients>({
 					throw new PreflightError(`${table} has no partition column ${partitionColumn}`, {hint: `Its partition columns: ${described.filter(column => column.partition).map(column => column.name).join(', ') || 'none'}.`});
 				}
 
-				const wanted = (context.answers['columns'] as string[] | undefined) ?? [];
+				const wanted = text(context, 'columns').split(',').map(name => name.trim()).filter(Boolean);
 				const dataColumns = described.filter(column => !column.partition);
 				const unknown = wanted.filter(name => !dataColumns.some(column => column.name.toLowerCase() === name.toLowerCase()));
 				if (unknown.length > 0) {
@@ -148,8 +148,8 @@ const wizard = defineWizard<LogHubClients>({
 
 				context.report(`${table} ${partitionColumn}=${partitionValue}: ${rows.toLocaleString('en-US')} rows, ${columns.length} columns`);
 				const {job, shape: jobShape} = await jobFor(context, columns);
+				context.report('Note: the LogHub writer is not idempotent; running the job again writes every log again.');
 				const window = await checkTimes(context, jobShape, table, where, rows);
-				context.report('⚠ The LogHub writer is not idempotent: running the job again writes every log again.');
 				context.output('shape', {columns, rows, job, job_shape: jobShape, window, mode: workspace.mode} satisfies Shape);
 			},
 		},
@@ -218,7 +218,21 @@ const wizard = defineWizard<LogHubClients>({
 				const jobFile = path.join(path.dirname(sessionFiles(context.sessionId).session), 'job.json');
 				writeFileAtomic(jobFile, `${JSON.stringify(shape.job, undefined, 2)}\n`, 0o644);
 				context.output('jobFile', jobFile);
-				const fileId = await context.checkpoint.once('fileId', async () => (await dataworks.createDISyncTask({projectId, taskName: text(context, 'taskName'), taskContent: JSON.stringify(shape.job), taskParam: {FileFolderPath: text(context, 'folderPath'), ResourceGroup: text(context, 'resourceGroup')}, clientToken: `${context.sessionId}-task`}, {signal: context.signal})).fileId);
+				const fileId = await context.checkpoint.once('fileId', async () => {
+					// A task of this name from an earlier session is used again when it runs the same job; otherwise ferry stops.
+					const existing = await dataworks.findFile({projectId, fileFolderPath: text(context, 'folderPath'), fileName: text(context, 'taskName')}, {signal: context.signal});
+					if (existing) {
+						const content = existing.content ?? (await dataworks.getFile({projectId, fileId: existing.fileId}, {signal: context.signal})).content;
+						if (!sameJob(content, shape.job)) {
+							throw new StepError(`A task named ${text(context, 'taskName')} already exists in ${text(context, 'folderPath')} with another job`, {hint: 'Choose another name with --set taskName=…, or delete that task in DataWorks.'});
+						}
+
+						context.report(`task ${text(context, 'taskName')} exists with the same job: used again`);
+						return existing.fileId;
+					}
+
+					return (await dataworks.createDISyncTask({projectId, taskName: text(context, 'taskName'), taskContent: JSON.stringify(shape.job), taskParam: {FileFolderPath: text(context, 'folderPath'), ResourceGroup: text(context, 'resourceGroup')}, clientToken: `${context.sessionId}-task`}, {signal: context.signal})).fileId;
+				});
 				context.report(`task file ${fileId} in ${text(context, 'folderPath')}`);
 				const submitted = await context.checkpoint.once('submitDeployment', async () => (await dataworks.submitFile({projectId, fileId, comment: 'Submitted by ferry'}, {signal: context.signal})).deploymentId);
 				await waitForDeployment(context, submitted, 'submitted');
@@ -372,6 +386,16 @@ const wizard = defineWizard<LogHubClients>({
 	],
 });
 
+/** Whether a saved task's content is this job (key order and spacing aside). */
+function sameJob(content: string | undefined, job: Record<string, unknown>): boolean {
+	const canonical = (value: unknown): unknown => (Array.isArray(value) ? value.map(canonical) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([left], [right]) => left.localeCompare(right)).map(([key, item]) => [key, canonical(item)])) : value);
+	try {
+		return JSON.stringify(canonical(JSON.parse(content ?? ''))) === JSON.stringify(canonical(job));
+	} catch {
+		return false;
+	}
+}
+
 /** `20161226` (or 2016-12-26) → `2016-12-26`, the business date RunCycleDagNodes takes; otherwise yesterday. */
 function businessDate(partitionValue: string): string {
 	const match = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(partitionValue);
@@ -441,8 +465,31 @@ async function checkTimes(context: Context, job: JobShape, table: string, where:
 		throw new PreflightError(`The oldest log would be ${Math.ceil(ageDays)} days old but logstore ${text(context, 'logstore')} keeps logs ${ttl} days: Log Service would drop them`, {hint: `Use a logstore with a longer retention (--set logTtlDays=${Math.min(3650, Math.ceil(ageDays) + 1)} for a new one), or another time column.`});
 	}
 
+	await refuseExistingLogs(context, {from, to, topic: job.writer.topic});
 	context.report(`${job.writer.time} parses as ${job.writer.timeFormat}: logs from ${new Date(earliest).toISOString()} to ${new Date(latest).toISOString()}`);
 	return {from, to};
+}
+
+/**
+ * Logs already in the logstore with this topic and time window would be counted with the new ones, and the writer
+ * would add a second copy of any earlier export: such a run stops here, before anything is written.
+ */
+async function refuseExistingLogs(context: Context, window: {from: number; to: number; topic: string}): Promise<void> {
+	let existing: number;
+	try {
+		const result = await context.clients.logService.getLogs(text(context, 'logProject'), text(context, 'logstore'), {...window, query: '* | select count(*) as logs', signal: context.signal});
+		existing = Number(result.logs[0]?.['logs'] ?? 0);
+	} catch (error) {
+		if (['ProjectNotExist', 'LogStoreNotExist', 'IndexConfigNotExist'].includes(String((error as {code?: string}).code))) {
+			return;
+		}
+
+		throw error;
+	}
+
+	if (existing > 0) {
+		throw new PreflightError(`Logstore ${text(context, 'logstore')} already holds ${existing.toLocaleString('en-US')} logs of topic "${window.topic}" in this data's time window: the job would add a second copy and the verification could not tell them apart`, {hint: 'Export into another logstore (--set logstore=…) or under another topic (--set topic=…).'});
+	}
 }
 
 /** The retention of the existing logstore, or of the one ferry will create. */
