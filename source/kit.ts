@@ -33,6 +33,14 @@ export {runVerification, type SideRunner} from './verify/run.js';
 export type {QueryOutcome, QueryResult} from './verify/compare.js';
 export {defaultRelativeTolerance, type QueryPair} from './verify/query-pair.js';
 export type {VerificationReport} from './verify/report.js';
+export {formatDecimal, parseDecimal, type Decimal} from './verify/decimal.js';
+export {writeFileAtomic} from './store/atomic-write.js';
+
+/** A file kept beside the session (a job, an export), so it is found with the session and removed with it. */
+export async function sessionFilePath(sessionId: string, name: string): Promise<string> {
+	const [{sessionFiles}, path] = await Promise.all([import('./store/session-store.js'), import('node:path')]);
+	return path.join(path.dirname(sessionFiles(sessionId).session), name);
+}
 
 /** Resolves the session's profile by name: endpoints, credentials and the local cloud's stand-ins. */
 export async function profileNamed(name: string) {

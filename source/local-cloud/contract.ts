@@ -16,7 +16,8 @@ export const localRamRoleName = 'AliyunODPSDefaultRole';
 export const localRamRoleArn = `acs:ram::${localAlibabaAccountId}:role/${localRamRoleName.toLowerCase()}`;
 
 export type AwsKeys = {accessKeyId: string; secretAccessKey: string; sessionToken?: string};
-export type AlibabaKeys = {accessKeyId: string; accessKeySecret: string; securityToken?: string};
+export type {AlibabaKeys} from '../clouds/credentials/alibaba.js';
+import type {AlibabaKeys} from '../clouds/credentials/alibaba.js';
 
 /** Generated at the first start of a FERRY_HOME and kept in a 0600 file; never written to sessions or logs. */
 export type LocalCloudCredentials = {

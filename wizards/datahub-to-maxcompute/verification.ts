@@ -7,8 +7,7 @@
 import type {DataHubClient, DataHubRecord} from '../../source/clouds/datahub/client.js';
 import {decodeRecordValue, microsToDate} from '../../source/clouds/datahub/schema.js';
 import {quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../source/clouds/maxcompute/ddl.js';
-import {defaultRelativeTolerance, type QueryOutcome, type QueryPair} from '../../source/kit.js';
-import {formatDecimal, parseDecimal, type Decimal} from '../../source/verify/decimal.js';
+import {defaultRelativeTolerance, formatDecimal, parseDecimal, type Decimal, type QueryOutcome, type QueryPair} from '../../source/kit.js';
 import {formatDateTime, partitionValue} from './time.js';
 import type {ColumnMapping} from './type-mapping.js';
 

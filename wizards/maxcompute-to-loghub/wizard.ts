@@ -1,8 +1,5 @@
 import {readFile} from 'node:fs/promises';
-import path from 'node:path';
-import {defineWizard, PreflightError, pollUntil, runVerification, StepError, type StepContext} from '../../source/kit.js';
-import {writeFileAtomic} from '../../source/store/atomic-write.js';
-import {sessionFiles} from '../../source/store/session-store.js';
+import {defineWizard, PreflightError, pollUntil, runVerification, sessionFilePath, StepError, writeFileAtomic, type StepContext} from '../../source/kit.js';
 import {about} from './about.js';
 import {createLogHubClients, type LogHubClients} from './clients.js';
 import {buildJob, checkJob, type JobShape} from './job.js';
@@ -215,7 +212,7 @@ const wizard = defineWizard<LogHubClients>({
 				const {dataworks} = context.clients;
 				const shape = shapeOf(context);
 				const projectId = number(context, 'workspaceId');
-				const jobFile = path.join(path.dirname(sessionFiles(context.sessionId).session), 'job.json');
+				const jobFile = await sessionFilePath(context.sessionId, 'job.json');
 				writeFileAtomic(jobFile, `${JSON.stringify(shape.job, undefined, 2)}\n`, 0o644);
 				context.output('jobFile', jobFile);
 				const fileId = await context.checkpoint.once('fileId', async () => {

@@ -5,9 +5,11 @@
  * inside the vendor providers, which also cache and refresh temporary keys.
  */
 import {CLIProfileCredentialsProvider, DefaultCredentialsProvider, ProfileCredentialsProvider} from '@alicloud/credentials';
-import type {AlibabaKeys} from '../../local-cloud/contract.js';
 import {ConfigurationError} from '../../errors.js';
 import {registerSecret} from '../../log/redact.js';
+
+/** An AccessKey pair, with the STS token of temporary keys. */
+export type AlibabaKeys = {accessKeyId: string; accessKeySecret: string; securityToken?: string};
 
 export type AlibabaCredentialSource =
 	| {kind: 'chain'; profile?: string}
