@@ -21,7 +21,7 @@ const startTimeoutMs = 10 * 60_000;
 const runTimeoutMs = 30 * 60_000;
 
 /** What `ferry run … --json` prints (source/session-run.ts), as far as the benchmark reads it. */
-type RunDocument = {
+export type RunDocument = {
 	ok: boolean;
 	exitCode: number;
 	session: {id: string; state: string};
@@ -44,13 +44,13 @@ export type LocalRunResult = {
 	verification?: ReportSummary & {differing: string[]};
 };
 
-function benchEnvironment(home: string): NodeJS.ProcessEnv {
+export function benchEnvironment(home: string): NodeJS.ProcessEnv {
 	// Any FERRY_* setting of the caller (answers, secrets, ASCII output) would make the figures differ from a default run.
 	const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('FERRY_'));
 	return {...Object.fromEntries(inherited), FERRY_HOME: home, NO_COLOR: '1', FORCE_COLOR: '0'};
 }
 
-function stepTimings(document: RunDocument, session: Session, runMs: number): {steps: StepTiming[]; outsideStepsMs: number} {
+export function stepTimings(document: RunDocument, session: Session, runMs: number): {steps: StepTiming[]; outsideStepsMs: number} {
 	let insideMs = 0;
 	const steps = document.steps.map(step => {
 		const record = session.steps[step.id];
@@ -66,7 +66,7 @@ function stepTimings(document: RunDocument, session: Session, runMs: number): {s
 	return {steps, outsideStepsMs: Math.max(0, runMs - insideMs)};
 }
 
-function reportSteps(report: Report, steps: StepTiming[], outsideStepsMs: number, runMs: number): void {
+export function reportSteps(report: Report, steps: StepTiming[], outsideStepsMs: number, runMs: number): void {
 	const rows = [
 		...steps.map(step => [step.title, step.state, step.durationMs === undefined ? '—' : seconds(step.durationMs), step.share === undefined ? '—' : percent(step.share)]),
 		['(outside steps)', '', seconds(outsideStepsMs), percent(outsideStepsMs / runMs)],
@@ -93,7 +93,7 @@ function summariseVerification(verification: VerificationReport): ReportSummary 
 }
 
 /** Stops the home's local cloud; then ends any daemon the CLI could not, e.g. one still seeding when start timed out. */
-async function stopLocalCloud(env: NodeJS.ProcessEnv, report: Report): Promise<void> {
+export async function stopLocalCloud(env: NodeJS.ProcessEnv, report: Report): Promise<void> {
 	const stop = await runFerry(['local-cloud', 'stop'], {env, timeoutMs: 60_000}).catch((error: unknown) => ({exitCode: null, stderr: String(error)}));
 	if (stop.exitCode !== 0) {
 		report(`ferry local-cloud stop failed (${stop.exitCode}): ${tail(stop.stderr, 3)}`);

@@ -13,7 +13,7 @@ const wholeNumber = (min: number, max: number) => (value: unknown) => (Number.is
 export const parameters: Parameter[] = [
 	{key: 'datahubProject', label: 'DataHub project', type: 'string', help: 'Created if it does not exist (step 2 of the procedure).', example: 'log_archive', default: onLocal('ferry_logs'), validate: dataHubName(3, 32)},
 	{key: 'datahubTopic', label: 'DataHub topic', type: 'string', help: 'A TUPLE topic whose schema matches the table: field names, types and order (step 3). Created if it does not exist.', default: 'test', validate: dataHubName(1, 128)},
-	{key: 'shardCount', label: 'Shards', type: 'number', help: 'Parallel lanes of the topic; each shard takes about 1 MB/s or 1,000 records/s of writes.', default: 2, validate: wholeNumber(1, 256)},
+	{key: 'shardCount', label: 'Shards', type: 'number', help: 'Parallel lanes of the topic; DataHub takes up to 5 MB/s and 2,000 write requests/s per shard.', default: 2, validate: wholeNumber(1, 256)},
 	{key: 'lifecycle', label: 'Lifecycle (days)', type: 'number', help: 'How long DataHub keeps records; the DataConnector must sync them before that.', default: 3, validate: wholeNumber(1, 7)},
 	{key: 'maxcomputeProject', label: 'MaxCompute project', type: 'string', help: 'The project holding the table (same region as DataHub).', example: 'my_project', default: onLocal(localMaxComputeProject), validate: identifier},
 	{key: 'maxcomputeTable', label: 'MaxCompute table', type: 'string', help: 'The table the DataConnector writes to (step 1). Created when missing; an existing table is read from the catalog.', default: 'test', validate: identifier},
