@@ -11,11 +11,19 @@
 # screen with its colours (`tmux capture-pane -e`), turns the ANSI into HTML with aha, and photographs the
 # HTML with headless Chromium. Everything it starts (tmux server, local cloud, temp dir) is stopped on exit.
 #
+# With a procedure's id it drives that procedure instead and writes media/<id>.png, its verification report:
+#
+#   media/capture-report.sh datahub-to-maxcompute
+#   media/capture-report.sh maxcompute-to-loghub
+#
 # Needs:  npm run build;  apt-get install -y tmux aha chromium fonts-dejavu-core [asciinema]
-# Usage:  media/capture-report.sh            (about 25 s; the first start of the local cloud seeds TPC-H)
+# Usage:  media/capture-report.sh [PROCEDURE]   (about 25 s; the first start of the local cloud seeds TPC-H)
 set -euo pipefail
 
+procedure=${1:-redshift-to-maxcompute}
 cd "$(dirname "$0")/.."
+# The Node the project installs (24 LTS), as npm scripts use it, whatever the machine's own node is.
+PATH="$PWD/node_modules/.bin:$PATH"
 media=$PWD/media
 cli=$PWD/distribution/source/cli.js
 columns=100
@@ -45,7 +53,7 @@ cleanup() {
 trap cleanup EXIT
 
 ferry_command="node $(printf %q "$cli")"
-if command -v asciinema >/dev/null; then
+if command -v asciinema >/dev/null && [[ $procedure == redshift-to-maxcompute ]]; then
 	# asciinema records ferry's own output (not tmux's redraw of it); idle gaps longer than 2 s are shortened.
 	ferry_command="asciinema rec --quiet --overwrite --idle-time-limit 2 --title 'ferry: redshift-to-maxcompute on the local cloud' --command $(printf %q "$ferry_command") $(printf %q "$work/local-run.cast")"
 fi
@@ -108,6 +116,41 @@ photograph() {
 }
 
 wait_for '❯ Start a procedure' 20
+if [[ $procedure != redshift-to-maxcompute ]]; then
+	# The other procedures: choose it, Enter on every field until the plan review, accept, photograph the report.
+	press Enter
+	wait_for 'Which procedure\?' 10
+	case $procedure in
+		datahub-to-maxcompute) press Down ;;
+		maxcompute-to-loghub) press Down; press Down ;;
+		*) echo "capture-report: unknown procedure $procedure" >&2; exit 2 ;;
+	esac
+	press Enter
+	wait_for 'Which profile\?' 10
+	press Enter
+	deadline=$((SECONDS + 90))
+	last_field=
+	until screen | grep -q 'Proceed? (y/N)'; do
+		field=$(screen | grep -Eo '^\S.*\([0-9]+/[0-9]+\)' | head -n 1 || true)
+		if [[ -n $field && $field != "$last_field" ]] && screen | grep -Eq 'Enter (accept|choose)'; then
+			last_field=$field
+			press Enter
+		elif ((SECONDS > deadline)); then
+			echo "capture-report: the form did not reach the plan review. Last screen:" >&2
+			screen >&2
+			exit 1
+		else
+			sleep 0.2
+		fi
+	done
+	press y
+	wait_for 'Press Enter to exit' 150
+	sleep 0.5
+	photograph "$procedure" '^✔ Step 1 of'
+	press Enter
+	wait_for 'EXIT=[0-9]+' 15
+	exit 0
+fi
 photograph home-screen
 press Enter
 wait_for '❯ Amazon Redshift → MaxCompute' 10

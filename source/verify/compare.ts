@@ -357,7 +357,7 @@ export function describeRule(pair: QueryPair): string {
 		'DECIMAL and integer values compare exactly by value (38250854.00 equals 38250854.000000000000000000).',
 		`${approximate} are equal within a relative tolerance of ${relative} (|target − source| ≤ ${relative} × the larger magnitude),`
 		+ ' or when the value with more fractional digits, truncated or rounded half away from zero to the other\'s digits, equals it'
-		+ ' (Redshift keeps the argument\'s scale in AVG of a DECIMAL and truncates AVG of integers; MaxCompute returns more digits).',
+		+ ((pair.dialects ?? defaultDialects).source === 'redshift' ? ' (Redshift keeps the argument\'s scale in AVG of a DECIMAL and truncates AVG of integers; MaxCompute returns more digits).' : '.'),
 		'Timestamps compare as instants; a value written without a zone is taken as UTC, and a date as its midnight.',
 		'NULL differs from the empty string; CHAR values ignore trailing blanks.',
 	].join(' ');
