@@ -61,7 +61,7 @@ async function acceptEveryDefault(terminal: TmuxTerminal, timeoutMs: number): Pr
 
 const procedures = [
 	{id: 'datahub-to-maxcompute', title: /❯ DataHub → MaxCompute/, downs: 1, watched: /✔ Step 9 of 10 · Watch the sync/, checks: /All 4 checks equal/},
-	{id: 'maxcompute-to-loghub', title: /❯ MaxCompute → Log Service/, downs: 2, watched: /✔ Step 8 of 9 · Watch the instance/, checks: /All 3 checks equal/},
+	{id: 'maxcompute-to-loghub', title: /❯ MaxCompute → Log Service/, downs: 2, watched: /✔ Step 7 of 8 · Run and watch/, checks: /All 3 checks equal/},
 ];
 
 for (const procedure of procedures) {

@@ -250,56 +250,13 @@ const wizard = defineWizard<LogHubClients>({
 		},
 		{
 			id: 'run',
-			title: 'Run the sync',
+			title: 'Run and watch',
 			kind: 'task',
 			rerun: 'duplicates',
-			explain: 'DataWorks runs the task once for the partition\'s business date (step 3, "Run"): a backfill of its node. The instance id is saved; a resumed run re-attaches to it. Running it again writes every log again.',
+			explain: 'DataWorks runs the task once for the partition\'s business date (step 3, "Run": a backfill of its node), and the instance is watched through NOT_RUN, WAIT_RESOURCE and RUNNING to SUCCESS or FAILURE; then the DI log gives the records read, written and dirty. The instance id is saved: a resumed run re-attaches to it, and only a failed instance is run again, because running the job again writes its logs again.',
 			async run(context) {
+				const instanceId = await submittedInstance(context);
 				const {dataworks} = context.clients;
-				const projectId = number(context, 'workspaceId');
-				const nodeId = context.outputs['task']?.['nodeId'] as number;
-				const previous = context.checkpoint.get<number>('instanceId');
-				if (previous !== undefined) {
-					const instance = await dataworks.getInstance({instanceId: previous, projectEnv: 'PROD'}, {signal: context.signal});
-					if (instance.status !== 'FAILURE') {
-						context.output('instanceId', previous);
-						context.report(`instance ${previous} is ${instance.status}: re-attached`);
-						return;
-					}
-
-					context.report(`instance ${previous} failed: running the task again (you accepted that this writes its logs again)`);
-					context.checkpoint.set('dagIds', undefined);
-					context.checkpoint.set('instanceId', undefined);
-				}
-
-				const bizDate = businessDate(partitionOf(context).value);
-				const dagIds = context.checkpoint.get<number[]>('dagIds') ?? await (async () => {
-					const {dagIds: created} = await dataworks.runCycleDagNodes({projectEnv: 'PROD', name: `ferry_${context.sessionId}`, rootNodeId: nodeId, includeNodeIds: [nodeId], startBizDate: `${bizDate} 00:00:00`, endBizDate: `${bizDate} 00:00:00`, parallelism: false}, {signal: context.signal});
-					context.checkpoint.set('dagIds', created);
-					return created;
-				})();
-				const instances = await pollUntil({
-					read: async () => dataworks.listInstances({projectId, projectEnv: 'PROD', dagId: dagIds[0]!}, {signal: context.signal}),
-					done: page => page.items.some(instance => instance.nodeId === nodeId),
-					signal: context.signal,
-					timeoutMs: 5 * 60_000,
-					what: 'DataWorks to create the instance of the backfill',
-				});
-				const instanceId = instances.items.find(instance => instance.nodeId === nodeId)!.instanceId;
-				context.checkpoint.set('instanceId', instanceId);
-				context.output('instanceId', instanceId);
-				context.report(`backfill for ${bizDate}: DAG ${dagIds.join(', ')}, instance ${instanceId}`);
-			},
-		},
-		{
-			id: 'watch',
-			title: 'Watch the instance',
-			kind: 'task',
-			rerun: 'safe',
-			explain: 'The instance moves through NOT_RUN, WAIT_RESOURCE and RUNNING to SUCCESS or FAILURE; then the DI log gives the records read, written and dirty.',
-			async run(context) {
-				const {dataworks} = context.clients;
-				const instanceId = context.outputs['run']?.['instanceId'] as number;
 				const final = await pollUntil({
 					read: async () => dataworks.getInstance({instanceId, projectEnv: 'PROD'}, {signal: context.signal}),
 					done: instance => instance.status === 'SUCCESS' || instance.status === 'FAILURE',
@@ -315,11 +272,12 @@ const wizard = defineWizard<LogHubClients>({
 				const counts = diCounts(log);
 				if (final.status === 'FAILURE') {
 					const reason = log.split('\n').reverse().find(line => /ERROR|Exception|Code:\[/.test(line))?.trim() ?? final.errorMessage ?? 'no reason in the DI log';
-					throw new StepError(`The sync instance ${instanceId} failed: ${reason}`, {hint: `Fix the cause, then \`ferry resume ${context.sessionId}\` and accept the rerun (logs written before the failure are written again).`});
+					throw new StepError(`The sync instance ${instanceId} failed: ${reason}`, {hint: `Fix the cause, then \`ferry resume ${context.sessionId}\` and accept the rerun: the task runs again, and logs written before the failure are written again.`});
 				}
 
+				context.output('instanceId', instanceId);
 				context.output('counts', counts);
-				context.report(`SUCCESS · ${counts.read.toLocaleString('en-US')} records read, ${counts.written.toLocaleString('en-US')} written, ${counts.dirty} dirty`);
+				context.report(`instance ${instanceId} SUCCESS · ${counts.read.toLocaleString('en-US')} records read, ${counts.written.toLocaleString('en-US')} written, ${counts.dirty} dirty`);
 			},
 		},
 		{
@@ -382,6 +340,47 @@ const wizard = defineWizard<LogHubClients>({
 		},
 	],
 });
+
+/**
+ * The instance of this session's backfill: the saved one while it is running or done, a new one when there is none
+ * or the saved one failed (the engine has asked before rerunning this step, since a rerun writes the logs again).
+ */
+async function submittedInstance(context: Context): Promise<number> {
+	const {dataworks} = context.clients;
+	const projectId = number(context, 'workspaceId');
+	const nodeId = context.outputs['task']?.['nodeId'] as number;
+	const previous = context.checkpoint.get<number>('instanceId');
+	if (previous !== undefined) {
+		const instance = await dataworks.getInstance({instanceId: previous, projectEnv: 'PROD'}, {signal: context.signal});
+		if (instance.status !== 'FAILURE') {
+			context.report(`instance ${previous} is ${instance.status}: re-attached`);
+			return previous;
+		}
+
+		context.report(`instance ${previous} failed: running the task again`);
+		context.checkpoint.set('dagIds', undefined);
+		context.checkpoint.set('instanceId', undefined);
+	}
+
+	const bizDate = businessDate(partitionOf(context).value);
+	let dagIds = context.checkpoint.get<number[]>('dagIds');
+	if (!dagIds) {
+		dagIds = (await dataworks.runCycleDagNodes({projectEnv: 'PROD', name: `ferry_${context.sessionId}`, rootNodeId: nodeId, includeNodeIds: [nodeId], startBizDate: `${bizDate} 00:00:00`, endBizDate: `${bizDate} 00:00:00`, parallelism: false}, {signal: context.signal})).dagIds;
+		context.checkpoint.set('dagIds', dagIds);
+	}
+
+	const instances = await pollUntil({
+		read: async () => dataworks.listInstances({projectId, projectEnv: 'PROD', dagId: dagIds[0]!}, {signal: context.signal}),
+		done: page => page.items.some(instance => instance.nodeId === nodeId),
+		signal: context.signal,
+		timeoutMs: 5 * 60_000,
+		what: 'DataWorks to create the instance of the backfill',
+	});
+	const instanceId = instances.items.find(instance => instance.nodeId === nodeId)!.instanceId;
+	context.checkpoint.set('instanceId', instanceId);
+	context.report(`backfill for ${bizDate}: DAG ${dagIds.join(', ')}, instance ${instanceId}`);
+	return instanceId;
+}
 
 /** Whether a saved task's content is this job (key order and spacing aside). */
 function sameJob(content: string | undefined, job: Record<string, unknown>): boolean {

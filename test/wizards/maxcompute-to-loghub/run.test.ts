@@ -5,7 +5,7 @@ import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, useLocalC
 import type {RunDocument} from '../../helpers/run-document.js';
 
 const cloud = useLocalCloud(test);
-const steps = ['connections', 'preflight', 'plan', 'log-service', 'data-sources', 'task', 'run', 'watch', 'verify'];
+const steps = ['connections', 'preflight', 'plan', 'log-service', 'data-sources', 'task', 'run', 'verify'];
 
 async function sourceSql(sessionId: string, sql: string): Promise<unknown[][]> {
 	const result = await cloud.ferry(['sql', '--session', sessionId, '--side', 'source', '--json', sql]);
@@ -49,12 +49,12 @@ test.serial('SIGKILL while the job runs: resume re-attaches to the same DataWork
 	void child.finally(() => {
 		exited = true;
 	});
-	const atKill = await waitForSession(cloud.home, session => !before.has(session.id) && session.steps['watch']?.state === 'running', {intervalMs: 20, exited: () => exited});
+	const atKill = await waitForSession(cloud.home, session => !before.has(session.id) && session.steps['run']?.checkpoints['instanceId'] !== undefined, {intervalMs: 20, exited: () => exited});
 	child.kill('SIGKILL');
 	const killed = await child;
-	t.truthy(atKill, `the watch step was never seen running:\n${describeRun(killed)}`);
+	t.truthy(atKill, `the instance was never seen submitted:\n${describeRun(killed)}`);
 	const sessionId = atKill!.id;
-	const instanceId = readSessionFile(cloud.home, sessionId)!.steps['run']?.outputs['instanceId'];
+	const instanceId = readSessionFile(cloud.home, sessionId)!.steps['run']?.checkpoints['instanceId'];
 	t.truthy(instanceId);
 
 	const resumed = await cloud.ferry(['resume', sessionId, '--yes', '--json']);
@@ -62,8 +62,8 @@ test.serial('SIGKILL while the job runs: resume re-attaches to the same DataWork
 	const document = parseJsonOutput<RunDocument>(resumed);
 	t.true(document.verification?.equal, document.verification?.summary.text);
 	const session = readSessionFile(cloud.home, sessionId)!;
-	t.is(session.steps['run']?.attempts, 1, 'the run step was not run again');
-	t.is(session.steps['run']?.outputs['instanceId'], instanceId, 'the same instance');
+	t.is(session.steps['run']?.outputs['instanceId'], instanceId, 'the resumed run watched the same instance');
+	t.regex(resumed.stderr, new RegExp(`instance ${String(instanceId)} is \\w+: re-attached`));
 	const logs = document.verification!.comparisons.find(comparison => comparison.id === 'logs')!;
 	const [[rows]] = await sourceSql(sessionId, 'SELECT count(*) FROM ak_biz_log_detail WHERE pt = \'20161226\'') as [[string]];
 	t.is(logs.rows[0]?.cells[0]?.target, String(rows), 'every row became exactly one log');
