@@ -1,4 +1,4 @@
-import {writeFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, useLocalCloud, waitForSession} from '../../helpers/cli.js';
@@ -102,4 +102,18 @@ test.serial('a bad value in the input file stops preflight with its row and colu
 	t.notRegex(run.stderr, /\n\s+at /);
 	const document = parseJsonOutput<RunDocument>(run);
 	t.is(document.steps.find(step => step.id === 'table')?.state, 'pending');
+});
+
+test.serial('`ferry plan` prints every call the steps will make, the AccessKey redacted, and leaves nothing behind', async t => {
+	const before = listSessionIds(cloud.home).length;
+	const plan = await cloud.ferry(['plan', 'datahub-to-maxcompute', '--local', '--set', 'datahubTopic=planned']);
+	t.is(plan.exitCode, 0, describeRun(plan));
+	for (const call of ['CREATE TABLE IF NOT EXISTS `test`', 'CreateProject ferry_logs', 'CreateTopic planned: TUPLE, 2 shards', 'CreateConnector sink_odps', '"PartitionMode": "SYSTEM_TIME"', 'PutRecords: 10,000 records in batches of 500', 'SELECT `ds` AS `partition`, count(*) AS `rows`']) {
+		t.true(plan.stdout.includes(call), call);
+	}
+
+	t.regex(plan.stdout, /"AccessKey": "<redacted>"/);
+	const localSecret = (JSON.parse(readFileSync(path.join(cloud.home, 'local-cloud', 'credentials.json'), 'utf8')) as {alibaba: {accessKeySecret: string}}).alibaba.accessKeySecret;
+	t.false(plan.stdout.includes(localSecret), 'the local cloud\'s secret is not in the plan');
+	t.is(listSessionIds(cloud.home).length, before);
 });
