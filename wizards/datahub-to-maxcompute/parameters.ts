@@ -21,6 +21,7 @@ export const parameters: Parameter[] = [
 	{key: 'partitionColumn', label: 'Partition column', type: 'string', help: 'The table\'s partition column (a STRING), filled by the DataConnector.', default: 'ds', validate: identifier},
 	{key: 'partitionMode', label: 'Partition mode', type: 'select', help: 'How the DataConnector picks a record\'s partition.', default: 'SYSTEM_TIME', choices: () => [
 		{value: 'SYSTEM_TIME', label: 'SYSTEM_TIME', hint: 'the time DataHub received the record'},
+		{value: 'EVENT_TIME', label: 'EVENT_TIME', hint: 'the record\'s own event_time (a DATETIME column)'},
 		{value: 'USER_DEFINE', label: 'USER_DEFINE', hint: 'a topic field named like the partition column'},
 	]},
 	{key: 'partitionFormat', label: 'Partition format', type: 'string', help: 'strftime pattern of the partition value (%Y %m %d %H %M).', default: '%Y%m%d', when: answers => answers['partitionMode'] !== 'USER_DEFINE', validate: value => {

@@ -29,10 +29,11 @@ export function wallClock(epochMs: number, timeZone: string): WallClock {
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
-/** `YYYY-MM-DD HH:MM:SS` in the zone, the way a DATETIME column shows an instant. */
+/** `YYYY-MM-DD HH:MM:SS[.mmm]` in the zone, the way a DATETIME column (millisecond precision) shows an instant. */
 export function formatDateTime(epochMs: number, timeZone: string): string {
 	const time = wallClock(epochMs, timeZone);
-	return `${time.year}-${pad(time.month)}-${pad(time.day)} ${pad(time.hour)}:${pad(time.minute)}:${pad(time.second)}`;
+	const millis = ((epochMs % 1000) + 1000) % 1000;
+	return `${time.year}-${pad(time.month)}-${pad(time.day)} ${pad(time.hour)}:${pad(time.minute)}:${pad(time.second)}${millis === 0 ? '' : `.${pad(millis, 3)}`}`;
 }
 
 /** The instant of a wall-clock time in the zone (the zone's offset at that moment, found by one correction). */

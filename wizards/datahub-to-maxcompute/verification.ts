@@ -12,8 +12,11 @@ import {formatDateTime, partitionValue} from './time.js';
 import type {ColumnMapping} from './type-mapping.js';
 
 export type PartitionRule =
-	| {mode: 'SYSTEM_TIME'; format: string; timeRangeMinutes: number; timeZone: string}
+	| {mode: 'SYSTEM_TIME' | 'EVENT_TIME'; format: string; timeRangeMinutes: number; timeZone: string}
 	| {mode: 'USER_DEFINE'; field: string};
+
+/** The field EVENT_TIME partitions by (DataHub's rule: a TIMESTAMP field of this name). */
+export const eventTimeField = 'event_time';
 
 export type VerificationPlan = {
 	table: string;
@@ -68,12 +71,21 @@ function rowValue(mapping: ColumnMapping, text: string | null, timeZone: string)
 }
 
 export function sourceRows(records: readonly DataHubRecord[], plan: VerificationPlan): SourceRow[] {
-	const partitionIndex = plan.rule.mode === 'USER_DEFINE' ? plan.fields.findIndex(field => field.column.toLowerCase() === plan.partitionColumn.toLowerCase()) : -1;
+	const {rule} = plan;
+	const partitionIndex = rule.mode === 'USER_DEFINE' ? plan.fields.findIndex(field => field.column.toLowerCase() === plan.partitionColumn.toLowerCase()) : -1;
+	const eventIndex = plan.fields.findIndex(field => field.column.toLowerCase() === eventTimeField);
 	const columnIndexes = plan.columns.map(column => plan.fields.indexOf(column));
+	const partitionOf = (record: DataHubRecord): string => {
+		if (rule.mode === 'USER_DEFINE') {
+			return String(record.values[partitionIndex] ?? '');
+		}
+
+		const at = rule.mode === 'SYSTEM_TIME' ? record.systemTimeMs : microsToDate(BigInt(record.values[eventIndex] ?? '0')).getTime();
+		return partitionValue(at, rule.format, rule.timeRangeMinutes, rule.timeZone);
+	};
+
 	return records.map(record => ({
-		partition: plan.rule.mode === 'SYSTEM_TIME'
-			? partitionValue(record.systemTimeMs, plan.rule.format, plan.rule.timeRangeMinutes, plan.rule.timeZone)
-			: String(record.values[partitionIndex] ?? ''),
+		partition: partitionOf(record),
 		values: columnIndexes.map((fieldIndex, position) => rowValue(plan.columns[position]!, record.values[fieldIndex] ?? null, plan.timeZone)),
 	}));
 }

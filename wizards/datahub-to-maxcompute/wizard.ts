@@ -6,8 +6,8 @@ import {compareSchemas, quoteMaxComputeIdentifier} from '../../source/clouds/max
 import {encodeRecordSchema} from '../../source/clouds/datahub/schema.js';
 import {defineWizard, formatBytes, formatDuration, PreflightError, pollUntil, runVerification, StepError, type StepContext} from '../../source/kit.js';
 import {generateRecords, readInputRecords, type WireRecord} from './records.js';
-import {compareTopicFields, topicFieldsFor, type ColumnMapping, type TableColumn} from './type-mapping.js';
-import {chooseSample, readBackRecords, sourceOutcome, sourceRows, verificationPairs, type PartitionRule, type VerificationPlan} from './verification.js';
+import {compareTopicFields, fieldTypeFor, topicFieldsFor, type ColumnMapping, type TableColumn} from './type-mapping.js';
+import {chooseSample, eventTimeField, readBackRecords, sourceOutcome, sourceRows, verificationPairs, type PartitionRule, type VerificationPlan} from './verification.js';
 
 type Context = StepContext<DataHubClients>;
 
@@ -71,9 +71,10 @@ function fieldsFor(context: Context, columns: readonly TableColumn[]): ColumnMap
 }
 
 function partitionRule(context: Context): PartitionRule {
-	return text(context, 'partitionMode') === 'USER_DEFINE'
+	const mode = text(context, 'partitionMode');
+	return mode === 'USER_DEFINE'
 		? {mode: 'USER_DEFINE', field: text(context, 'partitionColumn')}
-		: {mode: 'SYSTEM_TIME', format: text(context, 'partitionFormat'), timeRangeMinutes: number(context, 'timeRange'), timeZone: text(context, 'timeZone')};
+		: {mode: mode === 'EVENT_TIME' ? 'EVENT_TIME' : 'SYSTEM_TIME', format: text(context, 'partitionFormat'), timeRangeMinutes: number(context, 'timeRange'), timeZone: text(context, 'timeZone')};
 }
 
 async function recordsFor(context: Context, fields: readonly ColumnMapping[]): Promise<WireRecord[]> {
@@ -94,7 +95,7 @@ function connectorConfig(context: Context, keys: {accessKeyId: string; accessKey
 		AccessId: keys.accessKeyId,
 		AccessKey: keys.accessKeySecret,
 		PartitionMode: rule.mode,
-		...(rule.mode === 'SYSTEM_TIME' ? {TimeRange: rule.timeRangeMinutes, PartitionConfig: {[text(context, 'partitionColumn')]: rule.format}} : {PartitionConfig: {[text(context, 'partitionColumn')]: ''}}),
+		...(rule.mode === 'USER_DEFINE' ? {PartitionConfig: {[text(context, 'partitionColumn')]: ''}} : {TimeRange: rule.timeRangeMinutes, PartitionConfig: {[text(context, 'partitionColumn')]: rule.format}}),
 		TimeZone: text(context, 'timeZone'),
 		TimestampUnit: text(context, 'timestampUnit'),
 	};
@@ -162,6 +163,10 @@ const wizard = defineWizard<DataHubClients>({
 				} else {
 					columns = parseColumnList(text(context, 'tableColumns'));
 					context.report(`table ${table} will be created: ${columns.map(column => `${column.name} ${column.type}`).join(', ')}`);
+				}
+
+				if (text(context, 'partitionMode') === 'EVENT_TIME' && !columns.some(column => column.name.toLowerCase() === eventTimeField && JSON.stringify(fieldTypeFor(column.type)) === JSON.stringify({fieldType: 'TIMESTAMP'}))) {
+					throw new PreflightError(`EVENT_TIME partitions by a DATETIME column named ${eventTimeField}, which ${table} does not have`, {hint: `Add \`${eventTimeField} datetime\` to the table (or to --set tableColumns=…), or use --set partitionMode=SYSTEM_TIME.`});
 				}
 
 				const fields = fieldsFor(context, columns);

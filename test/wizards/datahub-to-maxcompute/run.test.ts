@@ -117,3 +117,16 @@ test.serial('`ferry plan` prints every call the steps will make, the AccessKey r
 	t.false(plan.stdout.includes(localSecret), 'the local cloud\'s secret is not in the plan');
 	t.is(listSessionIds(cloud.home).length, before);
 });
+
+test.serial('EVENT_TIME partitions by each record\'s own event_time, and the verification computes the same partitions', async t => {
+	const run = await cloud.ferry(['run', 'datahub-to-maxcompute', '--local', '--yes', '--json', '--set', 'records=2000', '--set', 'partitionMode=EVENT_TIME', '--set', 'timeRange=15', '--set', 'partitionFormat=%Y%m%d%H%M', '--set', 'datahubTopic=event_time', '--set', 'maxcomputeTable=event_logs', '--set', 'tableColumns=f1 string, f2 string, event_time datetime']);
+	t.is(run.exitCode, 0, describeRun(run));
+	const document = parseJsonOutput<RunDocument>(run);
+	t.true(document.verification?.equal, document.verification?.summary.text);
+	const rows = document.verification!.comparisons.find(comparison => comparison.id === 'rows')!;
+	t.true(rows.rows.length > 1, `generated event times span several 15-minute partitions: ${rows.rows.map(row => row.key.join('')).join(', ')}`);
+
+	const missing = await cloud.ferry(['run', 'datahub-to-maxcompute', '--local', '--yes', '--json', '--set', 'partitionMode=EVENT_TIME', '--set', 'datahubTopic=no_event', '--set', 'maxcomputeTable=no_event']);
+	t.is(missing.exitCode, 4, describeRun(missing));
+	t.regex(missing.stderr, /EVENT_TIME partitions by a DATETIME column named event_time/);
+});
