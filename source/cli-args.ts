@@ -19,6 +19,8 @@ const flagSpec = {
 	output: {type: 'string', short: 'o'},
 	ports: {type: 'string'},
 	scale: {type: 'string'},
+	faults: {type: 'string'},
+	shell: {type: 'string'},
 	wizard: {type: 'string'},
 	force: {type: 'boolean', short: 'f'},
 } as const;
@@ -40,6 +42,10 @@ export type Flags = {
 	output?: string;
 	ports?: string;
 	scale?: string;
+	/** `local-cloud start --faults SPEC`: standing faults of the stand-ins. */
+	faults?: string;
+	/** `ferry local-cloud env`: sh, fish or json. */
+	shell?: string;
 	/** `ferry sql --profile`: which procedure's two sides to query. */
 	wizard?: string;
 };
@@ -76,6 +82,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
 			output: values.output,
 			ports: values.ports,
 			scale: values.scale,
+			faults: values.faults,
+			shell: values.shell,
 			wizard: values.wizard,
 		},
 	};

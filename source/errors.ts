@@ -51,11 +51,18 @@ export class ConfigurationError extends FerryError {
 	}
 }
 
-/** A preflight check that failed before anything changed. Exit 4. */
+/**
+ * A preflight check that failed before anything changed. Exit 4, unless its causes say more (wrong credentials or an
+ * unreachable endpoint: 3; a wrong answer: 2), see `exitCodeFor`; pass them as `causes`.
+ */
 export class PreflightError extends FerryError {
-	constructor(message: string, options: FerryErrorOptions = {}) {
-		super(message, exitCodes.preflight, options);
+	readonly causes: readonly unknown[];
+
+	constructor(message: string, options: FerryErrorOptions & {causes?: readonly unknown[]} = {}) {
+		const {causes = [], ...rest} = options;
+		super(message, exitCodes.preflight, rest);
 		this.name = 'PreflightError';
+		this.causes = causes;
 	}
 }
 
@@ -103,24 +110,118 @@ export function isAbortError(error: unknown): boolean {
 	);
 }
 
+/** System error codes meaning the endpoint is not there: a wrong endpoint, no network, or a local cloud that went away. */
+const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Error codes that name a wrong answer, whichever step or client finds it. */
+const usageCodes = new Set(['NoSuchSchema', 'SchemaNotFound']);
+
+/** Which cause decides when several are found: the user's next action (stop, fix an answer, fix a profile). */
+const causePriority: readonly ExitCode[] = [exitCodes.interrupted, exitCodes.usage, exitCodes.configuration, exitCodes.verification];
+
+/** The exit code one error link says by itself, when it names its cause; undefined for a generic failure. */
+function causeCode(error: unknown): ExitCode | undefined {
+	if (!(error instanceof Error)) {
+		return undefined;
+	}
+
+	const code = (error as NodeJS.ErrnoException).code;
+	if (error.name === 'AbortError' || error instanceof InterruptedError) {
+		return exitCodes.interrupted;
+	}
+
+	if ((code !== undefined && unreachableCodes.has(code)) || isBadPort(error)) {
+		return exitCodes.configuration;
+	}
+
+	if (code !== undefined && usageCodes.has(code)) {
+		return exitCodes.usage;
+	}
+
+	if (error instanceof ServiceError) {
+		return error.exitCode === exitCodes.configuration ? exitCodes.configuration : undefined;
+	}
+
+	if (error instanceof FerryError && causePriority.includes(error.exitCode)) {
+		return error.exitCode;
+	}
+
+	return undefined;
+}
+
+/** The error and everything it wraps: `cause` chains, AggregateError lists, a PreflightError's causes. */
+function errorTree(error: unknown, seen = new Set<unknown>()): unknown[] {
+	if (error === undefined || error === null || seen.has(error)) {
+		return [];
+	}
+
+	seen.add(error);
+	const inner: unknown[] = [];
+	if (error instanceof Error) {
+		inner.push(error.cause);
+		if (error instanceof AggregateError) {
+			inner.push(...(error.errors as unknown[]));
+		}
+
+		if (error instanceof PreflightError) {
+			inner.push(...error.causes);
+		}
+	}
+
+	return [error, ...inner.flatMap(child => errorTree(child, seen))];
+}
+
+/**
+ * The one mapping from cause to exit code: the most decisive cause anywhere in the error (interrupted 130, a wrong
+ * answer 2, wrong credentials or an unreachable endpoint 3, a verification difference 5), else the error's own code
+ * (preflight 4, step 1). So the same cause exits the same way however deep it surfaces.
+ */
+export function exitCodeFor(error: unknown): ExitCode {
+	const found = new Set(errorTree(error).map(link => causeCode(link)));
+	const decisive = causePriority.find(code => found.has(code));
+	if (decisive !== undefined) {
+		return decisive;
+	}
+
+	return error instanceof FerryError ? error.exitCode : exitCodes.stepFailed;
+}
+
+/** fetch refuses the ports browsers block (1, 7, 9, 25…) with a bare "bad port" and no code. */
+function isBadPort(error: Error): boolean {
+	return error.message === 'bad port';
+}
+
+function unreachableLink(error: unknown): Error | undefined {
+	return errorTree(error).find((link): link is Error => link instanceof Error && unreachableCodes.has((link as NodeJS.ErrnoException).code ?? ''));
+}
+
+const unreachableHint = 'Check the endpoint in the profile and your network; for the local cloud run `ferry local-cloud status` (start it with `ferry local-cloud start`).';
+
 /** The message and hint of any error, for one-line display. Unknown errors keep their message only. */
 export function describeError(error: unknown): {message: string; hint: string | undefined; exitCode: ExitCode} {
+	const exitCode = exitCodeFor(error);
 	if (error instanceof FerryError) {
-		return {message: error.message, hint: error.hint, exitCode: error.exitCode};
+		const hint = error.hint ?? (unreachableLink(error) ? unreachableHint : undefined);
+		return {message: error.message, hint, exitCode};
 	}
 
 	if (error instanceof Error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOSPC') {
-			return {message: `No space left on the device (${error.message})`, hint: 'Free some disk space, then run `ferry resume` to continue.', exitCode: exitCodes.stepFailed};
+			return {message: `No space left on the device (${error.message})`, hint: 'Free some disk space, then run `ferry resume` to continue.', exitCode};
 		}
 
-		if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-			return {message: `Cannot reach the endpoint (${error.message})`, hint: 'Check the endpoint in the profile and your network; for the local cloud run `ferry local-cloud status`.', exitCode: exitCodes.configuration};
+		if (errorTree(error).some(link => link instanceof Error && isBadPort(link))) {
+			return {message: 'The endpoint\'s port is one that fetch refuses to connect to (a "bad port", e.g. 1, 7, 25, 6000)', hint: 'Use another port for the endpoint in the profile (for the local cloud: `ferry local-cloud start --ports NAME=PORT`).', exitCode};
 		}
 
-		return {message: error.message, hint: undefined, exitCode: exitCodes.stepFailed};
+		const unreachable = unreachableLink(error);
+		if (unreachable) {
+			return {message: `Cannot reach the endpoint (${unreachable.message})`, hint: unreachableHint, exitCode};
+		}
+
+		return {message: error.message, hint: undefined, exitCode};
 	}
 
-	return {message: String(error), hint: undefined, exitCode: exitCodes.stepFailed};
+	return {message: String(error), hint: undefined, exitCode};
 }

@@ -12,7 +12,7 @@ Usage
   ferry verify <SESSION>                  run the verification again, side by side
   ferry sql --session ID --side source|target "<statement>"
   ferry profiles [list|show|add|test|remove] [NAME]
-  ferry local-cloud start|stop|status|reset
+  ferry local-cloud start|stop|status|reset|env
 
 Examples
   $ ferry                                                   # interactive, on the local cloud by default
@@ -115,17 +115,27 @@ Examples
   $ ferry profiles test local
   $ ferry profiles remove prod
 `,
-	'local-cloud': `ferry local-cloud start|stop|status|reset — the local stand-ins
+	'local-cloud': `ferry local-cloud start|stop|status|reset|env — the local stand-ins
 
 Redshift (Data API + PostgreSQL wire, on PGlite), S3, OSS, Data Online Migration and MaxCompute (ODPS
 REST, on DuckDB) on 127.0.0.1, speaking the real protocols. Data lives under FERRY_HOME and survives
-restarts; reset clears it.
+restarts; reset clears it. env prints the endpoints, the local cloud's throwaway keys and a proxy for
+*.localhost names, so your own tools (awscli, rclone, psql, the vendors' SDKs) reach every stand-in.
 
 Examples
   $ ferry local-cloud start
   $ ferry local-cloud status --json
   $ ferry local-cloud start --scale 0.1        # TPC-H scale factor for a fresh seed
+  $ ferry local-cloud start --faults s3:503:5%,maxcompute:reset:3,oss:slow:2   # rehearse a bad day
+  $ eval "$(ferry local-cloud env)" && aws s3 ls && psql -c 'select count(*) from orders'
+  $ ferry local-cloud env --shell fish | source
+  $ ferry local-cloud env --shell json         # for scripts
   $ ferry local-cloud reset
+
+--faults SPEC: a comma list of SERVICE:KIND:AMOUNT. KIND is an HTTP status (503, 500, 429…) answered in the
+service's own error shape, reset (the connection is dropped) or slow (AMOUNT seconds of delay, then the request
+proceeds; a fourth field limits it to a count or rate). AMOUNT is a count (3: the next three requests) or a rate
+(5%: that share of every request). Faults hit every client, the stand-ins' own work included; status shows them.
 `,
 };
 

@@ -2,6 +2,7 @@ import test from 'ava';
 import {
 	ConfigurationError,
 	describeError,
+	exitCodeFor,
 	exitCodes,
 	InterruptedError,
 	isAbortError,
@@ -53,4 +54,40 @@ test('isAbortError recognises interruptions and AbortErrors only', t => {
 	t.true(isAbortError(controller.signal.reason));
 	t.false(isAbortError(new Error('x')));
 	t.false(isAbortError(new StepError('x')));
+});
+
+test('one mapping from cause to exit code, however deep the cause surfaces', t => {
+	const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:36363'), {code: 'ECONNREFUSED'});
+	const cases: Array<[string, unknown, number]> = [
+		['wrong credentials', new ServiceError('s3', 'InvalidAccessKeyId', {status: 403, auth: true}), 3],
+		['wrong credentials found by preflight', new PreflightError('Preflight failed', {causes: [new ServiceError('s3', 'InvalidAccessKeyId', {status: 403, auth: true})]}), 3],
+		['wrong credentials and a region mismatch at preflight', new PreflightError('Preflight failed', {causes: [new Error('region'), new ServiceError('oss', 'SignatureDoesNotMatch', {status: 403, auth: true})]}), 3],
+		['a preflight check that failed by itself', new PreflightError('Preflight failed', {causes: [new Error('OSS is in cn-hangzhou')]}), 4],
+		['the local cloud went away (plain)', refused(), 3],
+		['the local cloud went away (fetch failed)', new TypeError('fetch failed', {cause: refused()}), 3],
+		['the local cloud went away (happy eyeballs)', new TypeError('fetch failed', {cause: new AggregateError([refused(), refused()])}), 3],
+		['the local cloud went away (a client\'s ServiceError)', new ServiceError('Data Online Migration', 'GetJob failed: connect ECONNREFUSED', {code: 'ECONNREFUSED', retryable: false}), 3],
+		['the local cloud went away (wrapped in a step)', new StepError('LOAD failed', {cause: new ServiceError('MaxCompute', 'GetInstance failed', {cause: refused()})}), 3],
+		['the local cloud went away at preflight', new PreflightError('Preflight failed', {causes: [new TypeError('fetch failed', {cause: refused()})]}), 3],
+		['a missing schema', new StepError('Schema nope has no tables', {code: 'NoSuchSchema'}), 2],
+		['a missing schema as a usage error', new UsageError('Schema nope has no tables'), 2],
+		['Ctrl-C wrapped in a step', new StepError('stopped', {cause: new InterruptedError()}), 130],
+		['a throttled request that ran out of retries', new ServiceError('oss', 'SlowDown', {status: 503, retryable: true}), 1],
+		['a failed step', new StepError('boom'), 1],
+	];
+	for (const [cause, error, exitCode] of cases) {
+		t.is(Number(exitCodeFor(error)), exitCode, cause);
+		t.is(Number(describeError(error).exitCode), exitCode, cause);
+	}
+
+	t.regex(describeError(new StepError('LOAD failed', {cause: refused()})).hint ?? '', /ferry local-cloud status/);
+	t.regex(describeError(new TypeError('fetch failed', {cause: refused()})).message, /Cannot reach the endpoint \(connect ECONNREFUSED/);
+});
+
+test('a "bad port" refused by fetch says which port problem it is, exit 3', t => {
+	const described = describeError(new TypeError('fetch failed', {cause: new Error('bad port')}));
+	t.is(Number(described.exitCode), 3);
+	t.regex(described.message, /port is one that fetch refuses/);
+	t.notRegex(described.message, /^\(?bad port\)?$/);
+	t.regex(described.hint ?? '', /--ports/);
 });

@@ -2,6 +2,7 @@ import type {MaxComputeClient} from '../clouds/maxcompute/client.js';
 import {compareSchemas} from '../clouds/maxcompute/ddl.js';
 import type {Checkpoints, SubTask} from '../engine/wizard.js';
 import {StepError} from '../errors.js';
+import type {Logger} from '../log/logger.js';
 import type {TablePlan} from './migration-plan.js';
 
 /** Idempotent: an existing table with the same schema is kept; a different schema stops with the diff. */
@@ -31,8 +32,11 @@ export function createTableTasks(options: {maxcompute: MaxComputeClient; tables:
 
 export type LoadResult = {table: string; instanceId: string; logview?: string};
 
-/** LOAD OVERWRITE per table: a rerun replaces, never duplicates. Instance ids are checkpointed for re-attaching. */
-export function loadTasks(options: {maxcompute: MaxComputeClient; tables: TablePlan[]; checkpoint: Checkpoints; signal: AbortSignal}): SubTask[] {
+/**
+ * LOAD OVERWRITE per table: a rerun replaces, never duplicates. Instance ids are checkpointed for re-attaching to a
+ * running or successful instance; one that failed or was cancelled is discarded and the LOAD submitted again.
+ */
+export function loadTasks(options: {maxcompute: MaxComputeClient; tables: TablePlan[]; checkpoint: Checkpoints; signal: AbortSignal; log?: Logger}): SubTask[] {
 	const {maxcompute, checkpoint, signal} = options;
 	return options.tables.map(plan => ({
 		title: `LOAD ${plan.table}`,
@@ -40,6 +44,15 @@ export function loadTasks(options: {maxcompute: MaxComputeClient; tables: TableP
 		async run(task) {
 			const onStatus = (progress: {instanceStatus: string; tasks: Array<{status: string}>}) => task.output(`${progress.tasks[0]?.status ?? progress.instanceStatus} · instance ${instanceId ?? ''}`);
 			let instanceId = checkpoint.get<string>(`instance:${plan.table}`);
+			const ended = instanceId ? await endedWithoutSuccess(maxcompute, instanceId, signal) : undefined;
+			if (instanceId && ended) {
+				const line = `instance ${instanceId} ended ${ended}; submitting the LOAD of ${plan.table} again`;
+				options.log?.warn(line);
+				task.output(line);
+				checkpoint.set(`instance:${plan.table}`, undefined);
+				instanceId = undefined;
+			}
+
 			if (instanceId) {
 				task.output(`re-attaching to instance ${instanceId}`);
 				await maxcompute.attach(instanceId, {signal, onStatus});
@@ -62,4 +75,14 @@ export function loadTasks(options: {maxcompute: MaxComputeClient; tables: TableP
 			task.output(`loaded · instance ${instanceId}`);
 		},
 	}));
+}
+
+/** How a terminated instance ended when not every task succeeded (`Failed`, `Cancelled`…); undefined while running or after success. */
+async function endedWithoutSuccess(maxcompute: MaxComputeClient, instanceId: string, signal: AbortSignal): Promise<string | undefined> {
+	const progress = await maxcompute.getTaskStatus(instanceId, {signal});
+	if (progress.instanceStatus !== 'Terminated' || (progress.tasks.length > 0 && progress.tasks.every(task => task.status.toUpperCase() === 'SUCCESS'))) {
+		return undefined;
+	}
+
+	return progress.tasks.map(task => task.status).find(status => status.toUpperCase() !== 'SUCCESS') ?? 'without tasks';
 }

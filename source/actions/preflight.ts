@@ -74,9 +74,13 @@ export function preflightChecks(clients: PreflightClients, answers: Answers, sig
 	return checks;
 }
 
-/** Runs every check (all of them, so the user sees every problem at once) and fails with exit 4 if any failed. */
+/**
+ * Runs every check (all of them, so the user sees every problem at once) and fails with exit 4 if any failed, or with
+ * the code its causes call for (wrong credentials, an unreachable endpoint: 3), as `exitCodeFor` maps them.
+ */
 export async function runPreflight(checks: Check[], onResult: (result: CheckResult) => void): Promise<CheckResult[]> {
 	const results: CheckResult[] = [];
+	const causes: unknown[] = [];
 	for (const check of checks) {
 		try {
 			const outcome = await check.run();
@@ -87,6 +91,7 @@ export async function runPreflight(checks: Check[], onResult: (result: CheckResu
 				throw error;
 			}
 
+			causes.push(error);
 			results.push({id: check.id, title: check.title, ok: false, detail: message, ...(hint ? {hint} : {})});
 		}
 
@@ -95,7 +100,7 @@ export async function runPreflight(checks: Check[], onResult: (result: CheckResu
 
 	const failed = results.filter(result => !result.ok);
 	if (failed.length > 0) {
-		throw new PreflightError(`Preflight failed: ${failed.map(result => `${result.title} — ${result.detail}`).join('; ')}`, {hint: failed.map(result => result.hint).filter(Boolean).join(' ') || 'Fix the checks above, then `ferry resume`.'});
+		throw new PreflightError(`Preflight failed: ${failed.map(result => `${result.title} — ${result.detail}`).join('; ')}`, {hint: failed.map(result => result.hint).filter(Boolean).join(' ') || 'Fix the checks above, then `ferry resume`.', causes});
 	}
 
 	return results;

@@ -4,7 +4,7 @@ import {compareInventories, type CopyRecord, type ParityDifference} from '../clo
 import type {OnlineMigrationClient} from '../clouds/online-migration/client.js';
 import {formatProgress} from '../engine/progress.js';
 import type {Checkpoints, SubTaskContext} from '../engine/wizard.js';
-import {StepError} from '../errors.js';
+import {ServiceError, StepError} from '../errors.js';
 import type {Logger} from '../log/logger.js';
 
 export type TransferLocation = {bucket: string; prefix: string};
@@ -14,6 +14,9 @@ export function migrationNames(sessionId: string): {source: string; destination:
 	const base = `ferry-${sessionId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`.slice(0, 56);
 	return {source: `${base}-src`, destination: `${base}-dst`, job: `${base}-job`};
 }
+
+/** Job states worth re-attaching to: running or finished. Any other (interrupted, suspended, closing) never finishes by itself. */
+const liveJobStates = new Set(['IMPORT_JOB_LAUNCHING', 'IMPORT_JOB_PREPARING', 'IMPORT_JOB_DOING', 'IMPORT_JOB_FINISHED']);
 
 export async function transferWithOnlineMigration(options: {
 	client: OnlineMigrationClient;
@@ -27,6 +30,8 @@ export async function transferWithOnlineMigration(options: {
 	task: SubTaskContext;
 	totalBytes: number;
 	signal: AbortSignal;
+	/** Where a relaunched job is reported; the task's output line says it too. */
+	log?: Logger;
 }): Promise<{copiedCount: number; copiedBytes: number}> {
 	const {client, signal, task, checkpoint} = options;
 	const names = migrationNames(options.sessionId);
@@ -47,21 +52,56 @@ export async function transferWithOnlineMigration(options: {
 	if (!checkpoint.get('job')) {
 		task.output('creating and starting the migration job');
 		await client.createJob({name: names.job, srcAddress: names.source, destAddress: names.destination, overwriteMode: 'always', transferMode: 'all'}, {signal});
-		await client.updateJobStatus(names.job, 'IMPORT_JOB_LAUNCHING', {signal});
+		try {
+			await client.updateJobStatus(names.job, 'IMPORT_JOB_LAUNCHING', {signal});
+		} catch (error) {
+			// Launched before a crash that came before the checkpoint: the running job is the one to wait for.
+			if (!(error instanceof ServiceError && error.code === 'ImportJobConflictOnUpdateStatus')) {
+				throw error;
+			}
+		}
+
 		checkpoint.set('job', names.job);
 	} else {
-		task.output(`re-attaching to migration job ${names.job}`);
+		const job = await client.getJob(names.job, {signal});
+		if (liveJobStates.has(job.status)) {
+			task.output(`re-attaching to migration job ${names.job}`);
+		} else {
+			// The copy overwrites (overwriteMode always), so running the job again is safe.
+			const line = `migration job ${names.job} ended with ${job.status}; launching it again`;
+			options.log?.warn(line);
+			task.output(line);
+			await client.updateJobStatus(names.job, 'IMPORT_JOB_LAUNCHING', {signal});
+		}
 	}
 
-	const started = Date.now();
-	const finished = await client.waitForJob(names.job, {
-		signal,
-		pollIntervalMs: 500,
-		maxPollIntervalMs: 5000,
-		onProgress: ({job, run}) => task.output(run ? `${job.status.replace('IMPORT_JOB_', '').toLowerCase()} · ${formatProgress({done: run.copiedSize, total: run.totalSize || options.totalBytes, unit: 'bytes'}, Date.now() - started)} · ${run.copiedCount}/${run.totalCount} objects` : job.status),
-	});
-	return {copiedCount: finished.run?.copiedCount ?? 0, copiedBytes: finished.run?.copiedSize ?? 0};
+	for (let jobRun = 1; ; jobRun++) {
+		const started = Date.now();
+		try {
+			const finished = await client.waitForJob(names.job, {
+				signal,
+				pollIntervalMs: 500,
+				maxPollIntervalMs: 5000,
+				onProgress: ({job, run}) => task.output(run ? `${job.status.replace('IMPORT_JOB_', '').toLowerCase()} · ${formatProgress({done: run.copiedSize, total: run.totalSize || options.totalBytes, unit: 'bytes'}, Date.now() - started)} · ${run.copiedCount}/${run.totalCount} objects` : job.status),
+			});
+			return {copiedCount: finished.run?.copiedCount ?? 0, copiedBytes: finished.run?.copiedSize ?? 0};
+		} catch (error) {
+			// A run that ended with some objects failed (often a transient error on one object) is run again, as the
+			// service's own advice goes; it overwrites, so nothing is duplicated. Persistent failures still stop the step.
+			if (!(error instanceof ServiceError && error.code !== undefined && error.code.startsWith('IMPORT_JOB_') && !liveJobStates.has(error.code)) || jobRun >= jobRunsPerAttempt) {
+				throw error;
+			}
+
+			const line = `migration job ${names.job} ended with ${error.code} (${error.message}); launching it again (run ${jobRun + 1} of ${jobRunsPerAttempt})`;
+			options.log?.warn(line);
+			task.output(line);
+			await client.updateJobStatus(names.job, 'IMPORT_JOB_LAUNCHING', {signal});
+		}
+	}
 }
+
+/** How many runs of the migration job one attempt of the step waits for before it fails. */
+const jobRunsPerAttempt = 3;
 
 export async function transferWithStream(options: {from: TransferLocation & {store: ObjectStore}; to: TransferLocation & {store: ObjectStore}; task: SubTaskContext; logger: Logger; signal: AbortSignal}): Promise<CopiedObject[]> {
 	const started = Date.now();

@@ -1,13 +1,19 @@
+import path from 'node:path';
 import type {ParsedArgs} from '../cli-args.js';
-import {exitCodes, UsageError} from '../errors.js';
+import {ConfigurationError, exitCodes, UsageError} from '../errors.js';
 import {formatTable} from '../format.js';
-import {readLocalCloudState, resetLocalCloud, serviceHealth, startLocalCloud, stopLocalCloud, type DaemonOptions} from '../local-cloud/manager.js';
+import {localCloudFiles, readLocalCloudState, resetLocalCloud, serviceHealth, startLocalCloud, stopLocalCloud, type DaemonOptions} from '../local-cloud/manager.js';
 import type {CommandIo} from '../main.js';
+import {loadLocalCredentials} from '../local-cloud/local-credentials.js';
+import {localhostProxyPortName} from '../local-cloud/localhost-proxy.js';
+import {awsProfileFiles, environmentShells, formatEnvironment, localCloudEnvironment, type EnvironmentShell} from '../local-cloud/shell-env.js';
+import {writeFileAtomic} from '../store/atomic-write.js';
 import {tpchScale} from '../local-cloud/tpch/scale.js';
+import {FaultSpecError, formatFaultRules, parseFaultSpec, type FaultRule} from '../local-cloud/faults.js';
 import {services as knownServices} from '../services/index.js';
 
 /** What `--ports` may name: every stand-in and its other doors. */
-const portNames = [...knownServices.filter(service => service.standIn).map(service => service.name), ...knownServices.flatMap(service => service.standIn?.doors ?? [])];
+const portNames = [...knownServices.filter(service => service.standIn).map(service => service.name), ...knownServices.flatMap(service => service.standIn?.doors ?? []), localhostProxyPortName];
 
 function parsePorts(text: string | undefined): DaemonOptions['ports'] {
 	if (!text) {
@@ -28,6 +34,55 @@ function parsePorts(text: string | undefined): DaemonOptions['ports'] {
 	return ports;
 }
 
+/** What `--faults` may name: every service with a stand-in. */
+const faultServices = knownServices.filter(service => service.standIn).map(service => service.name);
+
+export function parseFaultsFlag(text: string | undefined): FaultRule[] | undefined {
+	if (text === undefined) {
+		return undefined;
+	}
+
+	try {
+		return parseFaultSpec(text, faultServices);
+	} catch (error) {
+		if (error instanceof FaultSpecError) {
+			throw new UsageError(`Invalid --faults entry ${error.message}`, {hint: `SERVICE:KIND:AMOUNT, KIND an HTTP status, reset or slow (seconds), AMOUNT a count or a rate; example: --faults s3:503:5%,maxcompute:reset:2,oss:slow:2 (services: ${faultServices.join(', ')})`});
+		}
+
+		throw error;
+	}
+}
+
+function faultsLine(faults: readonly FaultRule[] | undefined): string {
+	return faults?.length ? `Faults in force: ${formatFaultRules(faults)}\n` : '';
+}
+
+/** `local-cloud env`: only ever the local cloud's own throwaway keys, never a real profile's. */
+function environmentText(args: ParsedArgs): string {
+	if (args.flags.profile !== undefined && args.flags.profile !== 'local') {
+		throw new UsageError(`\`ferry local-cloud env\` prints the local cloud's keys only, not profile ${JSON.stringify(args.flags.profile)}'s`, {hint: 'Drop --profile; for a real account use the vendors\' own credential chains.'});
+	}
+
+	const shell = args.flags.shell ?? (args.flags.json ? 'json' : 'sh');
+	if (!environmentShells.includes(shell as EnvironmentShell)) {
+		throw new UsageError(`Invalid --shell ${JSON.stringify(shell)}`, {hint: `Use ${environmentShells.join(', ')}.`});
+	}
+
+	const state = readLocalCloudState();
+	if (!state) {
+		throw new ConfigurationError('The local cloud is not running', {hint: 'Start it with `ferry local-cloud start`.'});
+	}
+
+	const credentials = loadLocalCredentials();
+	const root = localCloudFiles().root;
+	const awsFiles = {config: path.join(root, 'aws-config'), credentials: path.join(root, 'aws-credentials')};
+	const contents = awsProfileFiles(credentials);
+	writeFileAtomic(awsFiles.config, contents.config, 0o600);
+	writeFileAtomic(awsFiles.credentials, contents.credentials, 0o600);
+	const environment = localCloudEnvironment({services: state.services, doorPorts: state.doorPorts, ...(state.localhostProxy ? {localhostProxy: state.localhostProxy} : {}), credentials, awsFiles});
+	return formatEnvironment(environment, shell as EnvironmentShell);
+}
+
 export default async function localCloud(args: ParsedArgs, io: CommandIo): Promise<number> {
 	const [action = 'status'] = args.positionals;
 	const print = (value: unknown, text: string) => io.stdout.write(args.flags.json ? `${JSON.stringify(value, undefined, 2)}\n` : text);
@@ -43,12 +98,19 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 				tpchScale(scaleFactor);
 			}
 
+			const ports = parsePorts(args.flags.ports);
+			const faults = parseFaultsFlag(args.flags.faults);
+			const already = readLocalCloudState();
+			if (already && faults && formatFaultRules(faults) !== formatFaultRules(already.faults ?? [])) {
+				throw new UsageError(`The local cloud is already running (pid ${already.pid}) ${already.faults?.length ? `with faults ${formatFaultRules(already.faults)}` : 'without faults'}`, {hint: 'Faults are set when it starts: `ferry local-cloud stop`, then start again with --faults.'});
+			}
+
 			if (!args.flags.json) {
 				io.stderr.write('Starting the local cloud…\n');
 			}
 
-			const state = await startLocalCloud({ports: parsePorts(args.flags.ports), ...(scaleFactor === undefined ? {} : {scaleFactor})});
-			print({running: true, ...state}, `Local cloud running (pid ${state.pid}).\n${formatTable(['SERVICE', 'URL'], Object.entries(state.services))}`);
+			const state = await startLocalCloud({ports, ...(scaleFactor === undefined ? {} : {scaleFactor}), ...(faults ? {faults} : {})});
+			print({running: true, ...state, faults: formatFaultRules(state.faults ?? [])}, `Local cloud running (pid ${state.pid}).\n${formatTable(['SERVICE', 'URL'], Object.entries(state.services))}${faultsLine(state.faults)}`);
 			return exitCodes.ok;
 		}
 
@@ -56,12 +118,12 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 			const state = readLocalCloudState();
 			if (!state) {
 				print({running: false}, 'The local cloud is not running. Start it with `ferry local-cloud start`.\n');
-				return exitCodes.ok;
+				return exitCodes.configuration;
 			}
 
 			const services = await serviceHealth(state);
-			const doors = Object.entries(state.doorPorts).map(([door, port]) => `${door}: 127.0.0.1:${port}\n`).join('');
-			print({running: true, pid: state.pid, startedAt: state.startedAt, scaleFactor: state.scaleFactor, doorPorts: state.doorPorts, services}, `Local cloud running (pid ${state.pid}, TPC-H SF ${state.scaleFactor}).\n${formatTable(['SERVICE', 'URL', 'STATE'], services.map(service => [service.name, service.url, service.up ? 'up' : 'down']))}${doors}`);
+			const doors = Object.entries(state.doorPorts).map(([door, port]) => `${door}: 127.0.0.1:${port}\n`).join('') + (state.localhostProxy ? `*.localhost proxy: ${state.localhostProxy}\n` : '');
+			print({running: true, pid: state.pid, startedAt: state.startedAt, scaleFactor: state.scaleFactor, doorPorts: state.doorPorts, ...(state.localhostProxy ? {localhostProxy: state.localhostProxy} : {}), services, faults: formatFaultRules(state.faults ?? [])}, `Local cloud running (pid ${state.pid}, TPC-H SF ${state.scaleFactor}).\n${formatTable(['SERVICE', 'URL', 'STATE'], services.map(service => [service.name, service.url, service.up ? 'up' : 'down']))}${doors}${faultsLine(state.faults)}`);
 			return services.every(service => service.up) ? exitCodes.ok : exitCodes.configuration;
 		}
 
@@ -77,8 +139,13 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 			return exitCodes.ok;
 		}
 
+		case 'env': {
+			io.stdout.write(environmentText(args));
+			return exitCodes.ok;
+		}
+
 		default: {
-			throw new UsageError(`Unknown local-cloud action ${JSON.stringify(action)}`, {hint: 'Use start, stop, status or reset.'});
+			throw new UsageError(`Unknown local-cloud action ${JSON.stringify(action)}`, {hint: 'Use start, stop, status, reset or env.'});
 		}
 	}
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type {LocalCloudCredentials, LocalService, StandInHandle} from './contract.js';
 import {localRegion} from './contract.js';
+import {injectionFor, type FaultRule} from './faults.js';
 
 export type LocalCloudOptions = {
 	dataDir: string;
@@ -10,6 +11,8 @@ export type LocalCloudOptions = {
 	services: readonly LocalService[];
 	/** Ports from an earlier start, by service name or door name. */
 	ports?: Record<string, number>;
+	/** Standing faults (`local-cloud start --faults`), installed once every stand-in runs so seeding is unaffected. */
+	faults?: readonly FaultRule[];
 };
 
 export type LocalCloud = {
@@ -82,6 +85,16 @@ export async function startLocalCloudServices(options: LocalCloudOptions): Promi
 	} catch (error) {
 		await close();
 		throw error;
+	}
+
+	for (const rule of options.faults ?? []) {
+		const handle = running[rule.service];
+		if (!handle) {
+			await close();
+			throw new Error(`--faults names ${rule.service}, which has no stand-in`);
+		}
+
+		handle.injectFault(injectionFor(rule));
 	}
 
 	const allPorts = Object.fromEntries(Object.entries(running).flatMap(([name, handle]) => [[name, handle.port], ...Object.entries(handle.doorPorts ?? {})]));

@@ -34,12 +34,16 @@ export type StandInHandle = {
 	/** Other doors of the same stand-in (e.g. a wire protocol beside its HTTP API): port by door name. */
 	doorPorts?: Record<string, number>;
 	close(): Promise<void>;
-	/** Makes the next `count` requests fail with the service's own error shape for `status`/`code` (tests only). */
+	/** Makes requests fail (or stall) the way `fault` says, with the service's own error shape for a status. */
 	injectFault(fault: FaultInjection): void;
 };
 
-/** Lets one stand-in inject faults for tests: the next N requests answer with this status. */
-export type FaultInjection = {status: number; code: string; count: number};
+/**
+ * A fault a stand-in applies to requests before anything else (see faults.ts): an error status in the service's
+ * own shape, a dropped connection (`reset`) or a delay (`delayMs`, then the request proceeds). It hits the next
+ * `count` requests (default 1; a delay without count or rate: every request) or a `rate` share of all of them.
+ */
+export type FaultInjection = {status?: number; code?: string; reset?: boolean; delayMs?: number; count?: number; rate?: number};
 
 export type StandInContext = {
 	/** The stand-in's own data folder, kept across restarts and cleared by `local-cloud reset`. */

@@ -4,14 +4,17 @@ import {services} from '../services/index.js';
 import {loadLocalCredentials} from './local-credentials.js';
 import {localCloudFiles, rememberPorts, writeLocalCloudState, type DaemonOptions} from './manager.js';
 import {startLocalCloudServices} from './all.js';
+import {localhostProxyPortName, startLocalhostProxy} from './localhost-proxy.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as DaemonOptions;
 const files = localCloudFiles();
-const cloud = await startLocalCloudServices({dataDir: files.data, credentials: loadLocalCredentials(), scaleFactor: options.scaleFactor ?? 0.01, services, ports: options.ports ?? {}});
+const cloud = await startLocalCloudServices({dataDir: files.data, credentials: loadLocalCredentials(), scaleFactor: options.scaleFactor ?? 0.01, services, ports: options.ports ?? {}, faults: options.faults ?? []});
 const endpoints = Object.fromEntries(Object.entries(cloud.services).map(([name, handle]) => [name, handle.url]));
 const doorPorts = Object.fromEntries(Object.values(cloud.services).flatMap(handle => Object.entries(handle.doorPorts ?? {})));
-rememberPorts(cloud.ports);
-writeLocalCloudState({pid: process.pid, startedAt: new Date().toISOString(), scaleFactor: options.scaleFactor ?? 0.01, services: endpoints, doorPorts});
+// Not a stand-in: the proxy lets clients that cannot resolve *.localhost reach the virtual-hosted ones (OSS, Log Service).
+const proxy = await startLocalhostProxy({port: options.ports?.[localhostProxyPortName]});
+rememberPorts({...cloud.ports, [localhostProxyPortName]: proxy.port});
+writeLocalCloudState({pid: process.pid, startedAt: new Date().toISOString(), scaleFactor: options.scaleFactor ?? 0.01, services: endpoints, doorPorts, localhostProxy: proxy.url, ...(options.faults?.length ? {faults: options.faults} : {})});
 console.log(`${new Date().toISOString()} local cloud up: ${JSON.stringify(endpoints)}`);
 
 let stopping = false;
@@ -21,6 +24,7 @@ const stop = async () => {
 	}
 
 	stopping = true;
+	await proxy.close();
 	await cloud.close();
 	process.exit(0);
 };

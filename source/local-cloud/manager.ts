@@ -8,6 +8,7 @@ import {ConfigurationError} from '../errors.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {ferryPaths} from '../store/paths.js';
 import {isProcessAlive} from '../process-alive.js';
+import {healthProbeHeader, type FaultRule} from './faults.js';
 
 export type LocalCloudState = {
 	pid: number;
@@ -17,10 +18,14 @@ export type LocalCloudState = {
 	services: Record<string, string>;
 	/** Ports of the stand-ins' other doors (e.g. a PostgreSQL wire), by door name. */
 	doorPorts: Record<string, number>;
+	/** Standing faults in force (`local-cloud start --faults`), none when absent. */
+	faults?: FaultRule[];
+	/** The daemon's forward proxy for `*.localhost` names (http://127.0.0.1:PORT); its port is kept as `localhost-proxy`. */
+	localhostProxy?: string;
 };
 
 /** Ports by service or door name. */
-export type DaemonOptions = {ports: Record<string, number>; scaleFactor: number};
+export type DaemonOptions = {ports: Record<string, number>; scaleFactor: number; faults?: FaultRule[]};
 
 export function localCloudFiles() {
 	const root = ferryPaths().localCloud;
@@ -67,7 +72,7 @@ export function rememberPorts(ports: DaemonOptions['ports']): void {
 
 async function answers(url: string): Promise<boolean> {
 	try {
-		await fetch(url, {signal: AbortSignal.timeout(2000)});
+		await fetch(url, {signal: AbortSignal.timeout(2000), headers: {[healthProbeHeader]: '1'}});
 		return true;
 	} catch {
 		return false;
@@ -88,6 +93,22 @@ function healthUrl(url: string): string {
 	return parsed.toString();
 }
 
+/** What the daemon may inherit: it needs no cloud keys or secrets of the launching shell, only how to run. */
+const keptVariables = new Set(['PATH', 'HOME', 'FERRY_HOME', 'LANG', 'TMPDIR', 'TZ']);
+
+/** The launching shell's environment without credentials or secrets: kept names only, and never a secret-looking one. */
+export function daemonEnvironment(from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+	const kept: NodeJS.ProcessEnv = {};
+	for (const [name, value] of Object.entries(from)) {
+		const allowed = keptVariables.has(name) || name.startsWith('NODE_') || name.startsWith('LC_');
+		if (allowed && value !== undefined && !/SECRET|TOKEN|PASSWORD|KEY/i.test(name)) {
+			kept[name] = value;
+		}
+	}
+
+	return {...kept, FERRY_HOME: ferryPaths().data, FERRY_DAEMON: '1'};
+}
+
 function daemonCommand(): {command: string; args: string[]} {
 	const here = fileURLToPath(import.meta.url);
 	const extension = path.extname(here);
@@ -96,7 +117,7 @@ function daemonCommand(): {command: string; args: string[]} {
 	return {command: process.execPath, args: extension === '.ts' ? ['--import', 'tsx', daemon] : [daemon]};
 }
 
-export async function startLocalCloud(options: {ports?: DaemonOptions['ports']; scaleFactor?: number; timeoutMs?: number} = {}): Promise<LocalCloudState> {
+export async function startLocalCloud(options: {ports?: DaemonOptions['ports']; scaleFactor?: number; faults?: FaultRule[]; timeoutMs?: number} = {}): Promise<LocalCloudState> {
 	const running = readLocalCloudState();
 	if (running) {
 		return running;
@@ -105,13 +126,13 @@ export async function startLocalCloud(options: {ports?: DaemonOptions['ports']; 
 	const files = localCloudFiles();
 	mkdirSync(files.root, {recursive: true});
 	rmSync(files.state, {force: true});
-	const daemonOptions: DaemonOptions = {ports: {...rememberedPorts(), ...options.ports}, scaleFactor: options.scaleFactor ?? 0.01};
+	const daemonOptions: DaemonOptions = {ports: {...rememberedPorts(), ...options.ports}, scaleFactor: options.scaleFactor ?? 0.01, ...(options.faults?.length ? {faults: options.faults} : {})};
 	const {command, args} = daemonCommand();
 	const logFd = openSync(files.log, 'a', 0o600);
 	const child = spawn(command, [...args, JSON.stringify(daemonOptions)], {
 		detached: true,
 		stdio: ['ignore', logFd, logFd],
-		env: {...process.env, FERRY_HOME: ferryPaths().data, FERRY_DAEMON: '1'},
+		env: daemonEnvironment(),
 	});
 	child.unref();
 	let exited: number | undefined;

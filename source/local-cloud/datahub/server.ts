@@ -8,7 +8,8 @@ import {createHash, randomBytes} from 'node:crypto';
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import zlib from 'node:zlib';
-import type {FaultInjection, StandInHandle} from '../contract.js';
+import type {StandInHandle} from '../contract.js';
+import {createFaultPoint} from '../faults.js';
 import {defaultClientFactory, parseCreateRequest, startConnectorRunner, validateAgainstMaxCompute, type MaxComputeClientFactory} from './connector.js';
 import {
 	connectorExists, DataHubError, invalidCursor, invalidParameter, invalidUri, limitExceeded, malformedRecord, noSuchConnector,
@@ -77,7 +78,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		now,
 		clientFor: options.maxComputeClientFactory ?? defaultClientFactory,
 	});
-	const faults: FaultInjection[] = [];
+	const faults = createFaultPoint();
 
 	function authenticate(request: IncomingMessage, target: string): void {
 		const parsed = parseDataHubAuthorization(request.headers.authorization);
@@ -652,10 +653,12 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		const id = requestId();
 		const target = request.url ?? '/';
 		try {
-			const fault = faults[0];
+			const fault = await faults.apply(request);
+			if (fault?.type === 'reset') {
+				return;
+			}
+
 			if (fault) {
-				fault.count--;
-				if (fault.count <= 0) faults.shift();
 				throw new DataHubError(fault.status, fault.code, `Injected fault (${fault.code})`);
 			}
 
@@ -699,7 +702,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 			return closing;
 		},
 		injectFault(fault) {
-			faults.push({...fault});
+			faults.inject(fault);
 		},
 	};
 }

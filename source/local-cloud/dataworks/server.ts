@@ -9,7 +9,8 @@ import {randomUUID} from 'node:crypto';
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {setTimeout as sleep} from 'node:timers/promises';
-import type {FaultInjection, StandInHandle} from '../contract.js';
+import type {StandInHandle} from '../contract.js';
+import {createFaultPoint} from '../faults.js';
 import type {DiRunner} from './di-runner.js';
 import {JobConfigError, parseDiJob, substituteParameters} from './job-config.js';
 import {verifyAcs3Request} from './signature-check.js';
@@ -119,7 +120,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 	const folders = folderTree(workspace.folders);
 	const stepDelayMs = options.stepDelayMs ?? 200;
 	const maxSkewMs = options.maxSkewMs ?? 900_000;
-	const faults: FaultInjection[] = [];
+	const faults = createFaultPoint();
 	const usedNonces = new Map<string, number>();
 	const timers = new Set<NodeJS.Timeout>();
 	const abort = new AbortController();
@@ -623,14 +624,10 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 	}
 
 	async function answer(request: IncomingMessage, requestId: string): Promise<Answer> {
-		const fault = faults[0];
+		const fault = await faults.apply(request);
 		if (fault) {
-			fault.count--;
-			if (fault.count <= 0) {
-				faults.shift();
-			}
-
-			throw new ApiError(fault.status, fault.code, `Injected fault (${fault.code}).`);
+			// A reset has already dropped the connection; the error only ends this request's work.
+			throw fault.type === 'reset' ? new ApiError(500, 'ConnectionReset', 'Injected reset.') : new ApiError(fault.status, fault.code, `Injected fault (${fault.code}).`);
 		}
 
 		const target = request.url ?? '/';
@@ -684,6 +681,10 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 	const server = http.createServer((request, response) => {
 		const requestId = randomUUID().toUpperCase();
 		answer(request, requestId).then(result => send(response, result), (error: unknown) => {
+			if (request.socket.destroyed) {
+				return;
+			}
+
 			const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `The request processing has failed due to some unknown error. (${(error as Error).message})`);
 			send(response, {
 				status: apiError.status,
@@ -740,7 +741,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			await store.save();
 		},
 		injectFault(fault) {
-			faults.push({...fault});
+			faults.inject(fault);
 		},
 	};
 }

@@ -9,7 +9,8 @@ import {createHash, randomBytes} from 'node:crypto';
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import zlib from 'node:zlib';
-import type {FaultInjection, StandInHandle} from '../contract.js';
+import type {StandInHandle} from '../contract.js';
+import {createFaultPoint} from '../faults.js';
 import {
 	indexAlreadyExist, indexConfigNotExist, invalidAccessKeyId, invalidApiVersion, invalidBodyRawSize, invalidCompressType, invalidContentType, invalidDateFormat,
 	invalidHost, invalidSignatureMethod, logStoreAlreadyExist, logStoreNotExist, LogServiceError, missingApiVersion, missingBodyRawSize, missingContentType,
@@ -59,7 +60,7 @@ export async function startLogServiceStandIn(options: LogServiceStandInOptions):
 	const seconds = () => Math.floor(now() / 1000);
 	const endpoint = `${region}.log.localhost`;
 	const store = await openLogServiceStore(options.dataDir);
-	const faults: FaultInjection[] = [];
+	const faults = createFaultPoint();
 
 	function projectOf(hostHeader: string | undefined): string | undefined {
 		const host = (hostHeader ?? '').toLowerCase().replace(/:\d+$/, '');
@@ -439,10 +440,12 @@ export async function startLogServiceStandIn(options: LogServiceStandInOptions):
 	async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
 		const id = requestId();
 		try {
-			const fault = faults[0];
+			const fault = await faults.apply(incoming);
+			if (fault?.type === 'reset') {
+				return;
+			}
+
 			if (fault) {
-				fault.count--;
-				if (fault.count <= 0) faults.shift();
 				throw new LogServiceError(fault.status, fault.code, `Injected fault (${fault.code})`);
 			}
 
@@ -497,7 +500,7 @@ export async function startLogServiceStandIn(options: LogServiceStandInOptions):
 			return closing;
 		},
 		injectFault(fault) {
-			faults.push({...fault});
+			faults.inject(fault);
 		},
 	};
 }

@@ -9,7 +9,8 @@ import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {XMLParser} from 'fast-xml-parser';
 import {canonicalString, parseAuthorization, signatureV2, signatureV4, signaturesEqual, stsTokenHeader} from '../../clouds/maxcompute/signature.js';
-import type {FaultInjection, StandInHandle} from '../contract.js';
+import type {StandInHandle} from '../contract.js';
+import {createFaultPoint} from '../faults.js';
 import {defaultEngineModule, type EngineModule, type EngineResult, type MaxComputeEngine, type OssReader} from './engine-contract.js';
 import {instanceStatus, newInstanceId, openInstanceStore, type InstanceRecord, type InstanceStore} from './instance-store.js';
 
@@ -79,7 +80,7 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 		owner,
 		oss: options.ossReader ?? unavailableOssReader,
 	});
-	const faults: FaultInjection[] = [];
+	const faults = createFaultPoint();
 	const running = new Map<string, AbortController>();
 	let queue = Promise.resolve();
 	let closing = false;
@@ -305,13 +306,12 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 			return;
 		}
 
-		const fault = faults[0];
-		if (fault) {
-			fault.count--;
-			if (fault.count <= 0) {
-				faults.shift();
-			}
+		const fault = await faults.apply(request);
+		if (fault?.type === 'reset') {
+			return;
+		}
 
+		if (fault) {
 			sendError(response, {status: fault.status, code: fault.code, message: `Injected fault (${fault.code})`}, id);
 			return;
 		}
@@ -463,7 +463,7 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 			await engine.close();
 		},
 		injectFault(fault) {
-			faults.push({...fault});
+			faults.inject(fault);
 		},
 	};
 }

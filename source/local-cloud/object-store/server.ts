@@ -11,7 +11,8 @@ import type {AddressInfo} from 'node:net';
 import type {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {crc32} from 'node:zlib';
-import {localAlibabaAccountId, localAwsAccountId, type FaultInjection, type StandInHandle} from '../contract.js';
+import {localAlibabaAccountId, localAwsAccountId, type StandInHandle} from '../contract.js';
+import {createFaultPoint} from '../faults.js';
 import {verifySigV4} from '../sigv4.js';
 import {AwsChunkedDecoder, type ChunkSigning} from './aws-chunked.js';
 import {isOssV4Authorization, verifyOssV4} from './oss-v4.js';
@@ -105,7 +106,7 @@ export async function startObjectStoreStandIn(options: ObjectStoreStandInOptions
 		url: options.flavor === 'oss' ? `http://oss-${options.region}.localhost:${port}` : `http://127.0.0.1:${port}`,
 		port,
 		injectFault(fault) {
-			server.fault = {...fault};
+			server.faults.inject(fault);
 		},
 		async close() {
 			await new Promise<void>(resolve => {
@@ -117,7 +118,7 @@ export async function startObjectStoreStandIn(options: ObjectStoreStandInOptions
 }
 
 class ObjectStoreServer {
-	fault: FaultInjection | undefined;
+	readonly faults = createFaultPoint();
 	private readonly options: ObjectStoreStandInOptions;
 	private readonly storage: ObjectStorage;
 	private readonly ossBaseHost: string;
@@ -147,9 +148,13 @@ class ObjectStoreServer {
 	}
 
 	private async dispatch(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
-		if (this.fault && this.fault.count > 0) {
-			this.fault.count--;
-			throw new StorageError(this.fault.code, this.fault.status, defaultMessages[this.fault.code] ?? this.fault.code);
+		const fault = await this.faults.apply(request);
+		if (fault?.type === 'reset') {
+			return;
+		}
+
+		if (fault) {
+			throw new StorageError(fault.code, fault.status, defaultMessages[fault.code] ?? fault.code);
 		}
 
 		const target = this.resolveTarget(request);

@@ -10,7 +10,8 @@
 import {createHash, randomUUID, timingSafeEqual} from 'node:crypto';
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import type {FaultInjection, StandInHandle} from '../contract.js';
+import type {StandInHandle} from '../contract.js';
+import {createFaultPoint} from '../faults.js';
 import {parseOssV4Authorization, signOssV4} from '../../clouds/alibaba/oss-v4-signature.js';
 import {parseXml, toXml, xmlObject, xmlText, type XmlObject} from '../../clouds/online-migration/xml.js';
 import {JobRunner, reportPrefix, type OssAccess} from './runner.js';
@@ -119,7 +120,7 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 	const state = new StateFile(options.dataDir);
 	await state.open();
 	const runner = new JobRunner({state, region: options.region, accountId: options.accountId, oss: options.oss, roleNames: options.roleNames});
-	const faults: FaultInjection[] = [];
+	const faults = createFaultPoint();
 
 	// Jobs that were copying when the stand-in stopped carry on, as the service's would.
 	for (const job of Object.values(state.state.jobs)) {
@@ -450,13 +451,12 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 		const requestId = randomUUID().replaceAll('-', '').toUpperCase().slice(0, 24);
 		void (async () => {
 			try {
-				const fault = faults[0];
-				if (fault) {
-					fault.count--;
-					if (fault.count <= 0) {
-						faults.shift();
-					}
+				const fault = await faults.apply(request);
+				if (fault?.type === 'reset') {
+					return;
+				}
 
+				if (fault) {
 					request.resume();
 					throw new ApiError(fault.status, fault.code, `Injected fault ${fault.code}.`);
 				}
@@ -495,7 +495,7 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 			await state.save();
 		},
 		injectFault(fault) {
-			faults.push({...fault});
+			faults.inject(fault);
 		},
 	};
 }

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type {PGlite} from '@electric-sql/pglite';
 import {precisionAndScale, typeNameOfOid} from '../../clouds/redshift/postgres-types.js';
 import type {FaultInjection} from '../contract.js';
+import {createFaultPoint} from '../faults.js';
 import {verifySigV4} from '../sigv4.js';
 import {runSql, rowsOfCommandTag} from './sql-runner.js';
 import {StatementStore, type StoredColumn, type StoredResult, type StoredStatement} from './statement-store.js';
@@ -81,7 +82,7 @@ function fieldOf(column: StoredColumn, text: string | null): Record<string, unkn
 
 export function createDataApiServer(options: DataApiServerOptions): {server: http.Server; injectFault(fault: FaultInjection): void} {
 	const {store} = options;
-	const faults: FaultInjection[] = [];
+	const faults = createFaultPoint();
 
 	async function runStatement(statement: StoredStatement, sql: string): Promise<void> {
 		await options.serialise(async () => {
@@ -305,13 +306,12 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 				};
 
 				try {
-					const fault = faults[0];
-					if (fault) {
-						fault.count--;
-						if (fault.count <= 0) {
-							faults.shift();
-						}
+					const fault = await faults.apply(request);
+					if (fault?.type === 'reset') {
+						return;
+					}
 
+					if (fault) {
 						throw new ApiError(fault.status, fault.code, `Injected fault: ${fault.code}`);
 					}
 
@@ -362,7 +362,7 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 	return {
 		server,
 		injectFault(fault) {
-			faults.push({...fault});
+			faults.inject(fault);
 		},
 	};
 }

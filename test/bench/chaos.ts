@@ -1,0 +1,53 @@
+/**
+ * `npm run bench:chaos`: N headless local runs of redshift-to-maxcompute (default 20, `--runs N`), each SIGKILLed
+ * at a random moment while every stand-in answers 5% of requests with 503 (`--rate 5%`), then resumed (again after
+ * a failure, at most 3 times). Reports how many reached a verified result, duplicates found, sessions lost.
+ * Target: N/N, 0, 0. Needs `npm run build` (the script does it).
+ */
+import {mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import process from 'node:process';
+import {parseArgs} from 'node:util';
+import {chaosRun, faultsOnEveryService, summarize, type ChaosRun} from '../helpers/chaos.js';
+import {describeRun, runFerry} from '../helpers/cli.js';
+
+const {values} = parseArgs({options: {runs: {type: 'string', default: '20'}, rate: {type: 'string', default: '5%'}, 'kill-within': {type: 'string', default: '8'}, keep: {type: 'boolean', default: false}}});
+const runs = Number(values.runs);
+const killWithinMs = Number(values['kill-within']) * 1000;
+if (!Number.isInteger(runs) || runs < 1 || !(killWithinMs > 0)) {
+	console.error('Usage: npm run bench:chaos -- [--runs N] [--rate 5%] [--kill-within SECONDS] [--keep]');
+	process.exit(2);
+}
+
+const home = mkdtempSync(path.join(os.tmpdir(), 'ferry-chaos-'));
+const faults = faultsOnEveryService(values.rate);
+console.log(`FERRY_HOME=${home}\nlocal cloud with --faults ${faults}`);
+const started = await runFerry(home, ['local-cloud', 'start', '--faults', faults], {timeoutMs: 10 * 60_000});
+if (started.exitCode !== 0) {
+	console.error(describeRun(started));
+	process.exit(1);
+}
+
+const results: ChaosRun[] = [];
+try {
+	for (let index = 1; index <= runs; index++) {
+		const run = await chaosRun(home, index, {killWindowMs: [300, killWithinMs], maxResumes: 3});
+		results.push(run);
+		const outcome = run.verified ? 'verified' : run.lost ? 'LOST' : run.sessionId ? 'NOT VERIFIED' : 'killed before a session';
+		console.log(`run ${index}/${runs}: ${run.killed ? `killed after ${run.killedAfterMs} ms in ${run.killedIn ?? '-'}` : `finished before the kill at ${run.killedAfterMs} ms`}, ${run.resumes} resume(s), ${outcome}${run.duplicates.length > 0 ? `, DUPLICATES ${JSON.stringify(run.duplicates)}` : ''}`);
+		for (const failure of run.failures) {
+			console.log(`    ${failure.replaceAll('\n', '\n    ')}`);
+		}
+	}
+} finally {
+	await runFerry(home, ['local-cloud', 'stop'], {timeoutMs: 60_000});
+	if (!values.keep) {
+		rmSync(home, {recursive: true, force: true});
+	}
+}
+
+const summary = summarize(results);
+const sessions = results.filter(run => run.sessionId).length;
+console.log(`\n${summary.killed}/${runs} runs SIGKILLed · verified ${summary.verified}/${sessions} sessions (${runs - sessions} killed before a session existed) · duplicates ${summary.duplicates} · sessions lost ${summary.lost}`);
+process.exit(summary.verified === sessions && summary.duplicates === 0 && summary.lost === 0 ? 0 : 1);
