@@ -88,7 +88,7 @@ const wizard = defineWizard<MigrationClients>({
 				const schema = String(context.answers['sourceSchema']);
 				const discovered = await listTables(context.clients.redshift, schema, {signal: context.signal});
 				if (discovered.length === 0) {
-					throw new StepError(`Schema ${schema} has no tables`, {hint: 'Check --set sourceSchema and the database.'});
+					throw new StepError(`Schema ${schema} has no tables`, {code: 'NoSuchSchema', hint: 'Check --set sourceSchema and the database.'});
 				}
 
 				context.output('discovered', discovered);
@@ -128,6 +128,7 @@ const wizard = defineWizard<MigrationClients>({
 					tables: plan.tables.map(table => ({table: table.table, statement: unloadFor(table, context.answers, plan.maxFileSizeMb, key => context.secret(key)).statement})),
 					checkpoint: context.checkpoint,
 					signal: context.signal,
+					log: context.log,
 				}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
 				context.output('rows', Object.fromEntries(plan.tables.map(table => [table.table, context.checkpoint.get<UnloadResult>(`done:${table.table}`)?.rows])));
 			},
@@ -199,6 +200,7 @@ const wizard = defineWizard<MigrationClients>({
 							task,
 							totalBytes: totals?.bytes ?? 0,
 							signal,
+							log: context.log,
 						});
 						task.output(`${result.copiedCount} objects, ${formatBytes(result.copiedBytes)} copied`);
 					},
@@ -241,7 +243,7 @@ const wizard = defineWizard<MigrationClients>({
 			confirm: answers => ({expected: String(answers['maxcomputeProject']), message: `LOAD OVERWRITE replaces the contents of ${((answers['tables'] as string[] | undefined) ?? []).length} tables in MaxCompute project ${String(answers['maxcomputeProject'])}.`}),
 			async run(context) {
 				const tables = planOf(context).tables;
-				await context.tasks(loadTasks({maxcompute: context.clients.maxcompute, tables, checkpoint: context.checkpoint, signal: context.signal}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
+				await context.tasks(loadTasks({maxcompute: context.clients.maxcompute, tables, checkpoint: context.checkpoint, signal: context.signal, log: context.log}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
 				context.output('instances', Object.fromEntries(tables.map(table => [table.table, context.checkpoint.get<LoadResult>(`done:${table.table}`)?.instanceId])));
 			},
 		},
