@@ -31,7 +31,7 @@ export {dataWorksFor} from './services/dataworks.js';
 export {logServiceFor} from './services/log-service.js';
 export {runVerification, type SideRunner} from './verify/run.js';
 export type {QueryOutcome, QueryResult} from './verify/compare.js';
-export {defaultRelativeTolerance, type QueryPair} from './verify/query-pair.js';
+export {defaultRelativeTolerance, type QueryPair, type RowCountCauses} from './verify/query-pair.js';
 export type {VerificationReport} from './verify/report.js';
 export {formatDecimal, parseDecimal, type Decimal} from './verify/decimal.js';
 export {writeFileAtomic} from './store/atomic-write.js';

@@ -1,5 +1,5 @@
 import {compareResults} from '../../source/verify/compare.js';
-import {rowCountPair, tpchQ1Pair} from '../../source/verify/query-pair.js';
+import {rowCountPair, tpchQ1Pair} from '../../wizards/redshift-to-maxcompute/checks.js';
 import {buildReport, type VerificationReport} from '../../source/verify/report.js';
 
 const q1Columns = [

@@ -1,6 +1,7 @@
 import test from 'ava';
 import {type QueryResult, compareResults} from '../../source/verify/compare.js';
-import {type QueryPair, rowCountPair, tableListPair, tpchQ1Pair} from '../../source/verify/query-pair.js';
+import {type QueryPair} from '../../source/verify/query-pair.js';
+import {rowCountPair, tableListPair, tpchQ1Pair} from '../../wizards/redshift-to-maxcompute/checks.js';
 import {maxComputeQ1, redshiftQ1} from '../fixtures/tpch-q1-results.js';
 
 const plainPair: QueryPair = {id: 'p', title: 'Plain', source: 'SELECT 1', target: 'SELECT 1', keyColumns: ['id']};

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {compareResults} from '../../source/verify/compare.js';
-import {rowCountPair, tpchQ1Pair} from '../../source/verify/query-pair.js';
+import {rowCountPair, tpchQ1Pair} from '../../wizards/redshift-to-maxcompute/checks.js';
 import {buildReport, renderMarkdown, toJson} from '../../source/verify/report.js';
 import {maxComputeQ1, redshiftQ1} from '../fixtures/tpch-q1-results.js';
 

@@ -1,7 +1,7 @@
-import type {ColumnDescription} from '../clouds/redshift/catalog.js';
-import {createTableStatement, loadStatement, maxFileSizeForLoad, ossInternalEndpoint, unloadStatement, type UnloadAuthorization} from '../migration/sql.js';
-import {mapTable, type MappedColumn} from '../migration/type-mapping.js';
-import type {Answers, ReviewDocument} from '../engine/wizard.js';
+import type {ColumnDescription} from '../../source/clouds/redshift/catalog.js';
+import {createTableStatement, loadStatement, maxFileSizeForLoad, ossInternalEndpoint, unloadStatement, type UnloadAuthorization} from './sql.js';
+import {mapTable, type MappedColumn} from './type-mapping.js';
+import type {Answers, ReviewDocument} from '../../source/engine/wizard.js';
 
 /** Everything the later steps run, decided once at the review and saved, so a resumed run does exactly the same. */
 export type TablePlan = {

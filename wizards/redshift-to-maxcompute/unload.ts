@@ -1,8 +1,8 @@
-import type {ObjectStore} from '../clouds/object-store/client.js';
-import type {RedshiftConnection} from '../clouds/redshift/connection.js';
-import type {Checkpoints, SubTask} from '../engine/wizard.js';
-import {ServiceError} from '../errors.js';
-import type {Logger} from '../log/logger.js';
+import type {ObjectStore} from '../../source/clouds/object-store/client.js';
+import type {RedshiftConnection} from '../../source/clouds/redshift/connection.js';
+import type {Checkpoints, SubTask} from '../../source/engine/wizard.js';
+import {ServiceError} from '../../source/errors.js';
+import type {Logger} from '../../source/log/logger.js';
 
 export type UnloadResult = {table: string; statementId?: string; rows?: number};
 

@@ -1,8 +1,8 @@
-import type {MaxComputeClient} from '../clouds/maxcompute/client.js';
-import {compareSchemas} from '../clouds/maxcompute/ddl.js';
-import type {Checkpoints, SubTask} from '../engine/wizard.js';
-import {StepError} from '../errors.js';
-import type {Logger} from '../log/logger.js';
+import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
+import {compareSchemas} from '../../source/clouds/maxcompute/ddl.js';
+import type {Checkpoints, SubTask} from '../../source/engine/wizard.js';
+import {StepError} from '../../source/errors.js';
+import type {Logger} from '../../source/log/logger.js';
 import type {TablePlan} from './migration-plan.js';
 
 /** Idempotent: an existing table with the same schema is kept; a different schema stops with the diff. */

@@ -1,14 +1,14 @@
 import test from 'ava';
-import {loadTasks} from '../../source/actions/maxcompute-tables.js';
-import type {TablePlan} from '../../source/actions/migration-plan.js';
-import {transferWithOnlineMigration} from '../../source/actions/transfer.js';
-import {unloadTasks} from '../../source/actions/unload.js';
-import type {MaxComputeClient, InstanceProgress} from '../../source/clouds/maxcompute/client.js';
-import type {OnlineMigrationClient} from '../../source/clouds/online-migration/client.js';
-import type {RedshiftConnection, StatementDescription} from '../../source/clouds/redshift/connection.js';
-import type {Checkpoints, SubTaskContext} from '../../source/engine/wizard.js';
-import {ServiceError} from '../../source/errors.js';
-import {silentLogger, type Logger} from '../../source/log/logger.js';
+import {loadTasks} from '../../../wizards/redshift-to-maxcompute/maxcompute-tables.js';
+import type {TablePlan} from '../../../wizards/redshift-to-maxcompute/migration-plan.js';
+import {transferWithOnlineMigration} from '../../../wizards/redshift-to-maxcompute/transfer.js';
+import {unloadTasks} from '../../../wizards/redshift-to-maxcompute/unload.js';
+import type {MaxComputeClient, InstanceProgress} from '../../../source/clouds/maxcompute/client.js';
+import type {OnlineMigrationClient} from '../../../source/clouds/online-migration/client.js';
+import type {RedshiftConnection, StatementDescription} from '../../../source/clouds/redshift/connection.js';
+import type {Checkpoints, SubTaskContext} from '../../../source/engine/wizard.js';
+import {ServiceError} from '../../../source/errors.js';
+import {silentLogger, type Logger} from '../../../source/log/logger.js';
 
 function memoryCheckpoints(initial: Record<string, unknown>): Checkpoints & {values: Record<string, unknown>} {
 	const values: Record<string, unknown> = {...initial};

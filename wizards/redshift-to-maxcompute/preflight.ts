@@ -1,9 +1,9 @@
-import type {MaxComputeClient} from '../clouds/maxcompute/client.js';
-import type {ObjectStore} from '../clouds/object-store/client.js';
-import type {OnlineMigrationClient} from '../clouds/online-migration/client.js';
-import type {RedshiftConnection} from '../clouds/redshift/connection.js';
-import type {Answers} from '../engine/wizard.js';
-import {describeError, PreflightError} from '../errors.js';
+import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
+import type {ObjectStore} from '../../source/clouds/object-store/client.js';
+import type {OnlineMigrationClient} from '../../source/clouds/online-migration/client.js';
+import type {RedshiftConnection} from '../../source/clouds/redshift/connection.js';
+import type {Answers} from '../../source/engine/wizard.js';
+import {describeError, PreflightError} from '../../source/errors.js';
 
 export type CheckResult = {id: string; title: string; ok: boolean; detail: string; hint?: string};
 

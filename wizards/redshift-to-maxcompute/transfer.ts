@@ -1,11 +1,11 @@
-import type {ObjectStore, Inventory} from '../clouds/object-store/client.js';
-import {copyPrefix, type CopiedObject} from '../clouds/object-store/copy.js';
-import {compareInventories, type CopyRecord, type ParityDifference} from '../clouds/object-store/parity.js';
-import type {OnlineMigrationClient} from '../clouds/online-migration/client.js';
-import {formatProgress} from '../engine/progress.js';
-import type {Checkpoints, SubTaskContext} from '../engine/wizard.js';
-import {ServiceError, StepError} from '../errors.js';
-import type {Logger} from '../log/logger.js';
+import type {ObjectStore, Inventory} from '../../source/clouds/object-store/client.js';
+import {copyPrefix, type CopiedObject} from '../../source/clouds/object-store/copy.js';
+import {compareInventories, type CopyRecord, type ParityDifference} from '../../source/clouds/object-store/parity.js';
+import type {OnlineMigrationClient} from '../../source/clouds/online-migration/client.js';
+import {formatProgress} from '../../source/engine/progress.js';
+import type {Checkpoints, SubTaskContext} from '../../source/engine/wizard.js';
+import {ServiceError, StepError} from '../../source/errors.js';
+import type {Logger} from '../../source/log/logger.js';
 
 export type TransferLocation = {bucket: string; prefix: string};
 

@@ -4,9 +4,9 @@
  */
 import {PGlite} from '@electric-sql/pglite';
 import test from 'ava';
-import {countQuery, tpchQ1, unloadStatement} from '../../source/migration/sql.js';
-import {compareResults} from '../../source/verify/compare.js';
-import {tableListPair, tpchQ1Pair} from '../../source/verify/query-pair.js';
+import {countQuery, tpchQ1, unloadStatement} from '../../../wizards/redshift-to-maxcompute/sql.js';
+import {compareResults} from '../../../source/verify/compare.js';
+import {tableListPair, tpchQ1Pair} from '../../../wizards/redshift-to-maxcompute/checks.js';
 
 const schema = 'sales "eu"';
 const table = 'o\'brien tåble';

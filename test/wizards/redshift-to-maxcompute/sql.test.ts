@@ -1,7 +1,7 @@
 import test from 'ava';
-import {UsageError} from '../../source/errors.js';
-import {redact} from '../../source/log/redact.js';
-import {compareSchemas, quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../source/clouds/maxcompute/ddl.js';
+import {UsageError} from '../../../source/errors.js';
+import {redact} from '../../../source/log/redact.js';
+import {compareSchemas, quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../../source/clouds/maxcompute/ddl.js';
 import {
 	countQuery,
 	createTableStatement,
@@ -11,8 +11,8 @@ import {
 	quoteRedshiftIdentifier,
 	tpchQ1,
 	unloadStatement,
-} from '../../source/migration/sql.js';
-import {mapTable} from '../../source/migration/type-mapping.js';
+} from '../../../wizards/redshift-to-maxcompute/sql.js';
+import {mapTable} from '../../../wizards/redshift-to-maxcompute/type-mapping.js';
 
 const role = 'arn:aws:iam::123456789012:role/redshift_s3_role';
 

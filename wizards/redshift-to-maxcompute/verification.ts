@@ -1,9 +1,10 @@
-import type {MaxComputeClient} from '../clouds/maxcompute/client.js';
-import type {RedshiftConnection} from '../clouds/redshift/connection.js';
-import type {QueryOutcome} from '../verify/compare.js';
-import {builtInPairs, type MigratedTable, type QueryPair} from '../verify/query-pair.js';
-import type {VerificationReport} from '../verify/report.js';
-import {runVerification} from '../verify/run.js';
+import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
+import type {RedshiftConnection} from '../../source/clouds/redshift/connection.js';
+import type {QueryOutcome} from '../../source/verify/compare.js';
+import {type QueryPair} from '../../source/verify/query-pair.js';
+import {builtInPairs, type MigratedTable} from './checks.js';
+import type {VerificationReport} from '../../source/verify/report.js';
+import {runVerification} from '../../source/verify/run.js';
 
 export type VerificationClients = {redshift: RedshiftConnection; maxcompute: MaxComputeClient};
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {PreflightError} from '../../source/errors.js';
+import {PreflightError} from '../../../source/errors.js';
 import {
 	type MappingOptions,
 	type RedshiftColumn,
@@ -8,7 +8,7 @@ import {
 	mapTable,
 	maxComputeSettings,
 	typeMappings,
-} from '../../source/migration/type-mapping.js';
+} from '../../../wizards/redshift-to-maxcompute/type-mapping.js';
 
 type Expectation = {
 	column: Omit<RedshiftColumn, 'name' | 'nullable'>;

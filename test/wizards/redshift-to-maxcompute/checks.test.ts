@@ -1,5 +1,6 @@
 import test from 'ava';
-import {builtInPairs, defaultRelativeTolerance, rowCountPair, tableListPair, tpchQ1Pair} from '../../source/verify/query-pair.js';
+import {defaultRelativeTolerance} from '../../../source/verify/query-pair.js';
+import {builtInPairs, rowCountPair, tableListPair, tpchQ1Pair} from '../../../wizards/redshift-to-maxcompute/checks.js';
 
 const tables = [
 	{schema: 'public', table: 'lineitem'},
