@@ -4,7 +4,7 @@
  * column, non-NULL counts, exact sums of integers and DECIMALs, sums of DOUBLEs within a tolerance, characters of
  * strings and TRUE counts; distinct rows (duplicates); and a sample of rows next to the records they came from.
  */
-import type {DataHubClient, DataHubRecord} from '../../source/clouds/datahub/client.js';
+import type {CursorRequest, DataHubClient, DataHubRecord} from '../../source/clouds/datahub/client.js';
 import {decodeRecordValue, microsToDate} from '../../source/clouds/datahub/schema.js';
 import {quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../source/clouds/maxcompute/ddl.js';
 import {defaultRelativeTolerance, formatDecimal, parseDecimal, type Decimal, type QueryOutcome, type QueryPair} from '../../source/kit.js';
@@ -34,31 +34,36 @@ export type SourceRow = {partition: string; values: unknown[]};
 
 const sampleSize = 5;
 
+/** A shard's records from a cursor position to its newest; none when the shard holds nothing from there. */
+export async function readShard(datahub: DataHubClient, project: string, topic: string, shardId: string, from: CursorRequest, signal: AbortSignal): Promise<DataHubRecord[]> {
+	let cursor: string;
+	try {
+		cursor = (await datahub.getCursor(project, topic, shardId, from, {signal})).cursor;
+	} catch (error) {
+		if ((error as {code?: string}).code === 'SeekOutOfRange') {
+			return [];
+		}
+
+		throw error;
+	}
+
+	const records: DataHubRecord[] = [];
+	for (;;) {
+		const page = await datahub.getRecords(project, topic, shardId, cursor, 1000, {signal});
+		records.push(...page.records);
+		if (page.records.length === 0 || page.nextCursor === cursor) {
+			return records;
+		}
+
+		cursor = page.nextCursor;
+	}
+}
+
 /** Every record of every shard, oldest first, through cursors. */
 export async function readBackRecords(datahub: DataHubClient, project: string, topic: string, shardIds: readonly string[], signal: AbortSignal): Promise<DataHubRecord[]> {
 	const all: DataHubRecord[] = [];
 	for (const shardId of shardIds) {
-		let cursor: string;
-		try {
-			cursor = (await datahub.getCursor(project, topic, shardId, {type: 'OLDEST'}, {signal})).cursor;
-		} catch (error) {
-			// An empty shard has no oldest record.
-			if ((error as {code?: string}).code === 'SeekOutOfRange') {
-				continue;
-			}
-
-			throw error;
-		}
-
-		for (;;) {
-			const page = await datahub.getRecords(project, topic, shardId, cursor, 1000, {signal});
-			all.push(...page.records);
-			if (page.records.length === 0 || page.nextCursor === cursor) {
-				break;
-			}
-
-			cursor = page.nextCursor;
-		}
+		all.push(...await readShard(datahub, project, topic, shardId, {type: 'OLDEST'}, signal));
 	}
 
 	return all;

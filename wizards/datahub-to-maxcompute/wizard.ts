@@ -7,7 +7,7 @@ import {encodeRecordSchema} from '../../source/clouds/datahub/schema.js';
 import {defineWizard, formatBytes, formatDuration, PreflightError, pollUntil, runVerification, StepError, type StepContext} from '../../source/kit.js';
 import {generateRecords, readInputRecords, type WireRecord} from './records.js';
 import {compareTopicFields, fieldTypeFor, topicFieldsFor, type ColumnMapping, type TableColumn} from './type-mapping.js';
-import {chooseSample, eventTimeField, readBackRecords, sourceOutcome, sourceRows, verificationPairs, type PartitionRule, type VerificationPlan} from './verification.js';
+import {chooseSample, eventTimeField, readBackRecords, readShard, sourceOutcome, sourceRows, verificationPairs, type PartitionRule, type VerificationPlan} from './verification.js';
 
 type Context = StepContext<DataHubClients>;
 
@@ -444,34 +444,13 @@ async function lastSequence(context: Context, shardId: string): Promise<number> 
 
 /** Record numbers of this session between `from` and `to` already in the topic (written before a crash). */
 async function ordinalsInTopic(context: Context, shards: readonly string[], batch: {from: number; to: number; sentAt: number}): Promise<Set<number>> {
-	const {datahub} = context.clients;
 	const found = new Set<number>();
 	for (const shardId of shards) {
-		let cursor: string;
-		try {
-			cursor = (await datahub.getCursor(text(context, 'datahubProject'), text(context, 'datahubTopic'), shardId, {type: 'SYSTEM_TIME', systemTimeMs: batch.sentAt - readBackMarginMs}, {signal: context.signal})).cursor;
-		} catch (error) {
-			if ((error as {code?: string}).code === 'SeekOutOfRange') {
-				continue;
+		for (const record of await readShard(context.clients.datahub, text(context, 'datahubProject'), text(context, 'datahubTopic'), shardId, {type: 'SYSTEM_TIME', systemTimeMs: batch.sentAt - readBackMarginMs}, context.signal)) {
+			const ordinal = Number(record.attributes[ordinalAttribute]);
+			if (record.attributes[sessionAttribute] === context.sessionId && ordinal >= batch.from && ordinal < batch.to) {
+				found.add(ordinal);
 			}
-
-			throw error;
-		}
-
-		for (;;) {
-			const page = await datahub.getRecords(text(context, 'datahubProject'), text(context, 'datahubTopic'), shardId, cursor, 1000, {signal: context.signal});
-			for (const record of page.records) {
-				const ordinal = Number(record.attributes[ordinalAttribute]);
-				if (record.attributes[sessionAttribute] === context.sessionId && ordinal >= batch.from && ordinal < batch.to) {
-					found.add(ordinal);
-				}
-			}
-
-			if (page.records.length === 0 || page.nextCursor === cursor) {
-				break;
-			}
-
-			cursor = page.nextCursor;
 		}
 	}
 

@@ -1,4 +1,5 @@
-import {createMaxComputeClient, type MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
+import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
+import {maxComputeFor} from '../../source/kit.js';
 import {createObjectStore, type ObjectStore} from '../../source/clouds/object-store/client.js';
 import {createOnlineMigrationClient, type OnlineMigrationClient} from '../../source/clouds/online-migration/client.js';
 import type {RedshiftConnection} from '../../source/clouds/redshift/connection.js';
@@ -46,17 +47,6 @@ export function createRedshiftConnection(profile: ResolvedProfile, answers: Answ
 	});
 }
 
-export function createMaxCompute(profile: ResolvedProfile, project: string, log: Logger): MaxComputeClient {
-	return createMaxComputeClient({
-		endpoint: profile.alibaba.endpoints['maxcompute']!,
-		project,
-		credentials: async () => profile.alibaba.credentials.getCredentials(),
-		logger: log,
-		region: profile.alibaba.region,
-		...(profile.alibaba.logviewHost ? {logviewHost: profile.alibaba.logviewHost} : {}),
-	});
-}
-
 /** One code path: the profile decides whether these reach AWS and Alibaba Cloud or the local cloud. */
 export async function createMigrationClients(options: {profile: string; answers: Answers; secrets: SecretStore; log: Logger}): Promise<MigrationClients> {
 	const profile = await resolveProfile(await getProfile(options.profile));
@@ -79,6 +69,6 @@ export async function createMigrationClients(options: {profile: string; answers:
 			logger: log,
 			region: profile.alibaba.region,
 		}),
-		maxcompute: createMaxCompute(profile, String(answers['maxcomputeProject'] ?? ''), log),
+		maxcompute: await maxComputeFor(profile, String(answers['maxcomputeProject'] ?? ''), log),
 	};
 }
