@@ -11,7 +11,7 @@ import {startRun} from './run.js';
 
 export default async function home(args: ParsedArgs, io: CommandIo): Promise<number> {
 	if (decideMode({noInput: args.flags.noInput, json: args.flags.json}) !== 'interactive') {
-		throw new UsageError('The home screen needs a terminal', {hint: 'Run a procedure headless with `ferry run redshift-to-maxcompute --local --yes`, or see `ferry --help`.'});
+		throw new UsageError('The home screen needs a terminal', {hint: `Run a procedure headless with \`ferry run ${wizardCatalog[0]!.id} --local --yes\`, or see \`ferry --help\` for the others.`});
 	}
 
 	const {startInteractiveApp} = await import('../ui/interactive-app.js');

@@ -13,7 +13,7 @@ import {getProfile} from '../store/profiles.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {deleteSession, saveSession} from '../store/session-store.js';
 import {createPlainUi} from '../ui/plain-ui.js';
-import {loadWizard} from '../../wizards/index.js';
+import {loadWizard, wizardCatalog} from '../../wizards/index.js';
 import {profileFromFlags} from './run.js';
 
 /**
@@ -23,7 +23,7 @@ import {profileFromFlags} from './run.js';
 export default async function plan(args: ParsedArgs, io: CommandIo): Promise<number> {
 	const [wizardId] = args.positionals;
 	if (!wizardId) {
-		throw new UsageError('ferry plan needs a wizard', {hint: 'Example: ferry plan redshift-to-maxcompute --local'});
+		throw new UsageError('ferry plan needs a wizard', {hint: `Example: ferry plan ${wizardCatalog[0]!.id} --local`});
 	}
 
 	const wizard = await loadWizard(wizardId);

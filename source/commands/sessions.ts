@@ -1,4 +1,5 @@
 import type {ParsedArgs} from '../cli-args.js';
+import {wizardCatalog} from '../../wizards/index.js';
 import {displayState, lastStep, type Session} from '../engine/session.js';
 import {exitCodes, UsageError} from '../errors.js';
 import {formatAge, formatTable} from '../format.js';
@@ -24,7 +25,7 @@ export default async function sessions(args: ParsedArgs, io: CommandIo): Promise
 			if (args.flags.json) {
 				io.stdout.write(`${JSON.stringify([...all.map(session => sessionSummary(session)), ...broken.map(session => brokenSummary(session))], undefined, 2)}\n`);
 			} else if (all.length === 0 && broken.length === 0) {
-				io.stdout.write('No sessions yet. Start one with `ferry` or `ferry run redshift-to-maxcompute`.\n');
+				io.stdout.write(`No sessions yet. Start one with \`ferry\` or \`ferry run ${wizardCatalog[0]!.id}\` (\`ferry --help\` lists the procedures).\n`);
 			} else {
 				const rows = all.map(session => [session.id, session.wizard, session.profile, displayState(session), lastStep(session) ?? '-', formatAge(session.updatedAt)]);
 				io.stdout.write(formatTable(['ID', 'WIZARD', 'PROFILE', 'STATE', 'LAST STEP', 'AGE'], [...rows, ...broken.map(session => [session.id, '?', '?', 'broken', '-', '-'])]));
