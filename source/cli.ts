@@ -31,6 +31,25 @@ if (runtimeProblem) {
 
 	process.stdout.on('error', exitOnBrokenPipe);
 	process.stderr.on('error', exitOnBrokenPipe);
-	const {main} = await import('./main.js');
-	process.exitCode = await main(argv);
+	// A Ctrl-C while the modules load would otherwise kill ferry by signal: a run or resume gets it as an interrupt
+	// at its first boundary (the session saved, exit 130); any other command stops with 130 once loaded.
+	let early = 0;
+	const recordEarly = () => {
+		early++;
+	};
+
+	process.on('SIGINT', recordEarly);
+	process.on('SIGTERM', recordEarly);
+	const {main, recordEarlyInterrupt} = await import('./main.js');
+	process.off('SIGINT', recordEarly);
+	process.off('SIGTERM', recordEarly);
+	if (early > 0 && argv[0] !== 'run' && argv[0] !== 'resume') {
+		process.exitCode = 130;
+	} else {
+		for (let count = 0; count < early; count++) {
+			recordEarlyInterrupt();
+		}
+
+		process.exitCode = await main(argv);
+	}
 }

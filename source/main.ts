@@ -48,9 +48,19 @@ export function interruptRequested(): boolean {
 	return interrupts > 0;
 }
 
+/**
+ * `cli.ts` records a signal that arrives while this module and its imports load (before `main` can listen);
+ * `main` of a run or resume then treats it like one that arrived during preparation.
+ */
+let earlyInterrupts = 0;
+export function recordEarlyInterrupt(): void {
+	earlyInterrupts++;
+}
+
 export async function main(argv: string[], io: CommandIo = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin}): Promise<number> {
 	let args: ParsedArgs | undefined;
-	interrupts = 0;
+	interrupts = earlyInterrupts;
+	earlyInterrupts = 0;
 	let guarded = false;
 	try {
 		args = parseCliArgs(argv);
