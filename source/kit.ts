@@ -25,7 +25,7 @@ export {mapConcurrent} from './concurrency.js';
 export type {Logger} from './log/logger.js';
 export {resolveProfile, type ResolvedProfile} from './services/profile-endpoints.js';
 export {getProfile} from './store/profiles.js';
-export {maxComputeFor} from './services/maxcompute.js';
+export {maxComputeFor, maxComputeSide} from './services/maxcompute.js';
 export {dataHubFor} from './services/datahub.js';
 export {dataWorksFor} from './services/dataworks.js';
 export {logServiceFor} from './services/log-service.js';

@@ -4,7 +4,7 @@ import {about} from './about.js';
 import {parameters} from './parameters.js';
 import {compareSchemas, quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
 import {encodeRecordSchema} from '../../source/clouds/datahub/schema.js';
-import {defineWizard, formatBytes, formatDuration, PreflightError, pollUntil, runVerification, StepError, type StepContext} from '../../source/kit.js';
+import {defineWizard, formatBytes, formatDuration, maxComputeSide, PreflightError, pollUntil, runVerification, StepError, type StepContext} from '../../source/kit.js';
 import {generateRecords, readInputRecords, type WireRecord} from './records.js';
 import {compareTopicFields, fieldTypeFor, topicFieldsFor, type ColumnMapping, type TableColumn} from './type-mapping.js';
 import {chooseSample, eventTimeField, readBackRecords, readShard, sourceOutcome, sourceRows, verificationPairs, type PartitionRule, type VerificationPlan} from './verification.js';
@@ -113,14 +113,7 @@ const wizard = defineWizard<DataHubClients>({
 				throw new StepError('DataHub has no SQL', {hint: 'Query the target, or read records with the DataHub console; `ferry verify` compares both sides.'});
 			},
 		},
-		target: {
-			title: 'MaxCompute',
-			async query(clients, statement, {signal}) {
-				const result = await clients.maxcompute.runSql(statement.endsWith(';') ? statement : `${statement};`, {settings, signal});
-				const note = result.truncated ? 'The result was cut at 10,000 rows (the service keeps no more).' : result.columns.length === 0 ? result.text.trim() : '';
-				return {columns: result.columns, rows: result.rows, ...(note ? {note} : {})};
-			},
-		},
+		target: maxComputeSide<DataHubClients>(clients => clients.maxcompute),
 	},
 	steps: [
 		{

@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises';
-import {defineWizard, PreflightError, pollUntil, runVerification, sessionFilePath, StepError, writeFileAtomic, type StepContext} from '../../source/kit.js';
+import {defineWizard, maxComputeSide, PreflightError, pollUntil, runVerification, sessionFilePath, StepError, writeFileAtomic, type StepContext} from '../../source/kit.js';
 import {about} from './about.js';
 import {createLogHubClients, type LogHubClients} from './clients.js';
 import {buildJob, checkJob, type JobShape} from './job.js';
@@ -79,14 +79,7 @@ const wizard = defineWizard<LogHubClients>({
 	parameters,
 	createClients: async options => createLogHubClients(options),
 	sides: {
-		source: {
-			title: 'MaxCompute',
-			async query(clients, statement, {signal}) {
-				const result = await clients.maxcompute.runSql(statement.endsWith(';') ? statement : `${statement};`, {settings, signal});
-				const note = result.truncated ? 'The result was cut at 10,000 rows (the service keeps no more).' : result.columns.length === 0 ? result.text.trim() : '';
-				return {columns: result.columns, rows: result.rows, ...(note ? {note} : {})};
-			},
-		},
+		source: maxComputeSide<LogHubClients>(clients => clients.maxcompute),
 		target: {
 			title: 'Log Service',
 			async query() {

@@ -10,6 +10,7 @@ import type {Inventory} from '../../source/clouds/object-store/client.js';
 import {mapConcurrent} from '../../source/concurrency.js';
 import {formatBytes} from '../../source/engine/progress.js';
 import {defineWizard, type StepContext} from '../../source/engine/wizard.js';
+import {maxComputeSide} from '../../source/kit.js';
 import {StepError} from '../../source/errors.js';
 import {ossInternalEndpoint} from './sql.js';
 import {defaultRelativeTolerance, type QueryPair} from '../../source/verify/query-pair.js';
@@ -48,14 +49,7 @@ const wizard = defineWizard<MigrationClients>({
 				return {columns: result.columns.map(column => column.name), rows: result.rows};
 			},
 		},
-		target: {
-			title: 'MaxCompute',
-			async query(clients, statement, {signal}) {
-				const result = await clients.maxcompute.runSql(statement.endsWith(';') ? statement : `${statement};`, {settings: {'odps.sql.type.system.odps2': 'true', 'odps.sql.decimal.odps2': 'true'}, signal});
-				const note = result.truncated ? 'The result was cut at 10,000 rows (the service keeps no more).' : result.columns.length === 0 ? result.text.trim() : '';
-				return {columns: result.columns, rows: result.rows, ...(note ? {note} : {})};
-			},
-		},
+		target: maxComputeSide<MigrationClients>(clients => clients.maxcompute),
 	},
 	steps: [
 		{
