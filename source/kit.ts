@@ -18,10 +18,10 @@ export type {
 	Wizard,
 	WizardSide,
 } from './engine/wizard.js';
-export {ConfigurationError, PreflightError, StepError, UsageError} from './errors.js';
+export {ConfigurationError, PreflightError, StepError, UsageError} from './engine/errors.js';
 export {pollUntil} from './engine/poll.js';
 export {formatBytes, formatDuration} from './engine/progress.js';
-export {mapConcurrent} from './concurrency.js';
+export {mapConcurrent} from './engine/concurrency.js';
 export type {Logger} from './log/logger.js';
 export {resolveProfile, type ResolvedProfile} from './services/profile-endpoints.js';
 export {getProfile} from './store/profiles.js';

@@ -60,6 +60,14 @@ test('a procedure imports no other procedure, no UI, no commands and no stand-in
 	}), []);
 });
 
+test('the root of source/ holds only the wizard kit; everything else lives in a folder named for its layer', t => {
+	t.deepEqual(sources.filter(file => /^source\/[^/]+$/.test(file)), ['source/kit.ts']);
+});
+
+test('commands never import main.ts, which loads them (no circle between the shell and its commands)', t => {
+	t.deepEqual(broken(edge => edge.file.startsWith('source/commands/') && edge.target === 'source/cli/main'), []);
+});
+
 test('the rules see the imports they check (the scan is not empty)', t => {
 	t.true(edges.length > 300);
 	t.true(edges.some(edge => edge.file === 'source/commands/run.ts' && edge.target === 'wizards/index'));

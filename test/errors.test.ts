@@ -10,7 +10,7 @@ import {
 	ServiceError,
 	StepError,
 	UsageError,
-} from '../source/errors.js';
+} from '../source/engine/errors.js';
 
 test('each error class carries its exit code, hint and code', t => {
 	t.is(new UsageError('u').exitCode, 2);

@@ -1,4 +1,4 @@
-import {UsageError} from '../source/errors.js';
+import {UsageError} from '../source/engine/errors.js';
 import type {Wizard} from '../source/engine/wizard.js';
 import {about as dataHubToMaxCompute} from './datahub-to-maxcompute/about.js';
 import {about as maxComputeToLogHub} from './maxcompute-to-loghub/about.js';

@@ -1,8 +1,8 @@
-import type {ParsedArgs} from '../cli-args.js';
+import type {ParsedArgs} from '../cli/cli-args.js';
 import {displayState, lastStep} from '../engine/session.js';
-import {exitCodes, UsageError} from '../errors.js';
-import type {CommandIo} from '../main.js';
-import {decideMode} from '../mode.js';
+import {exitCodes, UsageError} from '../engine/errors.js';
+import type {CommandIo} from '../cli/io.js';
+import {decideMode} from '../cli/mode.js';
 import {listProfiles} from '../store/profiles.js';
 import {listSessions} from '../store/session-store.js';
 import {wizardCatalog} from '../../wizards/index.js';

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type {ParsedArgs} from '../cli-args.js';
-import {ConfigurationError, exitCodes, UsageError} from '../errors.js';
-import {formatTable} from '../format.js';
+import type {ParsedArgs} from '../cli/cli-args.js';
+import {ConfigurationError, exitCodes, UsageError} from '../engine/errors.js';
+import {formatTable} from '../ui/format.js';
 import {localCloudFiles, readLocalCloudState, resetLocalCloud, serviceHealth, startLocalCloud, stopLocalCloud, type DaemonOptions} from '../local-cloud/manager.js';
-import type {CommandIo} from '../main.js';
+import type {CommandIo} from '../cli/io.js';
 import {loadLocalCredentials} from '../local-cloud/local-credentials.js';
 import {localhostProxyPortName} from '../local-cloud/localhost-proxy.js';
 import {awsProfileFiles, environmentShells, formatEnvironment, localCloudEnvironment, type EnvironmentShell} from '../local-cloud/shell-env.js';

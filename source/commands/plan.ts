@@ -1,12 +1,12 @@
-import {collectAnswers} from '../answers.js';
-import type {ParsedArgs} from '../cli-args.js';
+import {collectAnswers} from '../cli/answers.js';
+import type {ParsedArgs} from '../cli/cli-args.js';
 import {runSession} from '../engine/runner.js';
 import {reviewMarkdown} from '../engine/review-markdown.js';
 import {createSession} from '../engine/session.js';
 import type {ReviewDocument} from '../engine/wizard.js';
-import {exitCodes, UsageError} from '../errors.js';
+import {exitCodes, UsageError} from '../engine/errors.js';
 import {silentLogger} from '../log/logger.js';
-import type {CommandIo} from '../main.js';
+import type {CommandIo} from '../cli/io.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
 import {deleteSessionSecrets, openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile} from '../store/profiles.js';

@@ -1,10 +1,10 @@
 import process from 'node:process';
-import type {ParsedArgs} from '../cli-args.js';
-import {UsageError} from '../errors.js';
-import {interruptRequested, type CommandIo} from '../main.js';
-import {decideMode} from '../mode.js';
+import type {ParsedArgs} from '../cli/cli-args.js';
+import {UsageError} from '../engine/errors.js';
+import {interruptRequested, type CommandIo} from '../cli/io.js';
+import {decideMode} from '../cli/mode.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
-import {executeSession} from '../session-run.js';
+import {executeSession} from '../cli/session-run.js';
 import {interruptBeforeRun} from './run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile} from '../store/profiles.js';

@@ -1,12 +1,12 @@
-import {collectAnswers} from '../answers.js';
-import type {ParsedArgs} from '../cli-args.js';
+import {collectAnswers} from '../cli/answers.js';
+import type {ParsedArgs} from '../cli/cli-args.js';
 import {createSession, type Session} from '../engine/session.js';
 import type {Wizard} from '../engine/wizard.js';
-import {exitCodes, InterruptedError, UsageError} from '../errors.js';
-import {interruptRequested, type CommandIo} from '../main.js';
-import {decideMode} from '../mode.js';
+import {exitCodes, InterruptedError, UsageError} from '../engine/errors.js';
+import {interruptRequested, type CommandIo} from '../cli/io.js';
+import {decideMode} from '../cli/mode.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
-import {executeSession, resultDocument} from '../session-run.js';
+import {executeSession, resultDocument} from '../cli/session-run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile, localProfileName} from '../store/profiles.js';
 import {acquireSessionLock} from '../store/session-lock.js';

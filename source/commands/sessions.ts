@@ -1,9 +1,9 @@
-import type {ParsedArgs} from '../cli-args.js';
+import type {ParsedArgs} from '../cli/cli-args.js';
 import {wizardCatalog} from '../../wizards/index.js';
 import {displayState, lastStep, type Session} from '../engine/session.js';
-import {exitCodes, UsageError} from '../errors.js';
-import {formatAge, formatTable} from '../format.js';
-import type {CommandIo} from '../main.js';
+import {exitCodes, UsageError} from '../engine/errors.js';
+import {formatAge, formatTable} from '../ui/format.js';
+import type {CommandIo} from '../cli/io.js';
 import {deleteSessionSecrets} from '../store/credentials-store.js';
 import {SessionBusyError, sessionLockHolder} from '../store/session-lock.js';
 import {deleteSession, loadSession, resolveSessionId, scanSessions, sessionFiles, type BrokenSession} from '../store/session-store.js';

@@ -1,11 +1,11 @@
-import type {ParsedArgs} from '../cli-args.js';
-import {parseSetFlags} from '../cli-args.js';
+import type {ParsedArgs} from '../cli/cli-args.js';
+import {parseSetFlags} from '../cli/cli-args.js';
 import {defaultFor, parseAnswer} from '../engine/parameters.js';
 import type {Answers} from '../engine/wizard.js';
-import {exitCodes, UsageError} from '../errors.js';
-import {formatTable} from '../format.js';
+import {exitCodes, UsageError} from '../engine/errors.js';
+import {formatTable} from '../ui/format.js';
 import {silentLogger} from '../log/logger.js';
-import type {CommandIo} from '../main.js';
+import type {CommandIo} from '../cli/io.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile} from '../store/profiles.js';

@@ -1,7 +1,7 @@
-import type {ParsedArgs} from '../cli-args.js';
+import type {ParsedArgs} from '../cli/cli-args.js';
 import {emptyStepRecord} from '../engine/session.js';
-import {UsageError} from '../errors.js';
-import type {CommandIo} from '../main.js';
+import {UsageError} from '../engine/errors.js';
+import type {CommandIo} from '../cli/io.js';
 import {resumeSession} from './resume.js';
 import {loadSession, resolveSessionId, saveSession} from '../store/session-store.js';
 import {loadWizard} from '../../wizards/index.js';

@@ -1,4 +1,4 @@
-import {UsageError} from '../errors.js';
+import {UsageError} from './errors.js';
 import type {Answers, Parameter, ParameterContext} from './wizard.js';
 
 /** Parses a raw answer (from --set, an answers file or a form) into the parameter's type. */

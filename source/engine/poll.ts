@@ -1,5 +1,5 @@
 import {setTimeout as sleep} from 'node:timers/promises';
-import {StepError} from '../errors.js';
+import {StepError} from './errors.js';
 
 export type PollOptions<T> = {
 	/** Reads the current state once. */

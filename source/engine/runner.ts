@@ -1,5 +1,5 @@
 import {Listr, type ListrTaskWrapper} from 'listr2';
-import {describeError, FerryError, InterruptedError, StepError} from '../errors.js';
+import {describeError, FerryError, InterruptedError, StepError} from './errors.js';
 import type {Logger} from '../log/logger.js';
 import {redact} from '../log/redact.js';
 import {saveSession} from '../store/session-store.js';

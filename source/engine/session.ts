@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import process from 'node:process';
 import type {Answers} from './wizard.js';
-import {isProcessAlive} from '../process-alive.js';
+import {isProcessAlive} from '../store/process-alive.js';
 
 export const stepStates = ['pending', 'running', 'done', 'failed', 'interrupted'] as const;
 export type StepState = (typeof stepStates)[number];

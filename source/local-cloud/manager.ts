@@ -4,10 +4,10 @@ import path from 'node:path';
 import process from 'node:process';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
-import {ConfigurationError} from '../errors.js';
+import {ConfigurationError} from '../engine/errors.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {ferryPaths} from '../store/paths.js';
-import {isProcessAlive} from '../process-alive.js';
+import {isProcessAlive} from '../store/process-alive.js';
 import {healthProbeHeader, type FaultRule} from './faults.js';
 
 export type LocalCloudState = {

@@ -1,6 +1,6 @@
 import {resolveAlibabaCredentials, type AlibabaCredentialsProvider} from '../clouds/credentials/alibaba.js';
 import {resolveAwsCredentials, type AwsCredentialIdentityProvider} from '../clouds/credentials/aws.js';
-import {ConfigurationError} from '../errors.js';
+import {ConfigurationError} from '../engine/errors.js';
 import {localAlibabaAccountId} from '../local-cloud/contract.js';
 import {loadLocalCredentials} from '../local-cloud/local-credentials.js';
 import {readLocalCloudState, startLocalCloud} from '../local-cloud/manager.js';

@@ -1,8 +1,8 @@
 import {closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import {exitCodes, FerryError} from '../errors.js';
-import {isProcessAlive} from '../process-alive.js';
+import {exitCodes, FerryError} from '../engine/errors.js';
+import {isProcessAlive} from './process-alive.js';
 
 /** A file ferry could not write; the previous content of the file is intact. Exit 1. */
 export class FileWriteError extends FerryError {

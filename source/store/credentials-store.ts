@@ -1,7 +1,7 @@
 import {chmodSync, existsSync} from 'node:fs';
 import path from 'node:path';
 import type Conf from 'conf';
-import {ConfigurationError} from '../errors.js';
+import {ConfigurationError} from '../engine/errors.js';
 import {registerSecret} from '../log/redact.js';
 import type {SecretStore} from '../engine/wizard.js';
 import {removeStaleTemporaries, writeJsonFile} from './atomic-write.js';

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import type Conf from 'conf';
-import {ConfigurationError, UsageError} from '../errors.js';
+import {ConfigurationError, UsageError} from '../engine/errors.js';
 import {localRegion} from '../local-cloud/contract.js';
 import {removeStaleTemporaries, writeJsonFile} from './atomic-write.js';
 import {deleteProfileKeys} from './credentials-store.js';

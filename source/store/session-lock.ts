@@ -1,7 +1,7 @@
 import {closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs';
 import process from 'node:process';
-import {exitCodes, FerryError} from '../errors.js';
-import {isSameProcessAlive, processStartTicks} from '../process-alive.js';
+import {exitCodes, FerryError} from '../engine/errors.js';
+import {isSameProcessAlive, processStartTicks} from './process-alive.js';
 import {sessionFiles} from './session-store.js';
 
 /** What a lock file holds: the owner process, and when it started (to tell it from a later process with its pid). */

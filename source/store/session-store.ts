@@ -1,6 +1,6 @@
 import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import path from 'node:path';
-import {exitCodes, FerryError, UsageError} from '../errors.js';
+import {exitCodes, FerryError, UsageError} from '../engine/errors.js';
 import {validateSession, type Session} from '../engine/session.js';
 import {removeStaleTemporaries, writeJsonFile} from './atomic-write.js';
 import {ferryPaths} from './paths.js';

@@ -1,7 +1,7 @@
 import {Box, Text, useInput} from 'ink';
 import SelectInput from 'ink-select-input';
 import {useState} from 'react';
-import {formatAge} from '../format.js';
+import {formatAge} from './format.js';
 import {KeyLegend} from './key-legend.js';
 import {colors, symbols} from './theme.js';
 

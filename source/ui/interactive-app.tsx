@@ -3,7 +3,7 @@ import {useSyncExternalStore} from 'react';
 import type {ListrRendering, RunnerUi, StepInfo} from '../engine/runner.js';
 import type {StepRecord} from '../engine/session.js';
 import type {Answers, Parameter, ParameterContext, ReviewDocument, SecretStore} from '../engine/wizard.js';
-import {InterruptedError} from '../errors.js';
+import {InterruptedError} from '../engine/errors.js';
 import type {VerificationReport} from '../verify/report.js';
 import type {HomeChoice, HomeData} from './home-screen.js';
 import {HomeScreen} from './home-screen.js';

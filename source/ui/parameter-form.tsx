@@ -3,7 +3,7 @@ import SelectInput from 'ink-select-input';
 import {useEffect, useState} from 'react';
 import {checkAnswer, defaultFor, isEmptyAnswer, parseAnswer} from '../engine/parameters.js';
 import type {Answers, Parameter, ParameterContext, SecretStore} from '../engine/wizard.js';
-import {describeError} from '../errors.js';
+import {describeError} from '../engine/errors.js';
 import {registerSecret} from '../log/redact.js';
 import {LineInput} from './line-input.js';
 import {KeyLegend} from './key-legend.js';

@@ -2,7 +2,7 @@ import {ListrLogger, ProcessOutput} from 'listr2';
 import {resolveParameters} from '../engine/parameters.js';
 import type {ListrRendering, RunnerUi} from '../engine/runner.js';
 import type {ReviewDocument} from '../engine/wizard.js';
-import {UsageError} from '../errors.js';
+import {UsageError} from '../engine/errors.js';
 import {symbols} from './theme.js';
 import {wrapText} from './wrap-text.js';
 

@@ -1,5 +1,5 @@
-import {mapConcurrent} from '../concurrency.js';
-import {describeError} from '../errors.js';
+import {mapConcurrent} from '../engine/concurrency.js';
+import {describeError} from '../engine/errors.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {sessionFiles} from '../store/session-store.js';
 import {compareResults, type QueryOutcome} from './compare.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {Session} from '../../source/engine/session.js';
-import {exitCodes} from '../../source/errors.js';
+import {exitCodes} from '../../source/engine/errors.js';
 import {ferryPaths} from '../../source/store/paths.js';
 import type {ReportSummary, VerificationReport} from '../../source/verify/report.js';
 import type {Benchmark, Report} from './benchmark.js';

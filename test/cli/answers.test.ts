@@ -2,8 +2,8 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
-import {collectAnswers, readAnswersFile, secretEnvName} from '../../source/answers.js';
-import {UsageError} from '../../source/errors.js';
+import {collectAnswers, readAnswersFile, secretEnvName} from '../../source/cli/answers.js';
+import {UsageError} from '../../source/engine/errors.js';
 import type {Parameter} from '../../source/engine/wizard.js';
 
 const parameters: Parameter[] = [

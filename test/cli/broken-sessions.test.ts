@@ -2,7 +2,7 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import {createSession} from '../../source/engine/session.js';
-import {main} from '../../source/main.js';
+import {main} from '../../source/cli/main.js';
 import {saveSession} from '../../source/store/session-store.js';
 import {captureIo} from '../helpers/fake-io.js';
 import {useFerryHome} from '../helpers/ferry-home.js';

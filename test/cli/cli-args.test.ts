@@ -1,6 +1,6 @@
 import test from 'ava';
-import {parseCliArgs, parseSetFlags} from '../../source/cli-args.js';
-import {UsageError} from '../../source/errors.js';
+import {parseCliArgs, parseSetFlags} from '../../source/cli/cli-args.js';
+import {UsageError} from '../../source/engine/errors.js';
 
 test('splits the command, its positionals and the flags', t => {
 	const parsed = parseCliArgs(['run', 'redshift-to-maxcompute', '--local', '-y', '--json', '--no-input', '-s', 'a=1', '--set', 'b=2', '-p', 'prod', '--answers', 'a.yaml']);

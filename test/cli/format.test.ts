@@ -1,5 +1,5 @@
 import test from 'ava';
-import {formatAge, formatTable} from '../../source/format.js';
+import {formatAge, formatTable} from '../../source/ui/format.js';
 
 test('formatAge rounds to seconds, minutes, hours, then days', t => {
 	const now = Date.parse('2026-11-21T12:00:00Z');

@@ -1,8 +1,8 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
 import {createSession, type Session} from '../../source/engine/session.js';
-import {knownCommands} from '../../source/help.js';
-import {main} from '../../source/main.js';
+import {knownCommands} from '../../source/cli/help.js';
+import {main} from '../../source/cli/main.js';
 import {openSessionSecrets} from '../../source/store/credentials-store.js';
 import {saveSession, sessionExists} from '../../source/store/session-store.js';
 import {captureIo} from '../helpers/fake-io.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {decideMode} from '../../source/mode.js';
+import {decideMode} from '../../source/cli/mode.js';
 
 type Streams = Parameters<typeof decideMode>[2];
 

@@ -1,7 +1,7 @@
 import {PassThrough} from 'node:stream';
 import test from 'ava';
-import {InterruptedError} from '../../source/errors.js';
-import {promptLine} from '../../source/prompt-line.js';
+import {InterruptedError} from '../../source/engine/errors.js';
+import {promptLine} from '../../source/cli/prompt-line.js';
 
 function fakeTerminal() {
 	const stdin = Object.assign(new PassThrough(), {isTTY: true, setRawMode: () => stdin}) as unknown as NodeJS.ReadStream;

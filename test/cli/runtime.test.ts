@@ -1,7 +1,7 @@
 import {execFileSync, spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
-import {unsupportedRuntimeMessage} from '../../source/runtime.js';
+import {unsupportedRuntimeMessage} from '../../source/cli/runtime.js';
 
 test('Node 22.13 and newer are supported; older lines get one line and a hint', t => {
 	for (const version of ['22.13.0', '22.23.3', '24.21.0', '26.0.0']) {
@@ -30,7 +30,7 @@ const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find(candidate => {
 });
 
 (systemNode ? test : test.skip)('the built ferry refuses an old Node with exit 3 and no stack trace', t => {
-	const cli = fileURLToPath(new URL('../../distribution/source/cli.js', import.meta.url));
+	const cli = fileURLToPath(new URL('../../distribution/source/cli/cli.js', import.meta.url));
 	const result = spawnSync(systemNode!, [cli, 'sessions'], {encoding: 'utf8', env: {...process.env, FERRY_HOME: '/nonexistent-ferry-home'}});
 	t.is(result.status, 3);
 	t.regex(result.stderr, /^ferry needs Node\.js 22\.13 or newer/);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {ServiceError} from '../../source/errors.js';
+import {ServiceError} from '../../source/engine/errors.js';
 import {backoffDelay, isRetryableStatus, withRetry} from '../../source/clouds/retry.js';
 
 const retryable = (error: unknown) => error instanceof ServiceError && error.retryable;

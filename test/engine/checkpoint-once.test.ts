@@ -2,7 +2,7 @@ import test from 'ava';
 import {runSession, type RunnerUi} from '../../source/engine/runner.js';
 import {createSession} from '../../source/engine/session.js';
 import {defineWizard} from '../../source/engine/wizard.js';
-import {StepError} from '../../source/errors.js';
+import {StepError} from '../../source/engine/errors.js';
 import {silentLogger} from '../../source/log/logger.js';
 import {loadSession} from '../../source/store/session-store.js';
 import {useFerryHome} from '../helpers/ferry-home.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {UsageError} from '../../source/errors.js';
+import {UsageError} from '../../source/engine/errors.js';
 import {checkAnswer, defaultFor, isEmptyAnswer, parseAnswer, resolveParameters, setFlagExample} from '../../source/engine/parameters.js';
 import type {Parameter, ParameterContext} from '../../source/engine/wizard.js';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {pollUntil} from '../../source/engine/poll.js';
-import {StepError} from '../../source/errors.js';
+import {StepError} from '../../source/engine/errors.js';
 
 test('pollUntil reads until done, reporting every state, with growing pauses', async t => {
 	const seen: number[] = [];

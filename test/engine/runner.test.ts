@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import test, {type ExecutionContext} from 'ava';
-import {InterruptedError, StepError} from '../../source/errors.js';
+import {InterruptedError, StepError} from '../../source/engine/errors.js';
 import {resolveParameters} from '../../source/engine/parameters.js';
 import {ReviewDeclinedError, runSession, type RunnerUi, type StepInfo} from '../../source/engine/runner.js';
 import {createSession, type Session, type StepRecord} from '../../source/engine/session.js';

@@ -1,5 +1,5 @@
 import {PassThrough} from 'node:stream';
-import type {CommandIo} from '../../source/main.js';
+import type {CommandIo} from '../../source/cli/io.js';
 
 /** What a command wrote, for assertions. */
 export type CapturedIo = {io: CommandIo; stdout(): string; stderr(): string};

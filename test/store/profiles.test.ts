@@ -1,7 +1,7 @@
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import {ConfigurationError, UsageError} from '../../source/errors.js';
+import {ConfigurationError, UsageError} from '../../source/engine/errors.js';
 import {getProfileKeys, setProfileKeys} from '../../source/store/credentials-store.js';
 import {getProfile, listProfiles, localProfile, removeProfile, saveProfile, validateProfileName, type Profile} from '../../source/store/profiles.js';
 import {useFerryHome} from '../helpers/ferry-home.js';

@@ -4,7 +4,7 @@ import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {execa} from 'execa';
 import {createSession} from '../../source/engine/session.js';
-import {processStartTicks} from '../../source/process-alive.js';
+import {processStartTicks} from '../../source/store/process-alive.js';
 import {acquireSessionLock, SessionBusyError, sessionLockHolder} from '../../source/store/session-lock.js';
 import {saveSession, sessionFiles} from '../../source/store/session-store.js';
 import {useFerryHome} from '../helpers/ferry-home.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import test from 'ava';
 import {createSession, type Session} from '../../source/engine/session.js';
-import {UsageError} from '../../source/errors.js';
+import {UsageError} from '../../source/engine/errors.js';
 import {BrokenSessionError, deleteSession, listSessions, loadSession, resolveSessionId, saveSession, sessionExists, sessionFiles} from '../../source/store/session-store.js';
 import {useFerryHome} from '../helpers/ferry-home.js';
 

@@ -2,7 +2,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import test from 'ava';
 import {Listr} from 'listr2';
 import type {StepRecord} from '../../source/engine/session.js';
-import {InterruptedError} from '../../source/errors.js';
+import {InterruptedError} from '../../source/engine/errors.js';
 import {startInteractiveApp} from '../../source/ui/interactive-app.js';
 import {FakeStdin, FakeStdout} from '../helpers/fake-terminal.js';
 import {keys, press, waitForFrame} from '../helpers/ink-input.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {PassThrough} from 'node:stream';
 import test from 'ava';
 import {Listr} from 'listr2';
-import {UsageError} from '../../source/errors.js';
+import {UsageError} from '../../source/engine/errors.js';
 import {createPlainUi} from '../../source/ui/plain-ui.js';
 
 function capture() {

@@ -6,7 +6,7 @@ import type {RedshiftConnection} from '../../source/clouds/redshift/connection.j
 import {createDataApiConnection} from '../../source/clouds/redshift/data-api-connection.js';
 import {createPgConnection} from '../../source/clouds/redshift/pg-connection.js';
 import type {Answers, SecretStore} from '../../source/engine/wizard.js';
-import {ConfigurationError} from '../../source/errors.js';
+import {ConfigurationError} from '../../source/engine/errors.js';
 import type {Logger} from '../../source/log/logger.js';
 import {resolveProfile, type ResolvedProfile} from '../../source/services/profile-endpoints.js';
 import {getProfile} from '../../source/store/profiles.js';

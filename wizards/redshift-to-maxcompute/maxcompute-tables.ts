@@ -1,7 +1,7 @@
 import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
 import {compareSchemas} from '../../source/clouds/maxcompute/ddl.js';
 import type {Checkpoints, SubTask} from '../../source/engine/wizard.js';
-import {StepError} from '../../source/errors.js';
+import {StepError} from '../../source/engine/errors.js';
 import type {Logger} from '../../source/log/logger.js';
 import type {TablePlan} from './migration-plan.js';
 

@@ -3,7 +3,7 @@ import type {ObjectStore} from '../../source/clouds/object-store/client.js';
 import type {OnlineMigrationClient} from '../../source/clouds/online-migration/client.js';
 import type {RedshiftConnection} from '../../source/clouds/redshift/connection.js';
 import type {Answers} from '../../source/engine/wizard.js';
-import {describeError, PreflightError} from '../../source/errors.js';
+import {describeError, PreflightError} from '../../source/engine/errors.js';
 
 export type CheckResult = {id: string; title: string; ok: boolean; detail: string; hint?: string};
 

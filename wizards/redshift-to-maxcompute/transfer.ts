@@ -4,7 +4,7 @@ import {compareInventories, type CopyRecord, type ParityDifference} from '../../
 import type {OnlineMigrationClient} from '../../source/clouds/online-migration/client.js';
 import {formatProgress} from '../../source/engine/progress.js';
 import type {Checkpoints, SubTaskContext} from '../../source/engine/wizard.js';
-import {ServiceError, StepError} from '../../source/errors.js';
+import {ServiceError, StepError} from '../../source/engine/errors.js';
 import type {Logger} from '../../source/log/logger.js';
 
 export type TransferLocation = {bucket: string; prefix: string};

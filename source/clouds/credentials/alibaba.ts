@@ -5,7 +5,7 @@
  * inside the vendor providers, which also cache and refresh temporary keys.
  */
 import {CLIProfileCredentialsProvider, DefaultCredentialsProvider, ProfileCredentialsProvider} from '@alicloud/credentials';
-import {ConfigurationError} from '../../errors.js';
+import {ConfigurationError} from '../../engine/errors.js';
 import {registerSecret} from '../../log/redact.js';
 
 /** An AccessKey pair, with the STS token of temporary keys. */

@@ -3,7 +3,7 @@
  * `~/.aws/config`), web identity, `credential_process`, container and EC2 instance roles.
  */
 import {fromNodeProviderChain} from '@aws-sdk/credential-providers';
-import {ConfigurationError} from '../../errors.js';
+import {ConfigurationError} from '../../engine/errors.js';
 import {registerSecret} from '../../log/redact.js';
 
 /** The provider type the AWS SDK clients take as `credentials`. */

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {InterruptedError, ServiceError, UsageError} from '../../errors.js';
+import {InterruptedError, ServiceError, UsageError} from '../../engine/errors.js';
 import {silentLogger, type Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
 import type {AlibabaCredentialsProvider} from '../credentials/alibaba.js';

@@ -5,7 +5,7 @@
  * retryable (aliyun-datahub-sdk-go `datahub/error.go` IsRetryableError); `*AlreadyExist` keeps its code for the callers
  * that treat it as "already done".
  */
-import {ServiceError} from '../../errors.js';
+import {ServiceError} from '../../engine/errors.js';
 import {redact} from '../../log/redact.js';
 
 export const serviceName = 'DataHub';

@@ -6,7 +6,7 @@
  * (DeployFile in standard mode) → GetDeployment → RunCycleDagNodes → ListInstances/GetInstance → GetInstanceLog.
  */
 import OpenApi, {Config, OpenApiRequest, Params} from '@alicloud/openapi-client';
-import {ConfigurationError, InterruptedError, ServiceError} from '../../errors.js';
+import {ConfigurationError, InterruptedError, ServiceError} from '../../engine/errors.js';
 import {silentLogger, type Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
 import type {AlibabaCredentialsProvider} from '../credentials/alibaba.js';

@@ -4,7 +4,7 @@
  * DataWorks actions also answer 200 with `Success: false` and `ErrorCode`/`ErrorMessage` (the 2020-05-18 response
  * models carry those fields).
  */
-import {InterruptedError, ServiceError} from '../../errors.js';
+import {InterruptedError, ServiceError} from '../../engine/errors.js';
 import {isRetryableStatus} from '../retry.js';
 
 export const serviceName = 'dataworks';

@@ -5,7 +5,7 @@
  * `logclient.py` `_send` retries InternalServerError, RequestTimeout and every 5xx; quota answers (WriteQuotaExceed and
  * ReadQuotaExceed, HTTP 403, and their per-shard forms) and ServerBusy mean "not now" and are retried too.
  */
-import {ServiceError} from '../../errors.js';
+import {ServiceError} from '../../engine/errors.js';
 
 export const serviceName = 'Log Service';
 

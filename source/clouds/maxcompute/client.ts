@@ -5,7 +5,7 @@
 import {randomUUID} from 'node:crypto';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {XMLParser} from 'fast-xml-parser';
-import {InterruptedError, ServiceError, UsageError} from '../../errors.js';
+import {InterruptedError, ServiceError, UsageError} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
 import {withRetry} from '../retry.js';

@@ -2,7 +2,7 @@
  * MaxCompute SQL text every procedure writing to MaxCompute shares: quoting of identifiers and literals, and the
  * schema comparison behind idempotent CREATE TABLE steps (the same schema is kept, a different one is a diff).
  */
-import {UsageError} from '../../errors.js';
+import {UsageError} from '../../engine/errors.js';
 
 export function rejectControlCharacters(value: string, what: string): void {
 	// eslint-disable-next-line no-control-regex

@@ -3,7 +3,7 @@
  * in JSON, `odps/errors.py parse_response`) and failed SQL tasks, whose `?result` text starts with an ODPS-xxxxxxx code.
  */
 import {XMLParser} from 'fast-xml-parser';
-import {ServiceError} from '../../errors.js';
+import {ServiceError} from '../../engine/errors.js';
 
 export const serviceName = 'MaxCompute';
 

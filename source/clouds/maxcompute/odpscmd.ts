@@ -7,7 +7,7 @@ import {chmod, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
-import {ConfigurationError, InterruptedError, ServiceError} from '../../errors.js';
+import {ConfigurationError, InterruptedError, ServiceError} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {redact, registerSecret} from '../../log/redact.js';
 import type {MaxComputeCredentialProvider, MaxComputeCredentials, SqlResult} from './client.js';

@@ -21,7 +21,7 @@ import {Upload} from '@aws-sdk/lib-storage';
 import type {AwsCredentialIdentity, AwsCredentialIdentityProvider} from '@smithy/types';
 import type {Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
-import {ServiceError} from '../../errors.js';
+import {ServiceError} from '../../engine/errors.js';
 import {createRequestHandler} from '../http-agent.js';
 import {withRetry} from '../retry.js';
 import {isRetryableObjectStoreError, mapObjectStoreError} from './errors.js';

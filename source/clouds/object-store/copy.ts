@@ -7,7 +7,7 @@
 import {createHash} from 'node:crypto';
 import {Transform} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {ServiceError, isAbortError} from '../../errors.js';
+import {ServiceError, isAbortError} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {withRetry} from '../retry.js';
 import type {InventoryObject, ObjectStore} from './client.js';

@@ -1,5 +1,5 @@
 /** Turns AWS SDK errors from S3 or OSS into ferry's typed errors with a one-line cause and a hint. */
-import {ConfigurationError, ServiceError, isAbortError, type FerryError} from '../../errors.js';
+import {ConfigurationError, ServiceError, isAbortError, type FerryError} from '../../engine/errors.js';
 
 export type ObjectStoreErrorContext = {
 	service: 'S3' | 'OSS';

@@ -8,7 +8,7 @@
  */
 import {setTimeout as sleep} from 'node:timers/promises';
 import OpenApi, {Config, OpenApiRequest, Params} from '@alicloud/openapi-client';
-import {ConfigurationError, InterruptedError, ServiceError} from '../../errors.js';
+import {ConfigurationError, InterruptedError, ServiceError} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
 import {isRetryableStatus, withRetry, type RetryOptions} from '../retry.js';

@@ -11,7 +11,7 @@ import {
 	type ColumnMetadata,
 	type RedshiftDataClientConfig,
 } from '@aws-sdk/client-redshift-data';
-import {ServiceError} from '../../errors.js';
+import {ServiceError} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {silentLogger} from '../../log/logger.js';
 import {withRetry, isRetryableStatus} from '../retry.js';

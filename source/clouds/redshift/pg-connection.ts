@@ -1,5 +1,5 @@
 import pg from 'pg';
-import {FerryError, ServiceError, exitCodes} from '../../errors.js';
+import {FerryError, ServiceError, exitCodes} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {silentLogger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';

@@ -11,7 +11,7 @@
  */
 import {createMaxComputeClient, type ColumnDescription, type MaxComputeClient} from '../../clouds/maxcompute/client.js';
 import {OdpsSqlError} from '../../clouds/maxcompute/errors.js';
-import {ServiceError} from '../../errors.js';
+import {ServiceError} from '../../engine/errors.js';
 import {silentLogger} from '../../log/logger.js';
 import {invalidParameter} from './errors.js';
 import {countStatement, insertStatement, maxComputeTypeMatches, timestampToMs, valueLiteral} from './odps-sql.js';

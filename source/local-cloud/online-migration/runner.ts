@@ -4,7 +4,7 @@
  * to the destination through the S3 API, streaming, with counts, bytes and a report.
  */
 import {createObjectStore, type ObjectStore} from '../../clouds/object-store/client.js';
-import {ServiceError} from '../../errors.js';
+import {ServiceError} from '../../engine/errors.js';
 import {silentLogger} from '../../log/logger.js';
 import type {AddressRecord, JobRecord, RunRecord, StateFile, VerifyRecord} from './state.js';
 

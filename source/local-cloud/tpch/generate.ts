@@ -3,7 +3,7 @@
  * part with its four partsupp rows) draws from its own seeded sequence, so output depends only on the
  * scale factor. Values are yielded as text in column order: dates `YYYY-MM-DD`, decimals `0.00`.
  */
-import {UsageError} from '../../errors.js';
+import {UsageError} from '../../engine/errors.js';
 import {
 	containerSyllables,
 	marketSegments,

@@ -2,7 +2,7 @@
  * Table cardinalities at a scale factor (TPC-H v3, clause 4.2.5) and the two rules that fix how many
  * rows exist: sparse order keys and the number of lines of each order.
  */
-import {UsageError} from '../../errors.js';
+import {UsageError} from '../../engine/errors.js';
 import {drawOnce} from './random.js';
 import type {TpchTableName} from './schema.js';
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {ConfigurationError} from '../../../source/errors.js';
+import {ConfigurationError} from '../../../source/engine/errors.js';
 import {redact} from '../../../source/log/redact.js';
 import {resolveAlibabaCredentials} from '../../../source/clouds/credentials/alibaba.js';
 import {resolveAwsCredentials} from '../../../source/clouds/credentials/aws.js';

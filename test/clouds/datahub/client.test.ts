@@ -9,7 +9,7 @@ import type {AddressInfo} from 'node:net';
 import anyTest, {type TestFn} from 'ava';
 import {createDataHubClient, type DataHubClientOptions} from '../../../source/clouds/datahub/client.js';
 import type {AlibabaCredentialsProvider} from '../../../source/clouds/credentials/alibaba.js';
-import {InterruptedError, ServiceError, UsageError} from '../../../source/errors.js';
+import {InterruptedError, ServiceError, UsageError} from '../../../source/engine/errors.js';
 import {createMemoryLogger} from '../../../source/log/logger.js';
 
 type Seen = {method: string; path: string; rawQuery: string; headers: http.IncomingHttpHeaders; body: string};

@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net';
 import test from 'ava';
 import {createDataWorksClient} from '../../../source/clouds/dataworks/client.js';
 import {resolveAlibabaCredentials} from '../../../source/clouds/credentials/alibaba.js';
-import {InterruptedError, ServiceError} from '../../../source/errors.js';
+import {InterruptedError, ServiceError} from '../../../source/engine/errors.js';
 import {createMemoryLogger} from '../../../source/log/logger.js';
 import {redact} from '../../../source/log/redact.js';
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import anyTest, {type TestFn} from 'ava';
 import {createLogServiceClient, type LogServiceClientOptions} from '../../../source/clouds/log-service/client.js';
-import {ConfigurationError, InterruptedError, ServiceError, StepError, UsageError} from '../../../source/errors.js';
+import {ConfigurationError, InterruptedError, ServiceError, StepError, UsageError} from '../../../source/engine/errors.js';
 import {createMemoryLogger} from '../../../source/log/logger.js';
 import {fakeError, fakeRegion, startFakeLogService, type FakeKeys, type FakeLogService} from '../../helpers/log-service-fake.js';
 

@@ -3,7 +3,7 @@ import {inflateSync} from 'node:zlib';
 import test from 'ava';
 import {compressBody, deflateBody, lz4LiteralBlock} from '../../../source/clouds/log-service/compression.js';
 import {isAuthError, isRetryableError, logServiceError, parseErrorBody} from '../../../source/clouds/log-service/errors.js';
-import {ServiceError} from '../../../source/errors.js';
+import {ServiceError} from '../../../source/engine/errors.js';
 import {lz4DecodeBlock} from '../../helpers/log-service-fake.js';
 
 test('deflate is a zlib stream (RFC 1950 header 0x78, Adler-32 trailer) that inflates back', t => {

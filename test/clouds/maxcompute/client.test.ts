@@ -6,7 +6,7 @@ import path from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {createMaxComputeClient, type MaxComputeClientOptions} from '../../../source/clouds/maxcompute/client.js';
 import {OdpsSqlError} from '../../../source/clouds/maxcompute/errors.js';
-import {InterruptedError, isAbortError, ServiceError} from '../../../source/errors.js';
+import {InterruptedError, isAbortError, ServiceError} from '../../../source/engine/errors.js';
 import {createMemoryLogger} from '../../../source/log/logger.js';
 import type {StandInHandle} from '../../../source/local-cloud/contract.js';
 import {startMaxComputeStandIn, type MaxComputeStandInOptions} from '../../../source/local-cloud/maxcompute/server.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import anyTest, {type TestFn} from 'ava';
 import {OdpsSqlError} from '../../../source/clouds/maxcompute/errors.js';
 import {buildOdpscmdIni, createOdpscmdRunner} from '../../../source/clouds/maxcompute/odpscmd.js';
-import {ConfigurationError, InterruptedError} from '../../../source/errors.js';
+import {ConfigurationError, InterruptedError} from '../../../source/engine/errors.js';
 import {createMemoryLogger} from '../../../source/log/logger.js';
 
 const test = anyTest as TestFn<{binDir: string; reportFile: string; oldPath: string | undefined}>;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {ConfigurationError, ServiceError} from '../../../source/errors.js';
+import {ConfigurationError, ServiceError} from '../../../source/engine/errors.js';
 import {createObjectStore} from '../../../source/clouds/object-store/client.js';
 import {createMemoryLogger, silentLogger} from '../../../source/log/logger.js';
 import {startStandIn, testRegion, type StandInFixture} from '../../helpers/object-store.js';

@@ -4,7 +4,7 @@ import {Readable} from 'node:stream';
 import {MigrationApiError, MigrationGateway} from '../../../source/clouds/online-migration/gateway.js';
 import {parseOssV4Authorization, signOssV4} from '../../../source/clouds/alibaba/oss-v4-signature.js';
 import {resolveAlibabaCredentials} from '../../../source/clouds/credentials/alibaba.js';
-import {ConfigurationError} from '../../../source/errors.js';
+import {ConfigurationError} from '../../../source/engine/errors.js';
 import {createOnlineMigrationClient} from '../../../source/clouds/online-migration/client.js';
 import {silentLogger} from '../../../source/log/logger.js';
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import {describeTable, listTables} from '../../../source/clouds/redshift/catalog.js';
 import {createPgConnection} from '../../../source/clouds/redshift/pg-connection.js';
-import {ServiceError} from '../../../source/errors.js';
+import {ServiceError} from '../../../source/engine/errors.js';
 import {tpchRowCounts} from '../../../source/local-cloud/tpch/index.js';
 import {startLocalRedshift, type LocalRedshift} from '../../helpers/redshift-local.js';
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {ServiceError} from '../../../source/errors.js';
+import {ServiceError} from '../../../source/engine/errors.js';
 import {createMemoryLogger} from '../../../source/log/logger.js';
 import {tpchRowCounts} from '../../../source/local-cloud/tpch/index.js';
 import {startLocalRedshift, type LocalRedshift} from '../../helpers/redshift-local.js';

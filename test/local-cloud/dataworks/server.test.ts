@@ -4,7 +4,7 @@ import path from 'node:path';
 import test from 'ava';
 import {createDataWorksClient, type DataWorksClient} from '../../../source/clouds/dataworks/client.js';
 import {resolveAlibabaCredentials} from '../../../source/clouds/credentials/alibaba.js';
-import {ServiceError} from '../../../source/errors.js';
+import {ServiceError} from '../../../source/engine/errors.js';
 import {createMemoryLogger} from '../../../source/log/logger.js';
 import type {DiRunner, DiRunRequest} from '../../../source/local-cloud/dataworks/di-runner.js';
 import {startDataWorksStandIn, type DataWorksStandInHandle, type DataWorksWorkspace} from '../../../source/local-cloud/dataworks/server.js';

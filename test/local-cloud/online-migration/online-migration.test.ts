@@ -8,7 +8,7 @@ import {resolveAlibabaCredentials} from '../../../source/clouds/credentials/alib
 import type {StandInHandle} from '../../../source/local-cloud/contract.js';
 import {startObjectStoreStandIn} from '../../../source/local-cloud/object-store/server.js';
 import {startOnlineMigrationStandIn} from '../../../source/local-cloud/online-migration/server.js';
-import {ServiceError} from '../../../source/errors.js';
+import {ServiceError} from '../../../source/engine/errors.js';
 import {createMemoryLogger} from '../../../source/log/logger.js';
 
 const region = 'ap-southeast-1';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {parquetMetadataAsync, parquetReadObjects} from 'hyparquet';
-import {ServiceError} from '../../../source/errors.js';
+import {ServiceError} from '../../../source/engine/errors.js';
 import {localUnloadRoleArn} from '../../../source/local-cloud/contract.js';
 import {tpchRowCounts} from '../../../source/local-cloud/tpch/index.js';
 import {startLocalRedshift, unloadBucket, type LocalRedshift} from '../../helpers/redshift-local.js';

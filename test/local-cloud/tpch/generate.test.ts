@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import test from 'ava';
-import {UsageError} from '../../../source/errors.js';
+import {UsageError} from '../../../source/engine/errors.js';
 import {
 	generateCsv,
 	generateRows,

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {runPreflight} from '../../../wizards/redshift-to-maxcompute/preflight.js';
-import {describeError, PreflightError, ServiceError} from '../../../source/errors.js';
+import {describeError, PreflightError, ServiceError} from '../../../source/engine/errors.js';
 
 const check = (id: string, run: () => Promise<{detail: string; ok?: boolean}>) => ({id, title: id, run});
 

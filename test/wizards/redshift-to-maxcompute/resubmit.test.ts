@@ -7,7 +7,7 @@ import type {MaxComputeClient, InstanceProgress} from '../../../source/clouds/ma
 import type {OnlineMigrationClient} from '../../../source/clouds/online-migration/client.js';
 import type {RedshiftConnection, StatementDescription} from '../../../source/clouds/redshift/connection.js';
 import type {Checkpoints, SubTaskContext} from '../../../source/engine/wizard.js';
-import {ServiceError} from '../../../source/errors.js';
+import {ServiceError} from '../../../source/engine/errors.js';
 import {silentLogger, type Logger} from '../../../source/log/logger.js';
 
 function memoryCheckpoints(initial: Record<string, unknown>): Checkpoints & {values: Record<string, unknown>} {

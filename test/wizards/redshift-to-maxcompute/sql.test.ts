@@ -1,5 +1,5 @@
 import test from 'ava';
-import {UsageError} from '../../../source/errors.js';
+import {UsageError} from '../../../source/engine/errors.js';
 import {redact} from '../../../source/log/redact.js';
 import {compareSchemas, quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../../source/clouds/maxcompute/ddl.js';
 import {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {PreflightError} from '../../../source/errors.js';
+import {PreflightError} from '../../../source/engine/errors.js';
 import {
 	type MappingOptions,
 	type RedshiftColumn,

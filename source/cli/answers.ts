@@ -2,8 +2,8 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {parseSetFlags} from './cli-args.js';
-import {UsageError} from './errors.js';
-import type {Answers, Parameter} from './engine/wizard.js';
+import {UsageError} from '../engine/errors.js';
+import type {Answers, Parameter} from '../engine/wizard.js';
 
 /** Reads a JSON or YAML answers file; a malformed one is a usage error that names the file and the problem. */
 export async function readAnswersFile(file: string): Promise<Answers> {

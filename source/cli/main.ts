@@ -1,66 +1,33 @@
 import process from 'node:process';
 import {parseCliArgs, type ParsedArgs} from './cli-args.js';
-import {describeError, exitCodes, UsageError} from './errors.js';
+import {describeError, exitCodes, UsageError} from '../engine/errors.js';
 import {helpText, knownCommands} from './help.js';
-import {redact} from './log/redact.js';
+import {redact} from '../log/redact.js';
+import {beginInterruptWatch, recordInterrupt, type CommandIo} from './io.js';
 import {packageVersion} from './version.js';
 
-export type CommandIo = {
-	stdout: NodeJS.WriteStream;
-	stderr: NodeJS.WriteStream;
-	stdin: NodeJS.ReadStream;
-};
+export {recordEarlyInterrupt} from './io.js';
 
 type CommandModule = {default: (args: ParsedArgs, io: CommandIo) => Promise<number>};
 
 const commandModules: Record<string, () => Promise<CommandModule>> = {
-	run: async () => import('./commands/run.js'),
-	resume: async () => import('./commands/resume.js'),
-	sessions: async () => import('./commands/sessions.js'),
-	plan: async () => import('./commands/plan.js'),
-	verify: async () => import('./commands/verify.js'),
-	sql: async () => import('./commands/sql.js'),
-	profiles: async () => import('./commands/profiles.js'),
-	'local-cloud': async () => import('./commands/local-cloud.js'),
-	home: async () => import('./commands/home.js'),
+	run: async () => import('../commands/run.js'),
+	resume: async () => import('../commands/resume.js'),
+	sessions: async () => import('../commands/sessions.js'),
+	plan: async () => import('../commands/plan.js'),
+	verify: async () => import('../commands/verify.js'),
+	sql: async () => import('../commands/sql.js'),
+	profiles: async () => import('../commands/profiles.js'),
+	'local-cloud': async () => import('../commands/local-cloud.js'),
+	home: async () => import('../commands/home.js'),
 };
 
 /** Commands that run a session: a Ctrl-C while they load and prepare is kept for the run to act on. */
 const interruptibleCommands = new Set(['run', 'resume']);
-let interrupts = 0;
-
-/**
- * A SIGINT (or SIGTERM) that reaches `run`/`resume` before the session's own handler is installed (while modules
- * load, answers are read and the profile is checked) would otherwise kill ferry with no result and no saved state.
- * It is recorded instead, and the run stops cleanly at its next boundary (`interruptRequested`). Once the run has
- * its own handler, that handler decides; a second signal with no other handler in place exits at once.
- */
-function recordInterrupt(signal: NodeJS.Signals): void {
-	interrupts++;
-	if (interrupts > 1 && process.listenerCount(signal) === 1) {
-		process.stderr.write('\nInterrupted again: exiting now.\n');
-		process.exit(exitCodes.interrupted);
-	}
-}
-
-/** Whether the user interrupted the current command before its run took over the handling of signals. */
-export function interruptRequested(): boolean {
-	return interrupts > 0;
-}
-
-/**
- * `cli.ts` records a signal that arrives while this module and its imports load (before `main` can listen);
- * `main` of a run or resume then treats it like one that arrived during preparation.
- */
-let earlyInterrupts = 0;
-export function recordEarlyInterrupt(): void {
-	earlyInterrupts++;
-}
 
 export async function main(argv: string[], io: CommandIo = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin}): Promise<number> {
 	let args: ParsedArgs | undefined;
-	interrupts = earlyInterrupts;
-	earlyInterrupts = 0;
+	beginInterruptWatch();
 	let guarded = false;
 	try {
 		args = parseCliArgs(argv);

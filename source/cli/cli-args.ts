@@ -1,5 +1,5 @@
 import {parseArgs} from 'node:util';
-import {UsageError} from './errors.js';
+import {UsageError} from '../engine/errors.js';
 
 /** Flags every command understands. Secrets never come from flags. */
 const flagSpec = {

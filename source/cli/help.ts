@@ -1,4 +1,4 @@
-import {wizardCatalog} from '../wizards/index.js';
+import {wizardCatalog} from '../../wizards/index.js';
 
 /** Help texts: examples first, the most common flags first. */
 const general = () => `ferry — carries data between clouds, step by step, resumable and verified

@@ -1,6 +1,6 @@
 import test from 'ava';
-import {describeRun, parseJsonOutput, useLocalCloud} from '../helpers/cli.js';
-import type {RunDocument} from '../helpers/run-document.js';
+import {describeRun, parseJsonOutput, useLocalCloud} from '../../helpers/cli.js';
+import type {RunDocument} from '../../helpers/run-document.js';
 
 const cloud = useLocalCloud(test);
 

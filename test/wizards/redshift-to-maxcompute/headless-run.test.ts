@@ -1,10 +1,10 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import type {Session} from '../../source/engine/session.js';
-import type {LocalCloudCredentials} from '../../source/local-cloud/contract.js';
-import {describeRun, filesUnder, listSessionIds, parseJsonOutput, sessionDirectory, useLocalCloud} from '../helpers/cli.js';
-import {redshiftToMaxComputeSteps, type RunDocument} from '../helpers/run-document.js';
+import type {Session} from '../../../source/engine/session.js';
+import type {LocalCloudCredentials} from '../../../source/local-cloud/contract.js';
+import {describeRun, filesUnder, listSessionIds, parseJsonOutput, sessionDirectory, useLocalCloud} from '../../helpers/cli.js';
+import {redshiftToMaxComputeSteps, type RunDocument} from '../../helpers/run-document.js';
 
 const cloud = useLocalCloud(test);
 /** The session of the first run, which the listing tests read. */

@@ -1,7 +1,7 @@
 import test from 'ava';
-import type {Session} from '../../source/engine/session.js';
-import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, useLocalCloud, waitForSession, type LocalCloudHome} from '../helpers/cli.js';
-import {redshiftToMaxComputeSteps, type RunDocument} from '../helpers/run-document.js';
+import type {Session} from '../../../source/engine/session.js';
+import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, useLocalCloud, waitForSession, type LocalCloudHome} from '../../helpers/cli.js';
+import {redshiftToMaxComputeSteps, type RunDocument} from '../../helpers/run-document.js';
 
 const cloud = useLocalCloud(test);
 

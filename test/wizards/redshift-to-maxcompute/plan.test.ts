@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import {describeRun, listSessionIds, useLocalCloud} from '../helpers/cli.js';
+import {describeRun, listSessionIds, useLocalCloud} from '../../helpers/cli.js';
 
 const cloud = useLocalCloud(test);
 

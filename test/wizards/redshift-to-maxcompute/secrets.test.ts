@@ -2,9 +2,9 @@ import {readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import test from 'ava';
-import type {LocalCloudCredentials} from '../../source/local-cloud/contract.js';
-import {describeRun, filesUnder, parseJsonOutput, readSessionFile, useLocalCloud, type FerryResult} from '../helpers/cli.js';
-import type {RunDocument} from '../helpers/run-document.js';
+import type {LocalCloudCredentials} from '../../../source/local-cloud/contract.js';
+import {describeRun, filesUnder, parseJsonOutput, readSessionFile, useLocalCloud, type FerryResult} from '../../helpers/cli.js';
+import type {RunDocument} from '../../helpers/run-document.js';
 
 const cloud = useLocalCloud(test);
 

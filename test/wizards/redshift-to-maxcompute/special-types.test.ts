@@ -1,7 +1,7 @@
 import test from 'ava';
-import {normaliseValue, type ColumnKind, type NormalValue} from '../../source/verify/normalise.js';
-import {describeRun, parseJsonOutput, useLocalCloud} from '../helpers/cli.js';
-import type {RunDocument} from '../helpers/run-document.js';
+import {normaliseValue, type ColumnKind, type NormalValue} from '../../../source/verify/normalise.js';
+import {describeRun, parseJsonOutput, useLocalCloud} from '../../helpers/cli.js';
+import type {RunDocument} from '../../helpers/run-document.js';
 
 const cloud = useLocalCloud(test);
 

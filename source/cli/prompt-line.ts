@@ -1,5 +1,5 @@
 import {emitKeypressEvents} from 'node:readline';
-import {InterruptedError} from './errors.js';
+import {InterruptedError} from '../engine/errors.js';
 
 /**
  * Asks one line on a terminal, echoing `*` for each character when `mask` is set. For the few prompts that run

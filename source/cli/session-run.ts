@@ -1,15 +1,15 @@
 import process from 'node:process';
 import type {Flags} from './cli-args.js';
-import {runSession, type RunnerUi} from './engine/runner.js';
-import type {Session} from './engine/session.js';
-import type {SecretStore, Wizard} from './engine/wizard.js';
-import {describeError, exitCodes, InterruptedError} from './errors.js';
-import {createFileLogger} from './log/logger.js';
-import {redact} from './log/redact.js';
-import type {CommandIo} from './main.js';
+import {runSession, type RunnerUi} from '../engine/runner.js';
+import type {Session} from '../engine/session.js';
+import type {SecretStore, Wizard} from '../engine/wizard.js';
+import {describeError, exitCodes, InterruptedError} from '../engine/errors.js';
+import {createFileLogger} from '../log/logger.js';
+import {redact} from '../log/redact.js';
+import type {CommandIo} from './io.js';
 import type {Mode} from './mode.js';
-import {sessionFiles} from './store/session-store.js';
-import type {InteractiveApp} from './ui/interactive-app.js';
+import {sessionFiles} from '../store/session-store.js';
+import type {InteractiveApp} from '../ui/interactive-app.js';
 
 export type ExecuteOptions = {
 	wizard: Wizard<unknown>;
@@ -48,13 +48,13 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 	let ui: RunnerUi;
 	if (mode === 'interactive') {
 		if (!app) {
-			const {startInteractiveApp} = await import('./ui/interactive-app.js');
+			const {startInteractiveApp} = await import('../ui/interactive-app.js');
 			app = startInteractiveApp({stdout: flags.json ? io.stderr : io.stdout, stdin: io.stdin, onInterrupt: interrupt});
 		}
 
 		ui = app.runnerUi;
 	} else {
-		const {createPlainUi} = await import('./ui/plain-ui.js');
+		const {createPlainUi} = await import('../ui/plain-ui.js');
 		ui = createPlainUi({yes: flags.yes, quiet: flags.quiet, stderr: io.stderr});
 	}
 
@@ -108,7 +108,7 @@ export function resultDocument(wizard: Wizard<unknown>, session: Session, exitCo
 
 async function printPlainOutcome(io: CommandIo, session: Session, exitCode: number, error: {message: string; hint?: string} | undefined, report: unknown): Promise<void> {
 	if (report) {
-		const {renderVerificationText} = await import('./ui/plain-report.js');
+		const {renderVerificationText} = await import('../ui/plain-report.js');
 		io.stderr.write(`\n${renderVerificationText(report as never, {columns: io.stderr.columns ?? 100})}\n`);
 	}
 
