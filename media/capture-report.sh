@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 # The Node the project installs (24 LTS), as npm scripts use it, whatever the machine's own node is.
 PATH="$PWD/node_modules/.bin:$PATH"
 media=$PWD/media
-cli=$PWD/distribution/source/cli/cli.js
+cli=$PWD/distribution/ferry.js
 columns=100
 rows=40
 font_px=14

@@ -3,11 +3,9 @@ import {displayState, lastStep} from '../engine/session.js';
 import {exitCodes, UsageError} from '../engine/errors.js';
 import type {CommandIo} from '../cli/io.js';
 import {decideMode} from '../cli/mode.js';
-import {listProfiles} from '../store/profiles.js';
+import {listProfileSummaries} from '../store/profiles.js';
 import {listSessions} from '../store/session-store.js';
 import {wizardCatalog} from '../../wizards/index.js';
-import {resumeSession} from './resume.js';
-import {startRun} from './run.js';
 
 export default async function home(args: ParsedArgs, io: CommandIo): Promise<number> {
 	if (decideMode({noInput: args.flags.noInput, json: args.flags.json}) !== 'interactive') {
@@ -28,14 +26,16 @@ export default async function home(args: ParsedArgs, io: CommandIo): Promise<num
 	const choice = await app.home({
 		wizards: wizardCatalog.map(wizard => ({id: wizard.id, title: wizard.title, description: wizard.description})),
 		sessions: listSessions().map(session => ({id: session.id, wizard: session.wizard, profile: session.profile, state: displayState(session), ...(lastStep(session) ? {lastStep: lastStep(session)!} : {}), updatedAt: session.updatedAt})),
-		profiles: (await listProfiles()).map(profile => ({name: profile.name, description: profile.description ?? `${profile.aws ? `AWS ${profile.aws.region} · ` : ''}Alibaba Cloud ${profile.alibaba.region}`})),
+		profiles: listProfileSummaries(),
 	});
 	switch (choice.action) {
 		case 'start': {
+			const {startRun} = await import('./run.js');
 			return startRun({wizardId: choice.wizard, profileName: choice.profile, args, io, app});
 		}
 
 		case 'resume': {
+			const {resumeSession} = await import('./resume.js');
 			return resumeSession({sessionId: choice.sessionId, args, io, app});
 		}
 

@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import type Conf from 'conf';
 import {ConfigurationError, UsageError} from '../engine/errors.js';
@@ -124,6 +124,35 @@ function write(conf: Conf<ProfilesFile>, next: ProfilesFile): void {
 export async function listProfiles(): Promise<Profile[]> {
 	const stored = Object.values((await open()).get('profiles'));
 	return [localProfile, ...stored.filter(profile => profile.name !== localProfileName)];
+}
+
+export type ProfileSummary = {name: string; description: string};
+
+/**
+ * The profiles' names and one-line descriptions for a menu, read without conf: its schema compiler costs more than
+ * the rest of the home screen's start-up. The file is validated in full when a profile is used (`getProfile`); an
+ * unreadable file is reported the same way here.
+ */
+export function listProfileSummaries(): ProfileSummary[] {
+	const file = path.join(ferryPaths().config, 'profiles.json');
+	let stored: Profile[] = [];
+	if (existsSync(file)) {
+		try {
+			const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<ProfilesFile>;
+			stored = Object.values(parsed.profiles ?? {}).filter(profile => typeof profile?.name === 'string' && typeof profile.alibaba?.region === 'string');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'EACCES') {
+				throw new ConfigurationError(`ferry may not read its profiles file ${file}`, {hint: 'Give your user read access to it, or point FERRY_HOME at a directory of your own.'});
+			}
+
+			throw new ConfigurationError(`The profiles file is invalid: ${(error as Error).message}`, {hint: `Fix or remove ${file}.`});
+		}
+	}
+
+	return [localProfile, ...stored.filter(profile => profile.name !== localProfileName)].map(profile => ({
+		name: profile.name,
+		description: profile.description ?? `${profile.aws ? `AWS ${profile.aws.region} · ` : ''}Alibaba Cloud ${profile.alibaba.region}`,
+	}));
 }
 
 export async function getProfile(name: string): Promise<Profile> {

@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 
 /** The built CLI, as `bin.ferry` in package.json names it: benchmarks measure what users run, not tsx. */
-export const ferryCliPath = fileURLToPath(new URL('../../distribution/source/cli/cli.js', import.meta.url));
+export const ferryCliPath = fileURLToPath(new URL('../../distribution/ferry.js', import.meta.url));
 
 export function assertFerryBuilt(): void {
 	if (!existsSync(ferryCliPath)) {

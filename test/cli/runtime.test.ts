@@ -30,7 +30,7 @@ const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find(candidate => {
 });
 
 (systemNode ? test : test.skip)('the built ferry refuses an old Node with exit 3 and no stack trace', t => {
-	const cli = fileURLToPath(new URL('../../distribution/source/cli/cli.js', import.meta.url));
+	const cli = fileURLToPath(new URL('../../distribution/ferry.js', import.meta.url));
 	const result = spawnSync(systemNode!, [cli, 'sessions'], {encoding: 'utf8', env: {...process.env, FERRY_HOME: '/nonexistent-ferry-home'}});
 	t.is(result.status, 3);
 	t.regex(result.stderr, /^ferry needs Node\.js 22\.13 or newer/);

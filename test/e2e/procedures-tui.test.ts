@@ -14,7 +14,7 @@ import test from 'ava';
 import {exitMarker, startTmuxTerminal, type TmuxTerminal, widestRow} from '../helpers/tmux-terminal.js';
 
 const run = promisify(execFile);
-const cliPath = fileURLToPath(new URL('../../distribution/source/cli/cli.js', import.meta.url));
+const cliPath = fileURLToPath(new URL('../../distribution/ferry.js', import.meta.url));
 const root = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-procedures-'));
 const userHome = path.join(root, 'home');
 mkdirSync(userHome);

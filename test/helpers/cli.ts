@@ -9,7 +9,7 @@ import {execa, type Result, type ResultPromise} from 'execa';
 import type {Session} from '../../source/engine/session.js';
 
 /** The built CLI, as `bin.ferry` names it: integration tests exercise what users run (`npm test` builds first). */
-export const ferryCliPath = fileURLToPath(new URL('../../distribution/source/cli/cli.js', import.meta.url));
+export const ferryCliPath = fileURLToPath(new URL('../../distribution/ferry.js', import.meta.url));
 
 export type FerryResult = Result<{reject: false; input: string}>;
 
