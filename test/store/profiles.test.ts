@@ -1,9 +1,10 @@
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import process from 'node:process';
 import path from 'node:path';
 import test from 'ava';
 import {ConfigurationError, UsageError} from '../../source/engine/errors.js';
 import {getProfileKeys, setProfileKeys} from '../../source/store/credentials-store.js';
-import {getProfile, listProfiles, localProfile, removeProfile, saveProfile, validateProfileName, type Profile} from '../../source/store/profiles.js';
+import {getProfile, listProfiles, listProfileSummaries, localProfile, removeProfile, saveProfile, validateProfileName, type Profile} from '../../source/store/profiles.js';
 import {useFerryHome} from '../helpers/ferry-home.js';
 
 function profile(name: string): Profile {
@@ -87,4 +88,31 @@ test.serial('a hand-edited profiles file that breaks the schema fails loudly and
 	t.true(error?.message.startsWith('The profiles file is invalid'));
 	t.true(error?.hint?.includes(file));
 	t.is(readFileSync(file, 'utf8'), broken);
+});
+
+test.serial('the home screen\'s summaries list the same profiles as conf, read from the file alone', async t => {
+	useFerryHome(t);
+	t.deepEqual(listProfileSummaries().map(item => item.name), ['local']);
+	await saveProfile(profile('zeta'));
+	await saveProfile({...profile('alibaba-only'), aws: undefined, description: undefined} as unknown as Profile);
+	const summaries = listProfileSummaries();
+	t.deepEqual(summaries.map(item => item.name), (await listProfiles()).map(item => item.name));
+	t.deepEqual(summaries.find(item => item.name === 'zeta'), {name: 'zeta', description: 'The zeta accounts'});
+	t.is(summaries.find(item => item.name === 'alibaba-only')?.description, 'Alibaba Cloud ap-southeast-1');
+});
+
+test.serial('summaries of a broken or unreadable profiles file fail with a cause and a hint, not a stack', t => {
+	const home = useFerryHome(t);
+	const file = path.join(home, 'config', 'profiles.json');
+	mkdirSync(path.dirname(file), {recursive: true});
+	writeFileSync(file, '{"profiles": ');
+	const broken = t.throws(() => listProfileSummaries(), {instanceOf: ConfigurationError});
+	t.regex(broken.message, /profiles file is invalid/);
+	t.regex(broken.hint ?? '', /Fix or remove/);
+	if (process.getuid?.() !== 0) {
+		writeFileSync(file, '{"profiles": {}}');
+		chmodSync(file, 0o000);
+		const denied = t.throws(() => listProfileSummaries(), {instanceOf: ConfigurationError});
+		t.regex(denied.message, /may not read its profiles file/);
+	}
 });
