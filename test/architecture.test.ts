@@ -37,15 +37,9 @@ test('clients import no stand-ins, services, commands or UI', t => {
 	t.deepEqual(broken(edge => edge.file.startsWith('source/clouds/') && /^source\/(local-cloud|services|commands|ui)\//.test(edge.target)), []);
 });
 
-/** Stand-ins that still verify with their client's signing code; each is a debt to pay, never to add to. */
-const knownSignatureDebt = new Set([
-	'source/local-cloud/maxcompute/server.ts → source/clouds/maxcompute/signature',
-	'source/local-cloud/online-migration/server.ts → source/clouds/alibaba/oss-v4-signature',
-]);
-
 test('stand-ins check signatures with their own code, not the signing code of the clients they test', t => {
 	const signing = broken(edge => edge.file.startsWith('source/local-cloud/') && /^source\/clouds\/.*signature/.test(edge.target));
-	t.deepEqual(signing.filter(edge => !knownSignatureDebt.has(edge)), []);
+	t.deepEqual(signing, []);
 });
 
 test('a procedure imports no other procedure, no UI, no commands and no stand-in', t => {

@@ -8,11 +8,13 @@ import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
 import {XMLParser} from 'fast-xml-parser';
-import {canonicalString, parseAuthorization, signatureV2, signatureV4, signaturesEqual, stsTokenHeader} from '../../clouds/maxcompute/signature.js';
 import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
 import {defaultEngineModule, type EngineModule, type EngineResult, type MaxComputeEngine, type OssReader} from './engine-contract.js';
 import {instanceStatus, newInstanceId, openInstanceStore, type InstanceRecord, type InstanceStore} from './instance-store.js';
+import {getTable, instanceView, listInstances, listTables, type RestAnswer, type RestError} from './metadata-routes.js';
+import {httpDate, progressXml, summaryJson, xmlEscape} from './rest-documents.js';
+import {checkOdpsSignature, odpsStsTokenHeader, parseOdpsAuthorization} from './signature-check.js';
 
 export type MaxComputeStandInOptions = {
 	dataDir: string;
@@ -43,14 +45,6 @@ const xmlParser = new XMLParser({
 	trimValues: true,
 	isArray: name => name === 'Property',
 });
-
-function xmlEscape(text: string): string {
-	return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
-}
-
-function httpDate(iso: string | undefined): string {
-	return iso ? new Date(iso).toUTCString() : '';
-}
 
 /** Characters that XML 1.0 cannot carry, and anything outside ASCII: the service then sends the result Base64-encoded. */
 function needsBase64(text: string): boolean {
@@ -141,9 +135,8 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 		return text.startsWith('ODPS-') ? text : `ODPS-0010000:System internal error - ${text}`;
 	}
 
-	function authenticate(request: IncomingMessage, resource: string): ErrorAnswer | undefined {
-		const parsed = parseAuthorization(request.headers.authorization);
-		if (!parsed) {
+	function authenticate(request: IncomingMessage, target: string): ErrorAnswer | undefined {
+		if (!parseOdpsAuthorization(request.headers.authorization)) {
 			return {status: 401, code: 'Unauthorized', message: 'The request authorization header is invalid or missing.'};
 		}
 
@@ -163,26 +156,19 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 			};
 		}
 
-		if (parsed.accessKeyId !== credentials.accessKeyId) {
-			return {status: 403, code: 'InvalidParameter', message: `ODPS-0410051:Invalid credentials - accessKeyId not found: ${parsed.accessKeyId}`};
+		const check = checkOdpsSignature(
+			{method: request.method ?? 'GET', target, headers: request.headersDistinct},
+			{accessKeyId: credentials.accessKeyId, secret: credentials.secret, region},
+		);
+		if (!check.ok && check.reason === 'unknown-key') {
+			return {status: 403, code: 'InvalidParameter', message: `ODPS-0410051:Invalid credentials - accessKeyId not found: ${check.accessKeyId ?? ''}`};
 		}
 
-		const headers: Record<string, string> = {};
-		for (const [name, value] of Object.entries(request.headers)) {
-			if (value !== undefined) {
-				headers[name] = Array.isArray(value) ? value.join(',') : value;
-			}
-		}
-
-		const canonical = canonicalString({method: request.method ?? 'GET', resource, headers});
-		const expected = parsed.version === 'v2'
-			? signatureV2(credentials.secret, canonical)
-			: parsed.region === region ? signatureV4(credentials.secret, parsed.date, parsed.region, canonical) : '';
-		if (!signaturesEqual(expected, parsed.signature)) {
+		if (!check.ok) {
 			return {status: 403, code: 'SignatureNotMatch', message: 'ODPS-0410042:Invalid signature value - User signature does not match'};
 		}
 
-		const token = request.headers[stsTokenHeader];
+		const token = request.headers[odpsStsTokenHeader];
 		if (credentials.securityToken !== undefined && token !== credentials.securityToken) {
 			return {status: 403, code: 'InvalidSecurityToken', message: 'The STS token in authorization-sts-token is missing, expired or does not belong to this AccessKey.'};
 		}
@@ -203,6 +189,14 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 
 	function sendError(response: ServerResponse, answer: ErrorAnswer, id: string): void {
 		send(response, answer.status, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlEscape(answer.code)}</Code><Message><![CDATA[${answer.message}]]></Message><RequestId>${id}</RequestId><HostId>localhost</HostId></Error>`, {'x-odps-request-id': id});
+	}
+
+	function sendAnswer(response: ServerResponse, answer: RestAnswer | RestError, id: string): void {
+		if ('code' in answer) {
+			sendError(response, answer, id);
+		} else {
+			send(response, answer.status, answer.body, {'Content-Type': answer.contentType, 'x-odps-request-id': id});
+		}
 	}
 
 	function instanceHeaders(record: InstanceRecord, id: string): Record<string, string> {
@@ -341,8 +335,24 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 			return;
 		}
 
+		if (segments[2] === 'tables' && segments.length <= 4) {
+			if (method !== 'GET') {
+				sendError(response, {status: 405, code: 'MethodNotAllowed', message: `${method} on tables is not served by the local MaxCompute; use SQL DDL`}, id);
+				return;
+			}
+
+			const context = {engine, project, owner};
+			sendAnswer(response, segments[3] === undefined ? await listTables(context, url.searchParams) : await getTable(context, segments[3], url.searchParams), id);
+			return;
+		}
+
 		if (segments[2] !== 'instances' || segments.length > 4) {
 			sendError(response, {status: 404, code: 'NoSuchObject', message: `ODPS-0420111:Object not found - ${url.pathname}`}, id);
+			return;
+		}
+
+		if (segments.length === 3 && method === 'GET') {
+			sendAnswer(response, listInstances(store.all(), url.searchParams), id);
 			return;
 		}
 
@@ -384,11 +394,21 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 		}
 
 		if (method === 'GET') {
+			const view = instanceView(url.searchParams, record.taskName);
+			if (typeof view !== 'string') {
+				sendError(response, view, id);
+				return;
+			}
+
 			const headers = instanceHeaders(record, id);
-			if (url.searchParams.has('result')) {
+			if (view === 'result') {
 				send(response, 200, resultXml(record), headers);
-			} else if (url.searchParams.has('taskstatus')) {
+			} else if (view === 'taskstatus') {
 				send(response, 200, taskXml(record, `<StartTime>${httpDate(record.startedAt)}</StartTime><EndTime>${httpDate(record.endedAt)}</EndTime>`), headers);
+			} else if (view === 'instancesummary') {
+				send(response, 200, summaryJson(record), {...headers, 'Content-Type': 'application/json', 'x-odps-task-finalized': String(record.endedAt !== undefined)});
+			} else if (view === 'instanceprogress') {
+				send(response, 200, progressXml(record), headers);
 			} else {
 				send(response, 200, `<?xml version="1.0" encoding="UTF-8"?>\n<Instance><Status>${instanceStatus(record)}</Status></Instance>`, headers);
 			}

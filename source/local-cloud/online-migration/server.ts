@@ -7,14 +7,14 @@
  * `PUT /UpdateJob/{jobName}` of the English page is not served. The account is the owner of the AccessKey; a
  * `{uid}.` host prefix, when present, must name that account.
  */
-import {createHash, randomUUID, timingSafeEqual} from 'node:crypto';
+import {createHash, randomUUID} from 'node:crypto';
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
-import {parseOssV4Authorization, signOssV4} from '../../clouds/alibaba/oss-v4-signature.js';
 import {parseXml, toXml, xmlObject, xmlText, type XmlObject} from '../../clouds/online-migration/xml.js';
 import {JobRunner, reportPrefix, type OssAccess} from './runner.js';
+import {checkMgwSignature} from './signature-check.js';
 import {StateFile, type AddressRecord, type JobRecord, type RunRecord} from './state.js';
 
 export type OnlineMigrationStandInOptions = {
@@ -45,11 +45,6 @@ const overwriteModes = new Set(['always', 'never']);
 const transferModes = new Set(['all', 'lastmodified', 'changed', '']);
 const activeStatuses = new Set(['IMPORT_JOB_LAUNCHING', 'IMPORT_JOB_PREPARING', 'IMPORT_JOB_DOING']);
 const maxSkewMs = 15 * 60 * 1000;
-
-function parseOssDate(value: string): number {
-	const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-	return match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6])) : Number.NaN;
-}
 
 async function readBody(request: IncomingMessage, limit = 1024 * 1024): Promise<Buffer> {
 	const chunks: Buffer[] = [];
@@ -136,53 +131,22 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 		response.end(text);
 	};
 
-	const authenticate = (request: IncomingMessage, url: URL, body: Buffer) => {
-		const header = request.headers.authorization;
-		if (!header) {
+	const authenticate = (request: IncomingMessage, body: Buffer) => {
+		if (!request.headers.authorization) {
 			throw new ApiError(403, 'AccessDenied', 'The request is not signed: the Authorization header is missing.');
 		}
 
-		const parsed = parseOssV4Authorization(header);
-		if (!parsed) {
-			throw new ApiError(400, 'InvalidArgument', 'Authorization header is invalid; only OSS4-HMAC-SHA256 is accepted.');
-		}
-
-		if (parsed.accessKeyId !== options.credentials.accessKeyId) {
-			throw new ApiError(403, 'InvalidAccessKeyId', 'The AccessKey Id you provided does not exist in our records.');
-		}
-
-		const dateTime = String(request.headers['x-oss-date'] ?? '');
-		const signedAt = parseOssDate(dateTime);
-		if (Number.isNaN(signedAt) || dateTime.slice(0, 8) !== parsed.date) {
-			throw new ApiError(403, 'AccessDenied', 'x-oss-date is missing or does not match the credential scope.');
-		}
-
-		if (Math.abs(Date.now() - signedAt) > maxSkewMs) {
-			throw new ApiError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
-		}
-
-		if (parsed.region !== options.region || parsed.product !== 'oss') {
-			throw new ApiError(403, 'SignatureDoesNotMatch', `The credential scope must be {date}/${options.region}/oss/aliyun_v4_request.`);
+		const check = checkMgwSignature(
+			{method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers},
+			{accessKeyId: options.credentials.accessKeyId, secret: options.credentials.secret, region: options.region, maxSkewMs},
+		);
+		if (!check.ok) {
+			throw new ApiError(check.status, check.code, check.message);
 		}
 
 		const contentMd5 = request.headers['content-md5'];
 		if (body.length > 0 && contentMd5 !== createHash('md5').update(body).digest('base64')) {
 			throw new ApiError(400, 'InvalidDigest', 'The Content-MD5 you specified is not valid.');
-		}
-
-		const query: Record<string, string> = {};
-		for (const [key, value] of url.searchParams) {
-			query[key] = value;
-		}
-
-		const expected = signOssV4({
-			method: request.method ?? 'GET', resource: decodeURIComponent(url.pathname), query, headers: request.headers,
-			additionalHeaders: parsed.additionalHeaders, dateTime, region: parsed.region, product: parsed.product,
-		}, parsed.accessKeyId, options.credentials.secret);
-		const given = Buffer.from(parsed.signature);
-		const wanted = Buffer.from(expected.signature);
-		if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-			throw new ApiError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
 		}
 
 		const firstLabel = (request.headers.host ?? '').split('.')[0] ?? '';
@@ -463,7 +427,7 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 
 				const url = new URL(request.url ?? '/', 'http://stand-in');
 				const body = await readBody(request);
-				authenticate(request, url, body);
+				authenticate(request, body);
 				const result = await route(request, url, body);
 				respond(response, requestId, result.status, result.body);
 			} catch (error) {

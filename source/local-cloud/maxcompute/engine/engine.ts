@@ -29,6 +29,19 @@ export type MaxComputeEngine = {
 	/** Runs one statement (leading `set k=v;` statements apply to it). `settings` are the SQL task's settings JSON. */
 	execute(sql: string, settings: Record<string, string>, signal?: AbortSignal): Promise<EngineResult>;
 	close(): Promise<void>;
+	/** What the REST layer lists and describes; engines made for tests may leave it out (then no table exists). */
+	metadata?: EngineMetadata;
+};
+
+export type TableStatistics = {definition: TableDefinition; recordCount: number};
+export type PartitionStatistics = {values: Array<{name: string; value: string}>; recordCount: number};
+
+export type EngineMetadata = {
+	listTables(): Promise<TableDefinition[]>;
+	/** Undefined when the table does not exist. */
+	describeTable(name: string): Promise<TableStatistics | undefined>;
+	/** The partitions that hold rows, sorted by their values; undefined when the table does not exist. */
+	listPartitions(name: string): Promise<PartitionStatistics[] | undefined>;
 };
 
 const ok: EngineResult = {kind: 'message', text: 'OK'};
@@ -46,7 +59,43 @@ export async function openMaxComputeEngine(options: MaxComputeEngineOptions): Pr
 	// One DuckDB connection runs one statement at a time; callers (the REST layer) may submit concurrently.
 	let tail: Promise<unknown> = Promise.resolve();
 	let closed = false;
+	const queued = <T>(work: () => Promise<T>): Promise<T> => {
+		const run = tail.then(async () => {
+			if (closed) throw new Error('the MaxCompute engine is closed');
+			return work();
+		});
+		tail = run.catch(() => undefined);
+		return run;
+	};
+
+	const countRows = async (table: TableDefinition, groupBy: string[] = []) => {
+		const keys = groupBy.map(name => `CAST(${quoteIdentifier(name)} AS VARCHAR)`);
+		const reader = await connection.runAndReadAll(
+			`SELECT ${[...keys, 'count(*)'].join(', ')} FROM main.${quoteIdentifier(table.name)}${keys.length > 0 ? ` GROUP BY ALL ORDER BY ALL` : ''}`,
+		);
+		return reader.getRows();
+	};
+
+	const metadata: EngineMetadata = {
+		listTables: () => queued(() => catalog.listTables()),
+		describeTable: name => queued(async () => {
+			const definition = await catalog.getTable(name);
+			return definition && {definition, recordCount: Number((await countRows(definition))[0]?.[0] ?? 0)};
+		}),
+		listPartitions: name => queued(async () => {
+			const definition = await catalog.getTable(name);
+			if (!definition) return undefined;
+			if (definition.partitionColumns.length === 0) return [];
+			const names = definition.partitionColumns.map(column => column.name);
+			return (await countRows(definition, names)).map(row => ({
+				values: names.map((column, index) => ({name: column, value: String(row[index])})),
+				recordCount: Number(row[names.length]),
+			}));
+		}),
+	};
+
 	return {
+		metadata,
 		execute(sql, settings, signal) {
 			const run = tail.then(async () => {
 				if (closed) throw new Error('the MaxCompute engine is closed');
