@@ -103,23 +103,25 @@ Examples
   $ ferry sql --session rtm-20261121-0935-1a2b --side target "SELECT * FROM orders LIMIT 100"
   $ ferry sql --profile local --wizard redshift-to-maxcompute --side source "select count(*) from lineitem" --json
 `,
-	profiles: `ferry profiles [list|show|add|test|remove] [NAME] — where endpoints and credentials come from
+	profiles: `ferry profiles [list|show|add|test|remove] [NAME] [SERVICE…] — where endpoints and credentials come from
 
 A profile prefers the vendors' own credential chains (AWS env/profiles/SSO, Alibaba Cloud env,
 ~/.alibabacloud/credentials, ~/.aliyun/config.json, RAM roles); keys typed into ferry go to its
-credentials file (mode 0600) and are shown only as their last 4 characters.
+credentials file (mode 0600) and are shown only as their last 4 characters. test asks every service the
+profile reaches "who am I" (or only the services named after the profile).
 
 Examples
   $ ferry profiles
   $ ferry profiles add prod --set awsRegion=ap-southeast-1 --set alibabaRegion=ap-southeast-1
   $ ferry profiles test local
+  $ ferry profiles test prod maxcompute datahub
   $ ferry profiles remove prod
 `,
 	'local-cloud': `ferry local-cloud start|stop|status|reset|env — the local stand-ins
 
-Redshift (Data API + PostgreSQL wire, on PGlite), S3, OSS, Data Online Migration and MaxCompute (ODPS
-REST, on DuckDB) on 127.0.0.1, speaking the real protocols. Data lives under FERRY_HOME and survives
-restarts; reset clears it. env prints the endpoints, the local cloud's throwaway keys and a proxy for
+Redshift (Data API + PostgreSQL wire, on PGlite), S3, OSS, Data Online Migration, MaxCompute (ODPS
+REST, on DuckDB), DataHub, Log Service and DataWorks on 127.0.0.1, speaking the real protocols. Data
+lives under FERRY_HOME and survives restarts; reset clears it. env prints the endpoints, the local cloud's throwaway keys and a proxy for
 *.localhost names, so your own tools (awscli, rclone, psql, the vendors' SDKs) reach every stand-in.
 
 Examples

@@ -104,15 +104,21 @@ async function add(name: string, args: ParsedArgs, io: CommandIo): Promise<numbe
 	return exitCodes.ok;
 }
 
-/** "Who am I" on every service the profile reaches, each with the settings its whoami needs. */
+/** "Who am I" on every service the profile reaches (or the ones named after it), each with the settings its whoami needs. */
 async function test(name: string, args: ParsedArgs, io: CommandIo): Promise<number> {
+	const only = args.positionals.slice(2);
+	const unknown = only.filter(service => !services.some(candidate => candidate.name === service && candidate.whoami));
+	if (unknown.length > 0) {
+		throw new UsageError(`Unknown service ${unknown.map(service => JSON.stringify(service)).join(', ')}`, {hint: `Services: ${services.filter(service => service.whoami).map(service => service.name).join(', ')}.`});
+	}
+
 	const profile = await getProfile(name);
 	await prepareProfile(profile, {log: message => io.stderr.write(`${message}\n`)});
 	const resolved = await resolveProfile(profile);
 	const localDefaults = resolved.local ? Object.fromEntries(services.flatMap(service => service.whoamiSettings ?? []).filter(setting => setting.localDefault !== undefined).map(setting => [setting.key, setting.localDefault!])) : {};
 	const settings: Record<string, string> = {...localDefaults, ...profile.settings, ...parseSetFlags(args.flags.set)};
 	const signal = AbortSignal.timeout(60_000);
-	const reached = services.filter(service => service.whoami && (service.vendor === 'alibaba' || profile.aws));
+	const reached = services.filter(service => service.whoami && (service.vendor === 'alibaba' || profile.aws) && (only.length === 0 || only.includes(service.name)));
 	const results = [];
 	for (const service of reached) {
 		const missing = (service.whoamiSettings ?? []).filter(setting => !settings[setting.key]);
