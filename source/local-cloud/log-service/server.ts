@@ -6,11 +6,11 @@
  * `lib/client.js`; aliyun-log-python-sdk `aliyun/log/logclient.py`). Data lives in DuckDB under `dataDir`.
  */
 import {createHash, randomBytes} from 'node:crypto';
-import http, {type IncomingMessage, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import zlib from 'node:zlib';
 import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
+import {serveHttp} from '../http-serve.js';
 import {
 	indexAlreadyExist, indexConfigNotExist, invalidAccessKeyId, invalidApiVersion, invalidBodyRawSize, invalidCompressType, invalidContentType, invalidDateFormat,
 	invalidHost, invalidSignatureMethod, logStoreAlreadyExist, logStoreNotExist, LogServiceError, missingApiVersion, missingBodyRawSize, missingContentType,
@@ -475,16 +475,7 @@ export async function startLogServiceStandIn(options: LogServiceStandInOptions):
 		}
 	}
 
-	const server = http.createServer((request, response) => {
-		void handle(request, response);
-	});
-	// Longer than the clients' idle-socket timeouts, so a client never reuses a socket the server is closing.
-	server.keepAliveTimeout = 30_000;
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-	});
-	const {port} = server.address() as AddressInfo;
+	const {port, stop} = await serveHttp(handle, {port: options.port});
 	let closing: Promise<void> | undefined;
 
 	return {
@@ -493,8 +484,7 @@ export async function startLogServiceStandIn(options: LogServiceStandInOptions):
 		port,
 		close() {
 			closing ??= (async () => {
-				server.closeAllConnections();
-				await new Promise<void>(resolve => server.close(() => resolve()));
+				await stop();
 				await store.close();
 			})();
 			return closing;

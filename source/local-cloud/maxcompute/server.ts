@@ -4,12 +4,12 @@
  * Answers use the service's shapes: XML documents, `<Error>` bodies with its codes, `Location` and `x-odps-*` headers.
  */
 import {randomBytes} from 'node:crypto';
-import http, {type IncomingMessage, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import path from 'node:path';
 import {XMLParser} from 'fast-xml-parser';
 import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
+import {serveHttp} from '../http-serve.js';
 import {defaultEngineModule, type EngineModule, type EngineResult, type MaxComputeEngine, type OssReader} from './engine-contract.js';
 import {instanceStatus, newInstanceId, openInstanceStore, type InstanceRecord, type InstanceStore} from './instance-store.js';
 import {getTable, instanceView, listInstances, listTables, type RestAnswer, type RestError} from './metadata-routes.js';
@@ -437,23 +437,12 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 		sendError(response, {status: 405, code: 'MethodNotAllowed', message: `${method} is not supported on an instance`}, id);
 	}
 
-	const server = http.createServer((request, response) => {
-		handle(request, response).catch((error: unknown) => {
-			if (!response.headersSent) {
-				sendError(response, {status: 500, code: 'InternalServerError', message: `ODPS-0010000:System internal error - ${(error as Error).message}`}, requestId());
-			} else {
-				response.destroy();
-			}
-		});
+	const {port, stop} = await serveHttp(handle, {
+		port: options.port,
+		onCrash(error, response) {
+			sendError(response, {status: 500, code: 'InternalServerError', message: `ODPS-0010000:System internal error - ${(error as Error).message}`}, requestId());
+		},
 	});
-	// Longer than the clients' idle-socket timeouts, so a client never reuses a socket the server is closing.
-	server.keepAliveTimeout = 30_000;
-
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-	});
-	const port = (server.address() as AddressInfo).port;
 
 	// Instances cut off by a stop of the stand-in run again: the engine never committed their work.
 	for (const record of store.all().sort((left, right) => left.createdAt.localeCompare(right.createdAt))) {
@@ -477,8 +466,7 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 				controller.abort(new Error('the local MaxCompute is stopping'));
 			}
 
-			server.closeAllConnections();
-			await new Promise<void>(resolve => server.close(() => resolve()));
+			await stop();
 			await queue;
 			await engine.close();
 		},

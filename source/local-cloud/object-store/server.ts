@@ -6,13 +6,13 @@
  * answered NotImplemented, never served as the plain object or bucket operation.
  */
 import {createHash, randomBytes} from 'node:crypto';
-import http, {type IncomingMessage, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {crc32} from 'node:zlib';
 import {localAlibabaAccountId, localAwsAccountId, type StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
+import {serveHttp} from '../http-serve.js';
 import {verifySigV4} from '../sigv4.js';
 import {AwsChunkedDecoder, type ChunkSigning} from './aws-chunked.js';
 import {isOssV4Authorization, verifyOssV4} from './oss-v4.js';
@@ -89,18 +89,7 @@ export async function startObjectStoreStandIn(options: ObjectStoreStandInOptions
 	const storage = new ObjectStorage(options.dataDir);
 	await storage.open();
 	const server = new ObjectStoreServer(options, storage);
-	const httpServer = http.createServer((request, response) => {
-		void server.handle(request, response);
-	});
-	httpServer.keepAliveTimeout = 30_000;
-	await new Promise<void>((resolve, reject) => {
-		httpServer.once('error', reject);
-		httpServer.listen(options.port ?? 0, '127.0.0.1', () => {
-			httpServer.off('error', reject);
-			resolve();
-		});
-	});
-	const {port} = httpServer.address() as AddressInfo;
+	const {port, stop} = await serveHttp(async (request, response) => server.handle(request, response), {port: options.port});
 	return {
 		name: options.flavor,
 		url: options.flavor === 'oss' ? `http://oss-${options.region}.localhost:${port}` : `http://127.0.0.1:${port}`,
@@ -108,12 +97,7 @@ export async function startObjectStoreStandIn(options: ObjectStoreStandInOptions
 		injectFault(fault) {
 			server.faults.inject(fault);
 		},
-		async close() {
-			await new Promise<void>(resolve => {
-				httpServer.close(() => resolve());
-				httpServer.closeAllConnections();
-			});
-		},
+		close: stop,
 	};
 }
 

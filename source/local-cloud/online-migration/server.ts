@@ -8,10 +8,10 @@
  * `{uid}.` host prefix, when present, must name that account.
  */
 import {createHash, randomUUID} from 'node:crypto';
-import http, {type IncomingMessage, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
+import {serveHttp} from '../http-serve.js';
 import {parseXml, toXml, xmlObject, xmlText, type XmlObject} from '../../clouds/online-migration/xml.js';
 import {JobRunner, reportPrefix, type OssAccess} from './runner.js';
 import {checkMgwSignature} from './signature-check.js';
@@ -411,51 +411,36 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 		throw new ApiError(404, 'InvalidArgument', `${method} ${url.pathname} is not an operation of hcs-mgw 2024-06-26.`);
 	};
 
-	const server = http.createServer((request, response) => {
+	const {port, stop} = await serveHttp(async (request, response) => {
 		const requestId = randomUUID().replaceAll('-', '').toUpperCase().slice(0, 24);
-		void (async () => {
-			try {
-				const fault = await faults.apply(request);
-				if (fault?.type === 'reset') {
-					return;
-				}
-
-				if (fault) {
-					request.resume();
-					throw new ApiError(fault.status, fault.code, `Injected fault ${fault.code}.`);
-				}
-
-				const url = new URL(request.url ?? '/', 'http://stand-in');
-				const body = await readBody(request);
-				authenticate(request, body);
-				const result = await route(request, url, body);
-				respond(response, requestId, result.status, result.body);
-			} catch (error) {
-				const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', error instanceof Error ? error.message : String(error));
-				respond(response, requestId, apiError.status, {Error: {Code: apiError.code, Message: apiError.message, RequestId: requestId, HostId: request.headers.host ?? ''}});
+		try {
+			const fault = await faults.apply(request);
+			if (fault?.type === 'reset') {
+				return;
 			}
-		})();
-	});
-	// Longer than the clients' idle-socket timeouts, so a client never reuses a socket the server is closing.
-	server.keepAliveTimeout = 30_000;
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const {port} = server.address() as AddressInfo;
+
+			if (fault) {
+				request.resume();
+				throw new ApiError(fault.status, fault.code, `Injected fault ${fault.code}.`);
+			}
+
+			const url = new URL(request.url ?? '/', 'http://stand-in');
+			const body = await readBody(request);
+			authenticate(request, body);
+			const result = await route(request, url, body);
+			respond(response, requestId, result.status, result.body);
+		} catch (error) {
+			const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', error instanceof Error ? error.message : String(error));
+			respond(response, requestId, apiError.status, {Error: {Code: apiError.code, Message: apiError.message, RequestId: requestId, HostId: request.headers.host ?? ''}});
+		}
+	}, {port: options.port});
 	return {
 		name: 'online-migration',
 		url: `http://127.0.0.1:${port}`,
 		port,
 		async close() {
 			runner.stopAll();
-			server.closeAllConnections();
-			await new Promise<void>(resolve => {
-				server.close(() => resolve());
-			});
+			await stop();
 			await state.save();
 		},
 		injectFault(fault) {
