@@ -35,7 +35,8 @@ export function xmlDocument(root: string, body: XmlElement, namespace: string | 
 	return `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${namespace ? ` xmlns="${namespace}"` : ''}>${inner}</${root}>`;
 }
 
-const parser = new XMLParser({ignoreAttributes: true, parseTagValue: false, trimValues: true, isArray: name => ['Object', 'Part'].includes(name)});
+// Go's encoder (rclone, aws-sdk-go) writes quotes as numeric references (&#34;): those are decoded too.
+const parser = new XMLParser({ignoreAttributes: true, parseTagValue: false, trimValues: true, htmlEntities: true, isArray: name => ['Object', 'Part'].includes(name)});
 
 export function parseXml(text: string): Record<string, unknown> | undefined {
 	try {
