@@ -33,8 +33,19 @@ export {runVerification, type SideRunner} from './verify/run.js';
 export type {QueryOutcome, QueryResult} from './verify/compare.js';
 export {defaultRelativeTolerance, type QueryPair, type RowCountCauses} from './verify/query-pair.js';
 export type {VerificationReport} from './verify/report.js';
+export {verdictLine} from './verify/report-summary.js';
 export {formatDecimal, parseDecimal, type Decimal} from './verify/decimal.js';
 export {writeFileAtomic} from './store/atomic-write.js';
+
+/** A step summary from its parts, e.g. `stepSummary(count(8, 'table'), count(86_791, 'row'), formatBytes(bytes))`; empty parts are left out. */
+export function stepSummary(...parts: Array<string | false | undefined>): string {
+	return parts.filter((part): part is string => typeof part === 'string' && part !== '').join(' · ');
+}
+
+/** `count(86791, 'row')` → "86,791 rows", `count(1, 'shard')` → "1 shard"; irregular plurals are passed. */
+export function count(amount: number, noun: string, plural = `${noun}s`): string {
+	return `${amount.toLocaleString('en-US')} ${amount === 1 ? noun : plural}`;
+}
 
 /** A file kept beside the session (a job, an export), so it is found with the session and removed with it. */
 export async function sessionFilePath(sessionId: string, name: string): Promise<string> {

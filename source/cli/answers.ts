@@ -3,6 +3,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {parseSetFlags} from './cli-args.js';
 import {UsageError} from '../engine/errors.js';
+import {secretEnvName} from '../engine/parameters.js';
 import type {Answers, Parameter} from '../engine/wizard.js';
 
 /** Reads a JSON or YAML answers file; a malformed one is a usage error that names the file and the problem. */
@@ -19,8 +20,9 @@ export async function readAnswersFile(file: string): Promise<Answers> {
 		if (/\.json$/i.test(file)) {
 			data = JSON.parse(text);
 		} else {
-			const {parse} = await import('yaml');
-			data = parse(text);
+			// The default export: a bundle's dynamic import of a CommonJS package has no named exports.
+			const {default: yaml} = await import('yaml');
+			data = yaml.parse(text);
 		}
 	} catch (error) {
 		throw new UsageError(`The answers file ${path.basename(file)} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, {hint: 'Fix the file; it is a map of answer keys to values (see `ferry plan <wizard>`).'});
@@ -37,9 +39,7 @@ export async function readAnswersFile(file: string): Promise<Answers> {
 	return data as Answers;
 }
 
-export function secretEnvName(key: string): string {
-	return `FERRY_SECRET_${key.replace(/[A-Z]/g, letter => `_${letter}`).toUpperCase()}`;
-}
+export {secretEnvName} from '../engine/parameters.js';
 
 /**
  * Merges answers from the file and --set flags, and splits secrets out of them.

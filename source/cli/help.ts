@@ -63,14 +63,21 @@ Options
       --json           one result document on stdout
       --no-input       never prompt
 `,
-	resume: `ferry resume [SESSION] — continue a saved session where it stopped
+	resume: `ferry resume [SESSION] [options] — continue a saved session where it stopped
 
 Finished steps are skipped; a remote job still running (UNLOAD, migration job, MaxCompute instance) is
-re-attached by its saved id instead of being started again.
+re-attached by its saved id instead of being started again. --set and --answers change saved answers (checked
+as ferry run checks them, recorded in the session's log); the steps from the one that asked a changed answer
+run again. Secrets go in the answers file or FERRY_SECRET_<KEY>, never in --set.
 
 Examples
   $ ferry resume                     # the newest unfinished session
   $ ferry resume rtm-20261121-0935-1a2b --yes --json </dev/null
+  $ ferry resume rtm-20261121-0935-1a2b --set maxcomputeProject=my_project --yes   # fix a wrong answer
+
+Options
+  -s, --set KEY=VALUE  change one answer, repeatable       -a, --answers FILE   change answers from a file
+  -y, --yes            accept the review and confirmations       --json    one result document on stdout
 `,
 	sessions: `ferry sessions [list|show|delete] [ID] — saved sessions
 

@@ -4,6 +4,7 @@ import {runSession, type RunnerUi} from '../engine/runner.js';
 import type {Session} from '../engine/session.js';
 import type {SecretStore, Wizard} from '../engine/wizard.js';
 import {describeError, exitCodes, InterruptedError} from '../engine/errors.js';
+import {hintForSavedSession} from '../engine/parameters.js';
 import {createFileLogger} from '../log/logger.js';
 import {redact} from '../log/redact.js';
 import type {CommandIo} from './io.js';
@@ -66,9 +67,11 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 		const result = await runSession({wizard, session, ui, secrets, log, signal: controller.signal});
 		exitCode = result.exitCode;
 	} catch (caught) {
-		const described = describeError(controller.signal.aborted ? controller.signal.reason : caught);
+		const ended = controller.signal.aborted ? controller.signal.reason : caught;
+		const described = describeError(ended);
 		exitCode = controller.signal.aborted ? exitCodes.interrupted : described.exitCode;
-		error = {message: redact(described.message), ...(described.hint ? {hint: described.hint} : {})};
+		const hint = hintForSavedSession(ended, described.hint, wizard.parameters, session.id);
+		error = {message: redact(described.message), ...(hint ? {hint} : {})};
 		log.error(`run ended: ${described.message}`);
 	} finally {
 		process.off('SIGINT', interrupt);
@@ -90,7 +93,7 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 	return exitCode;
 }
 
-function findVerificationReport(wizard: Wizard<unknown>, session: Session): unknown {
+export function findVerificationReport(wizard: Wizard<unknown>, session: Session): unknown {
 	const verifyStep = wizard.steps.find(step => step.kind === 'verify');
 	return verifyStep ? session.steps[verifyStep.id]?.outputs['report'] : undefined;
 }
@@ -100,7 +103,7 @@ export function resultDocument(wizard: Wizard<unknown>, session: Session, exitCo
 		ok: exitCode === exitCodes.ok,
 		exitCode,
 		session: {id: session.id, wizard: session.wizard, profile: session.profile, state: session.state, log: sessionFiles(session.id).log},
-		steps: wizard.steps.map(step => ({id: step.id, title: step.title, state: session.steps[step.id]?.state ?? 'pending', attempts: session.steps[step.id]?.attempts ?? 0, error: session.steps[step.id]?.error})),
+		steps: wizard.steps.map(step => ({id: step.id, title: step.title, state: session.steps[step.id]?.state ?? 'pending', attempts: session.steps[step.id]?.attempts ?? 0, summary: session.steps[step.id]?.summary, error: session.steps[step.id]?.error})),
 		...(error ? {error} : {}),
 		...(report ? {verification: report} : {}),
 	};
@@ -122,6 +125,7 @@ async function printPlainOutcome(io: CommandIo, session: Session, exitCode: numb
 			io.stderr.write(`  ${error.hint}\n`);
 		}
 
-		io.stderr.write(`  Session ${session.id} is saved; continue with \`ferry resume ${session.id}\`.\n`);
+		// A hint that already names the resume command (to change an answer) is the way to continue.
+		io.stderr.write(error.hint?.includes(`ferry resume ${session.id}`) ? `  Session ${session.id} is saved.\n` : `  Session ${session.id} is saved; continue with \`ferry resume ${session.id}\`.\n`);
 	}
 }

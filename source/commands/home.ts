@@ -39,6 +39,16 @@ export default async function home(args: ParsedArgs, io: CommandIo): Promise<num
 			return resumeSession({sessionId: choice.sessionId, args, io, app});
 		}
 
+		case 'report': {
+			const [{loadSession}, {loadWizard}, {findVerificationReport}] = await Promise.all([import('../store/session-store.js'), import('../../wizards/index.js'), import('../cli/session-run.js')]);
+			const session = loadSession(choice.sessionId);
+			const report = findVerificationReport(await loadWizard(session.wizard), session);
+			const exitCode = session.exitCode ?? exitCodes.ok;
+			await app.showOutcome({sessionId: session.id, exitCode, ...(report ? {report: report as never} : {})});
+			await app.close();
+			return exitCode;
+		}
+
 		case 'test-profile': {
 			await app.close();
 			const {default: profiles} = await import('./profiles.js');

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type {ParsedArgs} from '../cli/cli-args.js';
 import {ConfigurationError, exitCodes, UsageError} from '../engine/errors.js';
 import {formatTable} from '../ui/format.js';
-import {localCloudFiles, readLocalCloudState, resetLocalCloud, serviceHealth, startLocalCloud, stopLocalCloud, type DaemonOptions} from '../local-cloud/manager.js';
+import {localCloudFiles, readLocalCloudState, resetLocalCloud, serviceHealth, startLocalCloud, stopLocalCloud, type DaemonOptions, type LocalCloudState} from '../local-cloud/manager.js';
+import {createProgressLine} from '../ui/local-cloud-progress-line.js';
 import type {CommandIo} from '../cli/io.js';
 import {loadLocalCredentials} from '../local-cloud/local-credentials.js';
 import {localhostProxyPortName} from '../local-cloud/localhost-proxy.js';
@@ -109,7 +110,15 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 				io.stderr.write('Starting the local cloud…\n');
 			}
 
-			const state = await startLocalCloud({ports, ...(scaleFactor === undefined ? {} : {scaleFactor}), ...(faults ? {faults} : {})});
+			// stderr, so --json output stays one document; a terminal gets one live line, a log plain lines.
+			const line = createProgressLine(io.stderr);
+			let state: LocalCloudState;
+			try {
+				state = await startLocalCloud({ports, ...(scaleFactor === undefined ? {} : {scaleFactor}), ...(faults ? {faults} : {}), onProgress: progress => line.update(progress)});
+			} finally {
+				line.done();
+			}
+
 			print({running: true, ...state, faults: formatFaultRules(state.faults ?? [])}, `Local cloud running (pid ${state.pid}).\n${formatTable(['SERVICE', 'URL'], Object.entries(state.services))}${faultsLine(state.faults)}`);
 			return exitCodes.ok;
 		}

@@ -1,6 +1,13 @@
 import process from 'node:process';
 import type {ParsedArgs} from '../cli/cli-args.js';
+import {collectAnswers} from '../cli/answers.js';
+import {changeAnswers, type AnswerChange} from '../engine/answer-changes.js';
+import {AnswerError, hintForSavedSession} from '../engine/parameters.js';
 import {UsageError} from '../engine/errors.js';
+import type {Session} from '../engine/session.js';
+import type {Answers, SecretStore, Wizard} from '../engine/wizard.js';
+import {createFileLogger} from '../log/logger.js';
+import {registerSecret} from '../log/redact.js';
 import {interruptRequested, type CommandIo} from '../cli/io.js';
 import {decideMode} from '../cli/mode.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
@@ -9,7 +16,7 @@ import {interruptBeforeRun} from './run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile} from '../store/profiles.js';
 import {acquireSessionLock, sessionLockHolder} from '../store/session-lock.js';
-import {listSessions, loadSession, resolveSessionId} from '../store/session-store.js';
+import {listSessions, loadSession, resolveSessionId, saveSession, sessionFiles} from '../store/session-store.js';
 import type {InteractiveApp} from '../ui/interactive-app.js';
 import {loadWizard} from '../../wizards/index.js';
 
@@ -32,17 +39,53 @@ async function resumeLocked(id: string, options: {args: ParsedArgs; io: CommandI
 		throw new UsageError(`Session ${session.id} was made by version ${session.wizardVersion} of ${wizard.id}; this ferry has version ${wizard.version}`, {hint: 'Start a new run; the old session stays for reference.'});
 	}
 
+	const secrets = await openSessionSecrets(session.id);
+	applyAnswerChanges({wizard, session, secrets, changes: await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set})});
 	const profile = await getProfile(session.profile);
 	// With the Ink app on screen, a stray stderr line would tear its frame.
-	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`))});
+	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
 	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: args.flags.json});
-	const secrets = await openSessionSecrets(session.id);
 	session.pid = process.pid;
 	if (interruptRequested()) {
 		return interruptBeforeRun({wizard, session, json: args.flags.json, io});
 	}
 
 	return executeSession({wizard, session, secrets, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {})});
+}
+
+/**
+ * `ferry resume ID --set key=value` / `--answers FILE`: changes saved answers (validated as `ferry run` validates
+ * them), and secrets into the session's credentials; the change is recorded in the session's log.
+ */
+function applyAnswerChanges(options: {wizard: Wizard<unknown>; session: Session; secrets: SecretStore; changes: {answers: Answers; secrets: Record<string, string>}}): void {
+	const {wizard, session, secrets, changes} = options;
+	const changedSecrets = Object.entries(changes.secrets).filter(([key, value]) => secrets.get(key) !== value);
+	let changed: AnswerChange[];
+	let reset: string[];
+	try {
+		({changes: changed, reset} = changeAnswers({wizard, session, answers: changes.answers, changedSecrets: changedSecrets.map(([key]) => key)}));
+	} catch (error) {
+		throw error instanceof AnswerError ? new AnswerError(error.key, error.message, {hint: hintForSavedSession(error, error.hint, wizard.parameters, session.id)}) : error;
+	}
+
+	if (changed.length === 0) {
+		return;
+	}
+
+	for (const [key, value] of changedSecrets) {
+		registerSecret(value);
+		secrets.set(key, value);
+	}
+
+	saveSession(session);
+	const log = createFileLogger(sessionFiles(session.id).log);
+	for (const change of changed) {
+		log.info(change.secret ? `resume: secret answer ${change.key} replaced` : `resume: answer ${change.key} changed from ${JSON.stringify(change.from) ?? '(none)'} to ${JSON.stringify(change.to)}`);
+	}
+
+	if (reset.length > 0) {
+		log.info(`resume: ${reset.join(', ')} will run again with the changed answers`);
+	}
 }
 
 export default async function resume(args: ParsedArgs, io: CommandIo): Promise<number> {

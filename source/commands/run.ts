@@ -1,5 +1,6 @@
 import {collectAnswers} from '../cli/answers.js';
 import type {ParsedArgs} from '../cli/cli-args.js';
+import {validateAnswers} from '../engine/parameters.js';
 import {createSession, type Session} from '../engine/session.js';
 import type {Wizard} from '../engine/wizard.js';
 import {exitCodes, InterruptedError, UsageError} from '../engine/errors.js';
@@ -70,13 +71,15 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	const profile = await getProfile(options.profileName);
 	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: args.flags.json});
 	const {answers, secrets} = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	// Every answer that can be checked is checked now, in both modes: a session is never created around a wrong one.
+	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name});
 	if (mode === 'plain') {
 		checkRequiredAnswers(wizard, answers, secrets);
 	}
 
 	stopIfInterrupted();
 	// With the Ink app on screen, a stray stderr line would tear its frame.
-	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`))});
+	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
 	stopIfInterrupted();
 	// The session records its owner from the start, and this process holds its lock until it exits.
 	const session = createSession({wizard: wizard.id, wizardVersion: wizard.version, profile: profile.name, stepIds: wizard.steps.map(step => step.id), answers});

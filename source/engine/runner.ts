@@ -3,6 +3,7 @@ import {describeError, FerryError, InterruptedError, StepError} from './errors.j
 import type {Logger} from '../log/logger.js';
 import {redact} from '../log/redact.js';
 import {saveSession} from '../store/session-store.js';
+import {hintForSavedSession} from './parameters.js';
 import {formatProgress} from './progress.js';
 import type {Session, StepRecord} from './session.js';
 import type {
@@ -31,7 +32,8 @@ export type StepInfo = Pick<Step, 'id' | 'title' | 'explain' | 'kind' | 'rerun'>
 
 export type RunnerUi = {
 	stepStarted(step: StepInfo, index: number, total: number): void;
-	stepSkipped(step: StepInfo, index: number, total: number): void;
+	/** A step done in an earlier run; its record holds the summary it gave then. */
+	stepSkipped(step: StepInfo, index: number, total: number, record?: StepRecord): void;
 	stepFinished(step: StepInfo, record: StepRecord): void;
 	/** Form steps: returns the answers for these parameters (interactive forms, or resolved non-interactively). */
 	askParameters(step: StepInfo, parameters: Parameter[], context: ParameterContext, secrets: SecretStore): Promise<Answers>;
@@ -57,7 +59,7 @@ export type RunResult = {session: Session; exitCode: number};
 
 export class ReviewDeclinedError extends FerryError {
 	constructor() {
-		super('Stopped at the review: nothing was changed', 130, {hint: 'Resume later with `ferry resume`, or change answers by starting a new run.'});
+		super('Stopped at the review: nothing was changed', 130, {hint: 'Resume later with `ferry resume`; `ferry resume ID --set key=value` changes an answer first.'});
 	}
 }
 
@@ -83,7 +85,7 @@ export async function runSession<Clients>(options: RunOptions<Clients>): Promise
 		for (const [index, step] of wizard.steps.entries()) {
 			const record = session.steps[step.id] ?? (session.steps[step.id] = {state: 'pending', attempts: 0, outputs: {}, checkpoints: {}});
 			if (record.state === 'done') {
-				ui.stepSkipped(step, index + 1, total);
+				ui.stepSkipped(step, index + 1, total, record);
 				continue;
 			}
 
@@ -104,6 +106,7 @@ export async function runSession<Clients>(options: RunOptions<Clients>): Promise
 			record.startedAt = new Date().toISOString();
 			delete record.finishedAt;
 			delete record.error;
+			delete record.summary;
 			record.attempts++;
 			saveSession(session);
 			log.info(`step ${step.id} started (attempt ${record.attempts})`);
@@ -118,10 +121,14 @@ export async function runSession<Clients>(options: RunOptions<Clients>): Promise
 				ui.stepFinished(step, record);
 			} catch (error) {
 				const interrupted = signal.aborted || error instanceof InterruptedError || error instanceof ReviewDeclinedError;
-				const {message, hint} = describeError(error);
+				const described = describeError(error);
+				const {message} = described;
+				const hint = hintForSavedSession(error, described.hint, wizard.parameters, session.id);
 				record.state = interrupted ? 'interrupted' : 'failed';
 				record.finishedAt = new Date().toISOString();
 				record.error = hint ? {message: redact(message), hint} : {message: redact(message)};
+				// A summary speaks for a finished step only.
+				delete record.summary;
 				session.state = interrupted ? 'interrupted' : 'failed';
 				saveSession(session);
 				log.error(`step ${step.id} ${record.state}: ${message}`);
@@ -194,11 +201,26 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 
 			log.info(line);
 		},
+		summary(line) {
+			record.summary = redact(oneLine(line));
+			saveSession(session);
+			log.info(`summary: ${record.summary}`);
+		},
 	});
 
 	const runAsTask = async (run: (context: StepContext<Clients>) => Promise<void>) => {
 		const list = new Listr(
-			[{title: step.title, task: async (_context: unknown, task: ListrTaskWrapper<unknown, never, never>) => run(await makeContext(task))}],
+			[{
+				title: step.title,
+				async task(_context: unknown, task: ListrTaskWrapper<unknown, never, never>) {
+					await run(await makeContext(task));
+					// The summary becomes the task's last line: the live task list and the plain renderer show it as the step ends.
+					// A form's task ends before its questions, so its summary waits for the step's end (RunnerUi.stepFinished).
+					if (step.kind !== 'form' && record.summary !== undefined && lastOutputLine(task) !== record.summary) {
+						task.output = record.summary;
+					}
+				},
+			}],
 			{...(ui.rendering() as object), exitOnError: true, registerSignalListeners: false} as never,
 		);
 		await list.run();
@@ -212,6 +234,7 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 		const parameters = (step.parameters ?? []).map(key => wizard.parameters.find(parameter => parameter.key === key)).filter(parameter => parameter !== undefined);
 		const answers = await ui.askParameters(step, parameters, parameterContext(), options.secrets);
 		Object.assign(session.answers, answers);
+		record.summary ??= count(parameters.filter(parameter => answers[parameter.key] !== undefined && answers[parameter.key] !== '').length, 'answer');
 		saveSession(session);
 		return;
 	}
@@ -224,6 +247,7 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 			throw new ReviewDeclinedError();
 		}
 
+		record.summary ??= `accepted: ${count(document.sections.length, 'section')}`;
 		return;
 	}
 
@@ -235,6 +259,19 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 	if (step.run) {
 		await runAsTask(step.run);
 	}
+}
+
+function count(amount: number, noun: string): string {
+	return `${amount.toLocaleString('en-US')} ${noun}${amount === 1 ? '' : 's'}`;
+}
+
+/** A summary is one line: line breaks would break the finished-step line and the listing. */
+function oneLine(text: string): string {
+	return text.replaceAll(/\s*\n\s*/g, ' ').trim();
+}
+
+function lastOutputLine(task: ListrTaskWrapper<unknown, never, never>): string | undefined {
+	return (task.task.output as string | undefined)?.trimEnd().split('\n').at(-1)?.trim();
 }
 
 async function runSubTasks(

@@ -12,6 +12,8 @@ export type StepRecord = {
 	finishedAt?: string;
 	attempts: number;
 	error?: {message: string; hint?: string};
+	/** The step's own one-line outcome (`context.summary`), kept for listings and resumed runs. */
+	summary?: string;
 	outputs: Record<string, unknown>;
 	checkpoints: Record<string, unknown>;
 };

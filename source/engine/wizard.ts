@@ -77,8 +77,13 @@ export type Checkpoints = {
 	once<T>(key: string, create: () => Promise<T>): Promise<T>;
 };
 
-/** A review document: sections of text and code shown before anything changes a cloud. */
-export type ReviewSection = {title: string; body?: string; code?: string; language?: string; warnings?: string[]};
+/** A row of a review table; a row with a note is marked and its note shown under it (e.g. why a mapping is inexact). */
+export type ReviewTableRow = {cells: string[]; note?: string};
+/** Rows of cells under column headers, laid out to the screen's width (cells wrap, never cut). */
+export type ReviewTable = {title?: string; columns: string[]; rows: ReviewTableRow[]};
+
+/** A review document: sections of text, tables and code shown before anything changes a cloud. */
+export type ReviewSection = {title: string; body?: string; tables?: ReviewTable[]; code?: string; language?: string; warnings?: string[]};
 export type ReviewDocument = {title: string; sections: ReviewSection[]};
 
 export type StepContext<Clients = unknown> = {
@@ -99,6 +104,12 @@ export type StepContext<Clients = unknown> = {
 	tasks(tasks: SubTask[], options?: {concurrency?: number}): Promise<void>;
 	/** A progress line under the step. */
 	report(line: string): void;
+	/**
+	 * The step's outcome in one line, computed from what it did ("8 tables · 86,791 rows · 16 files · 3.3 MiB").
+	 * Saved with the step in the session and shown when the step finishes, and again when a resumed run passes it;
+	 * a step that gives none is summarised by its last progress line.
+	 */
+	summary(line: string): void;
 };
 
 export type Step<Clients = unknown> = {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type {LocalCloudCredentials, LocalService, StandInHandle} from './contract.js';
 import {localRegion} from './contract.js';
 import {injectionFor, type FaultRule} from './faults.js';
+import {reportProgress} from './progress.js';
 
 export type LocalCloudOptions = {
 	dataDir: string;
@@ -70,6 +71,7 @@ export async function startLocalCloudServices(options: LocalCloudOptions): Promi
 
 	try {
 		for (const service of startOrder(options.services)) {
+			reportProgress({phase: 'starting', service: service.name});
 			const handle = await service.standIn!.start({
 				dataDir: path.join(options.dataDir, service.name),
 				region: localRegion,

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {existsSync, mkdirSync, openSync, readFileSync, rmSync} from 'node:fs';
+import {closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, statSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {setTimeout as sleep} from 'node:timers/promises';
@@ -9,6 +9,7 @@ import {writeFileAtomic} from '../store/atomic-write.js';
 import {ferryPaths} from '../store/paths.js';
 import {isProcessAlive} from '../store/process-alive.js';
 import {healthProbeHeader, type FaultRule} from './faults.js';
+import {describeProgress, readProgressFile, type LocalCloudProgress} from './progress.js';
 
 export type LocalCloudState = {
 	pid: number;
@@ -35,6 +36,8 @@ export function localCloudFiles() {
 		state: path.join(root, 'state.json'),
 		ports: path.join(root, 'ports.json'),
 		log: path.join(root, 'daemon.log'),
+		/** What the daemon is doing while it starts (progress.ts). */
+		progress: path.join(root, 'progress.json'),
 	};
 }
 
@@ -109,7 +112,18 @@ export function daemonEnvironment(from: NodeJS.ProcessEnv = process.env): NodeJS
 	return {...kept, FERRY_HOME: ferryPaths().data, FERRY_DAEMON: '1'};
 }
 
+let daemonOverride: {command: string; args: string[]} | undefined;
+
+/** Test seam: starts `command args… OPTIONS_JSON` instead of the daemon (a stand-in that seeds slowly, or dies). Nothing restores it. */
+export function setDaemonCommandForTests(command?: {command: string; args: string[]}): void {
+	daemonOverride = command;
+}
+
 function daemonCommand(): {command: string; args: string[]} {
+	if (daemonOverride) {
+		return daemonOverride;
+	}
+
 	const here = fileURLToPath(import.meta.url);
 	const extension = path.extname(here);
 	const daemon = path.join(path.dirname(here), `daemon${extension}`);
@@ -117,7 +131,66 @@ function daemonCommand(): {command: string; args: string[]} {
 	return {command: process.execPath, args: extension === '.ts' ? ['--import', 'tsx', daemon] : [daemon]};
 }
 
-export async function startLocalCloud(options: {ports?: DaemonOptions['ports']; scaleFactor?: number; faults?: FaultRule[]; timeoutMs?: number} = {}): Promise<LocalCloudState> {
+export type StartLocalCloudOptions = {
+	ports?: DaemonOptions['ports'];
+	scaleFactor?: number;
+	faults?: FaultRule[];
+	/**
+	 * How long the daemon may go without reporting progress before the start is given up. A first start at a large
+	 * scale factor seeds for minutes, but it reports every batch of rows, so only a stuck daemon waits this long.
+	 * @default 120_000
+	 */
+	stallTimeoutMs?: number;
+	/** Called with each new progress report of the daemon (polled every `pollMs`). */
+	onProgress?: (progress: LocalCloudProgress) => void;
+	/** @default 100 */
+	pollMs?: number;
+};
+
+/** The last meaningful line the daemon wrote to its log after `offset` (this start's lines only), to say why it died. */
+function lastLogLine(file: string, offset = 0): string | undefined {
+	try {
+		const lines = readFileSync(file).subarray(offset).toString('utf8').trimEnd().split('\n').map(line => line.trim()).filter(Boolean);
+		return (lines.findLast(line => /error/i.test(line)) ?? lines.at(-1))?.slice(0, 300);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Space left for ferry's data; undefined when the file system cannot say. */
+function freeBytes(directory: string): number | undefined {
+	try {
+		const stats = statfsSync(directory);
+		return stats.bavail * stats.bsize;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The error for a daemon that died while starting. Its log is offered only when this start wrote to it (after
+ * `logOffset`): on a full disk it stays empty, and an empty log says nothing, so the error says what is known instead.
+ */
+export function startFailure(exitCode: number | string, logOffset: number, free = freeBytes(localCloudFiles().root)): ConfigurationError {
+	const files = localCloudFiles();
+	const size = statSync(files.log, {throwIfNoEntry: false})?.size ?? 0;
+	const reason = size > logOffset ? lastLogLine(files.log, logOffset) : undefined;
+	if (reason) {
+		return new ConfigurationError(`The local cloud failed to start (daemon exit ${exitCode}): ${reason}`, {hint: `See ${files.log}; \`ferry local-cloud reset\` starts from fresh data.`});
+	}
+
+	if (free !== undefined && free < 1024 * 1024) {
+		return new ConfigurationError(`The local cloud failed to start (daemon exit ${exitCode}): no space left on the device holding ${files.root}`, {hint: 'Free some disk space, then run `ferry local-cloud start` again.'});
+	}
+
+	return new ConfigurationError(`The local cloud failed to start: its daemon exited (${exitCode}) before writing to ${files.log}`, {hint: `Check that ${files.root} is writable and has free space, then run \`ferry local-cloud start\` again.`});
+}
+
+/**
+ * Starts the daemon and waits until every stand-in answers. The wait ends early when the daemon dies, and times out
+ * only when it makes no progress for `stallTimeoutMs`: seeding at scale factor 1 may take minutes and still be fine.
+ */
+export async function startLocalCloud(options: StartLocalCloudOptions = {}): Promise<LocalCloudState> {
 	const running = readLocalCloudState();
 	if (running) {
 		return running;
@@ -126,35 +199,65 @@ export async function startLocalCloud(options: {ports?: DaemonOptions['ports']; 
 	const files = localCloudFiles();
 	mkdirSync(files.root, {recursive: true});
 	rmSync(files.state, {force: true});
+	rmSync(files.progress, {force: true});
 	const daemonOptions: DaemonOptions = {ports: {...rememberedPorts(), ...options.ports}, scaleFactor: options.scaleFactor ?? 0.01, ...(options.faults?.length ? {faults: options.faults} : {})};
 	const {command, args} = daemonCommand();
 	const logFd = openSync(files.log, 'a', 0o600);
+	const logOffset = fstatSync(logFd).size;
 	const child = spawn(command, [...args, JSON.stringify(daemonOptions)], {
 		detached: true,
 		stdio: ['ignore', logFd, logFd],
 		env: daemonEnvironment(),
 	});
+	closeSync(logFd);
 	child.unref();
 	let exited: number | undefined;
-	child.once('exit', code => {
-		exited = code ?? 1;
+	child.once('exit', (code, signal) => {
+		exited = code ?? (signal ? 128 : 1);
 	});
 
-	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-	while (Date.now() < deadline) {
-		if (exited !== undefined) {
-			throw new ConfigurationError(`The local cloud failed to start (exit ${exited})`, {hint: `See ${files.log}.`});
+	// Said at once: the daemon needs a moment to load before it can say anything itself.
+	options.onProgress?.({phase: 'starting', sequence: 0, pid: child.pid ?? 0, updatedAt: new Date().toISOString()});
+	const stallTimeoutMs = options.stallTimeoutMs ?? 120_000;
+	const pollMs = options.pollMs ?? 100;
+	let lastSequence: number | undefined;
+	let lastProgressAt = Date.now();
+	let lastHealthCheck = 0;
+	const poll = () => {
+		const progress = readProgressFile(files.progress);
+		if (progress && progress.pid === child.pid && progress.sequence !== lastSequence) {
+			lastSequence = progress.sequence;
+			lastProgressAt = Date.now();
+			options.onProgress?.(progress);
 		}
 
-		const state = readLocalCloudState();
-		if (state && (await serviceHealth(state)).every(service => service.up)) {
-			return state;
+		return progress;
+	};
+
+	for (;;) {
+		const progress = poll();
+
+		if (exited !== undefined || (child.pid !== undefined && !isProcessAlive(child.pid))) {
+			throw startFailure(exited ?? 'unknown', logOffset);
 		}
 
-		await sleep(200);
+		// Health checks cost a request per stand-in: only once the daemon says it is ready, or every second as a fallback.
+		if (progress?.phase === 'ready' || Date.now() - lastHealthCheck >= 1000) {
+			lastHealthCheck = Date.now();
+			const state = readLocalCloudState();
+			if (state && (await serviceHealth(state)).every(service => service.up)) {
+				poll();
+				return state;
+			}
+		}
+
+		if (Date.now() - lastProgressAt > stallTimeoutMs) {
+			const doing = progress ? describeProgress(progress) : 'starting';
+			throw new ConfigurationError(`The local cloud made no progress for ${Math.round(stallTimeoutMs / 1000)} s (last: ${doing.charAt(0).toLowerCase()}${doing.slice(1)}); it is still running in the background`, {hint: `See ${files.log}; \`ferry local-cloud stop\` ends it, then start again.`});
+		}
+
+		await sleep(pollMs);
 	}
-
-	throw new ConfigurationError('The local cloud did not answer in time', {hint: `See ${files.log}; try \`ferry local-cloud stop\` then start again.`});
 }
 
 export async function stopLocalCloud(): Promise<boolean> {

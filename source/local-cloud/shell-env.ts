@@ -92,14 +92,16 @@ export function localCloudEnvironment(input: EnvironmentInput): LocalCloudEnviro
 
 	const pgPort = doorPorts['redshift-pg'];
 	if (pgPort) {
-		set.push(['PGHOST', '127.0.0.1'], ['PGPORT', String(pgPort)], ['PGUSER', localDbUser], ['PGDATABASE', localDatabase], ['PGSSLMODE', 'disable']);
+		// The wire checks the password as Redshift does; the local cloud's is its AWS secret key.
+		set.push(['PGHOST', '127.0.0.1'], ['PGPORT', String(pgPort)], ['PGUSER', localDbUser], ['PGPASSWORD', credentials.aws.secretAccessKey], ['PGDATABASE', localDatabase], ['PGSSLMODE', 'disable']);
 	}
 
 	// rclone remotes `locals3:` and `localoss:`, defined by environment alone (rclone's RCLONE_CONFIG_<REMOTE>_<OPTION>).
 	if (services['s3']) {
 		set.push(
 			['RCLONE_CONFIG_LOCALS3_TYPE', 's3'],
-			['RCLONE_CONFIG_LOCALS3_PROVIDER', 'AWS'],
+			// rclone 1.60 with provider AWS ignores force_path_style for an IP endpoint; an S3-compatible endpoint is what this is.
+			['RCLONE_CONFIG_LOCALS3_PROVIDER', 'Other'],
 			['RCLONE_CONFIG_LOCALS3_ENDPOINT', services['s3']],
 			['RCLONE_CONFIG_LOCALS3_REGION', localRegion],
 			['RCLONE_CONFIG_LOCALS3_FORCE_PATH_STYLE', 'true'],

@@ -4,6 +4,7 @@ import {ConfigurationError} from '../engine/errors.js';
 import {localAlibabaAccountId} from '../local-cloud/contract.js';
 import {loadLocalCredentials} from '../local-cloud/local-credentials.js';
 import {readLocalCloudState, startLocalCloud} from '../local-cloud/manager.js';
+import {progressLogger, type LocalCloudProgress} from '../local-cloud/progress.js';
 import {getProfileKeys} from '../store/credentials-store.js';
 import type {CredentialSource, Profile} from '../store/profiles.js';
 import type {Vendor} from './descriptor.js';
@@ -49,11 +50,17 @@ function endpointsFor(vendor: Vendor, profile: Profile, localServices: Record<st
 	return Object.fromEntries(entries.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
 }
 
-/** Starts the local cloud when a local profile needs it. */
-export async function prepareProfile(profile: Profile, options: {log: (message: string) => void}): Promise<void> {
+/**
+ * Starts the local cloud when a local profile needs it. What it is doing goes to `onProgress` (the interactive app's
+ * live line) or, without one, to `log` as plain lines, so a first start that seeds TPC-H is never a blank wait.
+ */
+export async function prepareProfile(profile: Profile, options: {log: (message: string) => void; onProgress?: (progress: LocalCloudProgress) => void}): Promise<void> {
 	if (usesLocalCloud(profile) && !readLocalCloudState()) {
-		options.log('Starting the local cloud (first start seeds TPC-H; this takes a few seconds)…');
-		await startLocalCloud();
+		if (!options.onProgress) {
+			options.log('Starting the local cloud (its first start seeds TPC-H)…');
+		}
+
+		await startLocalCloud({onProgress: options.onProgress ?? progressLogger(options.log)});
 	}
 }
 

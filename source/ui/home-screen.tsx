@@ -3,6 +3,7 @@ import SelectInput from 'ink-select-input';
 import {useState} from 'react';
 import {formatAge} from './format.js';
 import {KeyLegend} from './key-legend.js';
+import {SelectionMarker} from './selection-marker.js';
 import {colors, symbols} from './theme.js';
 
 export type HomeData = {
@@ -11,9 +12,22 @@ export type HomeData = {
 	profiles: Array<{name: string; description?: string}>;
 };
 
-export type HomeChoice = {action: 'start'; wizard: string; profile: string} | {action: 'resume'; sessionId: string} | {action: 'test-profile'; profile: string} | {action: 'quit'};
+/** `report`: a finished session was chosen; show its saved report (it has nothing left to resume). */
+export type HomeChoice =
+	| {action: 'start'; wizard: string; profile: string}
+	| {action: 'resume'; sessionId: string}
+	| {action: 'report'; sessionId: string}
+	| {action: 'test-profile'; profile: string}
+	| {action: 'quit'};
 
-type Stage = {name: 'menu'} | {name: 'wizard'} | {name: 'profile'; wizard: string} | {name: 'resume'} | {name: 'profiles'};
+type Stage = {name: 'menu'} | {name: 'wizard'} | {name: 'profile'; wizard: string} | {name: 'resume'} | {name: 'finished'} | {name: 'profiles'};
+
+type HomeSession = HomeData['sessions'][number];
+
+/** A session that ran to its end (equal or different): its report is final and there is nothing to resume. */
+export function isFinished(session: Pick<HomeSession, 'state'>): boolean {
+	return session.state === 'done' || session.state === 'different';
+}
 
 /** `local` first: a newcomer rehearses on the local cloud before touching a real account. */
 export function orderProfiles(profiles: HomeData['profiles']): HomeData['profiles'] {
@@ -57,6 +71,7 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 					key="wizard"
 					items={data.wizards.map(wizard => ({key: wizard.id, label: `${wizard.title}\t${wizard.id}`, value: wizard.id}))}
 					limit={limit}
+					indicatorComponent={SelectionMarker}
 					itemComponent={ItemWithHint}
 					onHighlight={item => {
 						setHighlighted(item.value);
@@ -81,6 +96,7 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 					items={profiles.map(profile => ({key: profile.name, label: `${profile.name}\t${profile.description ?? ''}`, value: profile.name}))}
 					initialIndex={0}
 					limit={limit}
+					indicatorComponent={SelectionMarker}
 					itemComponent={ItemWithHint}
 					onSelect={item => {
 						onChoice({action: 'start', wizard: stage.wizard, profile: item.value});
@@ -91,24 +107,28 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 		);
 	}
 
-	if (stage.name === 'resume') {
+	if (stage.name === 'resume' || stage.name === 'finished') {
+		const finished = stage.name === 'finished';
+		const sessions = data.sessions.filter(session => isFinished(session) === finished);
 		return (
 			<Box flexDirection="column">
-				<Text bold>Which session?</Text>
+				<Text bold>{finished ? 'Which finished session?' : 'Which session?'}</Text>
+				{finished ? <Text color={colors.muted}>Choose one to read its verification report.</Text> : null}
 				<SelectInput
-					key="resume"
-					items={data.sessions.map(session => ({
+					key={stage.name}
+					items={sessions.map(session => ({
 						key: session.id,
-						label: `${session.wizard} ${symbols.separator} ${session.profile} ${symbols.separator} ${session.state}\t${session.lastStep ? `at ${session.lastStep}, ` : ''}${formatAge(session.updatedAt, now)} ${symbols.separator} ${session.id}`,
+						label: `${finished ? `${session.state === 'done' ? symbols.success : symbols.different} ` : ''}${session.wizard} ${symbols.separator} ${session.profile} ${symbols.separator} ${session.state}\t${session.lastStep && !finished ? `at ${session.lastStep}, ` : ''}${formatAge(session.updatedAt, now)} ${symbols.separator} ${session.id}`,
 						value: session.id,
 					}))}
 					limit={limit}
+					indicatorComponent={SelectionMarker}
 					itemComponent={ItemWithHint}
 					onSelect={item => {
-						onChoice({action: 'resume', sessionId: item.value});
+						onChoice({action: finished ? 'report' : 'resume', sessionId: item.value});
 					}}
 				/>
-				<KeyLegend keys={[[symbols.upDown, 'move'], ['Enter', 'resume'], ['Esc', 'back']]} />
+				<KeyLegend keys={[[symbols.upDown, 'move'], ['Enter', finished ? 'show report' : 'resume'], ['Esc', 'back']]} />
 			</Box>
 		);
 	}
@@ -122,6 +142,7 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 					key="profiles"
 					items={orderProfiles(data.profiles).map(profile => ({key: profile.name, label: `${profile.name}\t${profile.description ?? ''}`, value: profile.name}))}
 					limit={limit}
+					indicatorComponent={SelectionMarker}
 					itemComponent={ItemWithHint}
 					onSelect={item => {
 						onChoice({action: 'test-profile', profile: item.value});
@@ -133,9 +154,12 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 		);
 	}
 
+	const resumable = data.sessions.filter(session => !isFinished(session)).length;
+	const finished = data.sessions.length - resumable;
 	const menu = [
 		{key: 'start', label: 'Start a procedure', value: 'start'},
-		...(data.sessions.length > 0 ? [{key: 'resume', label: `Resume a session\t${data.sessions.length} saved`, value: 'resume'}] : []),
+		...(resumable > 0 ? [{key: 'resume', label: `Resume a session\t${resumable} saved`, value: 'resume'}] : []),
+		...(finished > 0 ? [{key: 'finished', label: `Finished sessions\t${finished} with a report`, value: 'finished'}] : []),
 		{key: 'profiles', label: `Profiles\t${data.profiles.length} configured`, value: 'profiles'},
 		{key: 'quit', label: 'Quit', value: 'quit'},
 	];
@@ -146,12 +170,13 @@ export function HomeScreen({data, listRows = 8, now = Date.now(), onChoice}: {da
 			<SelectInput
 				key="menu"
 				items={menu}
+				indicatorComponent={SelectionMarker}
 				itemComponent={ItemWithHint}
 				onSelect={item => {
 					if (item.value === 'quit') {
 						onChoice({action: 'quit'});
 					} else {
-						setStage(item.value === 'start' ? {name: 'wizard'} : item.value === 'profiles' ? {name: 'profiles'} : {name: 'resume'});
+						setStage({name: item.value === 'start' ? 'wizard' : (item.value as 'profiles' | 'resume' | 'finished')} as Stage);
 					}
 				}}
 			/>

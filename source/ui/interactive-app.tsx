@@ -5,11 +5,13 @@ import type {StepRecord} from '../engine/session.js';
 import type {Answers, Parameter, ParameterContext, ReviewDocument, SecretStore} from '../engine/wizard.js';
 import {InterruptedError} from '../engine/errors.js';
 import type {VerificationReport} from '../verify/report.js';
+import {AnswersForm} from './answers-form.js';
 import type {HomeChoice, HomeData} from './home-screen.js';
 import {HomeScreen} from './home-screen.js';
+import type {LocalCloudProgress} from '../local-cloud/progress.js';
+import {LocalCloudProgressLine} from './local-cloud-progress.js';
 import {createTaskStore, InkListrRenderer, type TaskStore} from './ink-listr-renderer.js';
-import {type Outcome, OutcomeScreen} from './outcome-screen.js';
-import {ParameterForm} from './parameter-form.js';
+import {type Outcome, OutcomeScreen, OutcomeSummary} from './outcome-screen.js';
 import {RerunGuard} from './rerun-guard.js';
 import {ReviewScreen} from './review-screen.js';
 import {type FinishedStep, FinishedStepLine, StepHeader} from './step-header.js';
@@ -31,6 +33,8 @@ export type InteractiveApp = {
 	showOutcome(outcome: Outcome): Promise<void>;
 	/** Draws the final frame, unmounts and waits for Ink to exit. */
 	close(): Promise<void>;
+	/** Shows what the local cloud is doing while it starts (a live line; gone once it is ready). */
+	localCloudProgress(progress: LocalCloudProgress | undefined): void;
 };
 
 export type InteractiveAppOptions = {
@@ -51,7 +55,10 @@ type Screen =
 	| ({kind: 'rerun'; step: StepInfo; record: StepRecord} & Pending<boolean>)
 	| ({kind: 'outcome'; outcome: Outcome} & Pending<void>);
 
-type HistoryItem = {key: string; kind: 'step'; step: FinishedStep} | {key: string; kind: 'report'; report: VerificationReport};
+type HistoryItem =
+	| {key: string; kind: 'step'; step: FinishedStep}
+	| {key: string; kind: 'report'; report: VerificationReport}
+	| {key: string; kind: 'outcome'; outcome: Outcome};
 
 type CurrentStep = {step: StepInfo; index: number; total: number};
 
@@ -61,6 +68,7 @@ type AppState = {
 	screen: Screen;
 	/** Screens are keyed by this, so the same kind of screen twice in a row starts fresh. */
 	screenId: number;
+	localCloud?: LocalCloudProgress | undefined;
 };
 
 /** The state of the whole run outside React: the engine calls in, the components render it. */
@@ -97,7 +105,11 @@ function HistoryLine({item, columns}: {item: HistoryItem; columns: number}) {
 		);
 	}
 
-	return <FinishedStepLine step={item.step} />;
+	if (item.kind === 'outcome') {
+		return <OutcomeSummary outcome={item.outcome} />;
+	}
+
+	return <FinishedStepLine step={item.step} columns={columns} />;
 }
 
 function ActiveScreen({screen, rows, columns, headerRows}: {screen: Screen; rows: number; columns: number; headerRows: number}) {
@@ -109,7 +121,8 @@ function ActiveScreen({screen, rows, columns, headerRows}: {screen: Screen; rows
 		}
 
 		case 'form': {
-			return <ParameterForm parameters={screen.parameters} context={screen.context} secrets={screen.secrets} listRows={Math.min(12, Math.max(3, room - 3))} onSubmit={screen.resolve} />;
+			// The summary of resolved answers may use every row the step header leaves, less one so the frame never fills the terminal.
+			return <AnswersForm parameters={screen.parameters} context={screen.context} secrets={screen.secrets} height={Math.max(6, rows - headerRows - 1)} columns={columns} listRows={Math.min(12, Math.max(3, room - 3))} onSubmit={screen.resolve} />;
 		}
 
 		case 'review': {
@@ -159,6 +172,7 @@ function App({appState, taskStore, onCtrlC}: {appState: AppStateStore; taskStore
 			<Box flexDirection="column">
 				{state.current ? <StepHeader step={state.current.step} index={state.current.index} total={state.current.total} /> : null}
 				<TaskList store={taskStore} limit={taskLimit} />
+				<LocalCloudProgressLine progress={state.localCloud} />
 				{state.screen.kind === 'idle' ? null : (
 					<Box flexDirection="column">
 						<ActiveScreen key={state.screenId} screen={state.screen} rows={rows} columns={columns} headerRows={headerRows} />
@@ -233,13 +247,13 @@ export function startInteractiveApp(options: InteractiveAppOptions): Interactive
 			taskStore.clear();
 			appState.update({current: {step, index, total}});
 		},
-		stepSkipped(step, index, total) {
-			finishStep(step, {outcome: 'skipped', summary: 'done earlier'}, index, total);
+		stepSkipped(step, index, total, record) {
+			finishStep(step, {outcome: 'skipped', summary: record?.summary ? `done earlier · ${record.summary}` : 'done earlier'}, index, total);
 		},
 		stepFinished(step, record) {
 			const current = appState.get().current;
 			const outcome = record.state === 'done' ? 'done' : record.state === 'interrupted' ? 'interrupted' : 'failed';
-			finishStep(step, {outcome, summary: stepSummary(record, taskStore)}, current?.index ?? 0, current?.total ?? 0);
+			finishStep(step, {outcome, summary: record.summary ?? stepSummary(record, taskStore)}, current?.index ?? 0, current?.total ?? 0);
 		},
 		async askParameters(_step, parameters, context, secrets) {
 			if (parameters.length === 0) {
@@ -270,12 +284,15 @@ export function startInteractiveApp(options: InteractiveAppOptions): Interactive
 	return {
 		runnerUi,
 		home: async data => ask<HomeChoice>(pending => ({kind: 'home', data, ...pending})),
+		localCloudProgress: progress => appState.update({localCloud: progress}),
 		async showOutcome(outcome) {
 			if (outcome.report) {
 				appState.update({history: [...appState.get().history, {key: appState.nextKey(), kind: 'report', report: outcome.report}]});
 			}
 
-			return ask<void>(pending => ({kind: 'outcome', outcome, ...pending}));
+			await ask<void>(pending => ({kind: 'outcome', outcome, ...pending}));
+			// Into the history, which stays on the terminal: the live frame (and the outcome screen with it) is gone after exit.
+			appState.update({history: [...appState.get().history, {key: appState.nextKey(), kind: 'outcome', outcome}]});
 		},
 		async close() {
 			appState.update({screen: {kind: 'idle'}, current: undefined});

@@ -1,6 +1,7 @@
 import {Box, Text, useInput} from 'ink';
 import {useRef, useState} from 'react';
 import type {Choice} from '../engine/wizard.js';
+import {SelectionMarker} from './selection-marker.js';
 import {colors, symbols} from './theme.js';
 
 export type MultiSelectProps = {
@@ -78,9 +79,7 @@ export function MultiSelect({choices, initialSelected, limit, isFocused = true, 
 				const isSelected = selected.has(choice.value);
 				return (
 					<Box key={choice.value}>
-						<Box flexShrink={0} marginRight={1}>
-							<Text color={colors.selected}>{isCursor ? symbols.pointer : ' '}</Text>
-						</Box>
+						<SelectionMarker isSelected={isCursor} />
 						<Box flexShrink={0} marginRight={1}>
 							<Text color={isSelected ? colors.success : colors.muted}>{isSelected ? symbols.checked : symbols.unchecked}</Text>
 						</Box>

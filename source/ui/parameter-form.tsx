@@ -8,6 +8,7 @@ import {registerSecret} from '../log/redact.js';
 import {LineInput} from './line-input.js';
 import {KeyLegend} from './key-legend.js';
 import {MultiSelect} from './multi-select.js';
+import {SelectionMarker} from './selection-marker.js';
 import {colors, symbols} from './theme.js';
 
 export type ParameterFormProps = {
@@ -17,7 +18,11 @@ export type ParameterFormProps = {
 	secrets: SecretStore;
 	/** Rows the form may use for a list of choices. */
 	listRows?: number;
+	/** Show "(n/total)" after the label. @default true */
+	counter?: boolean;
 	onSubmit(answers: Answers): void;
+	/** Esc on the first field: leave the form (e.g. back to the answers summary). Without it Esc there does nothing. */
+	onCancel?(): void;
 };
 
 type FieldProps = {
@@ -75,6 +80,7 @@ function SelectField({parameter, initial, listRows, context, onAnswer}: FieldPro
 			items={choices.map(choice => ({key: choice.value, label: choice.label, value: choice.value}))}
 			initialIndex={initialIndex}
 			limit={Math.max(3, Math.min(listRows, choices.length))}
+			indicatorComponent={SelectionMarker}
 			itemComponent={({isSelected, label}) => {
 				const hint = hints.get(choices.find(choice => choice.label === label)?.value ?? '');
 				return (
@@ -119,7 +125,7 @@ function isAsked(parameter: Parameter, answers: Answers): boolean {
  * One field at a time: label, help, the default pre-filled, validation on Enter with the engine's own
  * parse and check. Esc goes back one field.
  */
-export function ParameterForm({parameters, context, secrets, listRows = 8, onSubmit}: ParameterFormProps) {
+export function ParameterForm({parameters, context, secrets, listRows = 8, counter = true, onSubmit, onCancel}: ParameterFormProps) {
 	const [answers, setAnswers] = useState<Answers>(() => ({...context.answers}));
 	const [position, setPosition] = useState(() => parameters.findIndex(parameter => isAsked(parameter, context.answers)));
 	const [history, setHistory] = useState<number[]>([]);
@@ -143,6 +149,8 @@ export function ParameterForm({parameters, context, secrets, listRows = 8, onSub
 			setHistory(history.slice(0, -1));
 			setProblem(undefined);
 			setVisit(visit + 1);
+		} else if (key.escape) {
+			onCancel?.();
 		}
 	});
 
@@ -228,7 +236,7 @@ export function ParameterForm({parameters, context, secrets, listRows = 8, onSub
 		<Box flexDirection="column">
 			<Text>
 				<Text bold>{parameter.label}</Text>
-				<Text color={colors.muted}>{` (${position + 1}/${parameters.length})`}</Text>
+				{counter ? <Text color={colors.muted}>{` (${position + 1}/${parameters.length})`}</Text> : null}
 				{parameter.optional ? <Text color={colors.muted}> optional</Text> : null}
 			</Text>
 			{parameter.help ? <Text color={colors.muted}>{parameter.help}</Text> : null}

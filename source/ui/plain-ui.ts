@@ -3,6 +3,7 @@ import {resolveParameters} from '../engine/parameters.js';
 import type {ListrRendering, RunnerUi} from '../engine/runner.js';
 import type {ReviewDocument} from '../engine/wizard.js';
 import {UsageError} from '../engine/errors.js';
+import {tableLines} from './review-table.js';
 import {symbols} from './theme.js';
 import {wrapText} from './wrap-text.js';
 
@@ -28,6 +29,10 @@ export function renderReviewText(document: ReviewDocument, columns = plainWidth)
 		lines.push('', section.title, '-'.repeat(Math.min(columns, section.title.length)));
 		if (section.body) {
 			lines.push(...wrapText(section.body, columns));
+		}
+
+		for (const table of section.tables ?? []) {
+			lines.push('', ...tableLines(table, columns).map(line => line.text));
 		}
 
 		if (section.code) {
@@ -57,12 +62,18 @@ export function createPlainUi(options: PlainUiOptions): RunnerUi {
 		stepStarted(step, index, total) {
 			write(`Step ${index}/${total} ${symbols.separator} ${step.title}\n`);
 		},
-		stepSkipped(step, index, total) {
-			write(`Step ${index}/${total} ${symbols.separator} ${step.title}: done earlier, skipped\n`);
+		stepSkipped(step, index, total, record) {
+			const summary = typeof record?.summary === 'string' && record.summary !== '' ? ` ${symbols.dash} ${record.summary}` : '';
+			write(`Step ${index}/${total} ${symbols.separator} ${step.title}: done earlier, skipped${summary}\n`);
 		},
 		stepFinished(step, record) {
 			if (record.state === 'interrupted') {
 				write(`${symbols.failure} ${step.title}: interrupted\n`);
+			}
+
+			// A task's summary is its task's last line (the runner sets it); forms and reviews end after their task, so they say it here.
+			if (record.state === 'done' && (step.kind === 'form' || step.kind === 'review') && record.summary) {
+				write(`${symbols.success} ${step.title} ${symbols.dash} ${record.summary}\n`);
 			}
 		},
 		async askParameters(_step, parameters, context, secrets) {

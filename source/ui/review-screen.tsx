@@ -2,10 +2,11 @@ import {Box, Text, useInput} from 'ink';
 import {useState} from 'react';
 import type {ReviewDocument} from '../engine/wizard.js';
 import {KeyLegend} from './key-legend.js';
+import {type TableLine, tableLines} from './review-table.js';
 import {colors, symbols} from './theme.js';
 import {wrapText} from './wrap-text.js';
 
-type ReviewLine = {text: string; tone: 'title' | 'section' | 'body' | 'code' | 'warning' | 'blank'};
+type ReviewLine = {text: string; tone: 'title' | 'section' | 'body' | 'code' | 'warning' | 'blank' | TableLine['tone']; marked?: boolean};
 
 /** The document as display lines at a width, so the screen knows how far it can scroll. */
 export function reviewLines(document: ReviewDocument, columns: number): ReviewLine[] {
@@ -16,6 +17,10 @@ export function reviewLines(document: ReviewDocument, columns: number): ReviewLi
 		lines.push(...wrapText(section.title, width).map(text => ({text, tone: 'section' as const})));
 		if (section.body) {
 			lines.push(...wrapText(section.body, width).map(text => ({text, tone: 'body' as const})));
+		}
+
+		for (const table of section.tables ?? []) {
+			lines.push({text: '', tone: 'blank'}, ...tableLines(table, width));
 		}
 
 		if (section.code) {
@@ -42,6 +47,10 @@ const toneStyle = {
 	code: {bold: false, color: colors.muted},
 	warning: {bold: false, color: colors.warning},
 	blank: {bold: false, color: undefined},
+	caption: {bold: true, color: undefined},
+	header: {bold: true, color: colors.muted},
+	row: {bold: false, color: undefined},
+	note: {bold: false, color: colors.warning},
 } as const;
 
 export type ReviewScreenProps = {
@@ -89,7 +98,8 @@ export function ReviewScreen({document, height, columns, onAnswer}: ReviewScreen
 		<Box flexDirection="column">
 			{shown.map((line, index) => (
 				<Text key={top + index} bold={toneStyle[line.tone].bold} color={toneStyle[line.tone].color}>
-					{line.text === '' ? ' ' : line.text}
+					{line.marked ? <Text color={colors.warning}>{line.text.slice(0, 1)}</Text> : null}
+					{line.text === '' ? ' ' : line.marked ? line.text.slice(1) : line.text}
 				</Text>
 			))}
 			{scrollable ? (

@@ -34,11 +34,12 @@ const outcomeMarks = {
 	skipped: {symbol: symbols.skipped, color: colors.muted},
 } as const;
 
-/** One line per finished step, printed once into Ink's <Static> history. */
-export function FinishedStepLine({step}: {step: FinishedStep}) {
+/** One line per finished step, printed once into Ink's <Static> history; a long summary wraps under it. */
+export function FinishedStepLine({step, columns}: {step: FinishedStep; columns?: number}) {
 	const mark = outcomeMarks[step.outcome];
+	// <Static> lays its items out without the terminal's width: given it, a long line wraps inside the terminal.
 	return (
-		<Box>
+		<Box {...(columns ? {width: columns} : {})}>
 			<Box flexShrink={0} marginRight={1}>
 				<Text color={mark.color}>{mark.symbol}</Text>
 			</Box>

@@ -77,7 +77,8 @@ function TaskRows({tasks, depth, limit}: {tasks: readonly TaskView[]; depth: num
 
 function TaskRow({task, depth, limit}: {task: TaskView; depth: number; limit: number}) {
 	const note = stateNotes[task.state];
-	const detail = task.state === 'running' || task.state === 'retrying' || task.state === 'failed' || task.subtasks.length === 0 ? task.output : undefined;
+	// A finished task keeps its last line: the step's summary when it gave one, else its last progress line.
+	const detail = task.state === 'running' || task.state === 'retrying' || task.state === 'failed' || task.state === 'done' || task.subtasks.length === 0 ? task.output : undefined;
 	return (
 		<Box flexDirection="column">
 			<Box paddingLeft={depth * indentWidth}>

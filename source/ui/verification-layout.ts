@@ -1,11 +1,12 @@
 import type {CellComparison, QueryComparison} from '../verify/compare.js';
 import type {VerificationReport} from '../verify/report.js';
 import {type Symbols, symbols as defaultSymbols} from './theme.js';
-import {padEnd, wrapText} from './wrap-text.js';
+import {comparisonRules, differingChecks, summaryRows, verdictLine} from '../verify/report-summary.js';
+import {padEnd, padStart, wrapText} from './wrap-text.js';
 
 /**
- * The side-by-side verification table laid out as lines of toned segments: the Ink table colours the tones,
- * the plain report prints the text. One layout, so stderr and the terminal UI read the same.
+ * The verification report laid out as lines of toned segments: the Ink table colours the tones, the plain report
+ * prints the text. One layout, so stderr and the terminal UI read the same.
  */
 export type Tone = 'plain' | 'muted' | 'heading' | 'equal' | 'different' | 'warning';
 export type Segment = {text: string; tone: Tone};
@@ -33,14 +34,9 @@ function wrapped(text: string, width: number, tone: Tone, indent = ''): Line[] {
 	return wrapText(text, Math.max(10, width - indent.length)).map(line => [{text: indent + line, tone}]);
 }
 
+/** "All 3 checks equal", "2 of 10 checks differ": the verdict the outcome screen repeats. */
 export function summaryLine(report: VerificationReport): string {
-	const total = report.comparisons.length;
-	if (total === 0) {
-		return 'No checks were run';
-	}
-
-	const differing = report.comparisons.filter(comparison => !comparison.equal).length;
-	return differing === 0 ? `All ${total} checks equal` : `${differing} of ${total} checks differ`;
+	return verdictLine(report);
 }
 
 function keyHeaders(comparison: QueryComparison): string[] {
@@ -228,41 +224,148 @@ function differences(comparison: QueryComparison, columns: number, symbols: Symb
 	return lines;
 }
 
-/** `previousRule`: the rule printed under the query before; a long rule is stated once, then referred to. */
-export function layoutComparison(comparison: QueryComparison, options: LayoutOptions & {previousRule?: string}): Line[] {
+/** Plain ASCII output gets an ASCII ellipsis and rule too: the symbol set tells which terminal this is. */
+function isUnicode(symbols: Symbols): boolean {
+	return symbols.bullet !== '*';
+}
+
+/** Cuts text to a width, marking the cut; a check keeps its row, and its full title is in the details and the file. */
+export function truncate(text: string, width: number, symbols: Symbols = defaultSymbols): string {
+	if (text.length <= width) {
+		return text;
+	}
+
+	const ellipsis = isUnicode(symbols) ? '…' : '...';
+	return width <= ellipsis.length ? text.slice(0, width) : `${text.slice(0, width - ellipsis.length).trimEnd()}${ellipsis}`;
+}
+
+/** Narrowest the check column may get before the side columns give way. */
+const minCheckWidth = 16;
+
+/**
+ * The summary table: one row per check, never more, whatever the width. Titles are cut to fit; source and target
+ * values are right-aligned, so counts line up.
+ */
+export function layoutSummaryTable(report: VerificationReport, options: LayoutOptions): Line[] {
 	const symbols = options.symbols ?? defaultSymbols;
-	const columns = Math.max(20, options.columns);
-	const verdict = comparison.equal ? `${symbols.success} ${comparison.title} ${symbols.dash} equal` : `${symbols.failure} ${comparison.title} ${symbols.dash} differs`;
-	const lines: Line[] = [[{text: verdict, tone: comparison.equal ? 'equal' : 'different'}]];
-	if (comparison.sourceRowCount !== undefined && comparison.targetRowCount !== undefined) {
-		lines.push([muted(`rows: source ${comparison.sourceRowCount}, target ${comparison.targetRowCount}`)]);
+	const columns = Math.max(40, options.columns);
+	const rows = summaryRows(report);
+	if (rows.length === 0) {
+		return [];
 	}
 
-	if (comparison.rows.length > 0 && comparison.valueColumns.length > 0) {
-		const table = columns >= sideBySideMinColumns ? sideBySide(comparison, columns, symbols) : undefined;
-		lines.push(...(table ?? stacked(comparison, columns, symbols)));
+	const results = rows.map(row => (row.equal ? `${symbols.success} equal` : `${symbols.failure} differs`));
+	const resultWidth = Math.max('Result'.length, ...results.map(result => result.length));
+	const sideCap = Math.max(8, Math.floor((columns - resultWidth - gap.length * 3 - minCheckWidth) / 2));
+	const sourceWidth = Math.min(sideCap, Math.max('Source'.length, ...rows.map(row => row.source.length)));
+	const targetWidth = Math.min(sideCap, Math.max('Target'.length, ...rows.map(row => row.target.length)));
+	const room = columns - resultWidth - sourceWidth - targetWidth - gap.length * 3;
+	const checkWidth = Math.max(1, Math.min(room, Math.max('Check'.length, ...rows.map(row => row.title.length))));
+	const cut = (text: string, width: number) => truncate(text, width, symbols);
+	const rule = isUnicode(symbols) ? '─' : '-';
+
+	const lines: Line[] = [
+		[{text: [padEnd('Check', checkWidth), padStart('Source', sourceWidth), padStart('Target', targetWidth), 'Result'].join(gap), tone: 'heading'}],
+		[muted([checkWidth, sourceWidth, targetWidth, resultWidth].map(width => rule.repeat(width)).join(gap))],
+	];
+	for (const [index, row] of rows.entries()) {
+		const tone: Tone = row.equal ? 'plain' : 'different';
+		lines.push([
+			{text: padEnd(cut(row.title, checkWidth), checkWidth) + gap, tone: 'plain'},
+			{text: padStart(cut(row.source, sourceWidth), sourceWidth) + gap, tone},
+			{text: padStart(cut(row.target, targetWidth), targetWidth) + gap, tone},
+			{text: results[index] ?? '', tone: row.equal ? 'equal' : 'different'},
+		]);
 	}
 
-	const found = differences(comparison, columns, symbols);
-	if (found.length > 0) {
-		lines.push(...found);
-	}
-
-	lines.push(...wrapped(comparison.rule === options.previousRule ? 'Rule: as above.' : `Rule: ${comparison.rule}`, columns, 'muted'));
 	return lines;
 }
 
-export function layoutReport(report: VerificationReport, options: LayoutOptions): Line[] {
+/** At most this many differences per check on screen; the saved report lists them all. */
+export const differencesShown = 10;
+
+/** Only the differing rows, and in them only the columns that differ somewhere. */
+function differingPart(comparison: QueryComparison): QueryComparison {
+	const rows = comparison.rows.filter(row => !row.equal).slice(0, differencesShown);
+	const differingColumns = comparison.valueColumns.map((_name, index) => rows.some(row => row.cells[index]?.equal === false));
+	return {
+		...comparison,
+		valueColumns: comparison.valueColumns.filter((_name, index) => differingColumns[index]),
+		rows: rows.map(row => ({...row, cells: row.cells.filter((_cell, index) => differingColumns[index])})),
+	};
+}
+
+/** A check that differs: its full title, what each side returned, the differing cells side by side, and why. */
+export function layoutDetails(comparison: QueryComparison, options: LayoutOptions): Line[] {
 	const symbols = options.symbols ?? defaultSymbols;
-	const lines: Line[] = [];
-	let previousRule: string | undefined;
-	for (const comparison of report.comparisons) {
-		lines.push(...layoutComparison(comparison, {...options, previousRule}), []);
-		previousRule = comparison.rule;
+	const columns = Math.max(20, options.columns);
+	const lines: Line[] = wrapped(`${symbols.failure} ${comparison.title}`, columns, 'different');
+	const facts: string[] = [];
+	if (comparison.sourceRowCount !== undefined && comparison.targetRowCount !== undefined) {
+		facts.push(`rows: source ${comparison.sourceRowCount}, target ${comparison.targetRowCount}`);
 	}
 
-	const summary = summaryLine(report);
-	lines.push([{text: `${report.equal ? symbols.success : symbols.failure} ${summary}`, tone: report.equal ? 'equal' : 'different'}]);
+	if (comparison.keyColumns.length > 0) {
+		facts.push(`aligned by ${comparison.keyColumns.join(', ')}`);
+	}
+
+	if (facts.length > 0) {
+		lines.push(...wrapped(facts.join(` ${symbols.separator} `), columns, 'muted'));
+	}
+
+	// Keyed rows are worth a table (which group differs); a lone keyless row is said in full by its difference line.
+	const part = differingPart(comparison);
+	if (comparison.keyColumns.length > 0 && part.rows.length > 0 && part.valueColumns.length > 0) {
+		const table = columns >= sideBySideMinColumns ? sideBySide(part, columns, symbols) : undefined;
+		lines.push(...(table ?? stacked(part, columns, symbols)));
+	}
+
+	const found = differences(comparison, columns, symbols);
+	const shown = found.filter(line => line[0]?.text.startsWith(symbols.bullet)).length > differencesShown ? cutItems(found, symbols) : found;
+	lines.push(...shown);
+	return lines;
+}
+
+/** Keeps the first items of a difference list (an item may wrap over several lines) and says how many are left. */
+function cutItems(found: Line[], symbols: Symbols): Line[] {
+	const kept: Line[] = [];
+	let items = 0;
+	for (const line of found) {
+		if (line[0]?.text.startsWith(symbols.bullet)) {
+			items++;
+		}
+
+		if (items <= differencesShown) {
+			kept.push(line);
+		}
+	}
+
+	kept.push([muted(`${symbols.bullet} ${items - differencesShown} more: the saved report lists every difference`)]);
+	return kept;
+}
+
+/**
+ * The report at a glance: the summary table (one row per check), the rules stated once under it, details for the
+ * checks that differ only, and the verdict.
+ */
+export function layoutReport(report: VerificationReport, options: LayoutOptions): Line[] {
+	const symbols = options.symbols ?? defaultSymbols;
+	const columns = Math.max(20, options.columns);
+	const lines: Line[] = [...layoutSummaryTable(report, options)];
+	const rules = comparisonRules(report);
+	if (rules.length > 0) {
+		lines.push([], ...wrapped(`Rules: ${rules.join(' ')}`, columns, 'muted'));
+	}
+
+	for (const comparison of differingChecks(report)) {
+		lines.push([], ...layoutDetails(comparison, {...options, symbols}));
+	}
+
+	if (lines.length > 0) {
+		lines.push([]);
+	}
+
+	lines.push([{text: `${report.equal ? symbols.success : symbols.failure} ${verdictLine(report)}`, tone: report.equal ? 'equal' : 'different'}]);
 	return lines;
 }
 

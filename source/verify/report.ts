@@ -3,6 +3,7 @@
  * side by side) and machines (JSON). The exit code is decided by the caller from `equal`.
  */
 import type {CellComparison, QueryComparison} from './compare.js';
+import {comparisonRules, differingChecks, summaryRows} from './report-summary.js';
 
 export type ReportSummary = {
 	queries: number;
@@ -75,22 +76,33 @@ function describeDifference(where: string, found: CellComparison): string {
 	return `- ${where} \`${found.column}\`: source ${cell(found.source)}, target ${cell(found.target)}${amount}${cause}`;
 }
 
-function renderComparison(comparison: QueryComparison): string[] {
-	const verdict = comparison.equal ? '✓ equal' : '✗ differs';
-	const lines = [`## ${comparison.title} — ${verdict}`, '', `\`${comparison.id}\`. ${comparison.rule}`, ''];
+function renderDetails(comparison: QueryComparison): string[] {
+	const lines = [`### ${cell(comparison.title)} — ✗ differs`, ''];
+	const facts = [`\`${comparison.id}\`.`];
 	if (comparison.sourceRowCount !== undefined && comparison.targetRowCount !== undefined) {
-		lines.push(`Rows returned: source ${comparison.sourceRowCount}, target ${comparison.targetRowCount}.`, '');
+		facts.push(`Rows returned: source ${comparison.sourceRowCount}, target ${comparison.targetRowCount}.`);
 	}
 
+	if (comparison.keyColumns.length > 0) {
+		facts.push(`Rows aligned by ${comparison.keyColumns.join(', ')}.`);
+	}
+
+	lines.push(facts.join(' '), '');
 	for (const error of comparison.errors) {
 		lines.push(`- The ${error.side} query failed: ${cell(error.message)}${error.cause === undefined ? '' : ` — likely cause: ${error.cause}`}`);
 	}
 
+	if (comparison.errors.length > 0) {
+		lines.push('');
+	}
+
+	// Only the rows that differ: the equal ones are what the summary row already says.
+	const differingRows = comparison.rows.filter(row => !row.equal);
 	const keyHeaders = comparison.keyColumns.length > 0 ? comparison.keyColumns : ['row'];
-	if (comparison.rows.length > 0) {
+	if (differingRows.length > 0) {
 		const headers = [...keyHeaders, ...comparison.valueColumns.flatMap(column => [`${column} source`, `${column} target`, '='])];
 		lines.push(tableRow(headers), tableRow(headers.map(() => '---')));
-		for (const row of comparison.rows) {
+		for (const row of differingRows) {
 			const values = row.cells.flatMap(found => [cell(found.source), cell(found.target), found.equal ? '=' : '≠']);
 			lines.push(tableRow([...row.key.map(cell), ...values]));
 		}
@@ -99,7 +111,7 @@ function renderComparison(comparison: QueryComparison): string[] {
 	}
 
 	const differences: string[] = [];
-	for (const row of comparison.rows) {
+	for (const row of differingRows) {
 		const where = comparison.keyColumns.length > 0 ? `(${row.key.join(', ')})` : `row ${row.key.join(', ')}`;
 		for (const found of row.cells.filter(candidate => !candidate.equal)) {
 			differences.push(describeDifference(where, found));
@@ -133,8 +145,12 @@ function renderComparison(comparison: QueryComparison): string[] {
 	return lines;
 }
 
+/**
+ * The saved report, laid out like the screen: the summary table (one row per check), the rules stated once,
+ * then details for the checks that differ only.
+ */
 export function renderMarkdown(report: VerificationReport): string {
-	const header = [
+	const lines = [
 		'# Verification report',
 		'',
 		`${report.sessionId === undefined ? '' : `Session \`${report.sessionId}\`, `}started ${report.startedAt}, finished ${report.finishedAt}.`,
@@ -142,7 +158,22 @@ export function renderMarkdown(report: VerificationReport): string {
 		`**${report.equal ? 'Equal' : 'Differences found'}:** ${report.summary.text}`,
 		'',
 	];
-	return [...header, ...report.comparisons.flatMap(renderComparison)].join('\n').replace(/\n+$/, '\n');
+	const rows = summaryRows(report);
+	if (rows.length > 0) {
+		lines.push('| Check | Source | Target | Result |', '|---|---:|---:|---|');
+		for (const row of rows) {
+			lines.push(tableRow([cell(row.title), cell(row.source), cell(row.target), row.equal ? '✓ equal' : '✗ differs']));
+		}
+
+		lines.push('', `**Rules:** ${comparisonRules(report).join(' ')}`, '');
+	}
+
+	const differing = differingChecks(report);
+	if (differing.length > 0) {
+		lines.push('## Differences', '', ...differing.flatMap(renderDetails));
+	}
+
+	return lines.join('\n').replace(/\n+$/, '\n');
 }
 
 export function toJson(report: VerificationReport): string {

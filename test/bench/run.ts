@@ -8,6 +8,7 @@ import os from 'node:os';
 import {fileURLToPath} from 'node:url';
 import type {Benchmark, Report} from './benchmark.js';
 import {firstFrameBenchmark} from './first-frame.js';
+import {localCloudScaleBenchmark} from './local-cloud-scale.js';
 import {localRunBenchmark} from './local-run.js';
 import {proceduresBenchmark} from './procedures.js';
 import {startupBenchmark} from './startup.js';
@@ -37,7 +38,7 @@ const objectStoreCopyBenchmark: Benchmark = {
 };
 
 /** In this order: the 1 GiB copy goes last so the others do not run on a machine busy flushing it. */
-const benchmarks: readonly Benchmark[] = [startupBenchmark, firstFrameBenchmark, proceduresBenchmark, localRunBenchmark, objectStoreCopyBenchmark];
+const benchmarks: readonly Benchmark[] = [startupBenchmark, firstFrameBenchmark, proceduresBenchmark, localRunBenchmark, localCloudScaleBenchmark, objectStoreCopyBenchmark];
 
 type Outcome = {name: string; title: string; ok: boolean; elapsedMs: number; lines: string[]; result?: unknown; error?: string};
 

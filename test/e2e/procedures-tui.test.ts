@@ -14,7 +14,8 @@ import test from 'ava';
 import {exitMarker, startTmuxTerminal, type TmuxTerminal, widestRow} from '../helpers/tmux-terminal.js';
 
 const run = promisify(execFile);
-const cliPath = fileURLToPath(new URL('../../distribution/ferry.js', import.meta.url));
+// FERRY_E2E_CLI: a build of one's own (FERRY_BUILD_OUT), so a test run never races a rebuild of distribution/.
+const cliPath = process.env['FERRY_E2E_CLI'] ?? fileURLToPath(new URL('../../distribution/ferry.js', import.meta.url));
 const root = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-procedures-'));
 const userHome = path.join(root, 'home');
 mkdirSync(userHome);
@@ -37,22 +38,30 @@ test.after.always(async () => {
 	rmSync(root, {recursive: true, force: true});
 });
 
-/** Accepts every pre-filled field of the Connections form, one Enter per field, until the plan review asks. */
-async function acceptEveryDefault(terminal: TmuxTerminal, timeoutMs: number): Promise<string[]> {
+/**
+ * Accepts the Connections answers as a person would: one Enter on the summary of resolved answers, and one per field
+ * still asked one by one, until the plan review asks.
+ */
+async function acceptConnections(terminal: TmuxTerminal, timeoutMs: number): Promise<{summaries: Array<{count: number; screen: string}>; fields: string[]}> {
 	const deadline = Date.now() + timeoutMs;
-	const accepted: string[] = [];
+	const summaries: Array<{count: number; screen: string}> = [];
+	const fields: string[] = [];
 	for (;;) {
 		const screen = await terminal.screen();
 		if (/Proceed\? \(y\/N\)/.test(screen)) {
-			return accepted;
+			return {summaries, fields};
 		}
 
+		const summary = /^❯ Accept these (\d+) answers/m.exec(screen);
 		const field = /^(\S.*\(\d+\/\d+\))/m.exec(screen)?.[1];
-		if (field && field !== accepted.at(-1) && /Enter (accept|choose)/.test(screen)) {
-			accepted.push(field);
+		if (summary && /Enter accept all/.test(screen) && summaries.at(-1)?.screen !== screen) {
+			summaries.push({count: Number(summary[1]), screen});
+			await terminal.press('Enter');
+		} else if (field && field !== fields.at(-1) && /Enter (accept|choose)/.test(screen)) {
+			fields.push(field);
 			await terminal.press('Enter');
 		} else if (Date.now() > deadline) {
-			throw new Error(`The form did not reach the plan review within ${timeoutMs} ms (accepted ${accepted.length} fields). Last screen:\n${screen}`);
+			throw new Error(`The form did not reach the plan review within ${timeoutMs} ms (${summaries.length} summaries, ${fields.length} fields). Last screen:\n${screen}`);
 		} else {
 			await new Promise(resolve => setTimeout(resolve, 200));
 		}
@@ -82,11 +91,19 @@ for (const procedure of procedures) {
 
 			await terminal.waitForScreen(procedure.title, 5000);
 			await terminal.press('Enter');
-			await terminal.waitForScreen(/Which profile\?[\s\S]*❯ ?local/, 10_000);
+			await terminal.waitForScreen(/Which profile\?[\s\S]*^❯ local/m, 10_000);
 			await terminal.press('Enter');
 
-			const accepted = await acceptEveryDefault(terminal, 90_000);
-			t.true(accepted.length >= 10, `the Connections form asked its fields (${accepted.length})`);
+			const {summaries, fields} = await acceptConnections(terminal, 90_000);
+			const connections = summaries[0];
+			t.true((connections?.count ?? 0) >= 10, `the Connections answers were shown on one screen (${connections?.count})`);
+			t.is(summaries.length, 1, 'one Enter accepted them all');
+			t.deepEqual(fields, [], 'on local no answer is asked one by one');
+			t.regex(connections?.screen ?? '', /Step 1 of \d+ · Connections/);
+			t.regex(connections?.screen ?? '', /more below/, `the list scrolls at ${columns}×${rows}`);
+			t.regex(connections?.screen ?? '', /Enter accept all · ↑↓ move · e edit/);
+			t.regex(connections?.screen ?? '', /^ {2}DataHub project|^ {2}MaxCompute project/m);
+			t.true(widestRow(connections?.screen ?? '').width <= columns, `the summary fits: ${widestRow(connections?.screen ?? '').row}`);
 			const review = await terminal.screen();
 			t.regex(review, /Plan review/);
 			t.true(widestRow(review).width <= columns, `the review fits: ${widestRow(review).row}`);

@@ -1,6 +1,6 @@
 import test from 'ava';
-import {UsageError} from '../../source/engine/errors.js';
-import {checkAnswer, defaultFor, isEmptyAnswer, parseAnswer, resolveParameters, setFlagExample} from '../../source/engine/parameters.js';
+import {PreflightError, StepError, UsageError} from '../../source/engine/errors.js';
+import {AnswerError, checkAnswer, defaultFor, hintForSavedSession, isEmptyAnswer, parseAnswer, resolveParameters, setFlagExample, validateAnswers} from '../../source/engine/parameters.js';
 import type {Parameter, ParameterContext} from '../../source/engine/wizard.js';
 
 function parameter(key: string, type: Parameter['type'], extra: Partial<Parameter> = {}): Parameter {
@@ -150,4 +150,61 @@ test('the validator sees the parsed value and its message becomes the usage erro
 test('checkAnswer reports a required value that is empty', t => {
 	t.is(checkAnswer(parameter('bucket', 'string'), '', context()), 'Bucket is required');
 	t.is(checkAnswer(parameter('bucket', 'string', {optional: true}), '', context()), undefined);
+});
+
+const bucket = parameter('bucket', 'string', {example: 'my-bucket', validate: value => (/^[a-z0-9-]{3,63}$/.test(String(value)) ? undefined : 'Bucket names have 3–63 lower-case letters')});
+
+test('validateAnswers refuses a given answer its validator refuses, naming the key', t => {
+	const error = t.throws(() => validateAnswers([bucket], context({bucket: 'BAD_'})), {instanceOf: AnswerError});
+	t.is(error?.key, 'bucket');
+	t.is(error?.exitCode, 2);
+	t.is(error?.message, 'Invalid answer bucket: Bucket names have 3–63 lower-case letters');
+	t.is(error?.hint, 'Pass --set bucket=my-bucket.');
+	t.notThrows(() => validateAnswers([bucket], context({bucket: 'good-one'})));
+});
+
+test('validateAnswers checks defaults (the profile\'s included), parsing and choices, in order', t => {
+	const withDefault = parameter('bucket', 'string', {default: (c: ParameterContext) => (c.profile === 'local' ? 'Bad_Default' : undefined), validate: bucket.validate!});
+	t.throws(() => validateAnswers([withDefault], context()), {instanceOf: AnswerError, message: /^Invalid answer bucket \(the default of profile local\)/});
+	t.notThrows(() => validateAnswers([withDefault], {answers: {}, outputs: {}, profile: 'prod'}), 'no default, no answer: left to the form');
+	t.throws(() => validateAnswers([parameter('parallelism', 'number')], context({parallelism: 'four'})), {instanceOf: AnswerError, message: /parallelism must be a number/});
+	const access = parameter('access', 'select', {default: 'api', choices: () => [{value: 'api', label: 'API'}, {value: 'direct', label: 'Direct'}]});
+	t.throws(() => validateAnswers([access], context({access: 'telnet'})), {instanceOf: AnswerError, message: /Unknown access: telnet/});
+	const port = parameter('port', 'number', {when: answers => answers['access'] === 'direct', validate: value => ((value as number) > 0 ? undefined : 'must be positive')});
+	t.notThrows(() => validateAnswers([access, port], context({port: '-1'})), 'port is not asked with the default access');
+	t.throws(() => validateAnswers([access, port], context({access: 'direct', port: '-1'})), {instanceOf: AnswerError, message: /port: must be positive/});
+});
+
+test('validateAnswers leaves missing answers, secrets and not-yet-discovered choices alone', t => {
+	const tables = parameter('tables', 'list', {choices: (c: ParameterContext) => ((c.outputs['tables']?.['discovered'] as string[] | undefined) ?? []).map(name => ({value: name, label: name}))});
+	t.notThrows(() => validateAnswers([bucket, parameter('password', 'secret'), tables], context({tables: 'whatever'})));
+	t.throws(() => validateAnswers([tables], {answers: {tables: 'nosuch'}, outputs: {tables: {discovered: ['orders']}}, profile: 'local'}), {instanceOf: AnswerError, message: /Unknown tables: nosuch/});
+});
+
+test('a wrong answer found after the session exists is fixed with `ferry resume ID --set key=…`', t => {
+	const tables = parameter('tables', 'list', {example: 'orders,lineitem', choices: () => [{value: 'orders', label: 'orders'}]});
+	const found = t.throws(() => resolveParameters([tables], context({tables: 'nosuch'}), noSecrets), {instanceOf: AnswerError});
+	const hint = hintForSavedSession(found, found?.hint, [tables], 'rtm-1');
+	t.is(hint, 'Change the answer and continue: `ferry resume rtm-1 --set tables=orders,lineitem`. Help for tables.');
+	t.false(hint?.includes('Pass --set'), 'no --set without the resume command');
+});
+
+test('a step\'s hint that names --set KEY gets the resume command for that key; other hints stay', t => {
+	const schema = parameter('sourceSchema', 'string', {example: 'public'});
+	const parameters = [bucket, schema];
+	const missing = new StepError('Schema nosuch has no tables', {code: 'NoSuchSchema', hint: 'Check --set sourceSchema and the database.'});
+	t.is(hintForSavedSession(missing, missing.hint, parameters, 'rtm-2'), 'Check --set sourceSchema and the database. Change the answer and continue: `ferry resume rtm-2 --set sourceSchema=public`.');
+	const wrapped = new PreflightError('Preflight failed', {hint: 'Fix the checks above.', causes: [new AnswerError('bucket', 'Invalid answer bucket: no')]});
+	t.regex(hintForSavedSession(wrapped, wrapped.hint, parameters, 'rtm-2') ?? '', /ferry resume rtm-2 --set bucket=my-bucket/);
+	t.is(hintForSavedSession(new StepError('boom', {hint: 'Try later.'}), 'Try later.', parameters, 'rtm-2'), 'Try later.');
+	t.is(hintForSavedSession(new StepError('boom'), undefined, parameters, 'rtm-2'), undefined);
+	t.is(hintForSavedSession(missing, 'Use --set unknownKey=1.', parameters, 'rtm-2'), 'Use --set unknownKey=1.', 'only keys of the procedure');
+});
+
+test('a wrong secret is fixed through an answers file or its variable, never --set', t => {
+	const secret = parameter('unloadSecretAccessKey', 'secret');
+	const hint = hintForSavedSession(new AnswerError('unloadSecretAccessKey', 'Missing secret answer unloadSecretAccessKey'), undefined, [secret], 'rtm-3');
+	t.regex(hint ?? '', /ferry resume rtm-3 --answers FILE/);
+	t.regex(hint ?? '', /FERRY_SECRET_UNLOAD_SECRET_ACCESS_KEY/);
+	t.notRegex(hint ?? '', /--set/);
 });

@@ -48,6 +48,7 @@ test('the variable set names every endpoint, the local keys, psql settings and t
 		PGHOST: '127.0.0.1',
 		PGPORT: '41009',
 		PGUSER: 'awsuser',
+		PGPASSWORD: input.credentials.aws.secretAccessKey,
 		PGDATABASE: 'dev',
 		HTTP_PROXY: 'http://127.0.0.1:41010',
 		http_proxy: 'http://127.0.0.1:41010',

@@ -140,3 +140,57 @@ test.serial('showOutcome waits for Enter and says how to resume an interrupted r
 	t.true(done);
 	await app.close();
 });
+
+test.serial('home: finished sessions are listed apart with their outcome, and choosing one asks for its report', async t => {
+	const {app, stdout, stdin} = start();
+	const finished = {id: 'dtm-20261120-1010-cd34', wizard: 'datahub-to-maxcompute', profile: 'local', state: 'done', lastStep: 'verify', updatedAt: new Date(Date.now() - 7_200_000).toISOString()};
+	const different = {...finished, id: 'mtl-20261119-0900-ef56', wizard: 'maxcompute-to-loghub', state: 'different'};
+	const choice = app.home({...homeData, sessions: [...homeData.sessions, finished, different]});
+	const menu = await waitForFrame(() => stdout.text(), /Finished sessions/);
+	t.regex(menu, /Resume a session {2}1 saved/, 'only the unfinished session counts as resumable');
+	t.regex(menu, /Finished sessions {2}2 with a report/);
+	await press(stdin, keys.down);
+	await press(stdin, keys.enter);
+	await waitForFrame(() => stdout.text(), /Which session\?/);
+	const resumable = stdout.text().split('Which session?').at(-1) ?? '';
+	t.notRegex(resumable, /dtm-20261120/, 'a finished session is not offered for resuming');
+	await press(stdin, keys.escape);
+	await waitForFrame(() => stdout.text(), text => text.split('Which session?').at(-1)?.includes('Start a procedure') ?? false);
+	await press(stdin, keys.down, keys.down, keys.enter);
+	const list = (await waitForFrame(() => stdout.text(), /Which finished session\?[\s\S]*Enter show report/)).split('Which finished session?').at(-1) ?? '';
+	t.regex(list, /❯ ✔ datahub-to-maxcompute · local · done {2}2h ago · dtm-20261120-1010-cd34/);
+	t.regex(list, /≠ maxcompute-to-loghub · local · different/);
+	await press(stdin, keys.down, keys.enter);
+	t.deepEqual(await choice, {action: 'report', sessionId: 'mtl-20261119-0900-ef56'});
+	await app.close();
+});
+
+test.serial('home: at 40 columns a long profile description wraps, and the pointer keeps its space ("❯ local")', async t => {
+	const {app, stdout, stdin} = start(40, 20);
+	const choice = app.home({...homeData, profiles: [{name: 'local', description: 'The local cloud: stand-ins on 127.0.0.1 that speak the real protocols'}]});
+	await waitForFrame(() => stdout.text(), /Start a procedure/);
+	await press(stdin, keys.enter);
+	await waitForFrame(() => stdout.text(), /Which procedure\?/);
+	await press(stdin, keys.enter);
+	const text = await waitForFrame(() => stdout.text(), /Which profile\?[\s\S]*local/);
+	const profiles = text.split('Which profile?').at(-1) ?? '';
+	t.regex(profiles, /^❯ local {2}The local/m);
+	t.notRegex(text, /❯\S/, 'no list draws its pointer against the item');
+	await press(stdin, keys.enter);
+	t.deepEqual(await choice, {action: 'start', wizard: 'redshift-to-maxcompute', profile: 'local'});
+	await app.close();
+});
+
+test.serial('the Done line is drawn again after the outcome screen is gone, so it stays on the terminal after exit', async t => {
+	const {app, stdout, stdin} = start();
+	const shown = app.showOutcome({sessionId: 'rtm-20261121-0807-ab12', exitCode: 0});
+	await waitForFrame(() => stdout.text(), /Press Enter to exit/);
+	await press(stdin, keys.enter);
+	await shown;
+	await app.close();
+	const text = stdout.text();
+	const afterPrompt = text.slice(text.lastIndexOf('Press Enter to exit'));
+	// What follows the last frame with the prompt is what the terminal keeps: the Done line must be part of it.
+	t.regex(afterPrompt, /✔ Done\. Session rtm-20261121-0807-ab12\./);
+	t.notRegex(afterPrompt.slice('Press Enter to exit'.length), /Press Enter to exit/);
+});

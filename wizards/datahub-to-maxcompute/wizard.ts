@@ -3,9 +3,12 @@ import {createDataHubClients} from './clients.js';
 import {about} from './about.js';
 import {parameters} from './parameters.js';
 import {compareSchemas, quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
+import {topicsPerProjectLimit} from '../../source/clouds/datahub/limits.js';
 import {encodeRecordSchema} from '../../source/clouds/datahub/schema.js';
-import {defineWizard, formatBytes, formatDuration, maxComputeSide, PreflightError, pollUntil, runVerification, StepError, type StepContext} from '../../source/kit.js';
+import {count, defineWizard, formatBytes, formatDuration, maxComputeSide, PreflightError, pollUntil, runVerification, StepError, stepSummary, verdictLine, type StepContext} from '../../source/kit.js';
+import {deniedPermission, permissionDenied, permissionProbes, probePermissions} from './permissions.js';
 import {generateRecords, readInputRecords, type WireRecord} from './records.js';
+import {partitionValue} from './time.js';
 import {compareTopicFields, fieldTypeFor, topicFieldsFor, type ColumnMapping, type TableColumn} from './type-mapping.js';
 import {chooseSample, eventTimeField, readBackRecords, readShard, sourceOutcome, sourceRows, verificationPairs, type PartitionRule, type VerificationPlan} from './verification.js';
 
@@ -129,7 +132,7 @@ const wizard = defineWizard<DataHubClients>({
 			title: 'Preflight',
 			kind: 'task',
 			rerun: 'safe',
-			explain: 'Before anything changes: who ferry is on DataHub and MaxCompute, that both are in the same region, that every column of the table has a DataHub type, that the project has room for the topic (20 by default), and that every input record fits the schema.',
+			explain: 'Before anything changes: who ferry is on DataHub and MaxCompute, that both are in the same region, that every column of the table has a DataHub type, that the account the DataConnector writes with may describe, alter and update an existing table, that the project has room for the topic (500, DataHub\'s limit), and that every input record fits the schema.',
 			async run(context) {
 				const {datahub, maxcompute} = context.clients;
 				const [projects, who] = await Promise.all([datahub.listProjects({signal: context.signal}), maxcompute.whoami({signal: context.signal})]);
@@ -142,10 +145,18 @@ const wizard = defineWizard<DataHubClients>({
 
 				const table = text(context, 'maxcomputeTable');
 				const partitionColumn = text(context, 'partitionColumn');
-				const tableExists = await maxcompute.tableExists(table, {signal: context.signal});
+				let tableExists: boolean;
+				let described: Awaited<ReturnType<typeof maxcompute.describeTable>> = [];
+				try {
+					tableExists = await maxcompute.tableExists(table, {signal: context.signal});
+					described = tableExists ? await maxcompute.describeTable(table, {signal: context.signal}) : [];
+				} catch (error) {
+					const denied = deniedPermission(error);
+					throw denied ? permissionDenied(who.owner, maxcompute.project, table, denied === 'odps:(unnamed)' ? 'odps:Describe' : denied) : error;
+				}
+
 				let columns: TableColumn[];
 				if (tableExists) {
-					const described = await maxcompute.describeTable(table, {signal: context.signal});
 					const partitions = described.filter(column => column.partition);
 					if (!partitions.some(column => column.name.toLowerCase() === partitionColumn.toLowerCase())) {
 						throw new PreflightError(`Table ${table} is not partitioned by ${partitionColumn} (its partition columns: ${partitions.map(column => column.name).join(', ') || 'none'})`, {hint: 'Set partitionColumn to the table\'s partition column, or choose another table.'});
@@ -153,6 +164,10 @@ const wizard = defineWizard<DataHubClients>({
 
 					columns = described.filter(column => !column.partition).map(column => ({name: column.name, type: column.type}));
 					context.report(`table ${table} exists: ${columns.length} columns, partitioned by ${partitionColumn}`);
+					// The connector writes with the profile's keys (connectorConfig), the same account as this client.
+					const firstValue = text(context, 'partitionMode') === 'SYSTEM_TIME' ? partitionValue(Date.now(), text(context, 'partitionFormat'), number(context, 'timeRange'), text(context, 'timeZone')) : undefined;
+					const probed = await probePermissions(maxcompute, permissionProbes(table, columns.map(column => column.name), {column: partitionColumn, ...(firstValue === undefined ? {} : {firstValue})}), {account: who.owner, table}, context.signal);
+					context.report(`the connector's account ${who.owner}: CreateInstance, ${probed.checked.join(', ')} allowed${probed.unchecked.map(item => ` · ${item.permission} not checked (${item.why})`).join('')}${firstValue === undefined ? ' · Alter not checked (the first partition is known only from the records)' : ''}`);
 				} else {
 					columns = parseColumnList(text(context, 'tableColumns'));
 					context.report(`table ${table} will be created: ${columns.map(column => `${column.name} ${column.type}`).join(', ')}`);
@@ -165,13 +180,14 @@ const wizard = defineWizard<DataHubClients>({
 				const fields = fieldsFor(context, columns);
 				const project = text(context, 'datahubProject');
 				const topics = projects.includes(project) ? await datahub.listTopics(project, {signal: context.signal}) : [];
-				if (!topics.includes(text(context, 'datahubTopic')) && topics.length >= 20) {
-					throw new PreflightError(`DataHub project ${project} already has ${topics.length} topics, the default limit`, {hint: 'Use an existing topic, another project, or ask Alibaba Cloud to raise the limit.'});
+				if (!topics.includes(text(context, 'datahubTopic')) && topics.length >= topicsPerProjectLimit) {
+					throw new PreflightError(`DataHub project ${project} already has ${topics.length} topics, DataHub's limit of ${topicsPerProjectLimit} per project`, {hint: 'Use an existing topic, another project, or ask Alibaba Cloud to raise the limit.'});
 				}
 
 				const records = await recordsFor(context, fields);
 				context.report(`${records.length.toLocaleString('en-US')} records to write (${text(context, 'input') || 'generated log records'})`);
 				context.output('shape', {tableExists, columns, fields, records: records.length} satisfies Shape);
+				context.summary(stepSummary('2 services reachable', `table ${tableExists ? 'exists' : 'to create'}`, count(fields.length, 'field'), `${count(records.length, 'record')} to write`));
 			},
 		},
 		{
@@ -216,12 +232,12 @@ const wizard = defineWizard<DataHubClients>({
 						throw new StepError(`Table ${table} changed since preflight:\n${comparison.text}`, {hint: 'Start a new run so the topic is derived from the table as it is now.'});
 					}
 
-					context.report(`${table} exists with the same columns: kept`);
+					context.summary(`${table} kept · ${count(existing.length, 'column')} as expected`);
 					return;
 				}
 
 				await maxcompute.runSql(`${createTableStatement(context, shape.columns)};`, {settings, signal: context.signal});
-				context.report(`${table} created`);
+				context.summary(`${table} created · ${count(shape.columns.length, 'column')}`);
 			},
 		},
 		{
@@ -233,7 +249,7 @@ const wizard = defineWizard<DataHubClients>({
 			async run(context) {
 				const project = text(context, 'datahubProject');
 				const {created} = await context.clients.datahub.createProject(project, 'Created by ferry for the datahub-to-maxcompute procedure', {signal: context.signal});
-				context.report(`${project} ${created ? 'created' : 'exists: used as it is'}`);
+				context.summary(`${project} ${created ? 'created' : 'exists: used as it is'}`);
 			},
 		},
 		{
@@ -259,7 +275,7 @@ const wizard = defineWizard<DataHubClients>({
 				const shards = await datahub.waitForShardsActive(project, topic, {signal: context.signal, timeoutMs: 5 * 60_000, onProgress: progress => context.report(`${progress.active}/${progress.total} shards ACTIVE`)});
 				const active = shards.filter(shard => shard.state === 'ACTIVE').map(shard => shard.shardId);
 				context.output('shards', active);
-				context.report(`${topic} ${created ? 'created' : 'exists with the same schema'} · ${active.length} shards ACTIVE`);
+				context.summary(stepSummary(`${topic} ${created ? 'created' : 'exists with the same schema'}`, count(shape.fields.length, 'field'), `${count(active.length, 'shard')} ACTIVE`));
 			},
 		},
 		{
@@ -287,7 +303,7 @@ const wizard = defineWizard<DataHubClients>({
 				}
 
 				context.output('connectorId', connectorId);
-				context.report(`${connectorId} · ${connector.state} · ${target}`);
+				context.summary(`${connectorId} · ${connector.state} · ${target}`);
 			},
 		},
 		{
@@ -343,7 +359,7 @@ const wizard = defineWizard<DataHubClients>({
 				}]);
 				context.output('records', records.length);
 				context.output('bytes', bytes);
-				context.report(`${records.length.toLocaleString('en-US')} records · ${formatBytes(bytes)} written to ${shards.length} shards`);
+				context.summary(stepSummary(count(records.length, 'record'), count(shards.length, 'shard'), formatBytes(bytes)));
 			},
 		},
 		{
@@ -382,6 +398,7 @@ const wizard = defineWizard<DataHubClients>({
 				});
 				context.output('shards', statuses);
 				context.report(`every shard synced (${shards.map(shardId => `${shardId}: ${(targets[shardId] ?? -1) + 1}`).join(', ')} records)`);
+				context.summary(stepSummary(`${count(shards.length, 'shard')} synced`, count(shards.reduce((total, shardId) => total + (targets[shardId] ?? -1) + 1, 0), 'record')));
 			},
 		},
 		{
@@ -412,6 +429,7 @@ const wizard = defineWizard<DataHubClients>({
 				context.output('report', report);
 				context.output('equal', report.equal);
 				context.report(report.summary.text);
+				context.summary(stepSummary(verdictLine(report), `${count(records.length, 'record')} read back`));
 			},
 		},
 	],

@@ -32,5 +32,9 @@ export const parameters: Parameter[] = [
 	{key: 'loghubDataSource', label: 'LogHub data source', type: 'string', help: 'The DataWorks data source name for the Log Service project (step 1 of the procedure; created if missing).', default: 'ferry_loghub', validate: identifier},
 	{key: 'taskName', label: 'Task name', type: 'string', help: 'The name of the sync task in the workflow folder.', default: 'ferry_ak_biz_log_detail_to_loghub', validate: identifier},
 	{key: 'job', label: 'Job file', type: 'string', help: 'An existing job JSON (script mode, version 1.0 or 2.0) to use instead of the one ferry builds; it is checked the same way.', optional: true},
+	{key: 'mode', label: 'Run or schedule', type: 'select', help: 'Step 3 of the procedure: run the task once for the partition, or submit it to the scheduler with a cycle that matches the partition\'s (pt=20161226 → daily, reading pt=${bizdate}), then watch its first scheduled instance.', default: 'once', choices: () => [
+		{value: 'once', label: 'Run once', hint: 'a backfill of the node for the partition\'s business date'},
+		{value: 'schedule', label: 'Schedule', hint: 'a daily or hourly cycle; each instance exports its own partition'},
+	]},
 	{key: 'waitMinutes', label: 'Run wait (minutes)', type: 'number', help: 'How long to wait for the sync instance to finish.', default: 30, validate: wholeNumber(1, 1440)},
 ];

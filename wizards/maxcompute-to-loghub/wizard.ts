@@ -1,17 +1,18 @@
 import {readFile} from 'node:fs/promises';
-import {defineWizard, maxComputeSide, PreflightError, pollUntil, runVerification, sessionFilePath, StepError, writeFileAtomic, type StepContext} from '../../source/kit.js';
+import {count, defineWizard, maxComputeSide, PreflightError, pollUntil, runVerification, sessionFilePath, StepError, stepSummary, verdictLine, writeFileAtomic, type StepContext} from '../../source/kit.js';
 import {about} from './about.js';
 import {createLogHubClients, type LogHubClients} from './clients.js';
 import {buildJob, checkJob, type JobShape} from './job.js';
 import {logString} from './log-strings.js';
 import {logTimeParser} from './log-time.js';
+import {cycleFor, type Cycle} from './schedule.js';
 import {parameters} from './parameters.js';
 import {logCheckPairs, sampleSize, type ExportedColumn, type LogCheckPlan} from './verification.js';
 
 type Context = StepContext<LogHubClients>;
 
 /** What preflight found, saved for the later steps. */
-type Shape = {columns: ExportedColumn[]; rows: number; job: Record<string, unknown>; job_shape: JobShape; window: {from: number; to: number}; mode: string};
+type Shape = {columns: ExportedColumn[]; rows: number; job: Record<string, unknown>; job_shape: JobShape; window: {from: number; to: number}; mode: string; workspaceIdentifier?: string};
 
 const settings = {'odps.sql.type.system.odps2': 'true', 'odps.sql.decimal.odps2': 'true'};
 /** DataWorks resource groups run in China Standard Time: a time format without a zone is read there. */
@@ -36,8 +37,26 @@ function partitionOf(context: Context): {column: string; value: string} {
 	return {column, value};
 }
 
+const scheduled = (context: Context) => text(context, 'mode') === 'schedule';
+
+/** The cycle of schedule mode; preflight has refused a partition without one. */
+function cycleOf(context: Context): Cycle {
+	const cycle = cycleFor(text(context, 'partition'));
+	if ('problem' in cycle) {
+		throw new PreflightError(`Cannot schedule the task: ${cycle.problem}`, {hint: 'Name a partition like pt=20161226 (daily) or pt=2016122613 (hourly), or use --set mode=once.'});
+	}
+
+	return cycle;
+}
+
+/** The partition the run exported: the one named, or the one the first scheduled instance read. */
+function exportedPartition(context: Context): {column: string; value: string} {
+	const partition = context.outputs['run']?.['partition'];
+	return typeof partition === 'string' ? {column: partitionOf(context).column, value: partition} : partitionOf(context);
+}
+
 function checkPlan(context: Context): LogCheckPlan {
-	const {column, value} = partitionOf(context);
+	const {column, value} = exportedPartition(context);
 	return {table: text(context, 'maxcomputeTable'), partitionColumn: column, partitionValue: value, columns: shapeOf(context).columns};
 }
 
@@ -56,7 +75,7 @@ async function jobFor(context: Context, columns: readonly ExportedColumn[]): Pro
 			odpsDataSource: text(context, 'odpsDataSource'),
 			loghubDataSource: text(context, 'loghubDataSource'),
 			table: text(context, 'maxcomputeTable'),
-			partition: text(context, 'partition'),
+			partition: scheduled(context) ? cycleOf(context).partition : text(context, 'partition'),
 			columns: columns.map(column => column.name),
 			logstore: text(context, 'logstore'),
 			topic: text(context, 'topic'),
@@ -68,6 +87,10 @@ async function jobFor(context: Context, columns: readonly ExportedColumn[]): Pro
 	const checked = checkJob(job);
 	if ('problems' in checked) {
 		throw new PreflightError(`The job cannot run as it is:\n${checked.problems.map(problem => `- ${problem}`).join('\n')}`, {hint: file ? `Fix ${file}, then run again.` : 'Change the answers, then run again.'});
+	}
+
+	if (file && scheduled(context) && !checked.shape.reader.partition.some(spec => spec.includes(cycleOf(context).partition.slice(cycleOf(context).partition.indexOf('=') + 1)))) {
+		throw new PreflightError(`A scheduled job must read each instance's partition, ${cycleOf(context).partition}, but ${file} reads ${checked.shape.reader.partition.join(', ') || 'no partition'}`, {hint: `Set the reader's partition to ${cycleOf(context).partition} in ${file}, or use --set mode=once.`});
 	}
 
 	return {job: job as Record<string, unknown>, shape: checked.shape};
@@ -94,7 +117,7 @@ const wizard = defineWizard<LogHubClients>({
 			kind: 'form',
 			rerun: 'safe',
 			explain: 'The MaxCompute table and partition to export, the Log Service project, logstore and topic the logs go to, the column that gives each log its time and its format, and the DataWorks workspace, workflow folder and resource group that run the batch sync.',
-			parameters: ['maxcomputeProject', 'maxcomputeTable', 'partition', 'columns', 'logProject', 'logstore', 'logTtlDays', 'topic', 'time', 'timeFormat', 'batchSize', 'workspaceId', 'folderPath', 'resourceGroup', 'odpsDataSource', 'loghubDataSource', 'taskName', 'job', 'waitMinutes'],
+			parameters: ['maxcomputeProject', 'maxcomputeTable', 'partition', 'columns', 'logProject', 'logstore', 'logTtlDays', 'topic', 'time', 'timeFormat', 'batchSize', 'workspaceId', 'folderPath', 'resourceGroup', 'odpsDataSource', 'loghubDataSource', 'taskName', 'job', 'mode', 'waitMinutes'],
 		},
 		{
 			id: 'preflight',
@@ -137,10 +160,16 @@ const wizard = defineWizard<LogHubClients>({
 				}
 
 				context.report(`${table} ${partitionColumn}=${partitionValue}: ${rows.toLocaleString('en-US')} rows, ${columns.length} columns`);
+				if (scheduled(context)) {
+					const cycle = cycleOf(context);
+					context.report(`schedule: ${cycle.kind} (${cycle.cronExpress}, ${cycle.paraValue}); each instance reads ${cycle.partition}; ${partitionColumn}=${partitionValue} was checked as its pattern`);
+				}
+
 				const {job, shape: jobShape} = await jobFor(context, columns);
 				context.report('Note: the LogHub writer is not idempotent; running the job again writes every log again.');
 				const window = await checkTimes(context, jobShape, table, where, rows);
-				context.output('shape', {columns, rows, job, job_shape: jobShape, window, mode: workspace.mode} satisfies Shape);
+				context.output('shape', {columns, rows, job, job_shape: jobShape, window, mode: workspace.mode, workspaceIdentifier: workspace.identifier} satisfies Shape);
+				context.summary(stepSummary('3 services reachable', count(rows, 'row'), count(columns.length, 'column'), `${workspace.mode} workspace`));
 			},
 		},
 		{
@@ -157,7 +186,9 @@ const wizard = defineWizard<LogHubClients>({
 						{title: `1. Log Service: project ${text(context, 'logProject')}, logstore ${text(context, 'logstore')} (${number(context, 'logTtlDays')} days) and an index on every key, each kept if it exists`},
 						{title: `2. DataWorks data sources ${text(context, 'odpsDataSource')} (odps) and ${text(context, 'loghubDataSource')} (loghub), kept if they exist; the keys live in them, not in the job`},
 						{title: `3. CreateDISyncTask ${text(context, 'taskName')} in ${text(context, 'folderPath')} on ${text(context, 'resourceGroup')}, then SubmitFile${shape.mode === 'standard' ? ' and DeployFile' : ''}`, code: JSON.stringify(shape.job, undefined, 2), language: 'json'},
-						{title: `4. RunCycleDagNodes for the partition's business date, then watch the instance and its DI log (${shape.rows.toLocaleString('en-US')} rows)`, warnings: ['A rerun of the job writes every log again: Log Service keeps both copies.']},
+						scheduled(context)
+							? {title: `4. UpdateFile before the submit: ${cycleOf(context).cycleType} cycle ${cycleOf(context).cronExpress}, ParaValue ${cycleOf(context).paraValue}, no automatic rerun, instances from the day of deployment; then watch the first scheduled instance and its DI log`, warnings: ['The scheduler then runs the task every cycle until it is stopped in DataWorks.', 'A rerun of an instance writes its logs again: Log Service keeps both copies.']}
+							: {title: `4. RunCycleDagNodes for the partition's business date, then watch the instance and its DI log (${shape.rows.toLocaleString('en-US')} rows)`, warnings: ['A rerun of the job writes every log again: Log Service keeps both copies.']},
 						{title: `5. Verify: the partition against the logs of topic "${text(context, 'topic')}" between ${new Date(shape.window.from * 1000).toISOString()} and ${new Date(shape.window.to * 1000).toISOString()}`, code: logCheckPairs(checkPlan(context)).map(pair => `-- ${pair.title}\n${pair.source};\n-- Log Service: ${pair.target}`).join('\n\n'), language: 'sql'},
 					],
 				};
@@ -177,7 +208,7 @@ const wizard = defineWizard<LogHubClients>({
 				const logstoreCreated = (await logService.createLogstore(project, logstore, {ttlDays: number(context, 'logTtlDays'), shardCount: 2, signal: context.signal})).created;
 				const keys = Object.fromEntries(shapeOf(context).columns.map(column => [column.name, {type: 'text' as const, caseSensitive: true, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}]));
 				const indexCreated = (await logService.createIndex(project, logstore, {keys, line: {caseSensitive: false, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}, signal: context.signal})).created;
-				context.report(`project ${project} ${projectCreated ? 'created' : 'kept'} · logstore ${logstore} ${logstoreCreated ? 'created' : 'kept'} · index ${indexCreated ? 'created' : 'kept'}`);
+				context.summary(stepSummary(`project ${project} ${projectCreated ? 'created' : 'kept'}`, `logstore ${logstore} ${logstoreCreated ? 'created' : 'kept'}`, `index ${indexCreated ? 'created' : 'kept'} (${count(Object.keys(keys).length, 'key')})`));
 			},
 		},
 		{
@@ -192,7 +223,7 @@ const wizard = defineWizard<LogHubClients>({
 				const projectId = number(context, 'workspaceId');
 				const odps = await dataworks.createDataSource({projectId, name: text(context, 'odpsDataSource'), dataSourceType: 'odps', envType: 1, content: {endpoint: maxcompute.endpoint, project: text(context, 'maxcomputeProject'), accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
 				const loghub = await dataworks.createDataSource({projectId, name: text(context, 'loghubDataSource'), dataSourceType: 'loghub', envType: 1, content: {endpoint: profile.alibaba.endpoints['logService']!, project: text(context, 'logProject'), accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
-				context.report(`${text(context, 'odpsDataSource')} ${odps.created ? 'created' : 'kept'} · ${text(context, 'loghubDataSource')} ${loghub.created ? 'created' : 'kept'}`);
+				context.summary(`${text(context, 'odpsDataSource')} ${odps.created ? 'created' : 'kept'} · ${text(context, 'loghubDataSource')} ${loghub.created ? 'created' : 'kept'}`);
 			},
 		},
 		{
@@ -224,6 +255,21 @@ const wizard = defineWizard<LogHubClients>({
 					return (await dataworks.createDISyncTask({projectId, taskName: text(context, 'taskName'), taskContent: JSON.stringify(shape.job), taskParam: {FileFolderPath: text(context, 'folderPath'), ResourceGroup: text(context, 'resourceGroup')}, clientToken: `${context.sessionId}-task`}, {signal: context.signal})).fileId;
 				});
 				context.report(`task file ${fileId} in ${text(context, 'folderPath')}`);
+				if (scheduled(context) && context.checkpoint.get('submitDeployment') === undefined) {
+					const cycle = cycleOf(context);
+					// AutoRerunTimes 0 and FAILURE_ALLOWED: the writer is not idempotent, so a rerun is ferry's (asked) decision,
+					// never the scheduler's, and a successful instance is never run twice.
+					await context.checkpoint.once('scheduling', async () => {
+						await dataworks.updateFile({
+							projectId, fileId, cronExpress: cycle.cronExpress, cycleType: cycle.cycleType, paraValue: cycle.paraValue, autoRerunTimes: 0, autoRerunIntervalMillis: 120_000,
+							rerunMode: 'FAILURE_ALLOWED', schedulerType: 'NORMAL', applyScheduleImmediately: true, dependentType: 'NONE',
+							...(shape.workspaceIdentifier ? {inputList: `${shape.workspaceIdentifier}_root`} : {}),
+						}, {signal: context.signal});
+						return cycle.cronExpress;
+					});
+					context.report(`scheduling set: ${cycle.cycleType} ${cycle.cronExpress}, ${cycle.paraValue}`);
+				}
+
 				const submitted = await context.checkpoint.once('submitDeployment', async () => (await dataworks.submitFile({projectId, fileId, comment: 'Submitted by ferry'}, {signal: context.signal})).deploymentId);
 				await waitForDeployment(context, submitted, 'submitted');
 				if (shape.mode === 'standard') {
@@ -238,7 +284,7 @@ const wizard = defineWizard<LogHubClients>({
 
 				context.output('fileId', fileId);
 				context.output('nodeId', file.nodeId);
-				context.report(`task file ${fileId} · node ${file.nodeId} ${shape.mode === 'standard' ? 'deployed to production' : 'submitted'}`);
+				context.summary(`task file ${fileId} · node ${file.nodeId} ${shape.mode === 'standard' ? 'deployed to production' : 'submitted'}`);
 			},
 		},
 		{
@@ -246,9 +292,9 @@ const wizard = defineWizard<LogHubClients>({
 			title: 'Run and watch',
 			kind: 'task',
 			rerun: 'duplicates',
-			explain: 'DataWorks runs the task once for the partition\'s business date (step 3, "Run": a backfill of its node), and the instance is watched through NOT_RUN, WAIT_RESOURCE and RUNNING to SUCCESS or FAILURE; then the DI log gives the records read, written and dirty. The instance id is saved: a resumed run re-attaches to it, and only a failed instance is run again, because running the job again writes its logs again.',
+			explain: 'DataWorks runs the task once for the partition\'s business date (step 3, "Run": a backfill of its node), and the instance is watched through NOT_RUN, WAIT_RESOURCE and RUNNING to SUCCESS or FAILURE; then the DI log gives the records read, written and dirty. The instance id is saved: a resumed run re-attaches to it, and only a failed instance is run again, because running the job again writes its logs again. With --set mode=schedule the task is scheduled instead (a cycle like the partition\'s) and its first scheduled instance is watched and, if it failed, restarted under the same id.',
 			async run(context) {
-				const instanceId = await submittedInstance(context);
+				const instanceId = scheduled(context) ? await scheduledInstance(context) : await submittedInstance(context);
 				const {dataworks} = context.clients;
 				const final = await pollUntil({
 					read: async () => dataworks.getInstance({instanceId, projectEnv: 'PROD'}, {signal: context.signal}),
@@ -270,7 +316,11 @@ const wizard = defineWizard<LogHubClients>({
 
 				context.output('instanceId', instanceId);
 				context.output('counts', counts);
-				context.report(`instance ${instanceId} SUCCESS · ${counts.read.toLocaleString('en-US')} records read, ${counts.written.toLocaleString('en-US')} written, ${counts.dirty} dirty`);
+				if (scheduled(context)) {
+					context.output('partition', context.checkpoint.get<string>('partition'));
+				}
+
+				context.summary(stepSummary(`instance ${instanceId} succeeded`, `${counts.read.toLocaleString('en-US')} read`, `${counts.written.toLocaleString('en-US')} written`, `${counts.dirty.toLocaleString('en-US')} dirty`));
 			},
 		},
 		{
@@ -283,7 +333,10 @@ const wizard = defineWizard<LogHubClients>({
 				const {maxcompute, logService} = context.clients;
 				const shape = shapeOf(context);
 				const plan = checkPlan(context);
-				const window = {from: shape.window.from, to: shape.window.to, topic: text(context, 'topic')};
+				const partition = exportedPartition(context);
+				// A scheduled instance read another partition than the one preflight sampled: its window comes from its own rows.
+				const own = partition.value === partitionOf(context).value ? shape.window : await partitionWindow(context, shape.job_shape, partition);
+				const window = {from: own.from, to: own.to, topic: text(context, 'topic')};
 				const project = text(context, 'logProject');
 				const logstore = text(context, 'logstore');
 				const report = await runVerification({
@@ -329,6 +382,7 @@ const wizard = defineWizard<LogHubClients>({
 				context.output('report', report);
 				context.output('equal', report.equal);
 				context.report(report.summary.text);
+				context.summary(verdictLine(report));
 			},
 		},
 	],
@@ -375,6 +429,57 @@ async function submittedInstance(context: Context): Promise<number> {
 	return instanceId;
 }
 
+/**
+ * The first instance the scheduler runs for the node (DagType DAILY, not a dry run), saved by id: a resumed run
+ * re-attaches to it, and restarts it (same id, RestartInstance) only when it failed, after the engine asked.
+ */
+async function scheduledInstance(context: Context): Promise<number> {
+	const {dataworks} = context.clients;
+	const projectId = number(context, 'workspaceId');
+	const nodeId = context.outputs['task']?.['nodeId'] as number;
+	const cycle = cycleOf(context);
+	const previous = context.checkpoint.get<number>('instanceId');
+	if (previous !== undefined) {
+		const instance = await dataworks.getInstance({instanceId: previous, projectEnv: 'PROD'}, {signal: context.signal});
+		if (instance.status !== 'FAILURE') {
+			context.report(`scheduled instance ${previous} is ${instance.status}: re-attached`);
+			return previous;
+		}
+
+		await dataworks.restartInstance({instanceId: previous, projectEnv: 'PROD'}, {signal: context.signal});
+		context.report(`scheduled instance ${previous} failed: restarted it (RestartInstance); logs written before the failure are written again`);
+		return previous;
+	}
+
+	const page = await pollUntil({
+		read: async () => dataworks.listInstances({projectId, projectEnv: 'PROD', nodeId}, {signal: context.signal}),
+		done: found => found.items.some(instance => instance.dagType === 'DAILY' && instance.taskType !== 'SKIP'),
+		signal: context.signal,
+		timeoutMs: 15 * 60_000,
+		what: 'DataWorks to generate the first scheduled instance',
+		hint: 'Instances of a node deployed "immediately" appear within minutes; otherwise from the next day.',
+	});
+	const first = page.items.filter(instance => instance.dagType === 'DAILY' && instance.taskType !== 'SKIP').sort((left, right) => (left.cycTime ?? 0) - (right.cycTime ?? 0))[0]!;
+	const partition = cycle.valueFor({bizdate: first.bizdate ?? 0, cycTime: first.cycTime ?? 0});
+	context.checkpoint.set('partition', partition);
+	context.checkpoint.set('instanceId', first.instanceId);
+	context.report(`first scheduled instance ${first.instanceId}: cycle time ${new Date(first.cycTime ?? 0).toISOString()}, reads ${partitionOf(context).column}=${partition}`);
+	const waitMs = (first.cycTime ?? 0) - Date.now();
+	if (waitMs > number(context, 'waitMinutes') * 60_000) {
+		throw new StepError(`The first scheduled instance ${first.instanceId} runs at ${new Date(first.cycTime ?? 0).toISOString()}, after the ${number(context, 'waitMinutes')} minutes ferry waits`, {hint: `The task is scheduled; \`ferry resume ${context.sessionId}\` after that time watches this instance and verifies its partition.`});
+	}
+
+	return first.instanceId;
+}
+
+/** The logs' time window of a partition other than the one preflight sampled. */
+async function partitionWindow(context: Context, job: JobShape, partition: {column: string; value: string}): Promise<{from: number; to: number}> {
+	const table = text(context, 'maxcomputeTable');
+	const where = `\`${partition.column}\` = '${partition.value.replaceAll('\'', '\\\'')}'`;
+	const counted = await context.clients.maxcompute.runSql(`SELECT count(*) FROM \`${table}\` WHERE ${where};`, {settings, signal: context.signal});
+	return checkTimes(context, job, table, where, Number(counted.rows[0]?.[0] ?? 0), {refuse: false});
+}
+
 /** Whether a saved task's content is this job (key order and spacing aside). */
 function sameJob(content: string | undefined, job: Record<string, unknown>): boolean {
 	const canonical = (value: unknown): unknown => (Array.isArray(value) ? value.map(canonical) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([left], [right]) => left.localeCompare(right)).map(([key, item]) => [key, canonical(item)])) : value);
@@ -419,7 +524,7 @@ async function waitForDeployment(context: Context, deploymentId: number, what: s
  * Parses the time column's values with the time format before anything is written: the real writer would stamp
  * a value it cannot parse with "now", far from the window the verification reads. Returns the logs' time window.
  */
-async function checkTimes(context: Context, job: JobShape, table: string, where: string, rows: number): Promise<{from: number; to: number}> {
+async function checkTimes(context: Context, job: JobShape, table: string, where: string, rows: number, options: {refuse: boolean} = {refuse: true}): Promise<{from: number; to: number}> {
 	const now = Math.floor(Date.now() / 1000);
 	if (!job.writer.time) {
 		context.report('no time column: every log is stamped with the time the job runs');
@@ -448,6 +553,10 @@ async function checkTimes(context: Context, job: JobShape, table: string, where:
 	const margin = rows > sampled.rows.length ? 86_400 : 0;
 	const from = Math.floor(earliest / 1000) - margin;
 	const to = Math.floor(latest / 1000) + 1 + margin;
+	if (!options.refuse) {
+		return {from, to};
+	}
+
 	const ageDays = (now - from) / 86_400;
 	const ttl = await retentionDays(context);
 	if (ageDays > ttl) {

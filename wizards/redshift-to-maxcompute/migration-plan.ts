@@ -1,7 +1,7 @@
 import type {ColumnDescription} from '../../source/clouds/redshift/catalog.js';
 import {createTableStatement, loadStatement, maxFileSizeForLoad, ossInternalEndpoint, unloadStatement, type UnloadAuthorization} from './sql.js';
 import {mapTable, type MappedColumn} from './type-mapping.js';
-import type {Answers, ReviewDocument} from '../../source/engine/wizard.js';
+import type {Answers, ReviewDocument, ReviewTable} from '../../source/engine/wizard.js';
 
 /** Everything the later steps run, decided once at the review and saved, so a resumed run does exactly the same. */
 export type TablePlan = {
@@ -85,15 +85,28 @@ export function defaultMaxFileSizeMb(): number {
 	return maxFileSizeForLoad();
 }
 
+/** One table per Redshift table: each column with its Redshift and MaxCompute types; an inexact mapping carries its reason. */
+export function typeMappingTables(plan: Pick<MigrationPlan, 'tables'>): ReviewTable[] {
+	return plan.tables.map(table => ({
+		title: `${table.table} (${table.columns.length} columns)`,
+		columns: ['Column', 'Redshift type', 'MaxCompute type'],
+		rows: table.columns.map(column => ({
+			cells: [column.name, column.redshiftType, column.maxComputeType],
+			...(column.exact && column.warning === undefined ? {} : {note: column.warning ?? 'not an exact mapping'}),
+		})),
+	}));
+}
+
 export function planReview(plan: MigrationPlan, answers: Answers): ReviewDocument {
-	const warnings = plan.tables.flatMap(table => table.warnings.map(warning => `${table.table}: ${warning}`));
+	const columns = plan.tables.flatMap(table => table.columns);
+	const inexact = columns.filter(column => !column.exact).length;
 	return {
 		title: `Plan: ${plan.tables.length} tables from Redshift ${String(answers['sourceSchema'])} to MaxCompute ${String(answers['maxcomputeProject'])}`,
 		sections: [
 			{
 				title: 'Type mapping',
-				body: plan.tables.map(table => `${table.table}: ${table.columns.map(column => `${column.name} ${column.redshiftType} → ${column.maxComputeType}${column.exact ? '' : ' (!)'}`).join(', ')}`).join('\n'),
-				...(warnings.length > 0 ? {warnings} : {}),
+				body: `${columns.length} columns in ${plan.tables.length} tables${inexact > 0 ? `; ${inexact} mapped inexactly, each marked with its reason` : ', every one mapped exactly'}.`,
+				tables: typeMappingTables(plan),
 			},
 			{title: `1. UNLOAD to s3://${String(answers['s3Bucket'])}/${String(answers['s3Prefix'])} (Parquet, MAXFILESIZE ${plan.maxFileSizeMb} MB for LOAD's per-file limit)`, code: plan.tables.map(table => `${table.unloadDisplay};`).join('\n'), language: 'sql'},
 			{title: `2. Copy S3 → oss://${String(answers['ossBucket'])}/${String(answers['ossPrefix'])} (${answers['transferMethod'] === 'stream' ? 'ferry streamed copy' : 'Data Online Migration'}), then check count, bytes and checksums`},

@@ -99,8 +99,9 @@ export async function runPreflight(checks: Check[], onResult: (result: CheckResu
 	}
 
 	const failed = results.filter(result => !result.ok);
+	// Two checks that meet the same cause (a missing project fails who-am-I and the type flags) give one hint.
 	if (failed.length > 0) {
-		throw new PreflightError(`Preflight failed: ${failed.map(result => `${result.title} — ${result.detail}`).join('; ')}`, {hint: failed.map(result => result.hint).filter(Boolean).join(' ') || 'Fix the checks above, then `ferry resume`.', causes});
+		throw new PreflightError(`Preflight failed: ${failed.map(result => `${result.title} — ${result.detail}`).join('; ')}`, {hint: [...new Set(failed.map(result => result.hint).filter(Boolean))].join(' ') || 'Fix the checks above, then `ferry resume`.', causes});
 	}
 
 	return results;

@@ -10,7 +10,7 @@ import type {Inventory} from '../../source/clouds/object-store/client.js';
 import {mapConcurrent} from '../../source/engine/concurrency.js';
 import {formatBytes} from '../../source/engine/progress.js';
 import {defineWizard, type StepContext} from '../../source/engine/wizard.js';
-import {maxComputeSide} from '../../source/kit.js';
+import {count, maxComputeSide, stepSummary, verdictLine} from '../../source/kit.js';
 import {StepError} from '../../source/engine/errors.js';
 import {ossInternalEndpoint} from './sql.js';
 import {defaultRelativeTolerance, type QueryPair} from '../../source/verify/query-pair.js';
@@ -69,6 +69,8 @@ const wizard = defineWizard<MigrationClients>({
 			async run(context) {
 				const results = await runPreflight(preflightChecks(context.clients, context.answers, context.signal), result => context.report(`${result.ok ? '✔' : '✖'} ${result.title}: ${result.detail}`));
 				context.output('checks', results);
+				const services = results.filter(result => result.ok && /who am I|reachable/.test(result.title)).length;
+				context.summary(stepSummary(`${count(services, 'service')} reachable`, `${results.filter(result => result.ok).length} of ${count(results.length, 'check')} passed`));
 			},
 		},
 		{
@@ -87,6 +89,7 @@ const wizard = defineWizard<MigrationClients>({
 
 				context.output('discovered', discovered);
 				context.report(`${discovered.length} tables in ${schema}`);
+				context.summary(stepSummary(`${count(discovered.length, 'table')} in ${schema}`, count(discovered.reduce((total, table) => total + table.rows, 0), 'row'), `${discovered.reduce((total, table) => total + table.sizeMb, 0).toLocaleString('en-US')} MB`));
 			},
 		},
 		{
@@ -125,6 +128,8 @@ const wizard = defineWizard<MigrationClients>({
 					log: context.log,
 				}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
 				context.output('rows', Object.fromEntries(plan.tables.map(table => [table.table, context.checkpoint.get<UnloadResult>(`done:${table.table}`)?.rows])));
+				const unloaded = plan.tables.reduce((total, table) => total + (context.checkpoint.get<UnloadResult>(`done:${table.table}`)?.rows ?? 0), 0);
+				context.summary(stepSummary(count(plan.tables.length, 'table'), `${count(unloaded, 'row')} unloaded`, `s3://${String(context.answers['s3Bucket'])}`));
 			},
 		},
 		{
@@ -150,7 +155,7 @@ const wizard = defineWizard<MigrationClients>({
 				const totals = Object.values(inventories).reduce((sum, item) => ({count: sum.count + item.count, bytes: sum.bytes + item.bytes}), {count: 0, bytes: 0});
 				context.output('tables', inventories);
 				context.output('totals', totals);
-				context.report(`${totals.count} files, ${formatBytes(totals.bytes)} in total`);
+				context.summary(stepSummary(count(plan.tables.length, 'table'), count(totals.count, 'file'), formatBytes(totals.bytes)));
 			},
 		},
 		{
@@ -170,7 +175,7 @@ const wizard = defineWizard<MigrationClients>({
 					context.report(`created bucket ${ossBucket}`);
 				}
 
-				const totals = context.outputs['inventory']?.['totals'] as {bytes: number} | undefined;
+				const totals = context.outputs['inventory']?.['totals'] as {count: number; bytes: number} | undefined;
 				const copies: CopyRecord[] = [];
 				await context.tasks([{
 					title: answers['transferMethod'] === 'stream' ? 'Streamed copy S3 → OSS' : 'Data Online Migration job',
@@ -213,7 +218,7 @@ const wizard = defineWizard<MigrationClients>({
 				}
 
 				context.output('parity', 'equal');
-				context.report('OSS matches S3: same files, sizes and checksums');
+				context.summary(stepSummary(`${count(copies.length || totals?.count || 0, 'file')} in oss://${ossBucket}`, totals ? formatBytes(totals.bytes) : undefined, 'sizes and checksums match S3'));
 			},
 		},
 		{
@@ -226,6 +231,7 @@ const wizard = defineWizard<MigrationClients>({
 				const created: string[] = [];
 				await context.tasks(createTableTasks({maxcompute: context.clients.maxcompute, tables: planOf(context).tables, signal: context.signal, onDone: (table, wasCreated) => wasCreated && created.push(table)}), {concurrency: 4});
 				context.output('created', created);
+				context.summary(stepSummary(`${count(created.length, 'table')} created`, `${planOf(context).tables.length - created.length} kept`));
 			},
 		},
 		{
@@ -239,6 +245,7 @@ const wizard = defineWizard<MigrationClients>({
 				const tables = planOf(context).tables;
 				await context.tasks(loadTasks({maxcompute: context.clients.maxcompute, tables, checkpoint: context.checkpoint, signal: context.signal, log: context.log}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
 				context.output('instances', Object.fromEntries(tables.map(table => [table.table, context.checkpoint.get<LoadResult>(`done:${table.table}`)?.instanceId])));
+				context.summary(stepSummary(`${count(tables.length, 'table')} loaded`, `${count(tables.length, 'LOAD OVERWRITE instance')}`, String(context.answers['maxcomputeProject'])));
 			},
 		},
 		{
@@ -260,6 +267,7 @@ const wizard = defineWizard<MigrationClients>({
 				context.output('report', report);
 				context.output('equal', report.equal);
 				context.report(report.summary.text);
+				context.summary(verdictLine(report));
 			},
 		},
 	],

@@ -79,7 +79,12 @@ export type Instance = {
 	nodeName: string;
 	dagId: number;
 	status: InstanceStatus;
+	/** DAILY (the scheduler's cycle instances), SUPPLY_DATA (backfills), MANUAL, SMOKE_TEST. */
+	dagType: string | undefined;
+	/** NORMAL, or SKIP and the like for dry runs (ListInstances `TaskType`). */
+	taskType: string | undefined;
 	bizdate: number | undefined;
+	cycTime: number | undefined;
 	createTime: number | undefined;
 	beginRunningTime: number | undefined;
 	finishTime: number | undefined;
@@ -105,6 +110,29 @@ export type RunCycleDagNodesRequest = {
 	concurrentRuns?: number;
 	startFutureInstanceImmediately?: boolean;
 	alertType?: string;
+};
+
+/**
+ * A node's scheduling properties (UpdateFile, 2020-05-18; names from the SDK's UpdateFileRequest): the cron and cycle
+ * type, the scheduling parameters (`ParaValue`, `a=$bizdate b=$[hh24]`), reruns, and instance generation.
+ */
+export type FileScheduling = {
+	cronExpress?: string;
+	cycleType?: 'DAY' | 'NOT_DAY';
+	paraValue?: string;
+	autoRerunTimes?: number;
+	autoRerunIntervalMillis?: number;
+	rerunMode?: 'ALL_ALLOWED' | 'FAILURE_ALLOWED' | 'ALL_DENIED';
+	schedulerType?: 'NORMAL' | 'MANUAL' | 'PAUSE' | 'SKIP';
+	stop?: boolean;
+	/** Output names of the parents, e.g. `<workspace identifier>_root`; a batch sync node needs one (SDK note). */
+	inputList?: string;
+	outputList?: string;
+	startEffectDate?: number;
+	endEffectDate?: number;
+	dependentType?: string;
+	applyScheduleImmediately?: boolean;
+	resourceGroupIdentifier?: string;
 };
 
 export type Page<T> = {total: number; pageNumber: number; pageSize: number; items: T[]};
@@ -168,7 +196,10 @@ function readInstance(item: Json): Instance {
 		nodeName: asText(item.NodeName) ?? '',
 		dagId: asNumber(item.DagId) ?? 0,
 		status: asText(item.Status) ?? 'UNKNOWN',
+		dagType: asText(item.DagType),
+		taskType: asText(item.TaskType)?.replace(/\(\d+\)$/, ''),
 		bizdate: asNumber(item.Bizdate),
+		cycTime: asNumber(item.CycTime),
 		createTime: asNumber(item.CreateTime),
 		beginRunningTime: asNumber(item.BeginRunningTime),
 		finishTime: asNumber(item.FinishTime),
@@ -360,6 +391,12 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 			}
 		},
 
+		/** Replaces an existing data source's connection (e.g. rotated keys); secrets in it are registered for redaction. */
+		async updateDataSource(request: {dataSourceId: number; content: Record<string, unknown>; description?: string}, callOptions?: CallOptions): Promise<void> {
+			secretsIn(request.content);
+			await data({action: 'UpdateDataSource', query: {DataSourceId: request.dataSourceId, Content: JSON.stringify(request.content), Description: request.description}}, callOptions);
+		},
+
 		/** A DI_OFFLINE task in an existing workflow folder; the same clientToken gives back the same file. */
 		async createDISyncTask(request: {projectId: number; taskName: string; taskContent: string | Record<string, unknown>; taskParam: TaskParam; clientToken: string}, callOptions?: CallOptions): Promise<{fileId: number}> {
 			const taskContent = typeof request.taskContent === 'string' ? request.taskContent : JSON.stringify(request.taskContent);
@@ -410,6 +447,17 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 			return (Array.isArray(list) ? list : []).map(item => asObject(item)).map(item => ({
 				identifier: asText(item.Identifier) ?? '', name: asText(item.Name) ?? '', status: asNumber(item.Status), type: asNumber(item.ResourceGroupType), isDefault: item.IsDefault === true,
 			}));
+		},
+
+		/** Sets the working copy's content and/or scheduling; production changes at the next SubmitFile (and DeployFile). */
+		async updateFile(request: {projectId: number; fileId: number; content?: string} & FileScheduling, callOptions?: CallOptions): Promise<void> {
+			await data({action: 'UpdateFile', body: {
+				ProjectId: request.projectId, FileId: request.fileId, Content: request.content, CronExpress: request.cronExpress, CycleType: request.cycleType,
+				ParaValue: request.paraValue, AutoRerunTimes: request.autoRerunTimes, AutoRerunIntervalMillis: request.autoRerunIntervalMillis,
+				RerunMode: request.rerunMode, SchedulerType: request.schedulerType, Stop: request.stop, InputList: request.inputList, OutputList: request.outputList,
+				StartEffectDate: request.startEffectDate, EndEffectDate: request.endEffectDate, DependentType: request.dependentType,
+				ApplyScheduleImmediately: request.applyScheduleImmediately, ResourceGroupIdentifier: request.resourceGroupIdentifier,
+			}}, callOptions);
 		},
 
 		async submitFile(request: {projectId: number; fileId: number; comment?: string}, callOptions?: CallOptions): Promise<{deploymentId: number}> {
@@ -466,6 +514,11 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 
 		async getInstance(request: {instanceId: number; projectEnv: ProjectEnv}, callOptions?: CallOptions): Promise<Instance> {
 			return readInstance(asObject(await data({action: 'GetInstance', body: {InstanceId: request.instanceId, ProjectEnv: request.projectEnv}}, callOptions)));
+		},
+
+		/** Runs a finished instance again (same id), as the node's rerun property allows. */
+		async restartInstance(request: {instanceId: number; projectEnv: ProjectEnv}, callOptions?: CallOptions): Promise<void> {
+			await data({action: 'RestartInstance', body: {InstanceId: request.instanceId, ProjectEnv: request.projectEnv}}, callOptions);
 		},
 
 		/** The instance's run log; for a DI node it holds the read/written/dirty record counts. */

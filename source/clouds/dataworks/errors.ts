@@ -5,6 +5,7 @@
  * models carry those fields).
  */
 import {InterruptedError, ServiceError} from '../../engine/errors.js';
+import {networkErrorMessage} from '../network-message.js';
 import {isRetryableStatus} from '../retry.js';
 
 export const serviceName = 'dataworks';
@@ -82,7 +83,7 @@ export function toDataWorksError(error: unknown, operation: string): ServiceErro
 	}
 
 	const code = typeof thrown.code === 'string' ? thrown.code : (typeof thrown.name === 'string' ? thrown.name : 'NetworkError');
-	const message = typeof thrown.message === 'string' ? thrown.message : String(error);
+	const message = networkErrorMessage(typeof thrown.message === 'string' ? thrown.message : String(error));
 	return new ServiceError(serviceName, `${operation} failed: ${message}`, {
 		code,
 		cause: error,

@@ -11,6 +11,7 @@ import OpenApi, {Config, OpenApiRequest, Params} from '@alicloud/openapi-client'
 import {ConfigurationError, InterruptedError, ServiceError} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
+import {networkErrorMessage} from '../network-message.js';
 import {isRetryableStatus, withRetry, type RetryOptions} from '../retry.js';
 import type {AlibabaCredentialsProvider} from '../credentials/alibaba.js';
 import {MigrationApiError, MigrationGateway} from './gateway.js';
@@ -195,7 +196,7 @@ function toServiceError(error: unknown, operation: string, subject: string | und
 	}
 
 	const code = (error as {code?: string}).code ?? (error as {name?: string}).name ?? 'NetworkError';
-	const message = error instanceof Error ? error.message : String(error);
+	const message = networkErrorMessage(error instanceof Error ? error.message : String(error));
 	return new ServiceError(service, `${operation} failed: ${message}`, {
 		code,
 		cause: error,

@@ -16,7 +16,7 @@ export type PgConnectionOptions = {
 	password: string;
 	/**
 	 * TLS to the cluster. Redshift requires it for temporary credentials (node-postgres #1528), so it is on for every
-	 * host except loopback, where the local stand-in (PGlite's socket server) speaks plain TCP only.
+	 * host except loopback, where the local stand-in's wire front speaks plain TCP only.
 	 */
 	tls?: boolean;
 	/** @default 10000 */

@@ -5,11 +5,12 @@
  * sdk-java `client/ut/*Test.java`, aliyun-datahub-sdk-python `tests/fixtures`). Data persists under `dataDir`.
  */
 import {createHash, randomBytes} from 'node:crypto';
-import http, {type IncomingMessage, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import zlib from 'node:zlib';
 import type {StandInHandle} from '../contract.js';
+import {topicsPerProjectLimit} from '../../clouds/datahub/limits.js';
 import {createFaultPoint} from '../faults.js';
+import {serveHttp} from '../http-serve.js';
 import {defaultClientFactory, parseCreateRequest, startConnectorRunner, validateAgainstMaxCompute, type MaxComputeClientFactory} from './connector.js';
 import {
 	connectorExists, DataHubError, invalidCursor, invalidParameter, invalidUri, limitExceeded, malformedRecord, noSuchConnector,
@@ -31,6 +32,7 @@ export type DataHubStandInOptions = {
 		/** Buffered bytes that start a sync at once. The service: 64 MB. @default 64 MiB */
 		maxBufferBytes?: number;
 	};
+	/** The service's documented limits (clouds/datahub/limits.ts); tests may lower them. */
 	limits?: {topicsPerProject?: number};
 	/** The server's clock, for tests of the skew check. */
 	now?: () => number;
@@ -68,7 +70,7 @@ function shardRange(shard: number, count: number): [bigint, bigint] {
 export async function startDataHubStandIn(options: DataHubStandInOptions): Promise<DataHubStandInHandle> {
 	const {credentials} = options;
 	const now = options.now ?? Date.now;
-	const topicsPerProject = options.limits?.topicsPerProject ?? 20;
+	const topicsPerProject = options.limits?.topicsPerProject ?? topicsPerProjectLimit;
 	const store: DataHubStore = await openDataHubStore(options.dataDir);
 	const {catalog} = store;
 	const runner = startConnectorRunner({
@@ -676,16 +678,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		}
 	}
 
-	const server = http.createServer((request, response) => {
-		void handle(request, response);
-	});
-	// Longer than the clients' idle-socket timeouts, so a client never reuses a socket the server is closing.
-	server.keepAliveTimeout = 30_000;
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-	});
-	const {port} = server.address() as AddressInfo;
+	const {port, stop} = await serveHttp(handle, {port: options.port});
 	let closing: Promise<void> | undefined;
 
 	return {
@@ -694,8 +687,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		port,
 		close() {
 			closing ??= (async () => {
-				server.closeAllConnections();
-				await new Promise<void>(resolve => server.close(() => resolve()));
+				await stop();
 				await runner.close();
 				await store.flush();
 			})();

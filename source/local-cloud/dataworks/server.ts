@@ -2,8 +2,18 @@
  * The local DataWorks stand-in (dataworks-public 2020-05-18, RPC): POST/GET `/` with the action in `x-acs-action`,
  * parameters in the query and the form body, the ACS3-HMAC-SHA256 signature checked by signature-check.ts, answers
  * `{RequestId, Success, HttpStatusCode, Data}` and errors `{RequestId, HostId, Code, Message, Recommend}` with the HTTP
- * status. It keeps data sources, DI files, deployments and backfill instances under its data dir, and runs instances
- * NOT_RUN → WAIT_RESOURCE → RUNNING → SUCCESS|FAILURE with the DI runner, one at a time.
+ * status. It keeps data sources, DI files with their scheduling properties, deployments, backfill and cycle instances
+ * under its data dir, and runs instances NOT_RUN → WAIT_RESOURCE → RUNNING → SUCCESS|FAILURE with the DI runner, one at
+ * a time.
+ *
+ * The scheduler follows DataWorks' instance generation ("Instance generation mode", DataWorks user guide): a node
+ * released to production gets cycle instances (DagType DAILY) from the next day on, one per cron slot of each CST day;
+ * with ApplyScheduleImmediately ("Immediately after deployment") also on the release day, where slots later than the
+ * release + 10 minutes run at their time and earlier ones are expired dry runs (TaskType SKIP, SUCCESS without running).
+ * An instance waits in WAIT_TIME until its cycle time. Rehearsal (`schedule.rehearsal`, on by default: this stand-in
+ * is the local cloud's) changes one thing, so that a rehearsal need not wait for tomorrow: at an immediate release,
+ * the release day's first slot runs at once instead of being expired or waiting — the instance the real scheduler
+ * would run for that day had the node been released before it. Its bizdate and cycle time stay those of the slot.
  */
 import {randomUUID} from 'node:crypto';
 import http, {type IncomingMessage, type ServerResponse} from 'node:http';
@@ -13,8 +23,9 @@ import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
 import type {DiRunner} from './di-runner.js';
 import {JobConfigError, parseDiJob, substituteParameters} from './job-config.js';
+import {cstDayStart, parseCron, resolveParaValue, slotsOfDay} from './scheduling.js';
 import {verifyAcs3Request} from './signature-check.js';
-import {openStateStore, type DataSourceRecord, type DeploymentRecord, type FileRecord, type InstanceRecord} from './state.js';
+import {openStateStore, type DataSourceRecord, type DeploymentRecord, type FileRecord, type FileSchedule, type InstanceRecord} from './state.js';
 
 export type DataWorksWorkspace = {
 	id: number;
@@ -38,6 +49,10 @@ export type DataWorksStandInOptions = {
 	stepDelayMs?: number;
 	/** @default 15 minutes */
 	maxSkewMs?: number;
+	/** The scheduler: how often it looks for due instances (@default 1000 ms), and rehearsal (see above; @default true). */
+	schedule?: {tickMs?: number; rehearsal?: boolean};
+	/** The scheduler's clock. @default Date.now */
+	now?: () => number;
 };
 
 export type DataWorksStandInHandle = Omit<StandInHandle, 'name'> & {name: 'dataworks'};
@@ -47,6 +62,15 @@ const diOfflineFileType = 23;
 const day = 86_400_000;
 /** Business dates are calendar days in China Standard Time, the service's zone. */
 const cstOffsetMs = 8 * 3_600_000;
+/** "Immediately after deployment": slots up to the release + 10 minutes are expired (dry runs). */
+const immediateCutoffMs = 10 * 60_000;
+
+/** GetFile's NodeConfiguration of a file whose scheduling was never set. */
+const defaultSchedule: FileSchedule = {
+	cronExpress: '00 05 00 * * ?', cycleType: 'DAY', paraValue: '', autoRerunTimes: 3, autoRerunIntervalMillis: 120_000, rerunMode: 'ALL_ALLOWED',
+	schedulerType: 'NORMAL', stop: false, inputList: '', outputList: '', startEffectDate: 0, endEffectDate: 4_155_787_800_000, dependentType: 'NONE',
+	applyScheduleImmediately: false,
+};
 
 type Params = Record<string, string>;
 type Answer = {status: number; body: Record<string, unknown>};
@@ -120,6 +144,8 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 	const folders = folderTree(workspace.folders);
 	const stepDelayMs = options.stepDelayMs ?? 200;
 	const maxSkewMs = options.maxSkewMs ?? 900_000;
+	const now = options.now ?? Date.now;
+	const rehearsal = options.schedule?.rehearsal ?? true;
 	const faults = createFaultPoint();
 	const usedNonces = new Map<string, number>();
 	const timers = new Set<NodeJS.Timeout>();
@@ -176,8 +202,13 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 				throw new JobConfigError(`the file of node ${instance.nodeId} no longer exists`);
 			}
 
-			const parameters = {bizdate: bizdateText(instance.bizdate), ...Object.fromEntries(instance.paramValues.split(/\s+/).filter(Boolean).map(pair => pair.split('=', 2) as [string, string]))};
-			const job = parseDiJob(substituteParameters(file.content, parameters));
+			// The node's scheduling parameters, resolved for this instance; a backfill's NodeParams override them.
+			const parameters = {
+				bizdate: bizdateText(instance.bizdate),
+				...resolveParaValue((file.prodSchedule ?? file.schedule)?.paraValue ?? '', {bizdate: instance.bizdate, cycTime: instance.cycTime}),
+				...Object.fromEntries(instance.paramValues.split(/\s+/).filter(Boolean).map(pair => pair.split('=', 2) as [string, string])),
+			};
+			const job = parseDiJob(substituteParameters(file.prodContent ?? file.content, parameters));
 			if (closing) {
 				// Stopped before the job began: nothing was sent, so the next start may run it.
 				instance.status = 'NOT_RUN';
@@ -251,11 +282,22 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 
 	function instanceJson(instance: InstanceRecord) {
 		return {
-			InstanceId: instance.instanceId, NodeId: instance.nodeId, NodeName: instance.nodeName, DagId: instance.dagId, DagType: 'SUPPLY_DATA',
+			InstanceId: instance.instanceId, NodeId: instance.nodeId, NodeName: instance.nodeName, DagId: instance.dagId, DagType: instance.dagType ?? 'SUPPLY_DATA',
 			Status: instance.status, Bizdate: instance.bizdate, CycTime: instance.cycTime, CreateTime: instance.createTime, ModifyTime: instance.modifyTime,
 			BeginWaitTimeTime: instance.createTime, BeginWaitResTime: instance.beginWaitResTime, BeginRunningTime: instance.beginRunningTime,
 			FinishTime: instance.finishTime, ErrorMessage: instance.errorMessage ?? '', ParamValues: instance.paramValues, Priority: 1,
-			TaskType: 'NORMAL', Connection: '', RelatedFlowId: 0, BaselineId: 0, Repeatability: true, RepeatInterval: 0, DqcType: 1, DqcDescription: '',
+			TaskType: instance.taskType ?? 'NORMAL', TaskRerunTime: instance.rerunCount ?? 0, Connection: '', RelatedFlowId: 0, BaselineId: 0, Repeatability: true, RepeatInterval: 0, DqcType: 1, DqcDescription: '',
+		};
+	}
+
+	function nodeConfiguration(schedule: FileSchedule) {
+		return {
+			AutoRerunTimes: schedule.autoRerunTimes, AutoRerunIntervalMillis: schedule.autoRerunIntervalMillis, RerunMode: schedule.rerunMode, Stop: schedule.stop,
+			ParaValue: schedule.paraValue, StartEffectDate: schedule.startEffectDate, EndEffectDate: schedule.endEffectDate, CronExpress: schedule.cronExpress,
+			CycleType: schedule.cycleType, DependentType: schedule.dependentType, DependentNodeIdList: '', SchedulerType: schedule.schedulerType,
+			ApplyScheduleImmediately: String(schedule.applyScheduleImmediately), ResourceGroupId: 0,
+			InputList: schedule.inputList.split(',').filter(Boolean).map(output => ({Input: output, ParseType: 'MANUAL'})),
+			OutputList: schedule.outputList.split(',').filter(Boolean).map(output => ({Output: output, RefTableName: ''})),
 		};
 	}
 
@@ -276,17 +318,140 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 				file.commitStatus = 1;
 				file.nodeId ??= store.newId() + 700_000_000;
 				if (workspace.mode === 'basic') {
-					file.prodVersion = file.currentVersion;
+					release(file);
 				}
 
 				Object.assign(deployment, {status: 1, executeTime: Date.now()});
 			} else {
-				file.prodVersion = file.currentVersion;
+				release(file);
 				Object.assign(deployment, {status: 1, executeTime: Date.now()});
 			}
 
 			await store.save();
 		});
+	}
+
+	// --- the scheduler -----------------------------------------------------------------------------------------------
+
+	/** Production now runs this version; with immediate generation, the release day's instances are made at once. */
+	function release(file: FileRecord): void {
+		file.prodVersion = file.currentVersion;
+		file.prodContent = file.content;
+		file.prodSchedule = file.schedule ?? defaultSchedule;
+		file.releasedAt = now();
+		file.generatedDays = [];
+		if (file.prodSchedule.applyScheduleImmediately) {
+			generateDay(file, cstDayStart(file.releasedAt), true);
+		}
+	}
+
+	function generateDay(file: FileRecord, dayStart: number, releaseDay: boolean): void {
+		const schedule = file.prodSchedule!;
+		file.generatedDays = [...(file.generatedDays ?? []), dayStart];
+		if (schedule.schedulerType === 'MANUAL' || schedule.stop || dayStart + day <= schedule.startEffectDate || dayStart > schedule.endEffectDate) {
+			return;
+		}
+
+		const dagId = store.newId() + 800_000_000;
+		const cutoff = (file.releasedAt ?? 0) + immediateCutoffMs;
+		for (const [index, slot] of slotsOfDay(parseCron(schedule.cronExpress, schedule.cycleType), dayStart).entries()) {
+			const created = now();
+			const runNow = releaseDay && rehearsal && index === 0;
+			const expired = releaseDay && !runNow && slot.cycTime <= cutoff;
+			const dryRun = expired || schedule.schedulerType === 'SKIP';
+			const instance: InstanceRecord = {
+				instanceId: store.newId() + 900_000_000, dagId, dagName: `${file.fileName} ${new Date(dayStart + cstOffsetMs).toISOString().slice(0, 10)}`, dagType: 'DAILY',
+				taskType: dryRun ? 'SKIP' : 'NORMAL', nodeId: file.nodeId!, nodeName: file.fileName, fileId: file.fileId,
+				status: expired ? 'SUCCESS' : (runNow ? 'NOT_RUN' : 'WAIT_TIME'), bizdate: slot.bizdate, cycTime: slot.cycTime, paramValues: '', createTime: created, modifyTime: created,
+				...(expired ? {finishTime: created} : {}),
+			};
+			state.instances.push(instance);
+			if (runNow) {
+				enqueue(instance);
+			}
+		}
+	}
+
+	/** Generates the instances of days that began since the release, and starts those whose time has come. */
+	async function tick(): Promise<void> {
+		const time = now();
+		const today = cstDayStart(time);
+		let changed = false;
+		for (const file of state.files) {
+			if (file.prodVersion === undefined || file.nodeId === undefined || file.releasedAt === undefined) {
+				continue;
+			}
+
+			// The real service generates the next day's instances from 23:30; the local one when the day begins.
+			for (let dayStart = cstDayStart(file.releasedAt) + day; dayStart <= today; dayStart += day) {
+				if (!(file.generatedDays ?? []).includes(dayStart)) {
+					generateDay(file, dayStart, false);
+					changed = true;
+				}
+			}
+		}
+
+		for (const instance of state.instances) {
+			if (instance.status === 'WAIT_TIME' && instance.cycTime <= time) {
+				const file = state.files.find(item => item.fileId === instance.fileId);
+				if (instance.taskType === 'SKIP' || file?.prodSchedule?.schedulerType === 'SKIP') {
+					Object.assign(instance, {status: 'SUCCESS', finishTime: time, modifyTime: time});
+				} else if (file?.prodSchedule?.schedulerType === 'PAUSE') {
+					Object.assign(instance, {status: 'FAILURE', finishTime: time, modifyTime: time, errorMessage: 'The node is frozen (paused): its instance is set to failed.'});
+				} else {
+					Object.assign(instance, {status: 'NOT_RUN', modifyTime: time});
+					enqueue(instance);
+				}
+
+				changed = true;
+			}
+		}
+
+		if (changed) {
+			await store.save();
+		}
+	}
+
+	function scheduleOf(params: Params, base: FileSchedule): FileSchedule {
+		const schedule = {...base};
+		const text = (name: string) => (params[name] === undefined || params[name] === '' ? undefined : params[name]);
+		const integer = (name: string, min: number, max: number): number | undefined => {
+			const value = text(name);
+			if (value === undefined) {
+				return undefined;
+			}
+
+			if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+				throw invalid(name, `expected a whole number from ${min} to ${max}`);
+			}
+
+			return Number(value);
+		};
+
+		const oneOf = <T extends string>(name: string, values: readonly T[]): T | undefined => {
+			const value = text(name);
+			if (value !== undefined && !values.includes(value as T)) {
+				throw invalid(name, `expected one of ${values.join(', ')}`);
+			}
+
+			return value as T | undefined;
+		};
+
+		const flag = (name: string) => (text(name) === undefined ? undefined : text(name) === 'true');
+		Object.assign(schedule, Object.fromEntries(Object.entries({
+			cronExpress: text('CronExpress'), cycleType: oneOf('CycleType', ['DAY', 'NOT_DAY'] as const), paraValue: params.ParaValue,
+			autoRerunTimes: integer('AutoRerunTimes', 0, 10), autoRerunIntervalMillis: integer('AutoRerunIntervalMillis', 0, 1_800_000),
+			rerunMode: oneOf('RerunMode', ['ALL_ALLOWED', 'FAILURE_ALLOWED', 'ALL_DENIED'] as const), schedulerType: oneOf('SchedulerType', ['NORMAL', 'MANUAL', 'PAUSE', 'SKIP'] as const),
+			stop: flag('Stop'), inputList: params.InputList, outputList: params.OutputList, startEffectDate: integer('StartEffectDate', 0, Number.MAX_SAFE_INTEGER),
+			endEffectDate: integer('EndEffectDate', 0, Number.MAX_SAFE_INTEGER), dependentType: text('DependentType'), applyScheduleImmediately: flag('ApplyScheduleImmediately'),
+		}).filter(([, value]) => value !== undefined)));
+		try {
+			parseCron(schedule.cronExpress, schedule.cycleType);
+		} catch (error) {
+			throw invalid('CronExpress', (error as Error).message);
+		}
+
+		return schedule;
 	}
 
 	function page<T>(items: T[], params: Params): {PageNumber: number; PageSize: number; TotalCount: number; items: T[]} {
@@ -357,6 +522,38 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			return record.id;
 		},
 
+		/** DataSourceId (required), Content, Description, EnvType, Status: the connection of an existing data source. */
+		async UpdateDataSource(params) {
+			const id = requiredId(params, 'DataSourceId');
+			const record = state.dataSources.find(source => source.id === id);
+			if (!record) {
+				throw new ApiError(404, 'Invalid.DataSource.NotExists', `The data source ${id} does not exist.`);
+			}
+
+			if (params.Content !== undefined && params.Content !== '') {
+				let content: unknown;
+				try {
+					content = JSON.parse(params.Content);
+				} catch {
+					throw invalid('Content', 'not a JSON object');
+				}
+
+				if (!content || typeof content !== 'object' || Array.isArray(content)) {
+					throw invalid('Content', 'not a JSON object');
+				}
+
+				record.content = content as Record<string, unknown>;
+			}
+
+			if (params.Description !== undefined) {
+				record.description = params.Description;
+			}
+
+			record.modifyTime = Date.now();
+			await store.save();
+			return true;
+		},
+
 		async CreateDISyncTask(params) {
 			project(params);
 			const taskType = required(params, 'TaskType');
@@ -422,12 +619,60 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			const file = fileOf(params);
 			return {
 				File: fileJson(file),
-				NodeConfiguration: {
-					AutoRerunTimes: 3, AutoRerunIntervalMillis: 120_000, RerunMode: 'ALL_ALLOWED', Stop: false, ParaValue: '', StartEffectDate: 0,
-					EndEffectDate: 4_155_787_800_000, CronExpress: '00 00 00 * * ?', CycleType: 'DAY', DependentType: 'NONE', DependentNodeIdList: '',
-					ResourceGroupId: 0, InputList: [], OutputList: [],
-				},
+				NodeConfiguration: nodeConfiguration(file.schedule ?? defaultSchedule),
 			};
+		},
+
+		/** Content and scheduling properties of the working copy; production keeps the released ones until the next release. */
+		async UpdateFile(params) {
+			project(params);
+			const file = fileOf(params);
+			const schedule = scheduleOf(params, file.schedule ?? defaultSchedule);
+			if (params.Content !== undefined && params.Content !== '') {
+				try {
+					parseDiJob(params.Content);
+				} catch (error) {
+					if (error instanceof JobConfigError) {
+						throw invalid('Content', error.message);
+					}
+
+					throw error;
+				}
+
+				file.content = params.Content;
+			}
+
+			Object.assign(file, {schedule, currentVersion: file.currentVersion + 1, commitStatus: 0, lastEditTime: Date.now()});
+			await store.save();
+			return true;
+		},
+
+		/** Runs a finished instance again, as its node's rerun property allows; the same instance id. */
+		async RestartInstance(params) {
+			const id = requiredId(params, 'InstanceId');
+			required(params, 'ProjectEnv');
+			const instance = state.instances.find(item => item.instanceId === id);
+			if (!instance) {
+				throw new ApiError(404, 'Invalid.Instance.NotExist', `The instance ${id} does not exist.`);
+			}
+
+			const mode = state.files.find(item => item.fileId === instance.fileId)?.prodSchedule?.rerunMode ?? 'ALL_ALLOWED';
+			if (instance.status !== 'FAILURE' && instance.status !== 'SUCCESS') {
+				throw new ApiError(400, 'Invalid.Instance.Status', `The instance ${id} is ${instance.status}; only a finished instance can be rerun.`);
+			}
+
+			if (mode === 'ALL_DENIED' || (mode === 'FAILURE_ALLOWED' && instance.status === 'SUCCESS')) {
+				throw new ApiError(400, 'Invalid.Instance.RerunDenied', `The node's rerun property is ${mode}: instance ${id} (${instance.status}) cannot be rerun.`);
+			}
+
+			const time = now();
+			Object.assign(instance, {status: 'NOT_RUN', modifyTime: time, rerunCount: (instance.rerunCount ?? 0) + 1, taskType: 'NORMAL'});
+			delete instance.finishTime;
+			delete instance.errorMessage;
+			await store.appendLog(instance.instanceId, `\n--- rerun ${instance.rerunCount} ---\n`);
+			await store.save();
+			enqueue(instance);
+			return true;
 		},
 
 		async ListFiles(params) {
@@ -719,6 +964,12 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 	}
 
 	await store.save();
+	const scheduler = setInterval(() => {
+		if (!closing) {
+			tick().catch(() => undefined);
+		}
+	}, options.schedule?.tickMs ?? 1000);
+	scheduler.unref();
 
 	return {
 		name: 'dataworks',
@@ -730,6 +981,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			}
 
 			closing = true;
+			clearInterval(scheduler);
 			abort.abort(new Error('the local DataWorks is stopping'));
 			for (const timer of timers) {
 				clearTimeout(timer);

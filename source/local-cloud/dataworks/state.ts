@@ -18,6 +18,25 @@ export type DataSourceRecord = {
 	modifyTime: number;
 };
 
+/** A node's scheduling properties (UpdateFile/CreateFile), as GetFile's NodeConfiguration shows them. */
+export type FileSchedule = {
+	cronExpress: string;
+	cycleType: 'DAY' | 'NOT_DAY';
+	paraValue: string;
+	autoRerunTimes: number;
+	autoRerunIntervalMillis: number;
+	rerunMode: 'ALL_ALLOWED' | 'FAILURE_ALLOWED' | 'ALL_DENIED';
+	schedulerType: 'NORMAL' | 'MANUAL' | 'PAUSE' | 'SKIP';
+	stop: boolean;
+	inputList: string;
+	outputList: string;
+	startEffectDate: number;
+	endEffectDate: number;
+	dependentType: string;
+	/** "Immediately after deployment" instance generation; otherwise the next day's (T+1). */
+	applyScheduleImmediately: boolean;
+};
+
 export type FileRecord = {
 	fileId: number;
 	fileName: string;
@@ -33,6 +52,14 @@ export type FileRecord = {
 	currentVersion: number;
 	/** The version deployed to production (standard mode) or submitted (basic mode, where submit is the release). */
 	prodVersion?: number;
+	/** Scheduling properties of the working copy; absent: the defaults. */
+	schedule?: FileSchedule;
+	/** What production runs: the content and schedule at the last release, and when it was released. */
+	prodContent?: string;
+	prodSchedule?: FileSchedule;
+	releasedAt?: number;
+	/** CST day starts (epoch ms) whose cycle instances were generated. */
+	generatedDays?: number[];
 	createTime: number;
 	lastEditTime: number;
 };
@@ -55,6 +82,12 @@ export type InstanceStatus = 'NOT_RUN' | 'WAIT_TIME' | 'WAIT_RESOURCE' | 'RUNNIN
 
 export type InstanceRecord = {
 	instanceId: number;
+	/** SUPPLY_DATA for a backfill, DAILY for the scheduler's cycle instances (absent: SUPPLY_DATA). */
+	dagType?: 'SUPPLY_DATA' | 'DAILY';
+	/** NORMAL, or SKIP for a dry run (an expired slot of an immediate release). */
+	taskType?: 'NORMAL' | 'SKIP';
+	/** Runs after the first: restarts and automatic reruns. */
+	rerunCount?: number;
 	dagId: number;
 	dagName: string;
 	nodeId: number;

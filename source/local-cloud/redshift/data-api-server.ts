@@ -1,52 +1,37 @@
 import {randomUUID} from 'node:crypto';
 import http from 'node:http';
-import type {PGlite} from '@electric-sql/pglite';
 import {precisionAndScale, typeNameOfOid} from '../../clouds/redshift/postgres-types.js';
 import type {FaultInjection} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
 import {verifySigV4} from '../sigv4.js';
+import {describeTable, listDatabases, listSchemas, listTables, type CatalogQuery} from './data-api-catalog.js';
+import {
+	ApiError, checkClusterIdentifier, constraintError, optionalString, page, pageSize, requireStatementId, requireString, validation,
+} from './data-api-errors.js';
+import type {SharedBackend} from './sessions.js';
+import {quoteLiteral, tokenizeSql} from './sql-text.js';
 import {runSql, rowsOfCommandTag} from './sql-runner.js';
-import {StatementStore, type StoredColumn, type StoredResult, type StoredStatement} from './statement-store.js';
-import {isUnloadStatement, maskUnloadCredentials, parseUnload} from './unload-command.js';
-import {runUnload, type UnloadEnvironment} from './unload.js';
+import {runStatement, type Pipeline} from './statement-pipeline.js';
+import {
+	StatementStore, type StoredColumn, type StoredResult, type StoredStatement, type StoredStatus, type StoredSubStatement,
+} from './statement-store.js';
+import {maskUnloadCredentials} from './unload-command.js';
 
 export type DataApiServerOptions = {
-	db: PGlite;
+	backend: SharedBackend;
+	pipeline: Pipeline;
 	store: StatementStore;
 	region: string;
 	credentials: {accessKeyId: string; secret: string};
 	databaseName: string;
-	unload: Omit<UnloadEnvironment, 'db'>;
-	/** Every statement on PGlite goes through this queue (shared with the wire-protocol server's lock). */
-	serialise: <T>(work: () => Promise<T>) => Promise<T>;
+	/** The one provisioned cluster; any other ClusterIdentifier is refused like an unknown cluster. */
+	clusterIdentifier: string;
+	/** The database user statements run as (Redshift's master user). */
+	masterUser: string;
 };
 
 /** Rows per GetStatementResult page: small enough that the SDK pages on TPC-H tables. */
 export const resultPageRows = 1000;
-
-class ApiError extends Error {
-	readonly status: number;
-	readonly type: string;
-	readonly extra: Record<string, unknown>;
-
-	constructor(status: number, type: string, message: string, extra: Record<string, unknown> = {}) {
-		super(message);
-		this.status = status;
-		this.type = type;
-		this.extra = extra;
-	}
-}
-
-const validation = (message: string) => new ApiError(400, 'ValidationException', message);
-
-function requireString(body: Record<string, unknown>, name: string): string {
-	const value = body[name];
-	if (typeof value !== 'string' || value === '') {
-		throw validation(`1 validation error detected: Value null at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
-	}
-
-	return value;
-}
 
 function epochSeconds(milliseconds: number): number {
 	return milliseconds / 1000;
@@ -80,12 +65,133 @@ function fieldOf(column: StoredColumn, text: string | null): Record<string, unkn
 	}
 }
 
+type Target = {database: string; clusterIdentifier?: string; workgroupName?: string; dbUser?: string; secretArn?: string};
+
+/** Named parameters (`:name`) as literals: the Data API sends values as text and Redshift converts them implicitly. */
+export function applyParameters(sql: string, parameters: Array<{name: string; value: string}>): string {
+	if (parameters.length === 0) {
+		return sql;
+	}
+
+	const values = new Map(parameters.map(parameter => [parameter.name, parameter.value]));
+	return tokenizeSql(sql).map(token => {
+		const value = token.kind === 'parameter' && token.text.startsWith(':') ? values.get(token.text.slice(1)) : undefined;
+		return value === undefined ? token.text : quoteLiteral(value);
+	}).join('');
+}
+
+function readParameters(body: Record<string, unknown>): Array<{name: string; value: string}> | undefined {
+	const list = body['Parameters'];
+	if (list === undefined || list === null) {
+		return undefined;
+	}
+
+	if (!Array.isArray(list) || list.length === 0) {
+		throw constraintError('Parameters', list, 'Member must have length greater than or equal to 1');
+	}
+
+	return list.map((entry: unknown) => {
+		const {name, value} = (entry ?? {}) as {name?: unknown; value?: unknown};
+		if (typeof name !== 'string' || !/^[0-9a-zA-Z_]+$/.test(name)) {
+			throw constraintError('Parameters.member.name', name, 'Member must satisfy regular expression pattern: ^[0-9a-zA-Z_]+$');
+		}
+
+		if (typeof value !== 'string' || value === '') {
+			throw constraintError('Parameters.member.value', value, 'Member must have length greater than or equal to 1');
+		}
+
+		return {name, value};
+	});
+}
+
+const finalStatuses = new Set<StoredStatus>(['FINISHED', 'FAILED', 'ABORTED']);
+
 export function createDataApiServer(options: DataApiServerOptions): {server: http.Server; injectFault(fault: FaultInjection): void} {
 	const {store} = options;
 	const faults = createFaultPoint();
 
-	async function runStatement(statement: StoredStatement, sql: string): Promise<void> {
-		await options.serialise(async () => {
+	/** Where a statement runs: the cluster and database, and who as (DbUser, a secret, or the caller's IAM identity). */
+	function readTarget(body: Record<string, unknown>): Target {
+		const clusterIdentifier = optionalString(body, 'ClusterIdentifier');
+		const workgroupName = optionalString(body, 'WorkgroupName');
+		if (!clusterIdentifier && !workgroupName) {
+			throw validation('Either ClusterIdentifier or WorkgroupName must be specified.');
+		}
+
+		if (clusterIdentifier && workgroupName) {
+			throw validation('ClusterIdentifier and WorkgroupName cannot both be specified.');
+		}
+
+		const dbUser = optionalString(body, 'DbUser');
+		if (workgroupName && dbUser) {
+			throw validation('DbUser is not supported for serverless workgroups; use SecretArn or IAM credentials.');
+		}
+
+		if (clusterIdentifier) {
+			checkClusterIdentifier(clusterIdentifier);
+			if (clusterIdentifier !== options.clusterIdentifier) {
+				throw validation('Redshift endpoint doesn\'t exist in this region.');
+			}
+		}
+
+		// Neither DbUser nor SecretArn: the IAM-identity mode (GetClusterCredentialsWithIAM / serverless GetCredentials).
+		return {database: requireString(body, 'Database'), clusterIdentifier, workgroupName, dbUser, secretArn: optionalString(body, 'SecretArn')};
+	}
+
+	/** A session of its own for one Data API call, closed (rolled back, temporary objects dropped) afterwards. */
+	async function inSession<T>(work: () => Promise<T>): Promise<T> {
+		const session = options.backend.open({user: options.masterUser});
+		try {
+			return await session.turn(work);
+		} finally {
+			await session.close();
+		}
+	}
+
+	const catalogQuery: CatalogQuery = async sql => inSession(async () => (await runSql(options.pipeline.db, sql)).rows);
+
+	/** Runs one SQL and stores its result under `resultId`; the fields a (sub-)statement records. */
+	async function runOne(resultId: string, sql: string, database: string): Promise<Partial<StoredSubStatement>> {
+		if (database !== options.databaseName) {
+			throw new Error(`database "${database}" does not exist`);
+		}
+
+		const outcome = await runStatement(options.pipeline, sql);
+		if (outcome.kind === 'unload') {
+			return {status: 'FINISHED', hasResultSet: false, resultRows: outcome.rows};
+		}
+
+		if (outcome.kind === 'command') {
+			return {status: 'FINISHED', hasResultSet: false, resultRows: rowsOfCommandTag(outcome.commandTag)};
+		}
+
+		const columns: StoredColumn[] = outcome.result.fields.map(field => {
+			const typeName = typeNameOfOid(field.dataTypeID);
+			const {precision, scale} = precisionAndScale(typeName, field.dataTypeModifier);
+			return {name: field.name, typeName, precision, scale, length: 0, nullable: 1, tableName: '', schemaName: ''};
+		});
+		const stored: StoredResult = {columns, rows: outcome.result.rows};
+		await store.saveResult(resultId, stored);
+		return {status: 'FINISHED', hasResultSet: true, resultRows: stored.rows.length, resultSize: JSON.stringify(stored.rows).length};
+	}
+
+	const errorText = (error: unknown) => `ERROR: ${error instanceof Error ? error.message : String(error)}`;
+
+	async function finish(statementId: string, startedAt: number, update: Partial<StoredStatement>): Promise<void> {
+		const finishedAt = Date.now();
+		const latest = store.get(statementId)!;
+		const aborted = latest.cancelRequested && update.status === 'FINISHED';
+		await store.save({
+			...latest,
+			...update,
+			...(aborted ? {status: 'ABORTED', error: 'Query was cancelled by the user.', hasResultSet: false} : {}),
+			updatedAt: finishedAt,
+			durationNs: (finishedAt - startedAt) * 1e6,
+		});
+	}
+
+	async function runStatementInSession(statement: StoredStatement, sql: string): Promise<void> {
+		await inSession(async () => {
 			const current = store.get(statement.id);
 			if (!current || current.cancelRequested) {
 				return;
@@ -95,76 +201,65 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 			await store.save({...current, status: 'STARTED', startedAt, updatedAt: startedAt});
 			let update: Partial<StoredStatement>;
 			try {
-				if (statement.database !== options.databaseName) {
-					throw new Error(`database "${statement.database}" does not exist`);
-				}
-
-				if (isUnloadStatement(sql)) {
-					const rows = await runUnload(parseUnload(sql), {db: options.db, ...options.unload});
-					update = {status: 'FINISHED', hasResultSet: false, resultRows: rows};
-				} else {
-					const result = await runSql(options.db, sql);
-					const hasResultSet = result.fields.length > 0;
-					if (hasResultSet) {
-						const columns: StoredColumn[] = result.fields.map(field => {
-							const typeName = typeNameOfOid(field.dataTypeID);
-							const {precision, scale} = precisionAndScale(typeName, field.dataTypeModifier);
-							return {name: field.name, typeName, precision, scale, length: 0, nullable: 1, tableName: '', schemaName: ''};
-						});
-						const stored: StoredResult = {columns, rows: result.rows};
-						await store.saveResult(statement.id, stored);
-						update = {status: 'FINISHED', hasResultSet: true, resultRows: result.rows.length, resultSize: JSON.stringify(result.rows).length};
-					} else {
-						update = {status: 'FINISHED', hasResultSet: false, resultRows: rowsOfCommandTag(result.commandTag)};
-					}
-				}
+				update = await runOne(statement.id, sql, statement.database);
 			} catch (error) {
-				const message = error instanceof Error ? error.message : String(error);
-				update = {status: 'FAILED', error: `ERROR: ${message}`};
+				update = {status: 'FAILED', error: errorText(error)};
 			}
 
-			const finishedAt = Date.now();
-			const latest = store.get(statement.id) ?? current;
-			const aborted = latest.cancelRequested && update.status === 'FINISHED';
-			await store.save({
-				...latest,
-				...update,
-				...(aborted ? {status: 'ABORTED', error: 'Query was cancelled by the user.', hasResultSet: false} : {}),
-				updatedAt: finishedAt,
-				durationNs: (finishedAt - startedAt) * 1e6,
+			await finish(statement.id, startedAt, update);
+		});
+	}
+
+	/** BatchExecuteStatement: the SQLs run in order in one transaction; the first failure rolls all of them back. */
+	async function runBatchInSession(statement: StoredStatement, sqls: string[]): Promise<void> {
+		await inSession(async () => {
+			const current = store.get(statement.id);
+			if (!current || current.cancelRequested) {
+				return;
+			}
+
+			const startedAt = Date.now();
+			const subs = [...current.subStatements!];
+			await store.save({...current, status: 'STARTED', startedAt, updatedAt: startedAt});
+			let failure: string | undefined;
+			await runSql(options.pipeline.db, 'begin');
+			for (const [index, sql] of sqls.entries()) {
+				const sub = subs[index]!;
+				if (failure !== undefined) {
+					subs[index] = {...sub, status: 'ABORTED', updatedAt: Date.now()};
+					continue;
+				}
+
+				const subStarted = Date.now();
+				try {
+					subs[index] = {...sub, ...await runOne(sub.id, sql, statement.database), updatedAt: Date.now(), durationNs: (Date.now() - subStarted) * 1e6};
+				} catch (error) {
+					failure = errorText(error);
+					subs[index] = {...sub, status: 'FAILED', error: failure, updatedAt: Date.now(), durationNs: (Date.now() - subStarted) * 1e6};
+				}
+			}
+
+			await runSql(options.pipeline.db, failure === undefined ? 'commit' : 'rollback');
+			await finish(statement.id, startedAt, {
+				status: failure === undefined ? 'FINISHED' : 'FAILED',
+				...(failure === undefined ? {} : {error: failure}),
+				subStatements: subs,
+				hasResultSet: subs.some(sub => sub.hasResultSet),
 			});
 		});
 	}
 
-	async function executeStatement(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-		const sql = requireString(body, 'Sql');
-		const clusterIdentifier = typeof body.ClusterIdentifier === 'string' ? body.ClusterIdentifier : undefined;
-		const workgroupName = typeof body.WorkgroupName === 'string' ? body.WorkgroupName : undefined;
-		if (!clusterIdentifier && !workgroupName) {
-			throw validation('Either ClusterIdentifier or WorkgroupName must be specified.');
+	function newStatement(body: Record<string, unknown>, queryString: string): StoredStatement {
+		const target = readTarget(body);
+		const statementName = optionalString(body, 'StatementName');
+		if (statementName !== undefined && statementName.length > 500) {
+			throw constraintError('StatementName', statementName, 'Member must have length less than or equal to 500');
 		}
 
-		if (clusterIdentifier && workgroupName) {
-			throw validation('ClusterIdentifier and WorkgroupName cannot both be specified.');
-		}
-
-		const database = requireString(body, 'Database');
-		const dbUser = typeof body.DbUser === 'string' ? body.DbUser : undefined;
-		const secretArn = typeof body.SecretArn === 'string' ? body.SecretArn : undefined;
-		if (clusterIdentifier && !dbUser && !secretArn) {
-			throw validation('Either DbUser or SecretArn must be specified when ClusterIdentifier is used.');
-		}
-
-		if (workgroupName && dbUser) {
-			throw validation('DbUser is not supported for serverless workgroups; use SecretArn or IAM credentials.');
-		}
-
-		const clientToken = typeof body.ClientToken === 'string' ? body.ClientToken : undefined;
-		const earlier = clientToken ? store.findByClientToken(clientToken) : undefined;
 		const now = Date.now();
-		const statement: StoredStatement = earlier ?? {
+		return {
 			id: randomUUID(),
-			queryString: maskUnloadCredentials(sql),
+			queryString,
 			status: 'SUBMITTED',
 			createdAt: now,
 			updatedAt: now,
@@ -174,18 +269,13 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 			resultSize: -1,
 			redshiftQueryId: store.nextQueryId(),
 			redshiftPid: process.pid,
-			database,
-			clusterIdentifier,
-			workgroupName,
-			dbUser,
-			secretArn,
-			clientToken,
+			...target,
+			clientToken: optionalString(body, 'ClientToken'),
+			...(statementName === undefined ? {} : {statementName}),
 		};
-		if (!earlier) {
-			await store.save(statement);
-			void runStatement(statement, sql);
-		}
+	}
 
+	function submitted(statement: StoredStatement): Record<string, unknown> {
 		return {
 			Id: statement.id,
 			CreatedAt: epochSeconds(statement.createdAt),
@@ -197,22 +287,74 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 		};
 	}
 
-	function findStatement(body: Record<string, unknown>): StoredStatement {
-		const id = requireString(body, 'Id');
-		const statement = store.get(id);
-		if (!statement) {
+	async function executeStatement(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+		const sql = requireString(body, 'Sql');
+		const parameters = readParameters(body);
+		const clientToken = optionalString(body, 'ClientToken');
+		const earlier = clientToken ? store.findByClientToken(clientToken) : undefined;
+		if (earlier) {
+			return submitted(earlier);
+		}
+
+		const statement: StoredStatement = {...newStatement(body, maskUnloadCredentials(sql)), ...(parameters ? {queryParameters: parameters} : {})};
+		await store.save(statement);
+		void runStatementInSession(statement, applyParameters(sql, parameters ?? [])).catch(() => undefined);
+		return submitted(statement);
+	}
+
+	async function batchExecuteStatement(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+		const sqls = body['Sqls'];
+		if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > 40 || !sqls.every(sql => typeof sql === 'string')) {
+			throw constraintError('Sqls', Array.isArray(sqls) ? `[${sqls.join(', ')}]` : sqls, 'Member must have length less than or equal to 40, Member must have length greater than or equal to 1');
+		}
+
+		const clientToken = optionalString(body, 'ClientToken');
+		const earlier = clientToken ? store.findByClientToken(clientToken) : undefined;
+		if (earlier) {
+			return submitted(earlier);
+		}
+
+		const base = newStatement(body, '');
+		const statement: StoredStatement = {
+			...base,
+			subStatements: (sqls as string[]).map((sql, index) => ({
+				id: `${base.id}:${index + 1}`, queryString: maskUnloadCredentials(sql), status: 'SUBMITTED', createdAt: base.createdAt,
+				updatedAt: base.createdAt, durationNs: -1, hasResultSet: false, resultRows: -1, resultSize: -1,
+				redshiftQueryId: index === 0 ? base.redshiftQueryId : store.nextQueryId(),
+			})),
+		};
+		await store.save(statement);
+		void runBatchInSession(statement, sqls as string[]).catch(() => undefined);
+		return submitted(statement);
+	}
+
+	/** A statement by id; `uuid:n` is the n-th SQL of a batch. A malformed id is a ValidationException. */
+	function findStatement(body: Record<string, unknown>): {statement: StoredStatement; sub?: StoredSubStatement} {
+		const id = requireStatementId(body);
+		const [baseId, suffix] = id.split(':');
+		const statement = store.get(baseId!);
+		const sub = suffix === undefined ? undefined : statement?.subStatements?.[Number(suffix) - 1];
+		if (!statement || (suffix !== undefined && !sub)) {
 			throw new ApiError(400, 'ResourceNotFoundException', 'Query does not exist.', {ResourceId: id});
 		}
 
-		return statement;
+		return {statement, ...(sub ? {sub} : {})};
+	}
+
+	function describeSub(sub: StoredSubStatement): Record<string, unknown> {
+		return {
+			Id: sub.id, Status: sub.status, QueryString: sub.queryString, CreatedAt: epochSeconds(sub.createdAt), UpdatedAt: epochSeconds(sub.updatedAt),
+			Duration: sub.durationNs, HasResultSet: sub.hasResultSet, ResultRows: sub.resultRows, ResultSize: sub.resultSize,
+			RedshiftQueryId: sub.redshiftQueryId, ...(sub.error ? {Error: sub.error} : {}),
+		};
 	}
 
 	function describeStatement(body: Record<string, unknown>): Record<string, unknown> {
-		const statement = findStatement(body);
+		const {statement, sub} = findStatement(body);
 		return {
 			Id: statement.id,
 			Status: statement.status,
-			QueryString: statement.queryString,
+			...(statement.subStatements ? {} : {QueryString: statement.queryString}),
 			CreatedAt: epochSeconds(statement.createdAt),
 			UpdatedAt: epochSeconds(statement.updatedAt),
 			Duration: statement.durationNs,
@@ -227,34 +369,27 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 			...(statement.workgroupName ? {WorkgroupName: statement.workgroupName} : {}),
 			...(statement.dbUser ? {DbUser: statement.dbUser} : {}),
 			...(statement.secretArn ? {SecretArn: statement.secretArn} : {}),
+			...(statement.queryParameters ? {QueryParameters: statement.queryParameters} : {}),
+			...(statement.subStatements ? {SubStatements: statement.subStatements.map(item => describeSub(item))} : {}),
+			...(sub ? describeSub(sub) : {}),
 		};
 	}
 
 	async function getStatementResult(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-		const statement = findStatement(body);
-		if (statement.status !== 'FINISHED') {
-			throw validation(`Query has not completed yet or failed. Current status is ${statement.status}.`);
+		const {statement, sub} = findStatement(body);
+		const holder = sub ?? statement;
+		if (holder.status !== 'FINISHED') {
+			throw validation(`Query has not completed yet or failed. Current status is ${holder.status}.`);
 		}
 
-		const result = statement.hasResultSet ? await store.readResult(statement.id) : undefined;
+		const result = holder.hasResultSet && !(statement.subStatements && !sub) ? await store.readResult(holder.id) : undefined;
 		if (!result) {
-			throw new ApiError(400, 'ResourceNotFoundException', 'Query does not have result. Please check query status with DescribeStatement.', {ResourceId: statement.id});
+			throw new ApiError(400, 'ResourceNotFoundException', 'Query does not have result. Please check query status with DescribeStatement.', {ResourceId: holder.id});
 		}
 
-		let offset = 0;
-		if (typeof body.NextToken === 'string' && body.NextToken !== '') {
-			const decoded = /^(.+):(\d+)$/.exec(Buffer.from(body.NextToken, 'base64').toString('utf8'));
-			if (!decoded || decoded[1] !== statement.id) {
-				throw validation('Invalid NextToken.');
-			}
-
-			offset = Number(decoded[2]);
-		}
-
-		const page = result.rows.slice(offset, offset + resultPageRows);
-		const nextOffset = offset + page.length;
+		const {items, nextToken} = page(result.rows, body, holder.id, resultPageRows);
 		return {
-			Records: page.map(row => row.map((text, index) => fieldOf(result.columns[index]!, text))),
+			Records: items.map(row => row.map((text, index) => fieldOf(result.columns[index]!, text))),
 			ColumnMetadata: result.columns.map(column => ({
 				name: column.name, label: column.name, typeName: column.typeName, precision: column.precision, scale: column.scale,
 				length: column.length, nullable: column.nullable, isCaseSensitive: column.typeName === 'varchar' || column.typeName === 'bpchar',
@@ -262,13 +397,13 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 				schemaName: column.schemaName, tableName: column.tableName,
 			})),
 			TotalNumRows: result.rows.length,
-			...(nextOffset < result.rows.length ? {NextToken: Buffer.from(`${statement.id}:${nextOffset}`).toString('base64')} : {}),
+			...(nextToken ? {NextToken: nextToken} : {}),
 		};
 	}
 
 	async function cancelStatement(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-		const statement = findStatement(body);
-		if (statement.status === 'FINISHED' || statement.status === 'FAILED' || statement.status === 'ABORTED') {
+		const {statement} = findStatement(body);
+		if (finalStatuses.has(statement.status)) {
 			throw validation(`Could not cancel a query that is already in ${statement.status} state with ID: ${statement.id}`);
 		}
 
@@ -282,11 +417,64 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 		return {Status: true};
 	}
 
+	/** ListStatements: newest first; only FINISHED ones unless Status says otherwise (ALL for every status). */
+	function listStatements(body: Record<string, unknown>): Record<string, unknown> {
+		const status = optionalString(body, 'Status') ?? 'FINISHED';
+		if (!['SUBMITTED', 'PICKED', 'STARTED', 'FINISHED', 'ABORTED', 'FAILED', 'ALL'].includes(status)) {
+			throw constraintError('Status', status, 'Member must satisfy enum value set: [SUBMITTED, PICKED, STARTED, FINISHED, ABORTED, FAILED, ALL]');
+		}
+
+		const name = optionalString(body, 'StatementName');
+		const cluster = optionalString(body, 'ClusterIdentifier');
+		const workgroup = optionalString(body, 'WorkgroupName');
+		const database = optionalString(body, 'Database');
+		const matching = store.all()
+			.filter(statement => (status === 'ALL' || statement.status === status)
+				&& (name === undefined || (statement.statementName ?? '').startsWith(name))
+				&& (cluster === undefined || statement.clusterIdentifier === cluster)
+				&& (workgroup === undefined || statement.workgroupName === workgroup)
+				&& (database === undefined || statement.database === database))
+			.sort((a, b) => b.createdAt - a.createdAt || b.redshiftQueryId - a.redshiftQueryId);
+		const scope = `statements:${status}:${name ?? ''}:${cluster ?? ''}:${workgroup ?? ''}:${database ?? ''}`;
+		const {items, nextToken} = page(matching, body, scope, pageSize(body, 100, 100));
+		return {
+			Statements: items.map(statement => ({
+				Id: statement.id,
+				CreatedAt: epochSeconds(statement.createdAt),
+				UpdatedAt: epochSeconds(statement.updatedAt),
+				Status: statement.status,
+				IsBatchStatement: statement.subStatements !== undefined,
+				...(statement.subStatements ? {QueryStrings: statement.subStatements.map(sub => sub.queryString)} : {QueryString: statement.queryString}),
+				...(statement.statementName ? {StatementName: statement.statementName} : {}),
+				...(statement.secretArn ? {SecretArn: statement.secretArn} : {}),
+				...(statement.queryParameters ? {QueryParameters: statement.queryParameters} : {}),
+			})),
+			...(nextToken ? {NextToken: nextToken} : {}),
+		};
+	}
+
+	/** The catalog operations connect like a statement does: same target rules, and the database must exist. */
+	const withTarget = (operation: (body: Record<string, unknown>) => Promise<Record<string, unknown>>) => async (body: Record<string, unknown>) => {
+		const target = readTarget(body);
+		const database = optionalString(body, 'ConnectedDatabase') ?? target.database;
+		if (database !== options.databaseName || target.database !== options.databaseName) {
+			throw new ApiError(500, 'DatabaseConnectionException', `FATAL: database "${database === options.databaseName ? target.database : database}" does not exist`);
+		}
+
+		return operation(body);
+	};
+
 	const operations: Record<string, (body: Record<string, unknown>) => Promise<Record<string, unknown>> | Record<string, unknown>> = {
 		ExecuteStatement: executeStatement,
+		BatchExecuteStatement: batchExecuteStatement,
 		DescribeStatement: describeStatement,
 		GetStatementResult: getStatementResult,
 		CancelStatement: cancelStatement,
+		ListStatements: listStatements,
+		ListDatabases: withTarget(async body => listDatabases(body, options.databaseName)),
+		ListSchemas: withTarget(async body => listSchemas(body, catalogQuery)),
+		ListTables: withTarget(async body => listTables(body, catalogQuery)),
+		DescribeTable: withTarget(async body => describeTable(body, catalogQuery)),
 	};
 
 	const server = http.createServer((request, response) => {

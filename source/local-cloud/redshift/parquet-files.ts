@@ -8,12 +8,10 @@ export type UnloadColumn = {name: string; dataTypeID: number; dataTypeModifier: 
 export type WrittenParquetFile = {path: string; rows: number; bytes: number};
 
 export type ParquetWriteOptions = {
-	/** PostgreSQL COPY CSV of the rows, without a header. */
-	csvFile: string;
+	/** PostgreSQL COPY CSV without a header, one file per slice (one for PARALLEL OFF), rows in slice order. */
+	csvFiles: readonly string[];
 	columns: UnloadColumn[];
 	outputDir: string;
-	/** Rows go round-robin to this many slices, like Redshift's EVEN distribution; 1 for PARALLEL OFF. */
-	slices: number;
 	maxFileBytes: number;
 };
 
@@ -95,39 +93,40 @@ function castExpression(column: UnloadColumn, index: number): string {
 
 /**
  * Writes Parquet 1.0 files, SNAPPY-compressed row groups, one or more per slice (split at maxFileBytes), the
- * way UNLOAD … FORMAT PARQUET does. Returns the files per slice in order.
+ * way UNLOAD … FORMAT PARQUET does. Each slice's CSV goes straight to Parquet (DuckDB keeps the rows' order), the
+ * slices side by side. Returns the files per slice in order.
  */
 export async function writeParquetSlices(options: ParquetWriteOptions): Promise<WrittenParquetFile[][]> {
-	const instance = await DuckDBInstance.create(':memory:', {threads: '4'});
+	return Promise.all(options.csvFiles.map(async (csvFile, slice) => writeSlice(csvFile, path.join(options.outputDir, `slice-${slice}`), options)));
+}
+
+/**
+ * One DuckDB of one thread per slice: a COPY that splits files by size writes in parallel without keeping the
+ * rows' order, and a slice's rows must stay in the order the query gave them. The slices run side by side instead.
+ */
+async function writeSlice(csvFile: string, sliceDir: string, options: ParquetWriteOptions): Promise<WrittenParquetFile[]> {
+	const instance = await DuckDBInstance.create(':memory:', {threads: '1'});
 	const connection = await instance.connect();
 	try {
 		const csvColumns = options.columns.map((_column, index) => `'c${index}': 'VARCHAR'`).join(', ');
 		// Unquoted empty fields are NULL in PostgreSQL's CSV and quoted empty fields are empty strings: keep them apart.
-		await connection.run(`create table unload_rows as
-			select row_number() over () - 1 as ferry_row_number, ${options.columns.map((column, index) => castExpression(column, index)).join(', ')}
-			from read_csv(${duckdbLiteral(options.csvFile)}, columns = {${csvColumns}}, header = false, delim = ',', quote = '"',
-				escape = '"', nullstr = '', allow_quoted_nulls = false, auto_detect = false, strict_mode = true)`);
-		const columnList = options.columns.map(column => duckdbIdentifier(column.name)).join(', ');
-		const slices: WrittenParquetFile[][] = [];
-		for (let slice = 0; slice < options.slices; slice++) {
-			const sliceDir = path.join(options.outputDir, `slice-${slice}`);
-			await connection.run(`copy (select ${columnList} from unload_rows where ferry_row_number % ${options.slices} = ${slice} order by ferry_row_number)
-				to ${duckdbLiteral(sliceDir)} (format parquet, compression snappy, parquet_version v1, file_size_bytes ${options.maxFileBytes},
-				filename_pattern 'part_{i}', overwrite_or_ignore true)`);
-			const names = (await readdir(sliceDir).catch(() => [] as string[]))
-				.filter(name => name.endsWith('.parquet'))
-				.sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]));
-			const files: WrittenParquetFile[] = [];
-			for (const name of names) {
-				const file = path.join(sliceDir, name);
-				const counted = await connection.runAndReadAll(`select count(*) from read_parquet(${duckdbLiteral(file)})`);
-				files.push({path: file, rows: Number(counted.getRows()[0]?.[0] ?? 0), bytes: (await stat(file)).size});
-			}
-
-			slices.push(files);
+		await connection.run(`copy (select ${options.columns.map((column, index) => castExpression(column, index)).join(', ')}
+			from read_csv(${duckdbLiteral(csvFile)}, columns = {${csvColumns}}, header = false, delim = ',', quote = '"',
+				escape = '"', nullstr = '', allow_quoted_nulls = false, auto_detect = false, strict_mode = true))
+			to ${duckdbLiteral(sliceDir)} (format parquet, compression snappy, parquet_version v1, file_size_bytes ${options.maxFileBytes},
+			filename_pattern 'part_{i}', overwrite_or_ignore true)`);
+		const names = (await readdir(sliceDir).catch(() => [] as string[]))
+			.filter(name => name.endsWith('.parquet'))
+			.sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]));
+		const files: WrittenParquetFile[] = [];
+		for (const name of names) {
+			const file = path.join(sliceDir, name);
+			// The footer holds the row count; nothing else of the file is read.
+			const counted = await connection.runAndReadAll(`select sum(num_rows) from parquet_file_metadata(${duckdbLiteral(file)})`);
+			files.push({path: file, rows: Number(counted.getRows()[0]?.[0] ?? 0), bytes: (await stat(file)).size});
 		}
 
-		return slices;
+		return files;
 	} finally {
 		connection.closeSync();
 		instance.closeSync();

@@ -20,7 +20,7 @@ export class PostgresError extends Error {
 	}
 }
 
-function simpleQueryMessage(sql: string): Uint8Array {
+export function simpleQueryMessage(sql: string): Uint8Array {
 	const text = new TextEncoder().encode(sql);
 	const message = new Uint8Array(1 + 4 + text.length + 1);
 	message[0] = 0x51; // 'Q'
@@ -121,17 +121,51 @@ function decodeBackendMessages(bytes: Buffer): Collected {
 	return collected;
 }
 
+/** The transaction status of PGlite's one backend as its last ReadyForQuery said: I idle, T in a block, E failed block. */
+export type TransactionStatus = 'I' | 'T' | 'E';
+
+const statuses = new WeakMap<PGlite, TransactionStatus>();
+
+export function transactionStatus(db: PGlite): TransactionStatus {
+	return statuses.get(db) ?? 'I';
+}
+
+/** Where each backend message starts and ends in a buffer of complete messages. */
+export function backendMessages(bytes: Buffer): Array<{type: string; start: number; end: number}> {
+	const messages: Array<{type: string; start: number; end: number}> = [];
+	let offset = 0;
+	while (offset + 5 <= bytes.length) {
+		const end = offset + 1 + bytes.readInt32BE(offset + 1);
+		messages.push({type: String.fromCharCode(bytes[offset]!), start: offset, end});
+		offset = end;
+	}
+
+	return messages;
+}
+
+/**
+ * Sends one frontend message to PGlite's backend and returns every byte it answers. It streams the raw protocol
+ * under PGlite's query lock (as pglite-socket did): PGlite's non-streaming calls (db.query/execProtocol) must not be
+ * mixed with it. Every caller goes through here, so the transaction status is always the backend's latest.
+ */
+export async function execRaw(db: PGlite, message: Uint8Array): Promise<Buffer> {
+	const chunks: Uint8Array[] = [];
+	await db.runExclusive(() => db.execProtocolRawStream(message, {onRawData: data => chunks.push(data.slice())}));
+	const output = Buffer.concat(chunks);
+	const ready = backendMessages(output).findLast(entry => entry.type === 'Z');
+	if (ready) {
+		statuses.set(db, String.fromCharCode(output[ready.start + 5]!) as TransactionStatus);
+	}
+
+	return output;
+}
+
 /**
  * Runs SQL through PostgreSQL's simple query protocol, so values arrive as the server's text (exact DECIMAL,
  * dates) and the row description carries type modifiers (precision/scale), as Redshift's drivers see them.
- * It streams the raw protocol under PGlite's query lock exactly as pglite-socket does: once the socket server has
- * run, PGlite keeps the socket's output callback for every non-streaming call (db.query/execProtocol), so those
- * must not be used while the wire-protocol server is up.
  */
 async function runRaw(db: PGlite, sql: string): Promise<Collected> {
-	const chunks: Uint8Array[] = [];
-	await db.runExclusive(() => db.execProtocolRawStream(simpleQueryMessage(sql), {onRawData: data => chunks.push(data.slice())}));
-	const collected = decodeBackendMessages(Buffer.concat(chunks));
+	const collected = decodeBackendMessages(await execRaw(db, simpleQueryMessage(sql)));
 	if (collected.error) {
 		throw collected.error;
 	}

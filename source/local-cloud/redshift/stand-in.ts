@@ -1,13 +1,14 @@
 import {createReadStream} from 'node:fs';
 import type {AddressInfo} from 'node:net';
 import path from 'node:path';
-import {PGLiteSocketServer} from '@electric-sql/pglite-socket';
 import {createObjectStore} from '../../clouds/object-store/client.js';
 import {silentLogger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
 import type {AwsKeys, StandInHandle} from '../contract.js';
 import {createDataApiServer} from './data-api-server.js';
-import {localDatabaseName, openDatabase} from './database.js';
+import {localDatabaseName, localMasterUser, openDatabase} from './database.js';
+import {startWireServer} from './pg-wire-server.js';
+import {SharedBackend} from './sessions.js';
 import {StatementStore} from './statement-store.js';
 import type {UnloadObjectStore} from './unload.js';
 
@@ -30,6 +31,8 @@ export type RedshiftStandInOptions = {
 	port?: number;
 	/** PostgreSQL wire-protocol port (plain TCP, no TLS). @default 0 (random) */
 	pgPort?: number;
+	/** The provisioned cluster's identifier (the Data API refuses others). @default 'ferry-local' */
+	clusterIdentifier?: string;
 };
 
 export type RedshiftStandInHandle = StandInHandle & {pgPort: number; database: string};
@@ -44,12 +47,8 @@ export async function startRedshiftStandIn(options: RedshiftStandInOptions): Pro
 	const store = new StatementStore(path.join(options.dataDir, 'statements'));
 	await store.load();
 
-	let queue: Promise<unknown> = Promise.resolve();
-	const serialise = <T>(work: () => Promise<T>): Promise<T> => {
-		const result = queue.then(work, work);
-		queue = result.catch(() => undefined);
-		return result;
-	};
+	// Every door reaches PGlite's one backend through sessions of its own (sessions.ts).
+	const backend = new SharedBackend(db);
 
 	const openObjectStore = (credentials: AwsKeys): UnloadObjectStore => {
 		const objectStore = createObjectStore({
@@ -85,19 +84,19 @@ export async function startRedshiftStandIn(options: RedshiftStandInOptions): Pro
 		};
 	};
 
-	const dataApi = createDataApiServer({
+	const pipeline = {
 		db,
+		unload: {allowedRoleArns: options.unload.allowedRoleArns, roleCredentials: options.unload.credentials, openObjectStore, slices},
+	};
+	const dataApi = createDataApiServer({
+		backend,
+		pipeline,
 		store,
 		region: options.region,
 		credentials: options.credentials,
 		databaseName: localDatabaseName,
-		serialise,
-		unload: {
-			allowedRoleArns: options.unload.allowedRoleArns,
-			roleCredentials: options.unload.credentials,
-			openObjectStore,
-			slices,
-		},
+		clusterIdentifier: options.clusterIdentifier ?? 'ferry-local',
+		masterUser: localMasterUser,
 	});
 
 	await new Promise<void>((resolve, reject) => {
@@ -106,11 +105,17 @@ export async function startRedshiftStandIn(options: RedshiftStandInOptions): Pro
 	});
 	const port = (dataApi.server.address() as AddressInfo).port;
 
-	// PGlite is one connection: the socket server queues wire messages under PGlite's query lock, the same lock the
-	// Data API's statements take, so the two never interleave mid-message. Clients should use the simple query protocol.
-	const socketServer = new PGLiteSocketServer({db, host: '127.0.0.1', port: options.pgPort ?? 0, maxConnections: 8});
-	await socketServer.start();
-	const pgPort = Number(socketServer.getServerConn().split(':').at(-1));
+	// The master user's password on the wire is the local cloud's AWS secret key: random per FERRY_HOME, already
+	// kept in its 0600 credentials file and redacted from logs.
+	const wire = await startWireServer({
+		backend,
+		pipeline,
+		databaseName: localDatabaseName,
+		users: new Map([[localMasterUser, options.credentials.secret]]),
+		host: '127.0.0.1',
+		port: options.pgPort ?? 0,
+	});
+	const pgPort = wire.port;
 
 	return {
 		name: 'redshift',
@@ -120,13 +125,13 @@ export async function startRedshiftStandIn(options: RedshiftStandInOptions): Pro
 		database: localDatabaseName,
 		injectFault: dataApi.injectFault,
 		async close() {
-			await socketServer.stop();
+			await wire.close();
 			await new Promise<void>(resolve => {
 				dataApi.server.close(() => resolve());
 				dataApi.server.closeAllConnections();
 			});
 			// Let a statement in flight finish writing before the database closes.
-			await serialise(async () => undefined);
+			await backend.idle();
 			await db.close();
 		},
 	};

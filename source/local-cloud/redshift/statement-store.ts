@@ -5,6 +5,21 @@ export type StoredStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'FA
 
 export type StoredColumn = {name: string; typeName: string; precision: number; scale: number; length: number; nullable: number; tableName: string; schemaName: string};
 
+/** One SQL of a BatchExecuteStatement; its id is the batch's id with a `:n` suffix. */
+export type StoredSubStatement = {
+	id: string;
+	queryString: string;
+	status: StoredStatus;
+	error?: string;
+	createdAt: number;
+	updatedAt: number;
+	durationNs: number;
+	hasResultSet: boolean;
+	resultRows: number;
+	resultSize: number;
+	redshiftQueryId: number;
+};
+
 export type StoredStatement = {
 	id: string;
 	/** Credentials blanked, as DescribeStatement shows it. */
@@ -27,6 +42,10 @@ export type StoredStatement = {
 	secretArn?: string;
 	clientToken?: string;
 	cancelRequested?: boolean;
+	statementName?: string;
+	queryParameters?: Array<{name: string; value: string}>;
+	/** BatchExecuteStatement: the statements, in order. */
+	subStatements?: StoredSubStatement[];
 };
 
 export type StoredResult = {columns: StoredColumn[]; rows: Array<Array<string | null>>};
@@ -53,7 +72,8 @@ export class StatementStore {
 			this.#lastQueryId = Math.max(this.#lastQueryId, statement.redshiftQueryId);
 			if (statement.status === 'SUBMITTED' || statement.status === 'PICKED' || statement.status === 'STARTED') {
 				// The engine stopped under it; a cluster restart aborts running queries the same way.
-				await this.save({...statement, status: 'ABORTED', error: 'Query was aborted because the cluster restarted', updatedAt: Date.now()});
+				const subStatements = statement.subStatements?.map(sub => (sub.status === 'FINISHED' || sub.status === 'FAILED' ? sub : {...sub, status: 'ABORTED' as const}));
+				await this.save({...statement, status: 'ABORTED', error: 'Query was aborted because the cluster restarted', updatedAt: Date.now(), ...(subStatements ? {subStatements} : {})});
 			}
 		}
 	}
@@ -65,6 +85,10 @@ export class StatementStore {
 
 	get(id: string): StoredStatement | undefined {
 		return this.#statements.get(id);
+	}
+
+	all(): StoredStatement[] {
+		return [...this.#statements.values()];
 	}
 
 	findByClientToken(token: string): StoredStatement | undefined {

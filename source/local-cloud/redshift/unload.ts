@@ -1,11 +1,12 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type {PGlite} from '@electric-sql/pglite';
 import {precisionAndScale, typeNameOfOid} from '../../clouds/redshift/postgres-types.js';
 import type {AwsKeys} from '../contract.js';
 import {writeParquetSlices, type UnloadColumn} from './parquet-files.js';
-import {copyOut, runSql} from './sql-runner.js';
+import {copyOutToSlices} from './copy-out.js';
+import {runSql} from './sql-runner.js';
 import type {UnloadCommand} from './unload-command.js';
 
 /** What UNLOAD needs from S3; the stand-in backs it with ferry's S3 client pointed at the S3 stand-in. */
@@ -56,6 +57,31 @@ function manifestType(column: UnloadColumn): Record<string, unknown> {
 	return {base: names[typeName] ?? 'character varying'};
 }
 
+const identifier = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+const plainSelect = new RegExp(String.raw`^\s*select\s+(\*|${identifier}(?:\s*,\s*${identifier})*)\s+from\s+(${identifier}(?:\s*\.\s*${identifier})?)\s*;?\s*$`, 'i');
+
+function sqlLiteral(text: string): string {
+	return `'${text.replaceAll('\'', '\'\'')}'`;
+}
+
+/**
+ * The COPY that produces the query's rows. A plain `SELECT columns FROM table` (what ferry's UNLOADs are) copies the
+ * table itself, which skips the executor and runs about a fifth faster in PGlite; anything else copies the query.
+ */
+export async function copyStatement(db: PGlite, query: string): Promise<string> {
+	const match = plainSelect.exec(query);
+	if (match) {
+		const [, columns = '*', table = ''] = match;
+		const kind = await runSql(db, `select relkind from pg_catalog.pg_class where oid = pg_catalog.to_regclass(${sqlLiteral(table)})`);
+		// Only an ordinary table: COPY cannot read a view or a partitioned table by name.
+		if (kind.rows[0]?.[0] === 'r') {
+			return `copy ${table}${columns === '*' ? '' : ` (${columns})`} to stdout with (format csv)`;
+		}
+	}
+
+	return `copy (${query}) to stdout with (format csv)`;
+}
+
 /** Runs UNLOAD … FORMAT PARQUET: the inner query on PGlite, Parquet through DuckDB, files to S3. Returns rows unloaded. */
 export async function runUnload(command: UnloadCommand, environment: UnloadEnvironment): Promise<number> {
 	if (command.format !== 'parquet') {
@@ -97,15 +123,11 @@ export async function runUnload(command: UnloadCommand, environment: UnloadEnvir
 	try {
 		const described = await runSql(environment.db, `select * from (${command.query}) as unload_query limit 0`);
 		const columns: UnloadColumn[] = described.fields.map(field => ({name: field.name, dataTypeID: field.dataTypeID, dataTypeModifier: field.dataTypeModifier}));
-		const csvFile = path.join(workDir, 'rows.csv');
-		await writeFile(csvFile, await copyOut(environment.db, `copy (${command.query}) to stdout with (format csv)`));
-		const slices = await writeParquetSlices({
-			csvFile,
-			columns,
-			outputDir: workDir,
-			slices: command.parallel ? environment.slices : 1,
-			maxFileBytes: command.maxFileSizeBytes,
-		});
+		const sliceCount = command.parallel ? environment.slices : 1;
+		const csvFiles = Array.from({length: sliceCount}, (_, slice) => path.join(workDir, `slice-${slice}.csv`));
+		const copySql = await copyStatement(environment.db, command.query);
+		await copyOutToSlices(environment.db, copySql, csvFiles);
+		const slices = await writeParquetSlices({csvFiles, columns, outputDir: workDir, maxFileBytes: command.maxFileSizeBytes});
 
 		const entries: Array<{url: string; meta: {content_length: number; record_count: number}}> = [];
 		let total = 0;

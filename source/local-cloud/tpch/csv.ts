@@ -77,3 +77,25 @@ function* chunkRecords(rows: Iterable<TpchRow>, isText: boolean[], chunkCharacte
 		yield records.join('');
 	}
 }
+
+/** A whole number of CSV records of one table: what one COPY statement loads. */
+export type CsvBatch = {table: string; csv: string; rows: number};
+
+/** The rows of each table in turn, `rowsPerBatch` records per batch (the last batch of a table may hold fewer). */
+export function* generateCsvBatches(tables: readonly string[], scaleFactor: number, rowsPerBatch: number): Generator<CsvBatch> {
+	for (const table of tables) {
+		const isText = textColumns(table);
+		let records: string[] = [];
+		for (const row of generateRows(table, scaleFactor)) {
+			records.push(encodeGeneratedRecord(row, isText));
+			if (records.length >= rowsPerBatch) {
+				yield {table, csv: records.join(''), rows: records.length};
+				records = [];
+			}
+		}
+
+		if (records.length > 0) {
+			yield {table, csv: records.join(''), rows: records.length};
+		}
+	}
+}

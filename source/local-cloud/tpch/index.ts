@@ -16,3 +16,5 @@ export {
 export {tpchRowCounts, tpchScale, type TpchScale} from './scale.js';
 export {generateRows, requireTpchTableName, type TpchRow} from './generate.js';
 export {encodeCsvField, encodeCsvRecord, generateCsv, type CsvOptions} from './csv.js';
+export {generateCsvBatches, type CsvBatch} from './csv.js';
+export {seedTpch, type SeedOptions, type SeedProgress, type SeedTarget} from './seed.js';

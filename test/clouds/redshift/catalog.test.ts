@@ -3,7 +3,7 @@ import {describeTable, listTables} from '../../../source/clouds/redshift/catalog
 import {createPgConnection} from '../../../source/clouds/redshift/pg-connection.js';
 import {ServiceError} from '../../../source/engine/errors.js';
 import {tpchRowCounts} from '../../../source/local-cloud/tpch/index.js';
-import {startLocalRedshift, type LocalRedshift} from '../../helpers/redshift-local.js';
+import {redshiftKeys, startLocalRedshift, type LocalRedshift} from '../../helpers/redshift-local.js';
 
 let local: LocalRedshift;
 
@@ -15,7 +15,7 @@ test.after.always(async () => {
 	await local?.close();
 });
 
-const pgConnection = () => createPgConnection({host: '127.0.0.1', port: local.redshift.pgPort, database: 'dev', user: 'postgres', password: 'local-password'});
+const pgConnection = () => createPgConnection({host: '127.0.0.1', port: local.redshift.pgPort, database: 'dev', user: 'awsuser', password: redshiftKeys.secret});
 
 test.serial('listTables reports the TPC-H row counts', async t => {
 	const connection = local.connect();
@@ -68,7 +68,7 @@ test.serial('a table created later shows its exact types, through the Data API a
 
 test.serial('the pg client runs statements, reports whoami and SQL errors', async t => {
 	const pg = pgConnection();
-	t.deepEqual(await pg.whoami(), {user: 'postgres', database: 'dev'});
+	t.deepEqual(await pg.whoami(), {user: 'awsuser', database: 'dev'});
 	t.deepEqual(await pg.execute('create table public.pg_made (id int)'), {});
 	const count = await pg.query('select count(*) from public.lineitem');
 	t.is(count.rows[0]?.[0], tpchRowCounts(0.01).lineitem);

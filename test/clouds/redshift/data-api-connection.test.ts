@@ -40,7 +40,7 @@ test.serial('a statement started with execute reports its rows through waitFor a
 	const attached = await connection.attach(statementId);
 	t.is(attached.id, statementId);
 	t.is(attached.status, 'FINISHED');
-	t.deepEqual(await connection.whoami(), {user: 'postgres', database: 'dev'});
+	t.deepEqual(await connection.whoami(), {user: 'awsuser', database: 'dev'});
 	await connection.close();
 });
 
@@ -77,14 +77,14 @@ test.serial('throttling and 503 are retried, each attempt logged', async t => {
 	await connection.close();
 });
 
-test.serial('unknown statement ids and missing targets give the service\'s validation errors', async t => {
+test.serial('unknown statement ids and unknown clusters give the service\'s errors', async t => {
 	const connection = local.connect();
 	const unknown = await t.throwsAsync(connection.attach('00000000-0000-0000-0000-000000000000'), {instanceOf: ServiceError});
 	t.is(unknown.code, 'ResourceNotFoundException');
-	const noUser = local.connect({target: {kind: 'cluster', clusterIdentifier: 'ferry-local'}});
-	const invalid = await t.throwsAsync(noUser.execute('select 1'), {instanceOf: ServiceError});
+	const unknownCluster = local.connect({target: {kind: 'cluster', clusterIdentifier: 'no-such-cluster'}});
+	const invalid = await t.throwsAsync(unknownCluster.execute('select 1'), {instanceOf: ServiceError});
 	t.is(invalid.code, 'ValidationException');
 	t.false(invalid.retryable);
 	await connection.close();
-	await noUser.close();
+	await unknownCluster.close();
 });

@@ -107,13 +107,35 @@ test('projects and topics: create, get, already-exists, not-found, name and sche
 	t.deepEqual((await call(standIn, 'GET', '/projects/ferry_dh/topics')).body, {TopicNames: ['events']});
 });
 
-test('20 topics per project, then LimitExceeded', async t => {
+test('500 topics per project (the DataHub limits page), then LimitExceeded', async t => {
 	const {standIn} = t.context;
 	await call(standIn, 'POST', '/projects/ferry_dh', {Comment: 'test'});
-	for (let index = 0; index < 20; index++) t.is((await createTopic(standIn, `topic_${index}`, 1)).status, 201);
-	const over = await createTopic(standIn, 'topic_20', 1);
+	for (let index = 0; index < 500; index++) {
+		const created = await createTopic(standIn, `topic_${index}`, 1);
+		if (created.status !== 201) {
+			t.fail(`topic ${index} was refused: ${created.text}`);
+			return;
+		}
+	}
+
+	const over = await createTopic(standIn, 'topic_500', 1);
 	t.is(over.status, 429);
 	t.is(over.body.ErrorCode, 'LimitExceeded');
+	t.is(((await call(standIn, 'GET', '/projects/ferry_dh/topics')).body.TopicNames as string[]).length, 500);
+});
+
+test('a lowered limit is enforced the same way', async t => {
+	const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ferry-datahub-'));
+	const standIn = await start(dataDir, {limits: {topicsPerProject: 2}});
+	try {
+		await call(standIn, 'POST', '/projects/ferry_dh', {Comment: 'test'});
+		t.is((await createTopic(standIn, 'one', 1)).status, 201);
+		t.is((await createTopic(standIn, 'two', 1)).status, 201);
+		t.is((await createTopic(standIn, 'three', 1)).body.ErrorCode, 'LimitExceeded');
+	} finally {
+		await standIn.close();
+		await rm(dataDir, {recursive: true, force: true});
+	}
 });
 
 test('new shards are OPENING for a while, then ACTIVE, with hash ranges that cover the key space', async t => {

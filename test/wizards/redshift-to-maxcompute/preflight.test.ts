@@ -27,3 +27,16 @@ test('a check that fails on its own exits 4', async t => {
 	const error = await t.throwsAsync(runPreflight([check('region', async () => ({ok: false, detail: 'different regions'}))], () => undefined));
 	t.is(describeError(error).exitCode, 4);
 });
+
+test('two checks failing for the same cause give its hint once', async t => {
+	const missingProject = () => new ServiceError('MaxCompute', 'project "nosuch" not found', {status: 404, auth: true, hint: 'Check the project name.'});
+	const error = await t.throwsAsync(runPreflight([
+		check('maxcompute', async () => {
+			throw missingProject();
+		}),
+		check('types', async () => {
+			throw missingProject();
+		}),
+	], () => undefined), {instanceOf: PreflightError});
+	t.is(error?.hint, 'Check the project name.');
+});

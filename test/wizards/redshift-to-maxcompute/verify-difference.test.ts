@@ -64,12 +64,14 @@ test.serial('a row duplicated on MaxCompute after the run makes `ferry verify` e
 	t.is(hundredths(cells['sum_base_price']!.target) - hundredths(cells['sum_base_price']!.source), hundredths(extendedPrice));
 	t.false(cells['sum_charge']!.equal);
 
-	// Without --json the side-by-side table goes to stderr and stdout stays empty.
+	// Without --json the report goes to stderr and stdout stays empty: the summary table, then the differing checks' details.
 	const plain = await cloud.ferry(['verify', sessionId]);
 	t.is(plain.exitCode, 5, describeRun(plain));
 	t.is(plain.stdout, '');
-	t.regex(plain.stderr, /^✖ Rows in public\.lineitem — differs$/m);
-	t.regex(plain.stderr, new RegExp(`^#1\\s+│ ${sourceCount}\\s+${sourceCount + 1}\\s+≠$`, 'm'));
+	t.regex(plain.stderr, new RegExp(`^Rows in public\\.lineitem\\s+${sourceCount.toLocaleString('en-US')}\\s+${(sourceCount + 1).toLocaleString('en-US')}\\s+✖ differs$`, 'm'));
+	t.regex(plain.stderr, /^Rows in public\.nation\s+25\s+25\s+✔ equal$/m);
+	t.regex(plain.stderr, /^✖ Rows in public\.lineitem$/m);
+	t.regex(plain.stderr, new RegExp(`row #1 row_count: source ${sourceCount}, target ${sourceCount + 1}, difference \\+1`));
 	t.regex(plain.stderr, new RegExp(`^${returnFlag}\\s+${lineStatus}\\s+│ .*≠`, 'm'));
 	t.regex(plain.stderr, /^✖ Verification found differences\. Report: .+report\.md$/m);
 });

@@ -1,0 +1,81 @@
+/**
+ * The first start of the local cloud, in a real terminal (tmux): what it is doing shows within a second, both from
+ * `ferry local-cloud start` and when a procedure started from the home screen starts the local cloud itself.
+ * Needs tmux and the built CLI (`npm test` builds first).
+ */
+import {execFile} from 'node:child_process';
+import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import process from 'node:process';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
+import test from 'ava';
+import {exitMarker, startTmuxTerminal, type TmuxTerminal} from '../helpers/tmux-terminal.js';
+
+const run = promisify(execFile);
+const cliPath = process.env['FERRY_E2E_CLI'] ?? fileURLToPath(new URL('../../distribution/ferry.js', import.meta.url));
+const root = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-local-cloud-'));
+const userHome = path.join(root, 'home');
+mkdirSync(userHome);
+const socketPrefix = `ferry-e2e-lc-${process.pid}`;
+const terminals: TmuxTerminal[] = [];
+const homes: string[] = [];
+const ferryEnvironment = {PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: userHome, LANG: 'C.UTF-8', TERM: 'xterm-256color'};
+/** A live progress line: a spinner frame, then what the local cloud is doing. */
+const progressLine = /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏▶] (Starting the (local cloud|[\w-]+ stand-in)|Preparing the Redshift stand-in's database|Seeding TPC-H \w+)/m;
+
+test.before(async () => {
+	if (!existsSync(cliPath)) {
+		throw new Error(`${cliPath} is missing; run \`npm run build\` first (\`npm test\` does).`);
+	}
+
+	await run('tmux', ['-V']);
+});
+
+test.after.always(async () => {
+	await Promise.all(terminals.map(async terminal => terminal.kill()));
+	await Promise.all(homes.map(async home => run(process.execPath, [cliPath, 'local-cloud', 'stop'], {env: {...ferryEnvironment, FERRY_HOME: home, CI: 'true'}, timeout: 60_000}).catch(() => undefined)));
+	rmSync(root, {recursive: true, force: true});
+});
+
+async function terminalIn(name: string, args: string[]): Promise<TmuxTerminal> {
+	const environment = {...ferryEnvironment, FERRY_HOME: path.join(root, name)};
+	homes.push(environment.FERRY_HOME);
+	const terminal = await startTmuxTerminal({socket: `${socketPrefix}-${name}`, columns: 80, rows: 24, command: [process.execPath, cliPath, ...args], environment});
+	terminals.push(terminal);
+	return terminal;
+}
+
+test.serial('ferry local-cloud start shows what it is doing within a second, then the seeding rows, on one live line', async t => {
+	t.timeout(180_000);
+	const terminal = await terminalIn('start', ['local-cloud', 'start']);
+	await terminal.waitForScreen(/Starting the local cloud…/, 20_000);
+	const shown = Date.now();
+	await terminal.waitForScreen(progressLine, 1000);
+	t.pass(`progress shown ${Date.now() - shown} ms after the command's first line`);
+	const {screen} = await terminal.waitForScreen(/Seeding TPC-H \w+: [\d,]+ of [\d,]+ rows/, 60_000);
+	t.is(screen.split('\n').filter(row => progressLine.test(row)).length, 1, `one live line, rewritten in place:\n${screen}`);
+	const done = await terminal.waitForScreen(/Local cloud running \(pid \d+\)[\s\S]*EXIT=(\d+)/, 120_000);
+	t.is(done.match[1], '0');
+	t.false(progressLine.test(done.screen), `the live line is cleared once the cloud runs:\n${done.screen}`);
+});
+
+test.serial('a procedure started from the home screen shows the local cloud starting as a live line', async t => {
+	t.timeout(180_000);
+	const terminal = await terminalIn('home', []);
+	await terminal.waitForScreen(/❯ Start a procedure/, 20_000);
+	await terminal.press('Enter');
+	await terminal.waitForScreen(/Which procedure\?/, 10_000);
+	await terminal.press('Enter');
+	await terminal.waitForScreen(/Which profile\?[\s\S]*^❯ local/m, 10_000);
+	await terminal.press('Enter');
+	const chosen = Date.now();
+	await terminal.waitForScreen(progressLine, 1000);
+	t.pass(`progress shown ${Date.now() - chosen} ms after the profile was chosen`);
+	// Once the cloud runs, the line gives way to the procedure's first step.
+	const {screen} = await terminal.waitForScreen(/Step 1 of \d+/, 120_000);
+	t.false(progressLine.test(screen), `no progress line once the local cloud is ready:\n${screen}`);
+	await terminal.press('C-c');
+	await terminal.waitForScreen(exitMarker, 20_000);
+});

@@ -1,0 +1,90 @@
+import test from 'ava';
+import {changeAnswers} from '../../source/engine/answer-changes.js';
+import {AnswerError} from '../../source/engine/parameters.js';
+import {createSession, type Session} from '../../source/engine/session.js';
+import type {Parameter, Step, Wizard} from '../../source/engine/wizard.js';
+
+const parameters: Parameter[] = [
+	{key: 'bucket', label: 'Bucket', help: 'Where files go.', type: 'string', example: 'my-bucket', validate: value => (/^[a-z0-9-]{3,63}$/.test(String(value)) ? undefined : 'Bucket names have 3–63 lower-case letters')},
+	{key: 'schema', label: 'Schema', help: 'The schema.', type: 'string', default: 'public'},
+	{key: 'tables', label: 'Tables', help: 'The tables.', type: 'list', choices: context => ((context.outputs['tables']?.['discovered'] as string[] | undefined) ?? []).map(name => ({value: name, label: name}))},
+	{key: 'password', label: 'Password', help: 'A secret.', type: 'secret', optional: true},
+];
+
+const step = (id: string, kind: Step['kind'], extra: Partial<Step> = {}): Step => ({id, title: id, explain: id, kind, rerun: 'safe', ...extra});
+const wizard: Wizard<unknown> = {
+	id: 'test-wizard', title: 'Test', description: 'Test', version: 1, parameters,
+	steps: [
+		step('connections', 'form', {parameters: ['bucket', 'schema', 'password']}),
+		step('preflight', 'task'),
+		step('tables', 'form', {parameters: ['tables']}),
+		step('copy', 'task', {rerun: 'duplicates'}),
+	],
+	createClients: async () => ({}),
+};
+
+/** A session that ran connections and preflight, discovered two tables, and failed at the tables step. */
+function failedAtTables(): Session {
+	const session = createSession({wizard: wizard.id, wizardVersion: 1, profile: 'local', stepIds: wizard.steps.map(item => item.id), answers: {bucket: 'old-bucket', schema: 'public', tables: ['nosuch']}});
+	session.state = 'failed';
+	Object.assign(session.steps['connections']!, {state: 'done', attempts: 1});
+	Object.assign(session.steps['preflight']!, {state: 'done', attempts: 1, outputs: {checks: ['ok']}});
+	Object.assign(session.steps['tables']!, {state: 'failed', attempts: 1, outputs: {discovered: ['orders', 'lineitem']}, error: {message: 'Unknown tables: nosuch'}});
+	return session;
+}
+
+test('a changed answer is saved parsed, and the steps from the one that asks it run again', t => {
+	const session = failedAtTables();
+	const {changes, reset} = changeAnswers({wizard, session, answers: {tables: 'orders, lineitem'}});
+	t.deepEqual(changes, [{key: 'tables', from: ['nosuch'], to: ['orders', 'lineitem'], secret: false}]);
+	t.deepEqual(session.answers['tables'], ['orders', 'lineitem']);
+	t.deepEqual(reset, ['tables']);
+	t.is(session.steps['connections']?.state, 'done');
+	t.is(session.steps['preflight']?.state, 'done');
+	t.deepEqual(session.steps['tables'], {state: 'pending', attempts: 1, outputs: {}, checkpoints: {}});
+});
+
+test('an earlier answer sets back every step that ran after its form, keeping attempts', t => {
+	const session = failedAtTables();
+	const {reset} = changeAnswers({wizard, session, answers: {schema: 'sales'}});
+	t.deepEqual(reset, ['connections', 'preflight', 'tables']);
+	t.deepEqual(session.steps['preflight'], {state: 'pending', attempts: 1, outputs: {}, checkpoints: {}});
+	t.is(session.steps['copy']?.state, 'pending');
+	t.is(session.answers['schema'], 'sales');
+});
+
+test('a changed answer is validated as run validates it, with what the session discovered; nothing changes then', t => {
+	const session = failedAtTables();
+	const before = structuredClone(session);
+	const bad = t.throws(() => changeAnswers({wizard, session, answers: {bucket: 'BAD_'}}), {instanceOf: AnswerError});
+	t.is(bad?.key, 'bucket');
+	t.is(bad?.exitCode, 2);
+	t.throws(() => changeAnswers({wizard, session, answers: {tables: 'orders,nosuch2'}}), {instanceOf: AnswerError, message: /Unknown tables: nosuch2 \(choose from orders, lineitem\)/});
+	t.throws(() => changeAnswers({wizard, session, answers: {bukket: 'x'}}), {instanceOf: AnswerError, message: /Unknown answer "bukket"/});
+	t.deepEqual(session, before);
+});
+
+test('the same value is no change; a replaced secret is one, without its value, and sets no step back', t => {
+	const session = failedAtTables();
+	t.deepEqual(changeAnswers({wizard, session, answers: {bucket: 'old-bucket'}}), {changes: [], reset: []});
+	t.is(session.steps['preflight']?.state, 'done');
+	const {changes, reset} = changeAnswers({wizard, session, answers: {}, changedSecrets: ['password']});
+	t.deepEqual(changes, [{key: 'password', from: undefined, to: undefined, secret: true}]);
+	t.deepEqual(reset, []);
+	t.is(session.steps['preflight']?.state, 'done');
+	t.false('password' in session.answers);
+});
+
+test('a finished session whose answer changes is no longer finished', t => {
+	const session = failedAtTables();
+	for (const record of Object.values(session.steps)) {
+		Object.assign(record, {state: 'done', attempts: 1});
+	}
+
+	Object.assign(session, {state: 'done', exitCode: 0});
+	const {reset} = changeAnswers({wizard, session, answers: {tables: 'orders'}});
+	t.deepEqual(reset, ['tables', 'copy']);
+	t.is(session.steps['copy']?.attempts, 1, 'a step that would duplicate data still asks before it runs again');
+	t.is(session.state, 'interrupted');
+	t.is(session.exitCode, undefined);
+});
