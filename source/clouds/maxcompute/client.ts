@@ -535,4 +535,3 @@ export function parseDescribe(result: SqlResult): ColumnDescription[] {
 			partition: partitionIndex >= 0 ? /^(true|yes|1)$/i.test(row[partitionIndex] ?? '') : false,
 		}));
 }
-

@@ -32,7 +32,6 @@ export function quoteMaxComputeString(value: string): string {
 	return `'${escaped}'`;
 }
 
-
 export type SchemaColumn = {name: string; type: string};
 
 export type SchemaComparison =

@@ -349,6 +349,7 @@ export function translateAnalyticSql(text: string, firstParam = 1): TranslatedSq
 		columns.push(alias);
 		items.push(`${expression} AS ${quoteIdentifier(alias)}`);
 	} while (parser.acceptSymbol(','));
+
 	parser.aliases = new Set(columns);
 
 	if (parser.acceptWord('from')) {
@@ -376,6 +377,7 @@ export function translateAnalyticSql(text: string, firstParam = 1): TranslatedSq
 			else if (parser.acceptWord('asc')) key += ' ASC';
 			keys.push(key);
 		} while (parser.acceptSymbol(','));
+
 		sql += ` ORDER BY ${keys.join(', ')}`;
 	}
 

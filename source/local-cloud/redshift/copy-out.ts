@@ -126,4 +126,3 @@ export async function copyOutToSlices(db: PGlite, copySql: string, files: readon
 
 	return rows;
 }
-

@@ -159,4 +159,3 @@ export async function runUnload(command: UnloadCommand, environment: UnloadEnvir
 		await rm(workDir, {recursive: true, force: true});
 	}
 }
-

@@ -272,6 +272,7 @@ test('getHistograms sums the intervals and asks again until every interval is Co
 			body: [{from: 0, to: 50, count: 40, progress: 'Complete'}, {from: 50, to: 100, count: first ? 3 : 60, progress: first ? 'Incomplete' : 'Complete'}],
 		};
 	};
+
 	const {client} = clientFor(fake);
 	const result = await client.getHistograms('proj-a', 'store', {from: 0, to: 100, query: '*'});
 	t.is(fake.requests.length, 2);
@@ -305,6 +306,7 @@ test('a slow answer times out and is retried; the caller\'s abort interrupts at 
 		await new Promise(resolve => setTimeout(resolve, 400));
 		return {body: {projects: []}};
 	};
+
 	const {client, logger} = clientFor(fake, {timeoutMs: 50, retry: {attempts: 2, baseDelayMs: 1, maxDelayMs: 2}});
 	const timeout = await t.throwsAsync(client.listProjects(), {instanceOf: ServiceError});
 	t.regex(timeout.message, /no answer within 50 ms/);

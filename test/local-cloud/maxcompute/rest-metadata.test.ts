@@ -75,6 +75,7 @@ test('GET tables pages with marker and maxitems; expectmarker=true always carrie
 		marker = document.Tables.Marker;
 		pages++;
 	} while (marker);
+
 	t.deepEqual(names, ['alpha', 'beta', 'delta', 'epsilon', 'gamma', 'sales']);
 	t.is(pages, 3);
 
@@ -153,6 +154,7 @@ test('GET instances lists instances with their tasks, filters by status, pages; 
 
 		marker = document.Instances.Marker ?? '';
 	} while (marker);
+
 	t.is(all.length, 9);
 	t.deepEqual(all, [...all].sort());
 	const running = parser.parse((await get(t.context.standIn, `/projects/${project}/instances?status=Running&curr_project=${project}`)).text) as InstancesDocument;

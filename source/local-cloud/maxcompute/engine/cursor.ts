@@ -76,6 +76,7 @@ export class TokenCursor {
 			const position = last === undefined ? {line: 1, column: 1} : {line: last.line, column: last.column + last.text.length};
 			return new OdpsError('parse', `unexpected end of statement, expect ${expected}`, position);
 		}
+
 		return new OdpsError('parse', `invalid token '${token.text}', expect ${expected}`, {line: token.line, column: token.column});
 	}
 }

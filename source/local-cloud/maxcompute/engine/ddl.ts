@@ -18,22 +18,27 @@ function parseColumns(cursor: TokenCursor, flags: TypeSystemFlags, partition: bo
 		if (!(maxComputeTypeNames as readonly string[]).includes(typeToken.value)) {
 			throw new OdpsError('parse', `invalid token '${typeToken.text}', expect a column type`, positionOf(typeToken));
 		}
+
 		const type: {name: MaxComputeTypeName; length?: number; scale?: number} = {name: typeToken.value as MaxComputeTypeName};
 		if (cursor.acceptSymbol('(')) {
 			type.length = cursor.expectNumber();
 			if (cursor.acceptSymbol(',')) type.scale = cursor.expectNumber();
 			cursor.expectSymbol(')');
 		}
+
 		const checked = checkDeclaredType(type, flags, positionOf(typeToken));
 		if (partition && !flags.odps2 && checked.name !== 'string') {
 			throw new OdpsError('semanticAnalysis', `partition column ${nameToken.value} must be STRING in current mode`, positionOf(typeToken));
 		}
+
 		const comment = cursor.acceptWord('comment') === undefined ? '' : cursor.expectString().value;
 		if (columns.some(column => column.name === nameToken.value)) {
 			throw new OdpsError('semanticAnalysis', `column repeated in creation: ${nameToken.value}`, positionOf(nameToken));
 		}
+
 		columns.push({name: nameToken.value, type: formatType(checked), comment});
 	} while (cursor.acceptSymbol(','));
+
 	cursor.expectSymbol(')');
 	return columns;
 }
@@ -46,6 +51,7 @@ export function parseCreateTable(cursor: TokenCursor, flags: TypeSystemFlags): C
 		cursor.expectWord('exists');
 		ifNotExists = true;
 	}
+
 	let nameToken = cursor.expectIdentifier();
 	if (cursor.acceptSymbol('.')) nameToken = cursor.expectIdentifier();
 	const columns = parseColumns(cursor, flags, false);
@@ -60,6 +66,7 @@ export function parseCreateTable(cursor: TokenCursor, flags: TypeSystemFlags): C
 		} else if (cursor.acceptWord('lifecycle')) lifecycle = cursor.expectNumber();
 		else throw cursor.unexpected('COMMENT, PARTITIONED BY or LIFECYCLE');
 	}
+
 	const clash = partitionColumns.find(partition => columns.some(column => column.name === partition.name));
 	if (clash) throw new OdpsError('semanticAnalysis', `column repeated in creation: ${clash.name}`, positionOf(nameToken));
 	const now = new Date();
@@ -120,5 +127,6 @@ export function describeTable(definition: TableDefinition, owner: string, projec
 			rule,
 		);
 	}
+
 	return `${lines.join('\n')}\n`;
 }

@@ -19,6 +19,7 @@ function tableNotFound(written: string, tokens: Token[], project: string, start:
 	if (token !== undefined && qualifier !== undefined && qualifier.value !== project.toLowerCase()) {
 		return new OdpsError('tableNotFound', `table ${qualifier.value}.${name} cannot be resolved`, {line: qualifier.line, column: qualifier.column});
 	}
+
 	const position = token === undefined ? start : {line: token.line, column: token.column};
 	return new OdpsError('tableNotFound', `table ${project}.${name} cannot be resolved`, position);
 }
@@ -37,21 +38,25 @@ export function mapDuckdbError(error: unknown, tokens: Token[], project: string)
 		const name = missingColumn[1]!;
 		return new OdpsError('semanticAnalysis', `column ${name.toLowerCase()} cannot be resolved`, positionOfName(tokens, name) ?? start);
 	}
+
 	const missingFunction = /Function with name "?([^"\s]+)"? does not exist/i.exec(firstLine);
 	if (missingFunction) {
 		const name = missingFunction[1]!;
 		return new OdpsError('semanticAnalysis', `function or view ${name.toLowerCase()} cannot be resolved`, positionOfName(tokens, name) ?? start);
 	}
+
 	const groupBy = /column "?([^"\s]+)"? must appear in the GROUP BY clause/.exec(firstLine);
 	if (groupBy) {
 		const name = groupBy[1]!;
 		return new OdpsError('semanticAnalysis', `column reference ${name.toLowerCase()} should appear in GROUP BY key`, positionOfName(tokens, name) ?? start);
 	}
+
 	const syntax = /syntax error at or near "(.*)"/.exec(firstLine);
 	if (syntax) return new OdpsError('parse', `invalid token '${syntax[1]}'`, positionOfName(tokens, syntax[1]!) ?? start);
 	if (/^Parser Error/.test(firstLine)) return new OdpsError('parse', firstLine.replace(/^Parser Error: /, ''), start);
 	if (/^(Conversion|Invalid Input|Out of Range) Error/.test(firstLine)) {
 		return new OdpsError('runtime', firstLine.replace(/^[A-Za-z ]+Error: /, ''));
 	}
+
 	return new OdpsError('semanticAnalysis', firstLine.replace(/^[A-Za-z ]+Error: /, ''), start);
 }

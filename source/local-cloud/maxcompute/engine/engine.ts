@@ -158,6 +158,7 @@ class EngineSession {
 				result = ok;
 				continue;
 			}
+
 			const flags = {...(await this.#catalog.projectFlags()), ...settings, ...sessionFlags};
 			try {
 				result = await this.#executeStatement(sql, tokens, flags, signal);
@@ -166,6 +167,7 @@ class EngineSession {
 				throw mapDuckdbError(error, tokens, this.#project);
 			}
 		}
+
 		return result;
 	}
 
@@ -212,6 +214,7 @@ class EngineSession {
 				await this.#catalog.markModified(table);
 				return ok;
 			}
+
 			case 'insert':
 				cursor.index++;
 				return this.#insert(cursor);
@@ -229,10 +232,12 @@ class EngineSession {
 			const flags = await this.#catalog.projectFlags();
 			return {kind: 'message', text: Object.entries(flags).map(([key, value]) => `${key}=${value}\n`).join('')};
 		}
+
 		for (const assignment of text.trim().split(/\s+/)) {
 			const [key, value] = splitAssignment(assignment, token);
 			await this.#catalog.setProjectFlag(key, value);
 		}
+
 		return ok;
 	}
 
@@ -247,6 +252,7 @@ class EngineSession {
 				statement.nameToken,
 			);
 		}
+
 		await this.#inTransaction(() => this.#catalog.createTable(statement.definition));
 		return ok;
 	}
@@ -257,6 +263,7 @@ class EngineSession {
 			cursor.expectWord('exists');
 			ifExists = true;
 		}
+
 		const nameToken = this.#tableName(cursor);
 		cursor.expectEnd();
 		const existing = await this.#catalog.getTable(nameToken.value);
@@ -264,6 +271,7 @@ class EngineSession {
 			if (ifExists) return ok;
 			throw this.#tableNotFound(nameToken);
 		}
+
 		await this.#inTransaction(() => this.#catalog.dropTable(nameToken.value));
 		return ok;
 	}
@@ -284,6 +292,7 @@ class EngineSession {
 			const tables = await this.#catalog.listTables();
 			return {kind: 'message', text: tables.map(table => `${this.#options.owner}:${table.name}\n`).join('')};
 		}
+
 		const nameToken = this.#tableName(cursor);
 		cursor.expectEnd();
 		const table = await this.#requireTable(nameToken);
@@ -291,6 +300,7 @@ class EngineSession {
 			// Wording ours (verify).
 			throw new OdpsError('semanticAnalysis', `table ${this.#project}.${table.name} is not a partitioned table`, positionOf(nameToken));
 		}
+
 		const keys = table.partitionColumns.map(column => quoteIdentifier(column.name));
 		const reader = await this.#connection.runAndReadAll(
 			`SELECT DISTINCT ${keys.map(key => `CAST(${key} AS VARCHAR)`).join(', ')} FROM main.${quoteIdentifier(table.name)} ORDER BY ALL`,
@@ -323,6 +333,7 @@ class EngineSession {
 				positionOf(tableToken),
 			);
 		}
+
 		const staticValues = resolvePartitionSpec(spec, table, this.#project, tableToken);
 		const query = await prepareQuery(this.#connection, cursor.tokens, cursor.index, cursor.tokens.length, this.#project);
 		await this.#checkTables(query.tables);
@@ -338,6 +349,7 @@ class EngineSession {
 				positionOf(tableToken),
 			);
 		}
+
 		const names = Array.from({length: queryWidth}, (_, index) => `__c${index}`);
 		let dynamicIndex = table.columns.length;
 		const expressions = [
@@ -357,6 +369,7 @@ class EngineSession {
 				const condition = keys.length === 0 ? 'TRUE' : `(${keys.join(', ')}) IN (SELECT DISTINCT ${keys.join(', ')} FROM ${staging})`;
 				await this.#connection.run(`DELETE FROM ${target} WHERE ${condition}`);
 			}
+
 			await this.#connection.run(`INSERT INTO ${target} SELECT * FROM ${staging}`);
 			await this.#connection.run(`DROP TABLE ${staging}`);
 		});
@@ -377,6 +390,7 @@ class EngineSession {
 				const declared = tables.flatMap(table => table.columns.concat(table.partitionColumns)).find(column => column.name === lowerName);
 				if (declared !== undefined && /^(varchar|char|string)/.test(declared.type)) type = declared.type;
 			}
+
 			return {name: lowerName, type};
 		});
 		const rows = reader.getRows().map(row => row.map((value, index) => renderValue(value, columns[index]!.type)));
@@ -408,6 +422,7 @@ class EngineSession {
 			if (projectToken === undefined) tables.push(await this.#requireTable(token));
 			else if (projectToken.value !== informationSchemaProject || !isInformationSchemaView(name)) throw tableNotFoundIn(projectToken, token);
 		}
+
 		return tables;
 	}
 
@@ -434,6 +449,6 @@ function tableNotFoundIn(projectToken: Token, nameToken: Token): OdpsError {
 function splitAssignment(text: string, token: Token): [string, string] {
 	const separator = text.indexOf('=');
 	const key = text.slice(0, separator).trim();
-	if (separator <= 0 || key === '') throw new OdpsError('parse', "invalid set statement, expect key=value", positionOf(token));
+	if (separator <= 0 || key === '') throw new OdpsError('parse', 'invalid set statement, expect key=value', positionOf(token));
 	return [key, text.slice(separator + 1).trim()];
 }

@@ -54,6 +54,7 @@ export function parseLoad(cursor: TokenCursor): LoadStatement {
 				cursor.expectSymbol('=');
 				properties.set(key, cursor.expectString().value);
 			} while (cursor.acceptSymbol(','));
+
 			cursor.expectSymbol(')');
 		} else if (cursor.acceptWord('stored')) {
 			if (cursor.acceptWord('by')) storedAs = `handler:${cursor.expectString().value}`;
@@ -65,6 +66,7 @@ export function parseLoad(cursor: TokenCursor): LoadStatement {
 			throw cursor.unexpected('ROW FORMAT, WITH SERDEPROPERTIES or STORED AS');
 		}
 	}
+
 	return {overwrite, tableToken, partition, location, locationToken, serde, storedAs, properties};
 }
 
@@ -74,6 +76,7 @@ function parseOssLocation(token: Token): OssLocation {
 		// Never echo the location: the AccessKey form embeds a secret in it.
 		throw new OdpsError('semanticAnalysis', 'invalid location, expect oss://<endpoint>/<bucket>/<directory>/', positionOf(token));
 	}
+
 	return {endpointHost: match[1]!.toLowerCase(), bucket: match[2]!, prefix: match[3]!};
 }
 
@@ -145,6 +148,7 @@ export async function executeLoad(statement: LoadStatement, context: LoadContext
 			positionOf(statement.locationToken),
 		);
 	}
+
 	if (!isSameRegionEndpoint(statement.location.endpointHost, context.region)) {
 		// LOAD requires the OSS bucket in the project's region (LOAD doc, "Limits"); the exact service wording is unknown (verify).
 		throw new OdpsError(
@@ -153,15 +157,18 @@ export async function executeLoad(statement: LoadStatement, context: LoadContext
 			positionOf(statement.locationToken),
 		);
 	}
+
 	const staticValues = new Map<string, string>();
 	if (statement.partition !== undefined) {
 		if (table.partitionColumns.length === 0) {
 			throw new OdpsError('semanticAnalysis', `table ${project}.${table.name} is not partitioned but partition spec exists`, positionOf(statement.partition.token));
 		}
+
 		for (const entry of statement.partition.entries) {
 			if (!table.partitionColumns.some(column => column.name === entry.key)) {
 				throw new OdpsError('semanticAnalysis', `${entry.key} is not a partition column of ${project}.${table.name}`, positionOf(entry.token));
 			}
+
 			if (entry.value !== undefined) staticValues.set(entry.key, entry.value);
 		}
 	}
@@ -181,6 +188,7 @@ export async function executeLoad(statement: LoadStatement, context: LoadContext
 			if (baseName.startsWith('_') || baseName.startsWith('.') || !(await isParquetFile(file))) continue;
 			plans.push(await planFile(file, relative, staticValues, context));
 		}
+
 		await applyPlans(statement.overwrite, staticValues, plans, context);
 	} finally {
 		await rm(stagingDir, {recursive: true, force: true});
@@ -200,6 +208,7 @@ async function planFile(file: string, relative: string, staticValues: Map<string
 				`no value for partition column ${column.name}: give it in PARTITION (…) or store the files under ${column.name}=<value>/`,
 			);
 		}
+
 		partition.set(column.name, decodeURIComponent(segment.slice(column.name.length + 1)));
 	}
 
@@ -209,6 +218,7 @@ async function planFile(file: string, relative: string, staticValues: Map<string
 		const name = String(row[0]);
 		if (!fileColumns.has(name.toLowerCase())) fileColumns.set(name.toLowerCase(), {name, type: String(row[1])});
 	}
+
 	const nativeReader = context.flags['odps.ext.parquet.native']?.trim().toLowerCase() === 'true';
 	const expressions = table.columns.map(column => {
 		const source = fileColumns.get(column.name);
@@ -220,6 +230,7 @@ async function planFile(file: string, relative: string, staticValues: Map<string
 				`type mismatch in ${relative}: column ${source.name} holds ${source.type} data but table column ${column.name} is ${column.type.toUpperCase()}`,
 			);
 		}
+
 		if (type.name === 'decimal' && !nativeReader) {
 			// The JNI (Java) Parquet reader has no DECIMAL support (Parquet external tables doc, type table); the wording is ours (verify).
 			throw new OdpsError(
@@ -227,11 +238,13 @@ async function planFile(file: string, relative: string, staticValues: Map<string
 				`column ${column.name} is ${column.type.toUpperCase()}: DECIMAL is not supported by the Parquet reader in JNI mode, set odps.ext.parquet.native=true`,
 			);
 		}
+
 		return `CAST(src.${quoteIdentifier(source.name)} AS ${duckdbType(type)})`;
 	});
 	for (const column of table.partitionColumns) {
 		expressions.push(`CAST(${sqlString(partition.get(column.name)!)} AS ${duckdbType(parseTypeText(column.type))})`);
 	}
+
 	return {file, relative, partition, selectList: expressions.join(', ')};
 }
 
@@ -252,6 +265,7 @@ async function applyPlans(overwrite: boolean, staticValues: Map<string, string>,
 			const partitions = fullyStatic ? [staticValues] : uniquePartitions(plans.map(plan => plan.partition));
 			for (const values of partitions) await connection.run(`DELETE FROM ${target} WHERE ${partitionPredicate(table, values)}`);
 		}
+
 		for (const plan of plans) {
 			context.signal?.throwIfAborted();
 			try {
@@ -260,6 +274,7 @@ async function applyPlans(overwrite: boolean, staticValues: Map<string, string>,
 				throw new OdpsError('userDefinedFunction', `cannot read ${plan.relative}: ${duckdbMessage(error)}`);
 			}
 		}
+
 		await connection.run('COMMIT');
 	} catch (error) {
 		await connection.run('ROLLBACK');

@@ -20,8 +20,10 @@ export function parsePartitionSpec(cursor: TokenCursor): PartitionSpec | undefin
 			cursor.index++;
 			value = literal.value;
 		}
+
 		entries.push({key: key.value, value, token: key});
 	} while (cursor.acceptSymbol(','));
+
 	cursor.expectSymbol(')');
 	return {entries, token};
 }
@@ -42,12 +44,15 @@ export function resolvePartitionSpec(
 			positionOf(spec.token),
 		);
 	}
+
 	for (const entry of spec.entries) {
 		if (!table.partitionColumns.some(column => column.name === entry.key)) {
 			throw new OdpsError('semanticAnalysis', `${entry.key} is not a partition column of ${project}.${table.name}`, positionOf(entry.token));
 		}
+
 		if (entry.value !== undefined) values.set(entry.key, entry.value);
 	}
+
 	if (spec.entries.length !== table.partitionColumns.length) {
 		// Wording from the ODPS-0130071 doc page (help.aliyun.com/document_detail/468607).
 		throw new OdpsError(
@@ -56,5 +61,6 @@ export function resolvePartitionSpec(
 			positionOf(tableToken),
 		);
 	}
+
 	return values;
 }

@@ -62,6 +62,7 @@ export function referencedTables(tokens: Token[], start: number, end: number, pr
 			}
 		}
 	}
+
 	const at = (index: number) => (index < end ? tokens[index] : undefined);
 	const references: TableReference[] = [];
 	for (let index = start; index < end - 1; index++) {
@@ -80,6 +81,7 @@ export function referencedTables(tokens: Token[], start: number, end: number, pr
 			references.push({name: token.value, token, projectToken: first});
 		}
 	}
+
 	return references;
 }
 
@@ -91,6 +93,7 @@ function nextTopLevel(tokens: Token[], start: number, end: number, words: string
 		else if (isSymbol(token, ')')) depth--;
 		else if (depth === 0 && isWord(token, ...words)) return index;
 	}
+
 	return end;
 }
 
@@ -141,6 +144,7 @@ export async function prepareQuery(
 			avgCalls.push({nameIndex: index, range: [index + 2, close]});
 		}
 	}
+
 	const avgReplacements = new Map<number, (argument: string) => string>();
 	if (avgCalls.length > 0) {
 		const fromEnd = fromIndex < end ? nextTopLevel(tokens, fromIndex + 1, end, clauseKeywords) : end;
@@ -162,5 +166,6 @@ export async function prepareQuery(
 			// The real query reports the problem (unknown column, bad table) with MaxCompute wording.
 		}
 	}
+
 	return {sql: translate(tokens, start, end, {project, aliases, avgReplacements}), tables};
 }

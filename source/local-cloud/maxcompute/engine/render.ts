@@ -23,6 +23,7 @@ export function renderValue(value: DuckDBValue, maxComputeType: string): string 
 		if (maxComputeType === 'double') return renderDouble(value);
 		return String(value);
 	}
+
 	if (typeof value === 'string') return value;
 	if (value instanceof DuckDBDecimalValue) return renderDecimal(value.value, value.scale);
 	if (value instanceof DuckDBDateValue) return value.toString();
@@ -56,6 +57,7 @@ export function renderTimestamp(nanos: bigint, maxFractionDigits: number): strin
 		fraction += perSecond;
 		seconds -= 1n;
 	}
+
 	const base = new Date(Number(seconds) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 	if (fraction === 0n || maxFractionDigits === 0) return base;
 	const fractionText = fraction.toString().padStart(9, '0').slice(0, maxFractionDigits).replace(/0+$/, '');
@@ -69,6 +71,7 @@ export function renderFloat(value: number): string {
 		const candidate = Number(value.toPrecision(digits));
 		if (Math.fround(candidate) === value) return javaStyle(candidate);
 	}
+
 	return javaStyle(value);
 }
 
@@ -89,6 +92,7 @@ function javaStyle(value: number): string {
 		const text = String(value);
 		return text.includes('.') ? text : `${text}.0`;
 	}
+
 	const [mantissa = '', exponent = ''] = value.toExponential().split('e');
 	const mantissaText = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
 	return `${mantissaText}E${exponent.replace('+', '')}`;
@@ -106,6 +110,7 @@ export function renderResultCsv(result: EngineResult): string {
 	for (const row of result.rows) {
 		lines.push(row.map(value => (value === null ? nullToken : csvField(value, true))).join(','));
 	}
+
 	return `${lines.join('\n')}\n`;
 }
 

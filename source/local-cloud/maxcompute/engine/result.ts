@@ -5,8 +5,8 @@ export type ResultColumn = {name: string; /** MaxCompute type text, e.g. `decima
 export type EngineResult =
 	| {kind: 'rows'; columns: ResultColumn[]; rows: (string | null)[][]}
 	| {
-			kind: 'message';
-			text: string;
-			/** DESC: the table's definition, for a REST layer that renders schemas (e.g. `GET /tables/{t}`). */
-			table?: TableDefinition;
-	  };
+		kind: 'message';
+		text: string;
+		/** DESC: the table's definition, for a REST layer that renders schemas (e.g. `GET /tables/{t}`). */
+		table?: TableDefinition;
+	};

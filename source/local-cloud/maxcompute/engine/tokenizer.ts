@@ -33,6 +33,7 @@ function decodeStringBody(body: string): string {
 			result += char;
 			continue;
 		}
+
 		const next = body[index + 1]!;
 		const octal = /^[0-7]{3}/.exec(body.slice(index + 1));
 		if (octal) {
@@ -43,6 +44,7 @@ function decodeStringBody(body: string): string {
 			index += 1;
 		}
 	}
+
 	return result;
 }
 
@@ -58,8 +60,10 @@ export function tokenize(sql: string): Token[] {
 				lineStart = index + 1;
 			}
 		}
+
 		offset = end;
 	};
+
 	const push = (kind: TokenKind, end: number, value: string) => {
 		tokens.push({kind, text: sql.slice(offset, end), value, offset, line, column: offset - lineStart + 1});
 		advanceOver(end);
@@ -82,6 +86,7 @@ export function tokenize(sql: string): Token[] {
 			if (index >= sql.length) {
 				throw new OdpsError('parse', 'string literal is not closed', {line, column: offset - lineStart + 1});
 			}
+
 			push('string', index + 1, decodeStringBody(sql.slice(offset + 1, index)));
 		} else if (char === '`') {
 			const end = sql.indexOf('`', offset + 1);
@@ -98,6 +103,7 @@ export function tokenize(sql: string): Token[] {
 			push('symbol', offset + match[0].length, match[0]);
 		}
 	}
+
 	return tokens;
 }
 
@@ -121,6 +127,7 @@ export function splitStatements(tokens: Token[]): Token[][] {
 			current.push(token);
 		}
 	}
+
 	if (current.length > 0) statements.push(current);
 	return statements;
 }

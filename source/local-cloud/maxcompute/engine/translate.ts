@@ -27,6 +27,7 @@ export function findClosingParenthesis(tokens: Token[], openIndex: number): numb
 			if (depth === 0) return index;
 		}
 	}
+
 	const open = tokens[openIndex]!;
 	throw new OdpsError('parse', "missing ')'", {line: open.line, column: open.column});
 }
@@ -45,6 +46,7 @@ export function splitTopLevel(tokens: Token[], start: number, end: number, separ
 			partStart = index + 1;
 		}
 	}
+
 	if (partStart < end || parts.length > 0) parts.push([partStart, end]);
 	return parts;
 }
@@ -82,6 +84,7 @@ export function translate(tokens: Token[], start: number, end: number, options: 
 		pieces.push(text);
 		glueNext = false;
 	};
+
 	const appendAlias = (lastIndex: number) => {
 		const alias = options.aliases?.get(lastIndex);
 		if (alias !== undefined) append(`AS ${quoteIdentifier(alias)}`);
@@ -95,6 +98,7 @@ export function translate(tokens: Token[], start: number, end: number, options: 
 			index += 1;
 			continue;
 		}
+
 		const view = tokens[index + 2];
 		if (
 			(token.kind === 'word' || token.kind === 'quoted-identifier') &&
@@ -108,12 +112,14 @@ export function translate(tokens: Token[], start: number, end: number, options: 
 			appendAlias(index);
 			continue;
 		}
+
 		if (isWord(token, 'datetime', 'timestamp', 'date') && next?.kind === 'string' && index + 1 < end) {
 			append(`CAST(${sqlString(next.value)} AS ${duckdbType(parseTypeText(token.value))})`);
 			index += 1;
 			appendAlias(index);
 			continue;
 		}
+
 		if (token.kind === 'word' && isSymbol(next, '(') && index + 1 < end) {
 			const close = findClosingParenthesis(tokens, index + 1);
 			const rewritten = rewriteCall(tokens, index, close, options);
@@ -124,6 +130,7 @@ export function translate(tokens: Token[], start: number, end: number, options: 
 				continue;
 			}
 		}
+
 		switch (token.kind) {
 			case 'quoted-identifier':
 				append(quoteIdentifier(token.value));
@@ -141,12 +148,15 @@ export function translate(tokens: Token[], start: number, end: number, options: 
 				} else {
 					append(token.value === '==' ? '=' : token.value);
 				}
+
 				break;
 			default:
 				append(token.text);
 		}
+
 		appendAlias(index);
 	}
+
 	return pieces.join('');
 }
 
@@ -178,11 +188,13 @@ function rewriteCall(tokens: Token[], nameIndex: number, close: number, options:
 		const range = argumentRanges[position];
 		return range === undefined ? '' : translate(tokens, range[0], range[1], options);
 	};
+
 	switch (name) {
 		case 'avg': {
 			const replacement = options.avgReplacements?.get(nameIndex);
 			return replacement === undefined ? undefined : replacement(argument(0));
 		}
+
 		case 'cast': {
 			const [expression, type] = splitTopLevel(tokens, nameIndex + 2, close, 'as');
 			if (expression === undefined || type === undefined) return undefined;
@@ -196,14 +208,17 @@ function rewriteCall(tokens: Token[], nameIndex: number, close: number, options:
 			} catch {
 				return undefined;
 			}
+
 			return `CAST(${translate(tokens, expression[0], expression[1], options)} AS ${target})`;
 		}
+
 		case 'datetrunc': {
 			const unitToken = tokens[argumentRanges[1]?.[0] ?? -1];
 			const unit = unitToken?.kind === 'string' ? datetruncUnits[unitToken.value.toLowerCase()] : undefined;
 			if (unit === undefined) return undefined;
 			return `date_trunc(${sqlString(unit)}, ${argument(0)})`;
 		}
+
 		case 'to_char': {
 			const formatToken = tokens[argumentRanges[1]?.[0] ?? -1];
 			if (argumentRanges.length === 1) return `CAST(${argument(0)} AS VARCHAR)`;
@@ -212,6 +227,7 @@ function rewriteCall(tokens: Token[], nameIndex: number, close: number, options:
 			for (const [from, to] of toCharPatterns) pattern = pattern.replace(from, to);
 			return `strftime(${argument(0)}, ${sqlString(pattern)})`;
 		}
+
 		case 'getdate':
 			return 'CAST(current_localtimestamp() AS TIMESTAMP_MS)';
 		case 'nvl':

@@ -77,6 +77,7 @@ export function checkDeclaredType(type: MaxComputeType, flags: TypeSystemFlags, 
 		if (type.length < 1 || type.length > 38) {
 			throw new OdpsError('semanticAnalysis', `decimal precision ${type.length} is out of range [1, 38]`, position);
 		}
+
 		if (scale > maxScale || scale > type.length) {
 			throw new OdpsError(
 				'semanticAnalysis',
@@ -84,17 +85,22 @@ export function checkDeclaredType(type: MaxComputeType, flags: TypeSystemFlags, 
 				position,
 			);
 		}
+
 		return {name: 'decimal', length: type.length, scale};
 	}
+
 	if (flags.odps2 || version1Types.has(type.name)) {
 		if (type.name === 'varchar' && (type.length === undefined || type.length < 1 || type.length > 65535)) {
 			throw new OdpsError('semanticAnalysis', `invalid varchar length ${type.length ?? ''}, expect [1, 65535]`, position);
 		}
+
 		if (type.name === 'char' && (type.length === undefined || type.length < 1 || type.length > 255)) {
 			throw new OdpsError('semanticAnalysis', `invalid char length ${type.length ?? ''}, expect [1, 255]`, position);
 		}
+
 		return type;
 	}
+
 	if (type.name === 'int') return {name: 'bigint'};
 	throw notEnabled(type, position);
 }

@@ -108,6 +108,7 @@ test('LOAD into partitions: static spec and key=value directories; SHOW PARTITIO
 		await mkdir(dir, {recursive: true});
 		await writeParquet(path.join(dir, 'part.parquet'), `SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, name)`);
 	}
+
 	await engine.execute('CREATE TABLE events (id int, name string) PARTITIONED BY (ds string);', odps2);
 	const location = `FROM LOCATION 'oss://${endpoint}/bucket/events/' STORED AS PARQUET`;
 	await engine.execute(`LOAD OVERWRITE TABLE events ${location};`, odps2);
