@@ -1,5 +1,5 @@
 /**
- * The text of an SQL task result (`?result`, and odpscmd's `-M` output): CSV whose first row holds the column names,
+ * The text of an SQL task result (`?result`): CSV whose first row holds the column names,
  * quotes doubled inside quoted fields, NULL written as the bare token `\N` (a quoted `"\N"` is that 2-character string).
  * Backslashes are literal: pyodps escapes the text with `unicode_escape` only so Python's csv module survives control
  * characters and undoes it field by field, and the Java SDK's CsvReader reads the text as is, so neither interprets
