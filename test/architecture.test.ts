@@ -62,6 +62,16 @@ test('commands never import main.ts, which loads them (no circle between the she
 	t.deepEqual(broken(edge => edge.file.startsWith('source/commands/') && edge.target === 'source/cli/main'), []);
 });
 
+test('no file in source/ names a procedure: they are reached through the catalog only', async t => {
+	const {wizardCatalog} = await import('../wizards/index.js');
+	const naming = files('source').filter(file => {
+		const text = readFileSync(path.join(root, file), 'utf8');
+		return wizardCatalog.some(wizard => text.includes(wizard.id));
+	});
+	t.deepEqual(naming, []);
+	t.true(wizardCatalog.length >= 3);
+});
+
 test('the rules see the imports they check (the scan is not empty)', t => {
 	t.true(edges.length > 300);
 	t.true(edges.some(edge => edge.file === 'source/commands/run.ts' && edge.target === 'wizards/index'));

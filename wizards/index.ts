@@ -10,6 +10,8 @@ type CatalogEntry = {
 	description: string;
 	/** One line for `ferry --help`. */
 	summary: string;
+	/** What `ferry --help` shows as examples for this procedure. */
+	examples: {set: string; sql: {side: 'source' | 'target'; statement: string}};
 	load: () => Promise<{default: Wizard<unknown>}>;
 };
 

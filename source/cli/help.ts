@@ -1,5 +1,10 @@
 import {wizardCatalog} from '../../wizards/index.js';
 
+/** The procedure the examples use: the catalog's first, so help names no procedure of its own. */
+const example = wizardCatalog[0]!;
+/** A session id of that procedure, as `createSession` makes them. */
+const session = `${example.id.split('-').map(part => part[0]).join('')}-20261121-0935-1a2b`;
+
 /** Help texts: examples first, the most common flags first. */
 const general = () => `ferry — carries data between clouds, step by step, resumable and verified
 
@@ -16,10 +21,10 @@ Usage
 
 Examples
   $ ferry                                                   # interactive, on the local cloud by default
-  $ ferry run redshift-to-maxcompute --local --yes --json </dev/null
-  $ ferry run redshift-to-maxcompute --profile prod --answers answers.yaml --set tables=orders,lineitem
-  $ ferry resume rtm-20261121-0935-1a2b
-  $ ferry verify rtm-20261121-0935-1a2b --json
+  $ ferry run ${example.id} --local --yes --json </dev/null
+  $ ferry run ${example.id} --profile prod --answers answers.yaml --set ${example.examples.set}
+  $ ferry resume ${session}
+  $ ferry verify ${session} --json
 
 Wizards
 ${wizardCatalog.map(wizard => `  ${wizard.id.padEnd(24)} ${wizard.summary}`).join('\n')}
@@ -50,10 +55,10 @@ const commands: Record<string, string> = {
 	run: `ferry run <wizard> [options] — run a migration procedure
 
 Examples
-  $ ferry run redshift-to-maxcompute                      # interactive, local cloud
-  $ ferry run redshift-to-maxcompute --local --yes --json </dev/null
-  $ ferry run redshift-to-maxcompute --profile prod --answers answers.yaml --yes
-  $ ferry run redshift-to-maxcompute --local --set tables=orders,lineitem --yes
+  $ ferry run ${example.id}                      # interactive, local cloud
+  $ ferry run ${example.id} --local --yes --json </dev/null
+  $ ferry run ${example.id} --profile prod --answers answers.yaml --yes
+  $ ferry run ${example.id} --local --set ${example.examples.set} --yes
 
 Options
   -p, --profile NAME   profile to use (default: local)       --local   the local cloud
@@ -72,8 +77,8 @@ run again. Secrets go in the answers file or FERRY_SECRET_<KEY>, never in --set.
 
 Examples
   $ ferry resume                     # the newest unfinished session
-  $ ferry resume rtm-20261121-0935-1a2b --yes --json </dev/null
-  $ ferry resume rtm-20261121-0935-1a2b --set maxcomputeProject=my_project --yes   # fix a wrong answer
+  $ ferry resume ${session} --yes --json </dev/null
+  $ ferry resume ${session} --set maxcomputeProject=my_project --yes   # fix a wrong answer
 
 Options
   -s, --set KEY=VALUE  change one answer, repeatable       -a, --answers FILE   change answers from a file
@@ -83,23 +88,23 @@ Options
 
 Examples
   $ ferry sessions
-  $ ferry sessions show rtm-20261121-0935-1a2b
-  $ ferry sessions delete rtm-20261121-0935-1a2b
+  $ ferry sessions show ${session}
+  $ ferry sessions delete ${session}
   $ ferry sessions --json
 `,
 	plan: `ferry plan <wizard> [options] — print what each step will run, as Markdown, secrets redacted
 
 Examples
-  $ ferry plan redshift-to-maxcompute --local
-  $ ferry plan redshift-to-maxcompute --profile prod --answers answers.yaml -o plan.md
+  $ ferry plan ${example.id} --local
+  $ ferry plan ${example.id} --profile prod --answers answers.yaml -o plan.md
 `,
 	verify: `ferry verify <SESSION> — run the verification queries again on both sides
 
 Exit code 5 when any check differs.
 
 Examples
-  $ ferry verify rtm-20261121-0935-1a2b
-  $ ferry verify rtm-20261121-0935-1a2b --json
+  $ ferry verify ${session}
+  $ ferry verify ${session} --json
 `,
 	sql: `ferry sql (--session ID | --profile NAME --wizard ID) --side source|target "<statement>" — run one statement
 
@@ -107,8 +112,8 @@ The source is where the session's procedure reads from, the target where it writ
 names the procedure whose sides are meant.
 
 Examples
-  $ ferry sql --session rtm-20261121-0935-1a2b --side target "SELECT * FROM orders LIMIT 100"
-  $ ferry sql --profile local --wizard redshift-to-maxcompute --side source "select count(*) from lineitem" --json
+  $ ferry sql --session ${session} --side ${example.examples.sql.side} ${JSON.stringify(example.examples.sql.statement)}
+  $ ferry sql --profile local --wizard ${example.id} --side ${example.examples.sql.side} ${JSON.stringify(example.examples.sql.statement)} --json
 `,
 	profiles: `ferry profiles [list|show|add|test|remove] [NAME] [SERVICE…] — where endpoints and credentials come from
 

@@ -158,7 +158,7 @@ test.before(async () => {
 	});
 	// Registered exactly as the real ones are: an entry in each list, nothing else.
 	(services as ServiceDescriptor[]).push(tally);
-	(wizardCatalog as Array<(typeof wizardCatalog)[number]>).push({id: 'tally-copy', title: 'Tally copy', description: 'Copies a list', summary: 'copies a tally list', load: async () => ({default: fakeWizard as Wizard<unknown>})});
+	(wizardCatalog as Array<(typeof wizardCatalog)[number]>).push({id: 'tally-copy', title: 'Tally copy', description: 'Copies a list', summary: 'copies a tally list', examples: {set: 'batch=2', sql: {side: 'target', statement: 'count'}}, load: async () => ({default: fakeWizard as Wizard<unknown>})});
 	process.env['ALIBABA_CLOUD_ACCESS_KEY_ID'] = accessKeyId;
 	process.env['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] = 'tally-test-secret';
 });

@@ -1,5 +1,5 @@
 /**
- * The procedure's example table on the local MaxCompute, so maxcompute-to-loghub runs with no input:
+ * The procedure's example table on the local MaxCompute, so the MaxCompute → Log Service procedure runs with no input:
  * `ak_biz_log_detail` with columns col0…col5 and a `time_str` column written `yyyy_MM_dd HH:mm:ss`, partition
  * pt=20161226. Values cover every type the LogHub writer converts, NULLs, quotes, newlines and non-ASCII text.
  * Seeded once: an existing table is left as it is.
