@@ -2,14 +2,15 @@
 # Reproduces the screenshots and the recording of the real terminal UI that README.md shows:
 #
 #   media/home-screen.png          the home screen, as `ferry` opens
+#   media/connections.png          the connections the local profile resolves, accepted with one Enter
 #   media/verification-report.png the outcome screen: the side-by-side verification report
 #   media/local-run.cast           the whole run as an asciinema v2 recording (when asciinema is installed)
 #
 # It runs `ferry` (no arguments) in a detached 100x40 tmux session with a fresh FERRY_HOME, drives the
-# redshift-to-maxcompute procedure on the local cloud the way a person would (Enter through the home screen
-# and every pre-filled field, `y` at the plan review, `ferry_local` at the typed confirmation), captures the
-# screen with its colours (`tmux capture-pane -e`), turns the ANSI into HTML with aha, and photographs the
-# HTML with headless Chromium. Everything it starts (tmux server, local cloud, temp dir) is stopped on exit.
+# redshift-to-maxcompute procedure on the local cloud the way a person would (Enter through the home screen, one
+# Enter on the resolved connections and on any field still asked, `y` at the plan review, `ferry_local` at the
+# typed confirmation), captures the screen with its colours (`tmux capture-pane -e`), turns the ANSI into HTML
+# with aha, and photographs the HTML with headless Chromium. Everything it starts (tmux server, local cloud, temp dir) is stopped on exit.
 #
 # With a procedure's id it drives that procedure instead and writes media/<id>.png, its verification report:
 #
@@ -131,7 +132,7 @@ if [[ $procedure != redshift-to-maxcompute ]]; then
 	deadline=$((SECONDS + 90))
 	last_field=
 	until screen | grep -q 'Proceed? (y/N)'; do
-		field=$(screen | grep -Eo '^\S.*\([0-9]+/[0-9]+\)' | head -n 1 || true)
+		field=$(screen | grep -Eo '^\S.*\([0-9]+/[0-9]+\)|❯ Accept these [0-9]+ answers' | head -n 1 || true)
 		if [[ -n $field && $field != "$last_field" ]] && screen | grep -Eq 'Enter (accept|choose)'; then
 			last_field=$field
 			press Enter
@@ -162,8 +163,13 @@ press Enter
 deadline=$((SECONDS + 90))
 last_field=
 until screen | grep -q 'Step 3 of 10 · Tables' && screen | grep -Eq '[0-9]+ of [0-9]+ selected'; do
-	field=$(screen | grep -Eo '^\S.*\([0-9]+/[0-9]+\)' | head -n 1 || true)
+	field=$(screen | grep -Eo '^\S.*\([0-9]+/[0-9]+\)|❯ Accept these [0-9]+ answers' | head -n 1 || true)
 	if [[ -n $field && $field != "$last_field" ]] && screen | grep -Eq 'Enter (accept|choose)'; then
+		# The connections the local profile resolves, on one screen: photographed once, then accepted with one Enter.
+		if [[ $field == ❯\ Accept* ]]; then
+			photograph connections
+		fi
+
 		last_field=$field
 		press Enter
 	elif ((SECONDS > deadline)); then
@@ -183,7 +189,7 @@ wait_for '❯ ferry_local' 5
 press Enter
 wait_for 'Press Enter to exit' 120
 sleep 0.5
-photograph verification-report '^✔ TPC-H Q1'
+photograph verification-report '^Check +Source +Target +Result'
 press Enter
 wait_for 'EXIT=[0-9]+' 15
 

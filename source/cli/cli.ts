@@ -29,6 +29,12 @@ if (runtimeProblem) {
 		}
 	};
 
+	// Node's own warnings (e.g. DEP0169 for url.parse inside the Alibaba Cloud SDKs' HTTP library) would print into the
+	// middle of the terminal UI and throw its redraw off; they are shown only with FERRY_DEBUG=1.
+	if (process.env['FERRY_DEBUG'] !== '1') {
+		process.removeAllListeners('warning');
+	}
+
 	process.stdout.on('error', exitOnBrokenPipe);
 	process.stderr.on('error', exitOnBrokenPipe);
 	// A Ctrl-C while the modules load would otherwise kill ferry by signal: a run or resume gets it as an interrupt
