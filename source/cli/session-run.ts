@@ -1,7 +1,7 @@
 import process from 'node:process';
 import type {Flags} from './cli-args.js';
 import {runSession, type RunnerUi} from '../engine/runner.js';
-import type {Session} from '../engine/session.js';
+import {type Session, verificationOf} from '../engine/session.js';
 import type {SecretStore, Wizard} from '../engine/wizard.js';
 import {describeError, exitCodes, InterruptedError} from '../engine/errors.js';
 import {hintForSavedSession} from '../engine/parameters.js';
@@ -95,7 +95,7 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 
 export function findVerificationReport(wizard: Wizard<unknown>, session: Session): unknown {
 	const verifyStep = wizard.steps.find(step => step.kind === 'verify');
-	return verifyStep ? session.steps[verifyStep.id]?.outputs['report'] : undefined;
+	return verifyStep ? verificationOf(session.steps[verifyStep.id]).report : undefined;
 }
 
 export function resultDocument(wizard: Wizard<unknown>, session: Session, exitCode: number, error: {message: string; hint?: string} | undefined, report: unknown) {

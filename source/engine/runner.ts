@@ -5,7 +5,7 @@ import {redact} from '../log/redact.js';
 import {saveSession} from '../store/session-store.js';
 import {hintForSavedSession} from './parameters.js';
 import {formatProgress} from './progress.js';
-import type {Session, StepRecord} from './session.js';
+import {type Session, type StepRecord, verificationKeys, verificationOf} from './session.js';
 import type {
 	Answers,
 	Parameter,
@@ -150,7 +150,7 @@ export async function runSession<Clients>(options: RunOptions<Clients>): Promise
 		}
 	}
 
-	const different = wizard.steps.some(step => step.kind === 'verify' && session.steps[step.id]?.outputs['equal'] === false);
+	const different = wizard.steps.some(step => step.kind === 'verify' && verificationOf(session.steps[step.id]).equal === false);
 	const finished = wizard.steps.every(step => session.steps[step.id]?.state === 'done');
 	session.state = different ? 'different' : finished ? 'done' : 'running';
 	delete session.currentStep;
@@ -191,6 +191,11 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 		},
 		output(key, value) {
 			record.outputs[key] = value;
+			saveSession(session);
+		},
+		verified(report) {
+			record.outputs[verificationKeys.report] = report;
+			record.outputs[verificationKeys.equal] = report.equal;
 			saveSession(session);
 		},
 		tasks: async (subTasks, taskOptions) => runSubTasks(subTasks, taskOptions?.concurrency ?? 1, task, signal, options.ui.rendering()),

@@ -155,3 +155,12 @@ export function validateSession(value: unknown, expectedId?: string): string | u
 
 	return undefined;
 }
+
+/** Where a verify step's result lives among its outputs (`verified` writes them; sessions of older ferries have them too). */
+export const verificationKeys = {report: 'report', equal: 'equal'} as const;
+
+/** A verify step's saved result: its report and whether every check was equal (undefined before it ran). */
+export function verificationOf(record: StepRecord | undefined): {report: unknown; equal: boolean | undefined} {
+	const equal = record?.outputs[verificationKeys.equal];
+	return {report: record?.outputs[verificationKeys.report], equal: typeof equal === 'boolean' ? equal : undefined};
+}

@@ -47,6 +47,9 @@ export type RerunPolicy = 'safe' | 'cleanup' | 'duplicates';
 
 export type StepKind = 'form' | 'task' | 'review' | 'verify';
 
+/** What a verify step hands the engine: a report of its checks, equal or not (see source/verify/report.ts). */
+export type VerificationResult = {equal: boolean};
+
 export type StepOutputs = Record<string, Record<string, unknown>>;
 
 export type SubTaskProgress = {done: number; total?: number; unit: 'bytes' | 'rows' | 'objects' | 'tables' | 'checks'};
@@ -104,6 +107,11 @@ export type StepContext<Clients = unknown> = {
 	tasks(tasks: SubTask[], options?: {concurrency?: number}): Promise<void>;
 	/** A progress line under the step. */
 	report(line: string): void;
+	/**
+	 * A verify step's result: the report (saved in the session, shown side by side, written as Markdown) and whether
+	 * every check was equal, which makes the run exit 5 when not.
+	 */
+	verified(report: VerificationResult): void;
 	/**
 	 * The step's outcome in one line, computed from what it did ("8 tables · 86,791 rows · 16 files · 3.3 MiB").
 	 * Saved with the step in the session and shown when the step finishes, and again when a resumed run passes it;

@@ -127,7 +127,7 @@ function testWizard(b: Behaviour): Wizard<Clients> {
 				rerun: 'safe',
 				async run(context) {
 					count('verify');
-					context.output('equal', b.equal);
+					context.verified({equal: b.equal});
 					context.output('copied', context.outputs['copy']?.['tables']);
 				},
 			},
@@ -228,7 +228,7 @@ test.serial('runs every step in order, saving the session after each transition'
 	t.deepEqual(disk.steps['copy']!.checkpoints, {copied: ['orders', 'lineitem']});
 	t.deepEqual(disk.steps['copy']!.outputs, {tables: 2});
 	t.deepEqual(disk.steps['review']!.outputs['review'], {title: 'Plan', sections: [{title: 'Tables', body: 'orders, lineitem'}]});
-	t.deepEqual(disk.steps['verify']!.outputs, {equal: true, copied: 2});
+	t.deepEqual(disk.steps['verify']!.outputs, {report: {equal: true}, equal: true, copied: 2});
 	for (const record of Object.values(disk.steps)) {
 		t.like(record, {state: 'done', attempts: 1});
 		t.truthy(record.startedAt && record.finishedAt);

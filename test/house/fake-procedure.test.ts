@@ -145,8 +145,7 @@ const fakeWizard = defineWizard<Clients>({
 			rerun: 'safe',
 			async run(context: StepContext<Clients>) {
 				const report = await runVerification({pairs: [pair], source: async () => side(context.clients.tally, 'source'), target: async () => side(context.clients.tally, 'target'), sessionId: context.sessionId, signal: context.signal});
-				context.output('report', report);
-				context.output('equal', report.equal);
+				context.verified(report);
 			},
 		},
 	],

@@ -426,8 +426,7 @@ const wizard = defineWizard<DataHubClients>({
 					signal: context.signal,
 					onPair: (pair, equal) => context.report(`${equal ? '✔' : '✖'} ${pair.title}`),
 				});
-				context.output('report', report);
-				context.output('equal', report.equal);
+				context.verified(report);
 				context.report(report.summary.text);
 				context.summary(stepSummary(verdictLine(report), `${count(records.length, 'record')} read back`));
 			},

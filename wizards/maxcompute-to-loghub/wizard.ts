@@ -379,8 +379,7 @@ const wizard = defineWizard<LogHubClients>({
 					signal: context.signal,
 					onPair: (pair, equal) => context.report(`${equal ? '✔' : '✖'} ${pair.title}`),
 				});
-				context.output('report', report);
-				context.output('equal', report.equal);
+				context.verified(report);
 				context.report(report.summary.text);
 				context.summary(verdictLine(report));
 			},

@@ -264,8 +264,7 @@ const wizard = defineWizard<MigrationClients>({
 					signal: context.signal,
 					onPair: (pair, equal) => context.report(`${equal ? '✔' : '✖'} ${pair.title}`),
 				});
-				context.output('report', report);
-				context.output('equal', report.equal);
+				context.verified(report);
 				context.report(report.summary.text);
 				context.summary(verdictLine(report));
 			},
