@@ -3,48 +3,16 @@
  * `ferry local-cloud start` and when a procedure started from the home screen starts the local cloud itself.
  * Needs tmux and the built CLI (`npm test` builds first).
  */
-import {execFile} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import process from 'node:process';
-import {fileURLToPath} from 'node:url';
-import {promisify} from 'node:util';
 import test from 'ava';
-import {exitMarker, startTmuxTerminal, type TmuxTerminal} from '../helpers/tmux-terminal.js';
+import {ferryInTmux} from '../helpers/ferry-in-tmux.js';
+import {exitMarker, type TmuxTerminal} from '../helpers/tmux-terminal.js';
 
-const run = promisify(execFile);
-const cliPath = process.env['FERRY_E2E_CLI'] ?? fileURLToPath(new URL('../../distribution/ferry.js', import.meta.url));
-const root = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-local-cloud-'));
-const userHome = path.join(root, 'home');
-mkdirSync(userHome);
-const socketPrefix = `ferry-e2e-lc-${process.pid}`;
-const terminals: TmuxTerminal[] = [];
-const homes: string[] = [];
-const ferryEnvironment = {PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: userHome, LANG: 'C.UTF-8', TERM: 'xterm-256color'};
+const ferry = ferryInTmux(test, 'local-cloud');
 /** A live progress line: a spinner frame, then what the local cloud is doing. */
 const progressLine = /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏▶] (Starting the (local cloud|[\w-]+ stand-in)|Preparing the Redshift stand-in's database|Seeding TPC-H \w+)/m;
 
-test.before(async () => {
-	if (!existsSync(cliPath)) {
-		throw new Error(`${cliPath} is missing; run \`npm run build\` first (\`npm test\` does).`);
-	}
-
-	await run('tmux', ['-V']);
-});
-
-test.after.always(async () => {
-	await Promise.all(terminals.map(async terminal => terminal.kill()));
-	await Promise.all(homes.map(async home => run(process.execPath, [cliPath, 'local-cloud', 'stop'], {env: {...ferryEnvironment, FERRY_HOME: home, CI: 'true'}, timeout: 60_000}).catch(() => undefined)));
-	rmSync(root, {recursive: true, force: true});
-});
-
 async function terminalIn(name: string, args: string[]): Promise<TmuxTerminal> {
-	const environment = {...ferryEnvironment, FERRY_HOME: path.join(root, name)};
-	homes.push(environment.FERRY_HOME);
-	const terminal = await startTmuxTerminal({socket: `${socketPrefix}-${name}`, columns: 80, rows: 24, command: [process.execPath, cliPath, ...args], environment});
-	terminals.push(terminal);
-	return terminal;
+	return ferry.start(name, {columns: 80, rows: 24, args});
 }
 
 test.serial('ferry local-cloud start shows what it is doing within a second, then the seeding rows, on one live line', async t => {

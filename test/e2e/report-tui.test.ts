@@ -4,74 +4,18 @@
  * every check is exactly one row of it.
  * Needs tmux (`.ci/run` installs it) and the built CLI (`npm test` builds first).
  */
-import {execFile} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import process from 'node:process';
-import {fileURLToPath} from 'node:url';
-import {promisify} from 'node:util';
 import test from 'ava';
-import {exitMarker, startTmuxTerminal, type TmuxTerminal, widestRow} from '../helpers/tmux-terminal.js';
+import {acceptConnections, ferryInTmux} from '../helpers/ferry-in-tmux.js';
+import {exitMarker, widestRow} from '../helpers/tmux-terminal.js';
 
-const run = promisify(execFile);
-const cliPath = process.env['FERRY_E2E_CLI'] ?? fileURLToPath(new URL('../../distribution/ferry.js', import.meta.url));
-const root = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-report-'));
-const userHome = path.join(root, 'home');
-mkdirSync(userHome);
-const socketPrefix = `ferry-e2e-rp-${process.pid}`;
-const terminals: TmuxTerminal[] = [];
-const homes: string[] = [];
-const ferryEnvironment = {PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: userHome, LANG: 'C.UTF-8', TERM: 'xterm-256color'};
-
+const ferry = ferryInTmux(test, 'report');
 /** The checks maxcompute-to-loghub makes of its default table, in the report's order. */
 const checks = [/^Rows of ak_biz_log_detail/, /^Column checks/, /^The first rows of/];
-
-test.before(async () => {
-	if (!existsSync(cliPath)) {
-		throw new Error(`${cliPath} is missing; run \`npm run build\` first (\`npm test\` does).`);
-	}
-
-	await run('tmux', ['-V']);
-});
-
-test.after.always(async () => {
-	await Promise.all(terminals.map(async terminal => terminal.kill()));
-	await Promise.all(homes.map(async home => run(process.execPath, [cliPath, 'local-cloud', 'stop'], {env: {...ferryEnvironment, FERRY_HOME: home, CI: 'true'}, timeout: 60_000}).catch(() => undefined)));
-	rmSync(root, {recursive: true, force: true});
-});
-
-/** Accepts the Connections answers as a person would: Enter on the summary of resolved answers, and on each field still asked. */
-async function acceptConnections(terminal: TmuxTerminal, timeoutMs: number): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	let last: string | undefined;
-	for (;;) {
-		const screen = await terminal.screen();
-		if (/Proceed\? \(y\/N\)/.test(screen)) {
-			return;
-		}
-
-		const summary = /^❯ Accept these \d+ answers/m.test(screen) && /Enter accept all/.test(screen);
-		const field = /^(\S.*\(\d+\/\d+\))/m.exec(screen)?.[1];
-		const seen = summary ? screen : field && /Enter (accept|choose)/.test(screen) ? field : undefined;
-		if (seen !== undefined && seen !== last) {
-			last = seen;
-			await terminal.press('Enter');
-		} else if (Date.now() > deadline) {
-			throw new Error(`The form did not reach the plan review within ${timeoutMs} ms. Last screen:\n${screen}`);
-		} else {
-			await new Promise(resolve => setTimeout(resolve, 200));
-		}
-	}
-}
 
 for (const [columns, rows] of [[80, 24], [60, 20]] as const) {
 	test.serial(`the final screen at ${columns} columns holds the summary table, every check one row`, async t => {
 		t.timeout(240_000);
-		const environment = {...ferryEnvironment, FERRY_HOME: path.join(root, `report-${columns}`)};
-		homes.push(environment.FERRY_HOME);
-		const terminal = await startTmuxTerminal({socket: `${socketPrefix}-${columns}`, columns, rows, command: [process.execPath, cliPath], environment});
-		terminals.push(terminal);
+		const terminal = await ferry.start(`report-${columns}`, {columns, rows});
 		await terminal.waitForScreen(/❯ Start a procedure/, 20_000);
 		await terminal.press('Enter');
 		await terminal.waitForScreen(/Which procedure\?/, 10_000);
