@@ -3,6 +3,9 @@
  * clients made from a profile, and verification. Wizards import this module, not ferry's internals, so the
  * engine, the store and the UI can change without touching a procedure.
  */
+import {StepError} from './engine/errors.js';
+import type {Answers, StepOutputs} from './engine/wizard.js';
+
 export {defineWizard} from './engine/wizard.js';
 export type {
 	Answers,
@@ -14,6 +17,7 @@ export type {
 	SideQueryResult,
 	Step,
 	StepContext,
+	StepOutputs,
 	SubTask,
 	Wizard,
 	WizardSide,
@@ -36,6 +40,29 @@ export type {VerificationReport} from './verify/report.js';
 export {verdictLine} from './verify/report-summary.js';
 export {formatDecimal, parseDecimal, type Decimal} from './verify/decimal.js';
 export {writeFileAtomic} from './store/atomic-write.js';
+
+/** An answer as text: '' when it was left empty. */
+export function answerText(context: {answers: Answers}, key: string): string {
+	return String(context.answers[key] ?? '');
+}
+
+/** An answer as a number (the engine has parsed number parameters already). */
+export function answerNumber(context: {answers: Answers}, key: string): number {
+	return Number(context.answers[key]);
+}
+
+/**
+ * What an earlier step recorded with `output(key, value)`, as the type the caller names. Missing, it is a step
+ * failure that names the step: a session from before that step recorded it cannot go on.
+ */
+export function requiredOutput<T>(context: {outputs: StepOutputs}, step: string, key: string): T {
+	const value = context.outputs[step]?.[key];
+	if (value === undefined) {
+		throw new StepError(`The ${step} step's ${key} is missing from the session`, {hint: `Start a new run: the ${step} step records it.`});
+	}
+
+	return value as T;
+}
 
 /** A step summary from its parts, e.g. `stepSummary(count(8, 'table'), count(86_791, 'row'), formatBytes(bytes))`; empty parts are left out. */
 export function stepSummary(...parts: Array<string | false | undefined>): string {

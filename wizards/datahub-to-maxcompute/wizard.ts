@@ -5,7 +5,7 @@ import {parameters} from './parameters.js';
 import {compareSchemas, quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
 import {topicsPerProjectLimit} from '../../source/clouds/datahub/limits.js';
 import {encodeRecordSchema} from '../../source/clouds/datahub/schema.js';
-import {count, defineWizard, formatBytes, formatDuration, maxComputeSide, PreflightError, pollUntil, runVerification, StepError, stepSummary, verdictLine, type StepContext} from '../../source/kit.js';
+import {answerNumber, answerText, count, defineWizard, formatBytes, formatDuration, maxComputeSide, pollUntil, PreflightError, requiredOutput, runVerification, type StepContext, StepError, stepSummary, verdictLine} from '../../source/kit.js';
 import {deniedPermission, permissionDenied, permissionProbes, probePermissions} from './permissions.js';
 import {generateRecords, readInputRecords, type WireRecord} from './records.js';
 import {partitionValue} from './time.js';
@@ -24,16 +24,8 @@ const ordinalAttribute = 'ferry_record';
 /** How far before a batch was sent a resumed write looks for its records (clock skew between ferry and DataHub). */
 const readBackMarginMs = 5 * 60_000;
 
-const text = (context: Context, key: string) => String(context.answers[key] ?? '');
-const number = (context: Context, key: string) => Number(context.answers[key]);
-
 function shapeOf(context: Context): Shape {
-	const shape = context.outputs['preflight']?.['shape'] as Shape | undefined;
-	if (!shape) {
-		throw new StepError('The table and topic shape is missing from the session', {hint: 'Start a new run: preflight records it.'});
-	}
-
-	return shape;
+	return requiredOutput<Shape>(context, 'preflight', 'shape');
 }
 
 /** `f1 string, amount decimal(10,2)` → columns; commas inside parentheses belong to the type. */
@@ -64,7 +56,7 @@ export function parseColumnList(text: string): TableColumn[] {
 
 /** The topic's fields: the table's columns, plus the partition column as a field when records carry it (USER_DEFINE). */
 function fieldsFor(context: Context, columns: readonly TableColumn[]): ColumnMapping[] {
-	const withPartition = text(context, 'partitionMode') === 'USER_DEFINE' ? [...columns, {name: text(context, 'partitionColumn'), type: 'string'}] : columns;
+	const withPartition = answerText(context, 'partitionMode') === 'USER_DEFINE' ? [...columns, {name: answerText(context, 'partitionColumn'), type: 'string'}] : columns;
 	const {mappings, problems} = topicFieldsFor(withPartition);
 	if (problems.length > 0) {
 		throw new PreflightError(`The table cannot be synced from a DataHub topic:\n${problems.map(problem => `- ${problem}`).join('\n')}`, {hint: 'Use a table with flat columns only, or another table.'});
@@ -74,15 +66,15 @@ function fieldsFor(context: Context, columns: readonly TableColumn[]): ColumnMap
 }
 
 function partitionRule(context: Context): PartitionRule {
-	const mode = text(context, 'partitionMode');
+	const mode = answerText(context, 'partitionMode');
 	return mode === 'USER_DEFINE'
-		? {mode: 'USER_DEFINE', field: text(context, 'partitionColumn')}
-		: {mode: mode === 'EVENT_TIME' ? 'EVENT_TIME' : 'SYSTEM_TIME', format: text(context, 'partitionFormat'), timeRangeMinutes: number(context, 'timeRange'), timeZone: text(context, 'timeZone')};
+		? {mode: 'USER_DEFINE', field: answerText(context, 'partitionColumn')}
+		: {mode: mode === 'EVENT_TIME' ? 'EVENT_TIME' : 'SYSTEM_TIME', format: answerText(context, 'partitionFormat'), timeRangeMinutes: answerNumber(context, 'timeRange'), timeZone: answerText(context, 'timeZone')};
 }
 
 async function recordsFor(context: Context, fields: readonly ColumnMapping[]): Promise<WireRecord[]> {
-	const input = text(context, 'input');
-	return input ? readInputRecords(input, fields, text(context, 'timeZone')) : generateRecords(fields, number(context, 'records'), context.sessionId.slice(-4));
+	const input = answerText(context, 'input');
+	return input ? readInputRecords(input, fields, answerText(context, 'timeZone')) : generateRecords(fields, answerNumber(context, 'records'), context.sessionId.slice(-4));
 }
 
 function regionOf(endpoint: string | undefined, pattern: RegExp): string | undefined {
@@ -92,15 +84,15 @@ function regionOf(endpoint: string | undefined, pattern: RegExp): string | undef
 function connectorConfig(context: Context, keys: {accessKeyId: string; accessKeySecret: string}): Record<string, unknown> {
 	const rule = partitionRule(context);
 	return {
-		Project: text(context, 'maxcomputeProject'),
-		Table: text(context, 'maxcomputeTable'),
+		Project: answerText(context, 'maxcomputeProject'),
+		Table: answerText(context, 'maxcomputeTable'),
 		OdpsEndpoint: context.clients.maxcompute.endpoint,
 		AccessId: keys.accessKeyId,
 		AccessKey: keys.accessKeySecret,
 		PartitionMode: rule.mode,
-		...(rule.mode === 'USER_DEFINE' ? {PartitionConfig: {[text(context, 'partitionColumn')]: ''}} : {TimeRange: rule.timeRangeMinutes, PartitionConfig: {[text(context, 'partitionColumn')]: rule.format}}),
-		TimeZone: text(context, 'timeZone'),
-		TimestampUnit: text(context, 'timestampUnit'),
+		...(rule.mode === 'USER_DEFINE' ? {PartitionConfig: {[answerText(context, 'partitionColumn')]: ''}} : {TimeRange: rule.timeRangeMinutes, PartitionConfig: {[answerText(context, 'partitionColumn')]: rule.format}}),
+		TimeZone: answerText(context, 'timeZone'),
+		TimestampUnit: answerText(context, 'timestampUnit'),
 	};
 }
 
@@ -143,8 +135,8 @@ const wizard = defineWizard<DataHubClients>({
 					throw new PreflightError(`DataHub is in ${dataHubRegion} but the MaxCompute endpoint is in ${maxComputeRegion}`, {hint: 'A DataConnector writes to a MaxCompute project in its own region; use endpoints of one region.'});
 				}
 
-				const table = text(context, 'maxcomputeTable');
-				const partitionColumn = text(context, 'partitionColumn');
+				const table = answerText(context, 'maxcomputeTable');
+				const partitionColumn = answerText(context, 'partitionColumn');
 				let tableExists: boolean;
 				let described: Awaited<ReturnType<typeof maxcompute.describeTable>> = [];
 				try {
@@ -165,27 +157,27 @@ const wizard = defineWizard<DataHubClients>({
 					columns = described.filter(column => !column.partition).map(column => ({name: column.name, type: column.type}));
 					context.report(`table ${table} exists: ${columns.length} columns, partitioned by ${partitionColumn}`);
 					// The connector writes with the profile's keys (connectorConfig), the same account as this client.
-					const firstValue = text(context, 'partitionMode') === 'SYSTEM_TIME' ? partitionValue(Date.now(), text(context, 'partitionFormat'), number(context, 'timeRange'), text(context, 'timeZone')) : undefined;
+					const firstValue = answerText(context, 'partitionMode') === 'SYSTEM_TIME' ? partitionValue(Date.now(), answerText(context, 'partitionFormat'), answerNumber(context, 'timeRange'), answerText(context, 'timeZone')) : undefined;
 					const probed = await probePermissions(maxcompute, permissionProbes(table, columns.map(column => column.name), {column: partitionColumn, ...(firstValue === undefined ? {} : {firstValue})}), {account: who.owner, table}, context.signal);
 					context.report(`the connector's account ${who.owner}: CreateInstance, ${probed.checked.join(', ')} allowed${probed.unchecked.map(item => ` · ${item.permission} not checked (${item.why})`).join('')}${firstValue === undefined ? ' · Alter not checked (the first partition is known only from the records)' : ''}`);
 				} else {
-					columns = parseColumnList(text(context, 'tableColumns'));
+					columns = parseColumnList(answerText(context, 'tableColumns'));
 					context.report(`table ${table} will be created: ${columns.map(column => `${column.name} ${column.type}`).join(', ')}`);
 				}
 
-				if (text(context, 'partitionMode') === 'EVENT_TIME' && !columns.some(column => column.name.toLowerCase() === eventTimeField && JSON.stringify(fieldTypeFor(column.type)) === JSON.stringify({fieldType: 'TIMESTAMP'}))) {
+				if (answerText(context, 'partitionMode') === 'EVENT_TIME' && !columns.some(column => column.name.toLowerCase() === eventTimeField && JSON.stringify(fieldTypeFor(column.type)) === JSON.stringify({fieldType: 'TIMESTAMP'}))) {
 					throw new PreflightError(`EVENT_TIME partitions by a DATETIME column named ${eventTimeField}, which ${table} does not have`, {hint: `Add \`${eventTimeField} datetime\` to the table (or to --set tableColumns=…), or use --set partitionMode=SYSTEM_TIME.`});
 				}
 
 				const fields = fieldsFor(context, columns);
-				const project = text(context, 'datahubProject');
+				const project = answerText(context, 'datahubProject');
 				const topics = projects.includes(project) ? await datahub.listTopics(project, {signal: context.signal}) : [];
-				if (!topics.includes(text(context, 'datahubTopic')) && topics.length >= topicsPerProjectLimit) {
+				if (!topics.includes(answerText(context, 'datahubTopic')) && topics.length >= topicsPerProjectLimit) {
 					throw new PreflightError(`DataHub project ${project} already has ${topics.length} topics, DataHub's limit of ${topicsPerProjectLimit} per project`, {hint: 'Use an existing topic, another project, or ask Alibaba Cloud to raise the limit.'});
 				}
 
 				const records = await recordsFor(context, fields);
-				context.report(`${records.length.toLocaleString('en-US')} records to write (${text(context, 'input') || 'generated log records'})`);
+				context.report(`${records.length.toLocaleString('en-US')} records to write (${answerText(context, 'input') || 'generated log records'})`);
 				context.output('shape', {tableExists, columns, fields, records: records.length} satisfies Shape);
 				context.summary(stepSummary('2 services reachable', `table ${tableExists ? 'exists' : 'to create'}`, count(fields.length, 'field'), `${count(records.length, 'record')} to write`));
 			},
@@ -198,17 +190,17 @@ const wizard = defineWizard<DataHubClients>({
 			explain: 'Every call the next steps make, in the procedure\'s order: the table, the DataHub project and topic with its schema, the DataConnector and its settings, the writes and the checks. Nothing has changed yet.',
 			async review(context) {
 				const shape = shapeOf(context);
-				const table = text(context, 'maxcomputeTable');
+				const table = answerText(context, 'maxcomputeTable');
 				const config = connectorConfig(context, {accessKeyId: '<the profile\'s AccessKey ID>', accessKeySecret: '<redacted>'});
-				const plan: VerificationPlan = {table, partitionColumn: text(context, 'partitionColumn'), fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: text(context, 'timeZone')};
+				const plan: VerificationPlan = {table, partitionColumn: answerText(context, 'partitionColumn'), fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: answerText(context, 'timeZone')};
 				return {
-					title: `Plan: DataHub ${text(context, 'datahubProject')}/${text(context, 'datahubTopic')} → MaxCompute ${text(context, 'maxcomputeProject')}.${table}`,
+					title: `Plan: DataHub ${answerText(context, 'datahubProject')}/${answerText(context, 'datahubTopic')} → MaxCompute ${answerText(context, 'maxcomputeProject')}.${table}`,
 					sections: [
 						{title: `1. ${shape.tableExists ? 'Keep the existing table (its schema is checked)' : 'Create the table'}`, code: createTableStatement(context, shape.columns), language: 'sql'},
-						{title: `2. CreateProject ${text(context, 'datahubProject')} (kept if it exists)`},
-						{title: `3. CreateTopic ${text(context, 'datahubTopic')}: TUPLE, ${number(context, 'shardCount')} shards, ${number(context, 'lifecycle')} days (an existing topic is checked field by field)`, code: JSON.stringify(JSON.parse(encodeRecordSchema(shape.fields.map(field => ({name: field.column, type: field.fieldType})))), undefined, 2), language: 'json'},
-						{title: '4. CreateConnector sink_odps (its id is saved and re-attached on resume)', code: JSON.stringify({ColumnFields: shape.fields.filter(field => text(context, 'partitionMode') === 'USER_DEFINE' || field.column !== text(context, 'partitionColumn')).map(field => field.column), Config: config}, undefined, 2), language: 'json'},
-						{title: `5. PutRecords: ${shape.records.toLocaleString('en-US')} records in batches of ${number(context, 'batchSize')}, spread over the shards`},
+						{title: `2. CreateProject ${answerText(context, 'datahubProject')} (kept if it exists)`},
+						{title: `3. CreateTopic ${answerText(context, 'datahubTopic')}: TUPLE, ${answerNumber(context, 'shardCount')} shards, ${answerNumber(context, 'lifecycle')} days (an existing topic is checked field by field)`, code: JSON.stringify(JSON.parse(encodeRecordSchema(shape.fields.map(field => ({name: field.column, type: field.fieldType})))), undefined, 2), language: 'json'},
+						{title: '4. CreateConnector sink_odps (its id is saved and re-attached on resume)', code: JSON.stringify({ColumnFields: shape.fields.filter(field => answerText(context, 'partitionMode') === 'USER_DEFINE' || field.column !== answerText(context, 'partitionColumn')).map(field => field.column), Config: config}, undefined, 2), language: 'json'},
+						{title: `5. PutRecords: ${shape.records.toLocaleString('en-US')} records in batches of ${answerNumber(context, 'batchSize')}, spread over the shards`},
 						{title: '6. Watch the DataConnector\'s shard status until every shard has synced the last record written'},
 						{title: '7. Verify: the records read back from DataHub against the table, side by side', code: verificationPairs(plan, []).map(pair => `-- ${pair.title}\n${pair.target};`).join('\n\n'), language: 'sql'},
 					],
@@ -223,7 +215,7 @@ const wizard = defineWizard<DataHubClients>({
 			explain: 'The MaxCompute table the data lands in (step 1 of the procedure). An existing table with the same columns is kept; a different one stops with the differences.',
 			async run(context) {
 				const shape = shapeOf(context);
-				const table = text(context, 'maxcomputeTable');
+				const table = answerText(context, 'maxcomputeTable');
 				const {maxcompute} = context.clients;
 				if (await maxcompute.tableExists(table, {signal: context.signal})) {
 					const existing = (await maxcompute.describeTable(table, {signal: context.signal})).filter(column => !column.partition);
@@ -247,7 +239,7 @@ const wizard = defineWizard<DataHubClients>({
 			rerun: 'safe',
 			explain: 'The DataHub project that holds the topic (step 2). An existing project is used as it is.',
 			async run(context) {
-				const project = text(context, 'datahubProject');
+				const project = answerText(context, 'datahubProject');
 				const {created} = await context.clients.datahub.createProject(project, 'Created by ferry for the datahub-to-maxcompute procedure', {signal: context.signal});
 				context.summary(`${project} ${created ? 'created' : 'exists: used as it is'}`);
 			},
@@ -261,9 +253,9 @@ const wizard = defineWizard<DataHubClients>({
 			async run(context) {
 				const {datahub} = context.clients;
 				const shape = shapeOf(context);
-				const project = text(context, 'datahubProject');
-				const topic = text(context, 'datahubTopic');
-				const {created} = await datahub.createTopic(project, topic, {shardCount: number(context, 'shardCount'), lifecycle: number(context, 'lifecycle'), fields: shape.fields.map(field => ({name: field.column, type: field.fieldType})), comment: 'Created by ferry', signal: context.signal});
+				const project = answerText(context, 'datahubProject');
+				const topic = answerText(context, 'datahubTopic');
+				const {created} = await datahub.createTopic(project, topic, {shardCount: answerNumber(context, 'shardCount'), lifecycle: answerNumber(context, 'lifecycle'), fields: shape.fields.map(field => ({name: field.column, type: field.fieldType})), comment: 'Created by ferry', signal: context.signal});
 				if (!created) {
 					const existing = await datahub.getTopic(project, topic, {signal: context.signal});
 					const differences = existing.recordType === 'TUPLE' ? compareTopicFields(existing.schema?.fields ?? [], shape.fields) : [`the topic is ${existing.recordType}, not TUPLE`];
@@ -286,20 +278,20 @@ const wizard = defineWizard<DataHubClients>({
 			explain: 'A MaxCompute DataConnector (sink_odps) on the topic: it archives the topic into the table on its own schedule, into the partition its partition mode says. Its id is saved, so a resumed run re-attaches to it.',
 			async run(context) {
 				const {datahub, profile} = context.clients;
-				const project = text(context, 'datahubProject');
-				const topic = text(context, 'datahubTopic');
+				const project = answerText(context, 'datahubProject');
+				const topic = answerText(context, 'datahubTopic');
 				const shape = shapeOf(context);
 				const connectorId = await context.checkpoint.once('connectorId', async () => {
 					const keys = await profile.alibaba.credentials.getCredentials();
-					const columnFields = shape.fields.filter(field => text(context, 'partitionMode') === 'USER_DEFINE' || field.column !== text(context, 'partitionColumn')).map(field => field.column);
+					const columnFields = shape.fields.filter(field => answerText(context, 'partitionMode') === 'USER_DEFINE' || field.column !== answerText(context, 'partitionColumn')).map(field => field.column);
 					const {connectorId, created} = await datahub.createConnector(project, topic, 'sink_odps', {columnFields, config: connectorConfig(context, keys), signal: context.signal});
 					context.report(created ? `created ${connectorId}` : `a DataConnector to MaxCompute exists: ${connectorId}`);
 					return connectorId;
 				});
 				const connector = await datahub.getConnector(project, topic, connectorId, {signal: context.signal});
 				const target = `${connector.config['Project'] ?? ''}.${connector.config['Table'] ?? ''}`;
-				if (target.toLowerCase() !== `${text(context, 'maxcomputeProject')}.${text(context, 'maxcomputeTable')}`.toLowerCase()) {
-					throw new StepError(`The topic's DataConnector ${connectorId} writes to ${target}, not to ${text(context, 'maxcomputeProject')}.${text(context, 'maxcomputeTable')}`, {hint: 'A topic has one MaxCompute DataConnector: use another topic, or delete that connector in the DataHub console.'});
+				if (target.toLowerCase() !== `${answerText(context, 'maxcomputeProject')}.${answerText(context, 'maxcomputeTable')}`.toLowerCase()) {
+					throw new StepError(`The topic's DataConnector ${connectorId} writes to ${target}, not to ${answerText(context, 'maxcomputeProject')}.${answerText(context, 'maxcomputeTable')}`, {hint: 'A topic has one MaxCompute DataConnector: use another topic, or delete that connector in the DataHub console.'});
 				}
 
 				context.output('connectorId', connectorId);
@@ -314,11 +306,11 @@ const wizard = defineWizard<DataHubClients>({
 			explain: 'The records go to the topic in batches spread over the shards (step 4). Each acknowledged batch is saved; after a crash the batch in flight is looked up in the topic by its record numbers, so nothing is written twice.',
 			async run(context) {
 				const {datahub} = context.clients;
-				const project = text(context, 'datahubProject');
-				const topic = text(context, 'datahubTopic');
+				const project = answerText(context, 'datahubProject');
+				const topic = answerText(context, 'datahubTopic');
 				const shards = context.outputs['topic']?.['shards'] as string[];
 				const records = await recordsFor(context, shapeOf(context).fields);
-				const batchSize = number(context, 'batchSize');
+				const batchSize = answerNumber(context, 'batchSize');
 				const attributes = (ordinal: number) => ({[sessionAttribute]: context.sessionId, [ordinalAttribute]: String(ordinal)});
 				let written = context.checkpoint.get<number>('written') ?? 0;
 				let bytes = context.checkpoint.get<number>('bytes') ?? 0;
@@ -370,12 +362,12 @@ const wizard = defineWizard<DataHubClients>({
 			explain: 'The DataConnector syncs each shard to MaxCompute every five minutes or when 64 MB are waiting (the local cloud every few seconds). Its Sync Offset per shard is watched until every shard has synced the last record written.',
 			async run(context) {
 				const {datahub} = context.clients;
-				const project = text(context, 'datahubProject');
-				const topic = text(context, 'datahubTopic');
+				const project = answerText(context, 'datahubProject');
+				const topic = answerText(context, 'datahubTopic');
 				const shards = context.outputs['topic']?.['shards'] as string[];
 				const connectorId = context.outputs['connector']?.['connectorId'] as string;
 				const targets = Object.fromEntries(await Promise.all(shards.map(async shardId => [shardId, await lastSequence(context, shardId)] as const)));
-				const timeoutMinutes = number(context, 'syncTimeoutMinutes');
+				const timeoutMinutes = answerNumber(context, 'syncTimeoutMinutes');
 				const statuses = await pollUntil({
 					read: async () => datahub.getConnectorShardStatus(project, topic, connectorId, {signal: context.signal}),
 					done(states) {
@@ -410,8 +402,8 @@ const wizard = defineWizard<DataHubClients>({
 			async run(context) {
 				const shape = shapeOf(context);
 				const shards = context.outputs['topic']?.['shards'] as string[];
-				const plan: VerificationPlan = {table: text(context, 'maxcomputeTable'), partitionColumn: text(context, 'partitionColumn'), fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: text(context, 'timeZone')};
-				const records = await readBackRecords(context.clients.datahub, text(context, 'datahubProject'), text(context, 'datahubTopic'), shards, context.signal);
+				const plan: VerificationPlan = {table: answerText(context, 'maxcomputeTable'), partitionColumn: answerText(context, 'partitionColumn'), fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: answerText(context, 'timeZone')};
+				const records = await readBackRecords(context.clients.datahub, answerText(context, 'datahubProject'), answerText(context, 'datahubTopic'), shards, context.signal);
 				const rows = sourceRows(records, plan);
 				const sample = chooseSample(rows, plan);
 				context.report(`${records.length.toLocaleString('en-US')} records read back from DataHub`);
@@ -435,13 +427,13 @@ const wizard = defineWizard<DataHubClients>({
 });
 
 function createTableStatement(context: Context, columns: readonly TableColumn[]): string {
-	return `CREATE TABLE IF NOT EXISTS ${quoteMaxComputeIdentifier(text(context, 'maxcomputeTable'))} (${columns.map(column => `${quoteMaxComputeIdentifier(column.name)} ${column.type.toUpperCase()}`).join(', ')}) PARTITIONED BY (${quoteMaxComputeIdentifier(text(context, 'partitionColumn'))} STRING)`;
+	return `CREATE TABLE IF NOT EXISTS ${quoteMaxComputeIdentifier(answerText(context, 'maxcomputeTable'))} (${columns.map(column => `${quoteMaxComputeIdentifier(column.name)} ${column.type.toUpperCase()}`).join(', ')}) PARTITIONED BY (${quoteMaxComputeIdentifier(answerText(context, 'partitionColumn'))} STRING)`;
 }
 
 /** The sequence of a shard's newest record, or -1 when it has none. */
 async function lastSequence(context: Context, shardId: string): Promise<number> {
 	try {
-		const cursor = await context.clients.datahub.getCursor(text(context, 'datahubProject'), text(context, 'datahubTopic'), shardId, {type: 'LATEST'}, {signal: context.signal});
+		const cursor = await context.clients.datahub.getCursor(answerText(context, 'datahubProject'), answerText(context, 'datahubTopic'), shardId, {type: 'LATEST'}, {signal: context.signal});
 		return cursor.sequence;
 	} catch (error) {
 		if ((error as {code?: string}).code === 'SeekOutOfRange') {
@@ -456,7 +448,7 @@ async function lastSequence(context: Context, shardId: string): Promise<number> 
 async function ordinalsInTopic(context: Context, shards: readonly string[], batch: {from: number; to: number; sentAt: number}): Promise<Set<number>> {
 	const found = new Set<number>();
 	for (const shardId of shards) {
-		for (const record of await readShard(context.clients.datahub, text(context, 'datahubProject'), text(context, 'datahubTopic'), shardId, {type: 'SYSTEM_TIME', systemTimeMs: batch.sentAt - readBackMarginMs}, context.signal)) {
+		for (const record of await readShard(context.clients.datahub, answerText(context, 'datahubProject'), answerText(context, 'datahubTopic'), shardId, {type: 'SYSTEM_TIME', systemTimeMs: batch.sentAt - readBackMarginMs}, context.signal)) {
 			const ordinal = Number(record.attributes[ordinalAttribute]);
 			if (record.attributes[sessionAttribute] === context.sessionId && ordinal >= batch.from && ordinal < batch.to) {
 				found.add(ordinal);

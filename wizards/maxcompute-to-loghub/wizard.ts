@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises';
-import {count, defineWizard, maxComputeSide, PreflightError, pollUntil, runVerification, sessionFilePath, StepError, stepSummary, verdictLine, writeFileAtomic, type StepContext} from '../../source/kit.js';
+import {answerNumber, answerText, count, defineWizard, maxComputeSide, pollUntil, PreflightError, requiredOutput, runVerification, sessionFilePath, type StepContext, StepError, stepSummary, verdictLine, writeFileAtomic} from '../../source/kit.js';
 import {about} from './about.js';
 import {createLogHubClients, type LogHubClients} from './clients.js';
 import {buildJob, checkJob, type JobShape} from './job.js';
@@ -20,28 +20,20 @@ const writerZoneMinutes = 480;
 /** Rows sampled to check that the time format parses the column's values. */
 const timeSampleRows = 10_000;
 
-const text = (context: Context, key: string) => String(context.answers[key] ?? '');
-const number = (context: Context, key: string) => Number(context.answers[key]);
-
 function shapeOf(context: Context): Shape {
-	const shape = context.outputs['preflight']?.['shape'] as Shape | undefined;
-	if (!shape) {
-		throw new StepError('The job and table shape are missing from the session', {hint: 'Start a new run: preflight records them.'});
-	}
-
-	return shape;
+	return requiredOutput<Shape>(context, 'preflight', 'shape');
 }
 
 function partitionOf(context: Context): {column: string; value: string} {
-	const [column = '', value = ''] = text(context, 'partition').split('=');
+	const [column = '', value = ''] = answerText(context, 'partition').split('=');
 	return {column, value};
 }
 
-const scheduled = (context: Context) => text(context, 'mode') === 'schedule';
+const scheduled = (context: Context) => answerText(context, 'mode') === 'schedule';
 
 /** The cycle of schedule mode; preflight has refused a partition without one. */
 function cycleOf(context: Context): Cycle {
-	const cycle = cycleFor(text(context, 'partition'));
+	const cycle = cycleFor(answerText(context, 'partition'));
 	if ('problem' in cycle) {
 		throw new PreflightError(`Cannot schedule the task: ${cycle.problem}`, {hint: 'Name a partition like pt=20161226 (daily) or pt=2016122613 (hourly), or use --set mode=once.'});
 	}
@@ -57,13 +49,13 @@ function exportedPartition(context: Context): {column: string; value: string} {
 
 function checkPlan(context: Context): LogCheckPlan {
 	const {column, value} = exportedPartition(context);
-	return {table: text(context, 'maxcomputeTable'), partitionColumn: column, partitionValue: value, columns: shapeOf(context).columns};
+	return {table: answerText(context, 'maxcomputeTable'), partitionColumn: column, partitionValue: value, columns: shapeOf(context).columns};
 }
 
 /** The job: the user's file (checked), or one built from the answers and the table's columns. */
 async function jobFor(context: Context, columns: readonly ExportedColumn[]): Promise<{job: Record<string, unknown>; shape: JobShape}> {
 	let job: unknown;
-	const file = text(context, 'job');
+	const file = answerText(context, 'job');
 	if (file) {
 		try {
 			job = JSON.parse(await readFile(file, 'utf8'));
@@ -72,15 +64,15 @@ async function jobFor(context: Context, columns: readonly ExportedColumn[]): Pro
 		}
 	} else {
 		job = buildJob({
-			odpsDataSource: text(context, 'odpsDataSource'),
-			loghubDataSource: text(context, 'loghubDataSource'),
-			table: text(context, 'maxcomputeTable'),
-			partition: scheduled(context) ? cycleOf(context).partition : text(context, 'partition'),
+			odpsDataSource: answerText(context, 'odpsDataSource'),
+			loghubDataSource: answerText(context, 'loghubDataSource'),
+			table: answerText(context, 'maxcomputeTable'),
+			partition: scheduled(context) ? cycleOf(context).partition : answerText(context, 'partition'),
 			columns: columns.map(column => column.name),
-			logstore: text(context, 'logstore'),
-			topic: text(context, 'topic'),
-			batchSize: number(context, 'batchSize'),
-			...(text(context, 'time') ? {time: text(context, 'time'), timeFormat: text(context, 'timeFormat')} : {}),
+			logstore: answerText(context, 'logstore'),
+			topic: answerText(context, 'topic'),
+			batchSize: answerNumber(context, 'batchSize'),
+			...(answerText(context, 'time') ? {time: answerText(context, 'time'), timeFormat: answerText(context, 'timeFormat')} : {}),
 		});
 	}
 
@@ -130,10 +122,10 @@ const wizard = defineWizard<LogHubClients>({
 				const [who, projects, workspace] = await Promise.all([
 					maxcompute.whoami({signal: context.signal}),
 					logService.listProjects({signal: context.signal}),
-					dataworks.getProject(number(context, 'workspaceId'), {signal: context.signal}),
+					dataworks.getProject(answerNumber(context, 'workspaceId'), {signal: context.signal}),
 				]);
 				context.report(`MaxCompute: ${who.owner} · Log Service: ${projects.length} projects · DataWorks: ${workspace.name} (${workspace.mode} mode)`);
-				const table = text(context, 'maxcomputeTable');
+				const table = answerText(context, 'maxcomputeTable');
 				if (!(await maxcompute.tableExists(table, {signal: context.signal}))) {
 					throw new PreflightError(`Table ${table} does not exist in ${maxcompute.project}`, {hint: 'Check --set maxcomputeTable and maxcomputeProject.'});
 				}
@@ -144,7 +136,7 @@ const wizard = defineWizard<LogHubClients>({
 					throw new PreflightError(`${table} has no partition column ${partitionColumn}`, {hint: `Its partition columns: ${described.filter(column => column.partition).map(column => column.name).join(', ') || 'none'}.`});
 				}
 
-				const wanted = text(context, 'columns').split(',').map(name => name.trim()).filter(Boolean);
+				const wanted = answerText(context, 'columns').split(',').map(name => name.trim()).filter(Boolean);
 				const dataColumns = described.filter(column => !column.partition);
 				const unknown = wanted.filter(name => !dataColumns.some(column => column.name.toLowerCase() === name.toLowerCase()));
 				if (unknown.length > 0) {
@@ -181,15 +173,15 @@ const wizard = defineWizard<LogHubClients>({
 			async review(context) {
 				const shape = shapeOf(context);
 				return {
-					title: `Plan: MaxCompute ${text(context, 'maxcomputeProject')}.${text(context, 'maxcomputeTable')} (${text(context, 'partition')}) → Log Service ${text(context, 'logProject')}/${text(context, 'logstore')}`,
+					title: `Plan: MaxCompute ${answerText(context, 'maxcomputeProject')}.${answerText(context, 'maxcomputeTable')} (${answerText(context, 'partition')}) → Log Service ${answerText(context, 'logProject')}/${answerText(context, 'logstore')}`,
 					sections: [
-						{title: `1. Log Service: project ${text(context, 'logProject')}, logstore ${text(context, 'logstore')} (${number(context, 'logTtlDays')} days) and an index on every key, each kept if it exists`},
-						{title: `2. DataWorks data sources ${text(context, 'odpsDataSource')} (odps) and ${text(context, 'loghubDataSource')} (loghub), kept if they exist; the keys live in them, not in the job`},
-						{title: `3. CreateDISyncTask ${text(context, 'taskName')} in ${text(context, 'folderPath')} on ${text(context, 'resourceGroup')}, then SubmitFile${shape.mode === 'standard' ? ' and DeployFile' : ''}`, code: JSON.stringify(shape.job, undefined, 2), language: 'json'},
+						{title: `1. Log Service: project ${answerText(context, 'logProject')}, logstore ${answerText(context, 'logstore')} (${answerNumber(context, 'logTtlDays')} days) and an index on every key, each kept if it exists`},
+						{title: `2. DataWorks data sources ${answerText(context, 'odpsDataSource')} (odps) and ${answerText(context, 'loghubDataSource')} (loghub), kept if they exist; the keys live in them, not in the job`},
+						{title: `3. CreateDISyncTask ${answerText(context, 'taskName')} in ${answerText(context, 'folderPath')} on ${answerText(context, 'resourceGroup')}, then SubmitFile${shape.mode === 'standard' ? ' and DeployFile' : ''}`, code: JSON.stringify(shape.job, undefined, 2), language: 'json'},
 						scheduled(context)
 							? {title: `4. UpdateFile before the submit: ${cycleOf(context).cycleType} cycle ${cycleOf(context).cronExpress}, ParaValue ${cycleOf(context).paraValue}, no automatic rerun, instances from the day of deployment; then watch the first scheduled instance and its DI log`, warnings: ['The scheduler then runs the task every cycle until it is stopped in DataWorks.', 'A rerun of an instance writes its logs again: Log Service keeps both copies.']}
 							: {title: `4. RunCycleDagNodes for the partition's business date, then watch the instance and its DI log (${shape.rows.toLocaleString('en-US')} rows)`, warnings: ['A rerun of the job writes every log again: Log Service keeps both copies.']},
-						{title: `5. Verify: the partition against the logs of topic "${text(context, 'topic')}" between ${new Date(shape.window.from * 1000).toISOString()} and ${new Date(shape.window.to * 1000).toISOString()}`, code: logCheckPairs(checkPlan(context)).map(pair => `-- ${pair.title}\n${pair.source};\n-- Log Service: ${pair.target}`).join('\n\n'), language: 'sql'},
+						{title: `5. Verify: the partition against the logs of topic "${answerText(context, 'topic')}" between ${new Date(shape.window.from * 1000).toISOString()} and ${new Date(shape.window.to * 1000).toISOString()}`, code: logCheckPairs(checkPlan(context)).map(pair => `-- ${pair.title}\n${pair.source};\n-- Log Service: ${pair.target}`).join('\n\n'), language: 'sql'},
 					],
 				};
 			},
@@ -202,10 +194,10 @@ const wizard = defineWizard<LogHubClients>({
 			explain: 'The procedure\'s prerequisites in Log Service: the project and the logstore, and an index on every key, created before anything is written because logs written before an index exists cannot be searched.',
 			async run(context) {
 				const {logService} = context.clients;
-				const project = text(context, 'logProject');
-				const logstore = text(context, 'logstore');
+				const project = answerText(context, 'logProject');
+				const logstore = answerText(context, 'logstore');
 				const projectCreated = (await logService.createProject(project, 'Created by ferry for the maxcompute-to-loghub procedure', {signal: context.signal})).created;
-				const logstoreCreated = (await logService.createLogstore(project, logstore, {ttlDays: number(context, 'logTtlDays'), shardCount: 2, signal: context.signal})).created;
+				const logstoreCreated = (await logService.createLogstore(project, logstore, {ttlDays: answerNumber(context, 'logTtlDays'), shardCount: 2, signal: context.signal})).created;
 				const keys = Object.fromEntries(shapeOf(context).columns.map(column => [column.name, {type: 'text' as const, caseSensitive: true, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}]));
 				const indexCreated = (await logService.createIndex(project, logstore, {keys, line: {caseSensitive: false, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}, signal: context.signal})).created;
 				context.summary(stepSummary(`project ${project} ${projectCreated ? 'created' : 'kept'}`, `logstore ${logstore} ${logstoreCreated ? 'created' : 'kept'}`, `index ${indexCreated ? 'created' : 'kept'} (${count(Object.keys(keys).length, 'key')})`));
@@ -220,10 +212,10 @@ const wizard = defineWizard<LogHubClients>({
 			async run(context) {
 				const {dataworks, maxcompute, profile} = context.clients;
 				const keys = await profile.alibaba.credentials.getCredentials();
-				const projectId = number(context, 'workspaceId');
-				const odps = await dataworks.createDataSource({projectId, name: text(context, 'odpsDataSource'), dataSourceType: 'odps', envType: 1, content: {endpoint: maxcompute.endpoint, project: text(context, 'maxcomputeProject'), accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
-				const loghub = await dataworks.createDataSource({projectId, name: text(context, 'loghubDataSource'), dataSourceType: 'loghub', envType: 1, content: {endpoint: profile.alibaba.endpoints['logService']!, project: text(context, 'logProject'), accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
-				context.summary(`${text(context, 'odpsDataSource')} ${odps.created ? 'created' : 'kept'} · ${text(context, 'loghubDataSource')} ${loghub.created ? 'created' : 'kept'}`);
+				const projectId = answerNumber(context, 'workspaceId');
+				const odps = await dataworks.createDataSource({projectId, name: answerText(context, 'odpsDataSource'), dataSourceType: 'odps', envType: 1, content: {endpoint: maxcompute.endpoint, project: answerText(context, 'maxcomputeProject'), accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
+				const loghub = await dataworks.createDataSource({projectId, name: answerText(context, 'loghubDataSource'), dataSourceType: 'loghub', envType: 1, content: {endpoint: profile.alibaba.endpoints['logService']!, project: answerText(context, 'logProject'), accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
+				context.summary(`${answerText(context, 'odpsDataSource')} ${odps.created ? 'created' : 'kept'} · ${answerText(context, 'loghubDataSource')} ${loghub.created ? 'created' : 'kept'}`);
 			},
 		},
 		{
@@ -235,26 +227,26 @@ const wizard = defineWizard<LogHubClients>({
 			async run(context) {
 				const {dataworks} = context.clients;
 				const shape = shapeOf(context);
-				const projectId = number(context, 'workspaceId');
+				const projectId = answerNumber(context, 'workspaceId');
 				const jobFile = await sessionFilePath(context.sessionId, 'job.json');
 				writeFileAtomic(jobFile, `${JSON.stringify(shape.job, undefined, 2)}\n`, 0o644);
 				context.output('jobFile', jobFile);
 				const fileId = await context.checkpoint.once('fileId', async () => {
 					// A task of this name from an earlier session is used again when it runs the same job; otherwise ferry stops.
-					const existing = await dataworks.findFile({projectId, fileFolderPath: text(context, 'folderPath'), fileName: text(context, 'taskName')}, {signal: context.signal});
+					const existing = await dataworks.findFile({projectId, fileFolderPath: answerText(context, 'folderPath'), fileName: answerText(context, 'taskName')}, {signal: context.signal});
 					if (existing) {
 						const content = existing.content ?? (await dataworks.getFile({projectId, fileId: existing.fileId}, {signal: context.signal})).content;
 						if (!sameJob(content, shape.job)) {
-							throw new StepError(`A task named ${text(context, 'taskName')} already exists in ${text(context, 'folderPath')} with another job`, {hint: 'Choose another name with --set taskName=…, or delete that task in DataWorks.'});
+							throw new StepError(`A task named ${answerText(context, 'taskName')} already exists in ${answerText(context, 'folderPath')} with another job`, {hint: 'Choose another name with --set taskName=…, or delete that task in DataWorks.'});
 						}
 
-						context.report(`task ${text(context, 'taskName')} exists with the same job: used again`);
+						context.report(`task ${answerText(context, 'taskName')} exists with the same job: used again`);
 						return existing.fileId;
 					}
 
-					return (await dataworks.createDISyncTask({projectId, taskName: text(context, 'taskName'), taskContent: JSON.stringify(shape.job), taskParam: {FileFolderPath: text(context, 'folderPath'), ResourceGroup: text(context, 'resourceGroup')}, clientToken: `${context.sessionId}-task`}, {signal: context.signal})).fileId;
+					return (await dataworks.createDISyncTask({projectId, taskName: answerText(context, 'taskName'), taskContent: JSON.stringify(shape.job), taskParam: {FileFolderPath: answerText(context, 'folderPath'), ResourceGroup: answerText(context, 'resourceGroup')}, clientToken: `${context.sessionId}-task`}, {signal: context.signal})).fileId;
 				});
-				context.report(`task file ${fileId} in ${text(context, 'folderPath')}`);
+				context.report(`task file ${fileId} in ${answerText(context, 'folderPath')}`);
 				if (scheduled(context) && context.checkpoint.get('submitDeployment') === undefined) {
 					const cycle = cycleOf(context);
 					// AutoRerunTimes 0 and FAILURE_ALLOWED: the writer is not idempotent, so a rerun is ferry's (asked) decision,
@@ -303,7 +295,7 @@ const wizard = defineWizard<LogHubClients>({
 					signal: context.signal,
 					intervalMs: 500,
 					maxIntervalMs: 10_000,
-					timeoutMs: number(context, 'waitMinutes') * 60_000,
+					timeoutMs: answerNumber(context, 'waitMinutes') * 60_000,
 					what: `DataWorks instance ${instanceId} to finish`,
 					hint: `It keeps running in DataWorks; \`ferry resume ${context.sessionId}\` re-attaches to it.`,
 				});
@@ -336,9 +328,9 @@ const wizard = defineWizard<LogHubClients>({
 				const partition = exportedPartition(context);
 				// A scheduled instance read another partition than the one preflight sampled: its window comes from its own rows.
 				const own = partition.value === partitionOf(context).value ? shape.window : await partitionWindow(context, shape.job_shape, partition);
-				const window = {from: own.from, to: own.to, topic: text(context, 'topic')};
-				const project = text(context, 'logProject');
-				const logstore = text(context, 'logstore');
+				const window = {from: own.from, to: own.to, topic: answerText(context, 'topic')};
+				const project = answerText(context, 'logProject');
+				const logstore = answerText(context, 'logstore');
 				const report = await runVerification({
 					pairs: logCheckPairs(plan),
 					async source(pair, signal) {
@@ -393,7 +385,7 @@ const wizard = defineWizard<LogHubClients>({
  */
 async function submittedInstance(context: Context): Promise<number> {
 	const {dataworks} = context.clients;
-	const projectId = number(context, 'workspaceId');
+	const projectId = answerNumber(context, 'workspaceId');
 	const nodeId = context.outputs['task']?.['nodeId'] as number;
 	const previous = context.checkpoint.get<number>('instanceId');
 	if (previous !== undefined) {
@@ -434,7 +426,7 @@ async function submittedInstance(context: Context): Promise<number> {
  */
 async function scheduledInstance(context: Context): Promise<number> {
 	const {dataworks} = context.clients;
-	const projectId = number(context, 'workspaceId');
+	const projectId = answerNumber(context, 'workspaceId');
 	const nodeId = context.outputs['task']?.['nodeId'] as number;
 	const cycle = cycleOf(context);
 	const previous = context.checkpoint.get<number>('instanceId');
@@ -464,8 +456,8 @@ async function scheduledInstance(context: Context): Promise<number> {
 	context.checkpoint.set('instanceId', first.instanceId);
 	context.report(`first scheduled instance ${first.instanceId}: cycle time ${new Date(first.cycTime ?? 0).toISOString()}, reads ${partitionOf(context).column}=${partition}`);
 	const waitMs = (first.cycTime ?? 0) - Date.now();
-	if (waitMs > number(context, 'waitMinutes') * 60_000) {
-		throw new StepError(`The first scheduled instance ${first.instanceId} runs at ${new Date(first.cycTime ?? 0).toISOString()}, after the ${number(context, 'waitMinutes')} minutes ferry waits`, {hint: `The task is scheduled; \`ferry resume ${context.sessionId}\` after that time watches this instance and verifies its partition.`});
+	if (waitMs > answerNumber(context, 'waitMinutes') * 60_000) {
+		throw new StepError(`The first scheduled instance ${first.instanceId} runs at ${new Date(first.cycTime ?? 0).toISOString()}, after the ${answerNumber(context, 'waitMinutes')} minutes ferry waits`, {hint: `The task is scheduled; \`ferry resume ${context.sessionId}\` after that time watches this instance and verifies its partition.`});
 	}
 
 	return first.instanceId;
@@ -473,7 +465,7 @@ async function scheduledInstance(context: Context): Promise<number> {
 
 /** The logs' time window of a partition other than the one preflight sampled. */
 async function partitionWindow(context: Context, job: JobShape, partition: {column: string; value: string}): Promise<{from: number; to: number}> {
-	const table = text(context, 'maxcomputeTable');
+	const table = answerText(context, 'maxcomputeTable');
 	const where = `\`${partition.column}\` = '${partition.value.replaceAll('\'', '\\\'')}'`;
 	const counted = await context.clients.maxcompute.runSql(`SELECT count(*) FROM \`${table}\` WHERE ${where};`, {settings, signal: context.signal});
 	return checkTimes(context, job, table, where, Number(counted.rows[0]?.[0] ?? 0), {refuse: false});
@@ -508,7 +500,7 @@ export function diCounts(log: string): {read: number; written: number; dirty: nu
 
 async function waitForDeployment(context: Context, deploymentId: number, what: string): Promise<void> {
 	const deployment = await pollUntil({
-		read: async () => context.clients.dataworks.getDeployment({projectId: number(context, 'workspaceId'), deploymentId}, {signal: context.signal}),
+		read: async () => context.clients.dataworks.getDeployment({projectId: answerNumber(context, 'workspaceId'), deploymentId}, {signal: context.signal}),
 		done: state => state.status !== 'ready' && state.status !== 'unknown',
 		signal: context.signal,
 		timeoutMs: 10 * 60_000,
@@ -559,7 +551,7 @@ async function checkTimes(context: Context, job: JobShape, table: string, where:
 	const ageDays = (now - from) / 86_400;
 	const ttl = await retentionDays(context);
 	if (ageDays > ttl) {
-		throw new PreflightError(`The oldest log would be ${Math.ceil(ageDays)} days old but logstore ${text(context, 'logstore')} keeps logs ${ttl} days: Log Service would drop them`, {hint: `Use a logstore with a longer retention (--set logTtlDays=${Math.min(3650, Math.ceil(ageDays) + 1)} for a new one), or another time column.`});
+		throw new PreflightError(`The oldest log would be ${Math.ceil(ageDays)} days old but logstore ${answerText(context, 'logstore')} keeps logs ${ttl} days: Log Service would drop them`, {hint: `Use a logstore with a longer retention (--set logTtlDays=${Math.min(3650, Math.ceil(ageDays) + 1)} for a new one), or another time column.`});
 	}
 
 	await refuseExistingLogs(context, {from, to, topic: job.writer.topic});
@@ -574,7 +566,7 @@ async function checkTimes(context: Context, job: JobShape, table: string, where:
 async function refuseExistingLogs(context: Context, window: {from: number; to: number; topic: string}): Promise<void> {
 	let existing: number;
 	try {
-		const result = await context.clients.logService.getLogs(text(context, 'logProject'), text(context, 'logstore'), {...window, query: '* | select count(*) as logs', signal: context.signal});
+		const result = await context.clients.logService.getLogs(answerText(context, 'logProject'), answerText(context, 'logstore'), {...window, query: '* | select count(*) as logs', signal: context.signal});
 		existing = Number(result.logs[0]?.['logs'] ?? 0);
 	} catch (error) {
 		if (['ProjectNotExist', 'LogStoreNotExist', 'IndexConfigNotExist'].includes(String((error as {code?: string}).code))) {
@@ -585,17 +577,17 @@ async function refuseExistingLogs(context: Context, window: {from: number; to: n
 	}
 
 	if (existing > 0) {
-		throw new PreflightError(`Logstore ${text(context, 'logstore')} already holds ${existing.toLocaleString('en-US')} logs of topic "${window.topic}" in this data's time window: the job would add a second copy and the verification could not tell them apart`, {hint: 'Export into another logstore (--set logstore=…) or under another topic (--set topic=…).'});
+		throw new PreflightError(`Logstore ${answerText(context, 'logstore')} already holds ${existing.toLocaleString('en-US')} logs of topic "${window.topic}" in this data's time window: the job would add a second copy and the verification could not tell them apart`, {hint: 'Export into another logstore (--set logstore=…) or under another topic (--set topic=…).'});
 	}
 }
 
 /** The retention of the existing logstore, or of the one ferry will create. */
 async function retentionDays(context: Context): Promise<number> {
 	try {
-		return (await context.clients.logService.getLogstore(text(context, 'logProject'), text(context, 'logstore'), {signal: context.signal})).ttlDays;
+		return (await context.clients.logService.getLogstore(answerText(context, 'logProject'), answerText(context, 'logstore'), {signal: context.signal})).ttlDays;
 	} catch (error) {
 		if (['ProjectNotExist', 'LogStoreNotExist'].includes(String((error as {code?: string}).code))) {
-			return number(context, 'logTtlDays');
+			return answerNumber(context, 'logTtlDays');
 		}
 
 		throw error;
