@@ -16,11 +16,11 @@
  * would run for that day had the node been released before it. Its bizdate and cycle time stay those of the slot.
  */
 import {randomUUID} from 'node:crypto';
-import http, {type IncomingMessage, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
+import {serveHttp} from '../http-serve.js';
 import type {DiRunner} from './di-runner.js';
 import {JobConfigError, parseDiJob, substituteParameters} from './job-config.js';
 import {cstDayStart, parseCron, resolveParaValue, slotsOfDay} from './scheduling.js';
@@ -923,9 +923,9 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 		response.end(payload);
 	}
 
-	const server = http.createServer((request, response) => {
+	const {port, stop} = await serveHttp(async (request, response) => {
 		const requestId = randomUUID().toUpperCase();
-		answer(request, requestId).then(result => send(response, result), (error: unknown) => {
+		await answer(request, requestId).then(result => send(response, result), (error: unknown) => {
 			if (request.socket.destroyed) {
 				return;
 			}
@@ -936,13 +936,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 				body: {RequestId: requestId, HostId: request.headers.host ?? '127.0.0.1', Code: apiError.code, Message: apiError.message, Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(apiError.code)}&product=dataworks-public`},
 			});
 		});
-	});
-	server.keepAliveTimeout = 30_000;
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-	});
-	const {port} = server.address() as AddressInfo;
+	}, {port: options.port});
 
 	// Recovery after a stop: deployments still pending complete; instances that had not started run; an instance that
 	// was RUNNING is marked FAILURE rather than run again, because the loghub writer may already have sent part of its
@@ -987,8 +981,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 				clearTimeout(timer);
 			}
 
-			server.closeAllConnections();
-			await new Promise<void>(resolve => server.close(() => resolve()));
+			await stop();
 			await queue;
 			await store.save();
 		},
