@@ -16,7 +16,7 @@ Usage
   ferry plan <wizard> [options]           the exact SQL and API calls of each step, as Markdown
   ferry verify <SESSION>                  run the verification again, side by side
   ferry sql --session ID --side source|target "<statement>"
-  ferry profiles [list|show|add|test|remove] [NAME]
+  ferry profiles [list|show|add|test|remove] [NAME] [SERVICE…]
   ferry local-cloud start|stop|status|reset|env
 
 Examples
@@ -133,8 +133,9 @@ Examples
 
 Redshift (Data API + PostgreSQL wire, on PGlite), S3, OSS, Data Online Migration, MaxCompute (ODPS
 REST, on DuckDB), DataHub, Log Service and DataWorks on 127.0.0.1, speaking the real protocols. Data
-lives under FERRY_HOME and survives restarts; reset clears it. env prints the endpoints, the local cloud's throwaway keys and a proxy for
-*.localhost names, so your own tools (awscli, rclone, psql, the vendors' SDKs) reach every stand-in.
+lives under FERRY_HOME and survives restarts; reset clears it. env prints the endpoints, the local
+cloud's throwaway keys and a proxy for *.localhost names, so your own tools (awscli, rclone, psql, the
+vendors' SDKs) reach every stand-in.
 
 Examples
   $ ferry local-cloud start
