@@ -20,20 +20,12 @@ export type StoredSubStatement = {
 	redshiftQueryId: number;
 };
 
-export type StoredStatement = {
-	id: string;
-	/** Credentials blanked, as DescribeStatement shows it. */
-	queryString: string;
-	status: StoredStatus;
-	error?: string;
-	createdAt: number;
-	updatedAt: number;
+/**
+ * A statement's record: what each of its SQLs has (the queryString with credentials blanked, as DescribeStatement
+ * shows it), and where and by whom it ran.
+ */
+export type StoredStatement = StoredSubStatement & {
 	startedAt?: number;
-	durationNs: number;
-	hasResultSet: boolean;
-	resultRows: number;
-	resultSize: number;
-	redshiftQueryId: number;
 	redshiftPid: number;
 	database: string;
 	clusterIdentifier?: string;
