@@ -116,6 +116,31 @@ photograph() {
 	echo "capture-report: wrote media/$name.png (${width}x$height cells)"
 }
 
+# answer_form DONE WHERE [PHOTO]: Enter once on the summary of resolved answers and once per field still asked,
+# until the function DONE succeeds. With PHOTO, the summary is photographed as media/PHOTO.png before it is accepted.
+answer_form() {
+	local done=$1 where=$2 photo=${3:-} deadline=$((SECONDS + 90)) last_field= field
+	until "$done"; do
+		field=$(screen | grep -Eo '^\S.*\([0-9]+/[0-9]+\)|❯ Accept these [0-9]+ answers' | head -n 1 || true)
+		if [[ -n $field && $field != "$last_field" ]] && screen | grep -Eq 'Enter (accept|choose)'; then
+			if [[ -n $photo && $field == ❯\ Accept* ]]; then
+				photograph "$photo"
+			fi
+
+			last_field=$field
+			press Enter
+		elif ((SECONDS > deadline)); then
+			echo "capture-report: the form did not reach $where. Last screen:" >&2
+			screen >&2
+			exit 1
+		else
+			sleep 0.2
+		fi
+	done
+}
+at_plan_review() { screen | grep -q 'Proceed? (y/N)'; }
+at_tables() { screen | grep -q 'Step 3 of 10 · Tables' && screen | grep -Eq '[0-9]+ of [0-9]+ selected'; }
+
 wait_for '❯ Start a procedure' 20
 if [[ $procedure != redshift-to-maxcompute ]]; then
 	# The other procedures: choose it, Enter on every field until the plan review, accept, photograph the report.
@@ -129,21 +154,7 @@ if [[ $procedure != redshift-to-maxcompute ]]; then
 	press Enter
 	wait_for 'Which profile\?' 10
 	press Enter
-	deadline=$((SECONDS + 90))
-	last_field=
-	until screen | grep -q 'Proceed? (y/N)'; do
-		field=$(screen | grep -Eo '^\S.*\([0-9]+/[0-9]+\)|❯ Accept these [0-9]+ answers' | head -n 1 || true)
-		if [[ -n $field && $field != "$last_field" ]] && screen | grep -Eq 'Enter (accept|choose)'; then
-			last_field=$field
-			press Enter
-		elif ((SECONDS > deadline)); then
-			echo "capture-report: the form did not reach the plan review. Last screen:" >&2
-			screen >&2
-			exit 1
-		else
-			sleep 0.2
-		fi
-	done
+	answer_form at_plan_review 'the plan review'
 	press y
 	wait_for 'Press Enter to exit' 150
 	sleep 0.5
@@ -159,27 +170,8 @@ press Enter
 wait_for 'Which profile\?' 10
 press Enter
 
-# Enter on every field of the Connections form, once per field, until the Tables step shows its selection.
-deadline=$((SECONDS + 90))
-last_field=
-until screen | grep -q 'Step 3 of 10 · Tables' && screen | grep -Eq '[0-9]+ of [0-9]+ selected'; do
-	field=$(screen | grep -Eo '^\S.*\([0-9]+/[0-9]+\)|❯ Accept these [0-9]+ answers' | head -n 1 || true)
-	if [[ -n $field && $field != "$last_field" ]] && screen | grep -Eq 'Enter (accept|choose)'; then
-		# The connections the local profile resolves, on one screen: photographed once, then accepted with one Enter.
-		if [[ $field == ❯\ Accept* ]]; then
-			photograph connections
-		fi
-
-		last_field=$field
-		press Enter
-	elif ((SECONDS > deadline)); then
-		echo "capture-report: the form did not reach the Tables step. Last screen:" >&2
-		screen >&2
-		exit 1
-	else
-		sleep 0.2
-	fi
-done
+# The resolved connections (photographed) and any field still asked, until the Tables step shows its selection.
+answer_form at_tables 'the Tables step' connections
 press Enter
 wait_for 'Proceed\? \(y/N\)' 30
 press y
