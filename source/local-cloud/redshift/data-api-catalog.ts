@@ -1,6 +1,6 @@
 import {precisionAndScale} from '../../clouds/redshift/postgres-types.js';
 import {optionalString, page, pageSize} from './data-api-errors.js';
-import {quoteLiteral} from './sql-text.js';
+import {quoteLiteral} from '../../clouds/redshift/sql-text.js';
 
 /**
  * ListDatabases, ListSchemas, ListTables and DescribeTable: answered from the catalog, synchronously, as the

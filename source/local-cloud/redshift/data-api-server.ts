@@ -9,7 +9,8 @@ import {
 	ApiError, checkClusterIdentifier, constraintError, optionalString, page, pageSize, requireStatementId, requireString, validation,
 } from './data-api-errors.js';
 import type {SharedBackend} from './sessions.js';
-import {quoteLiteral, tokenizeSql} from './sql-text.js';
+import {quoteLiteral} from '../../clouds/redshift/sql-text.js';
+import {tokenizeSql} from './sql-text.js';
 import {runSql, rowsOfCommandTag} from './sql-runner.js';
 import {runStatement, type Pipeline} from './statement-pipeline.js';
 import {

@@ -1,5 +1,5 @@
 import type {PGlite} from '@electric-sql/pglite';
-import {quoteIdentifier, quoteLiteral} from './sql-text.js';
+import {quoteIdentifier, quoteLiteral} from '../../clouds/redshift/sql-text.js';
 import {execRaw, runSql, simpleQueryMessage, transactionStatus} from './sql-runner.js';
 
 /**

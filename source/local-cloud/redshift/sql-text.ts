@@ -220,13 +220,3 @@ export function rewriteWithinGroup(sql: string): string {
 
 	return result;
 }
-
-/** A value as a PostgreSQL string literal (standard_conforming_strings is on). */
-export function quoteLiteral(value: string): string {
-	return `'${value.replaceAll('\'', '\'\'')}'`;
-}
-
-/** A name as a PostgreSQL quoted identifier. */
-export function quoteIdentifier(name: string): string {
-	return `"${name.replaceAll('"', '""')}"`;
-}
