@@ -22,7 +22,8 @@ export type {
 	Wizard,
 	WizardSide,
 } from './engine/wizard.js';
-export {ConfigurationError, PreflightError, StepError, UsageError} from './engine/errors.js';
+export {ConfigurationError, PreflightError, ServiceError, StepError, UsageError} from './engine/errors.js';
+export {backoffDelay} from './clouds/retry.js';
 export {pollUntil} from './engine/poll.js';
 export {formatBytes, formatDuration} from './engine/progress.js';
 export {mapConcurrent} from './engine/concurrency.js';

@@ -5,6 +5,9 @@ import {logTimeParser} from './log-time.js';
 /** Defaults that make the local cloud work with no typing; on real clouds these must be answered. */
 const onLocal = <T>(value: T) => (context: ParameterContext): T | undefined => (context.profile === 'local' ? value : undefined);
 
+/** On the local cloud: the seeded auto-triggered workflow for a schedule, a manually triggered one (created by the run) for a run once. */
+const localWorkflowFolder = (mode: unknown) => (mode === 'schedule' ? localDataWorksWorkspace.folders[0] : 'Workflow/ferry_manual/Data Integration');
+
 const identifier = (value: unknown) => (/^[A-Za-z_][\w$-]*$/.test(String(value)) ? undefined : 'Expected a name of letters, digits and _');
 /** Log Service names: lower-case letters, digits and hyphens (projects), also _ (logstores); 3–63 characters. */
 const slsName = (underscore: boolean) => (value: unknown) => (new RegExp(`^[a-z0-9][a-z0-9${underscore ? '_' : ''}-]{1,61}[a-z0-9]$`).test(String(value)) ? undefined : `Expected 3–63 lower-case letters, digits${underscore ? ', _' : ''} and hyphens`);
@@ -26,15 +29,15 @@ export const parameters: Parameter[] = [
 	}},
 	{key: 'batchSize', label: 'Batch size', type: 'number', help: 'Logs the writer sends per PutLogs (the writer\'s default 1024, at most 4096).', default: 1024, validate: wholeNumber(1, 4096)},
 	{key: 'workspaceId', label: 'DataWorks workspace id', type: 'number', help: 'The workspace (project) id the sync task lives in.', example: '12345', default: onLocal(localDataWorksWorkspace.id), validate: wholeNumber(1, Number.MAX_SAFE_INTEGER)},
-	{key: 'folderPath', label: 'Workflow folder', type: 'string', help: 'An existing workflow folder for the task (workflows cannot be created through the API).', example: 'Workflow/my_flow/Data Integration', default: onLocal(localDataWorksWorkspace.folders[0])},
+	{key: 'mode', label: 'Run or schedule', type: 'select', help: 'Step 3 of the procedure: run the task once for the partition, in a manually triggered workflow that DataWorks never schedules; or submit it to the scheduler with a cycle that matches the partition\'s (pt=20161226 → daily, reading pt=${bizdate}), then watch its first scheduled instance.', default: 'once', choices: () => [
+		{value: 'once', label: 'Run once', hint: 'a run of its manually triggered workflow, for the partition\'s business date'},
+		{value: 'schedule', label: 'Schedule', hint: 'a daily or hourly cycle; each instance exports its own partition'},
+	]},
+	{key: 'folderPath', label: 'Workflow folder', type: 'string', help: 'The folder for the task, Workflow/<workflow>/Data Integration. A missing workflow is created: manually triggered for a run once (DataWorks never schedules its nodes), auto-triggered for a schedule; an existing one must be of that kind.', example: 'Workflow/my_flow/Data Integration', default: (context: ParameterContext) => (context.profile === 'local' ? localWorkflowFolder(context.answers['mode']) : undefined)},
 	{key: 'resourceGroup', label: 'Resource group', type: 'string', help: 'The identifier of the Data Integration resource group that runs the task.', example: 'S_res_group_123_456', default: onLocal(localDataWorksWorkspace.resourceGroups[0])},
 	{key: 'odpsDataSource', label: 'MaxCompute data source', type: 'string', help: 'The DataWorks data source name for the table\'s project (created if missing; it holds the keys, the job does not).', default: 'ferry_odps', validate: identifier},
 	{key: 'loghubDataSource', label: 'LogHub data source', type: 'string', help: 'The DataWorks data source name for the Log Service project (step 1 of the procedure; created if missing).', default: 'ferry_loghub', validate: identifier},
 	{key: 'taskName', label: 'Task name', type: 'string', help: 'The name of the sync task in the workflow folder.', default: 'ferry_ak_biz_log_detail_to_loghub', validate: identifier},
 	{key: 'job', label: 'Job file', type: 'string', help: 'An existing job JSON (script mode, version 1.0 or 2.0) to use instead of the one ferry builds; it is checked the same way.', optional: true},
-	{key: 'mode', label: 'Run or schedule', type: 'select', help: 'Step 3 of the procedure: run the task once for the partition, or submit it to the scheduler with a cycle that matches the partition\'s (pt=20161226 → daily, reading pt=${bizdate}), then watch its first scheduled instance.', default: 'once', choices: () => [
-		{value: 'once', label: 'Run once', hint: 'a backfill of the node for the partition\'s business date'},
-		{value: 'schedule', label: 'Schedule', hint: 'a daily or hourly cycle; each instance exports its own partition'},
-	]},
 	{key: 'waitMinutes', label: 'Run wait (minutes)', type: 'number', help: 'How long to wait for the sync instance to finish.', default: 30, validate: wholeNumber(1, 1440)},
 ];

@@ -5,6 +5,7 @@ import {createLogHubClients, type LogHubClients} from './clients.js';
 import {buildJob, checkJob, type JobShape} from './job.js';
 import {logString} from './log-strings.js';
 import {logTimeParser} from './log-time.js';
+import {startManualRun} from './manual-run.js';
 import {cycleFor, type Cycle} from './schedule.js';
 import {parameters} from './parameters.js';
 import {logCheckPairs, sampleSize, type ExportedColumn, type LogCheckPlan} from './verification.js';
@@ -30,6 +31,16 @@ function partitionOf(context: Context): {column: string; value: string} {
 }
 
 const scheduled = (context: Context) => answerText(context, 'mode') === 'schedule';
+
+/**
+ * The workflow the task lives in (`Workflow/<workflow>/Data Integration`) and the kind it must be: a run once needs
+ * a manually triggered one, whose nodes DataWorks never schedules (a node of an auto-triggered workflow deployed
+ * without a schedule would run every day); a schedule needs an auto-triggered one.
+ */
+function workflowOf(context: Context): {name: string; useType: 'NORMAL' | 'MANUAL_BIZ'; kind: string} {
+	const name = answerText(context, 'folderPath').split('/').filter(Boolean)[1] ?? '';
+	return scheduled(context) ? {name, useType: 'NORMAL', kind: 'auto-triggered'} : {name, useType: 'MANUAL_BIZ', kind: 'manually triggered'};
+}
 
 /** The cycle of schedule mode; preflight has refused a partition without one. */
 function cycleOf(context: Context): Cycle {
@@ -109,7 +120,7 @@ const wizard = defineWizard<LogHubClients>({
 			kind: 'form',
 			rerun: 'safe',
 			explain: 'The MaxCompute table and partition to export, the Log Service project, logstore and topic the logs go to, the column that gives each log its time and its format, and the DataWorks workspace, workflow folder and resource group that run the batch sync.',
-			parameters: ['maxcomputeProject', 'maxcomputeTable', 'partition', 'columns', 'logProject', 'logstore', 'logTtlDays', 'topic', 'time', 'timeFormat', 'batchSize', 'workspaceId', 'folderPath', 'resourceGroup', 'odpsDataSource', 'loghubDataSource', 'taskName', 'job', 'mode', 'waitMinutes'],
+			parameters: ['maxcomputeProject', 'maxcomputeTable', 'partition', 'columns', 'logProject', 'logstore', 'logTtlDays', 'topic', 'time', 'timeFormat', 'batchSize', 'workspaceId', 'mode', 'folderPath', 'resourceGroup', 'odpsDataSource', 'loghubDataSource', 'taskName', 'job', 'waitMinutes'],
 		},
 		{
 			id: 'preflight',
@@ -157,6 +168,7 @@ const wizard = defineWizard<LogHubClients>({
 					context.report(`schedule: ${cycle.kind} (${cycle.cronExpress}, ${cycle.paraValue}); each instance reads ${cycle.partition}; ${partitionColumn}=${partitionValue} was checked as its pattern`);
 				}
 
+				await checkWorkflow(context);
 				const {job, shape: jobShape} = await jobFor(context, columns);
 				context.report('Note: the LogHub writer is not idempotent; running the job again writes every log again.');
 				const window = await checkTimes(context, jobShape, table, where, rows);
@@ -177,10 +189,10 @@ const wizard = defineWizard<LogHubClients>({
 					sections: [
 						{title: `1. Log Service: project ${answerText(context, 'logProject')}, logstore ${answerText(context, 'logstore')} (${answerNumber(context, 'logTtlDays')} days) and an index on every key, each kept if it exists`},
 						{title: `2. DataWorks data sources ${answerText(context, 'odpsDataSource')} (odps) and ${answerText(context, 'loghubDataSource')} (loghub), kept if they exist; the keys live in them, not in the job`},
-						{title: `3. CreateDISyncTask ${answerText(context, 'taskName')} in ${answerText(context, 'folderPath')} on ${answerText(context, 'resourceGroup')}, then SubmitFile${shape.mode === 'standard' ? ' and DeployFile' : ''}`, code: JSON.stringify(shape.job, undefined, 2), language: 'json'},
+						{title: `3. The ${workflowOf(context).kind} workflow ${workflowOf(context).name} (created if missing), CreateDISyncTask ${answerText(context, 'taskName')} in ${answerText(context, 'folderPath')} on ${answerText(context, 'resourceGroup')}, then SubmitFile${shape.mode === 'standard' ? ' and DeployFile' : ''}`, code: JSON.stringify(shape.job, undefined, 2), language: 'json'},
 						scheduled(context)
 							? {title: `4. UpdateFile before the submit: ${cycleOf(context).cycleType} cycle ${cycleOf(context).cronExpress}, ParaValue ${cycleOf(context).paraValue}, no automatic rerun, instances from the day of deployment; then watch the first scheduled instance and its DI log`, warnings: ['The scheduler then runs the task every cycle until it is stopped in DataWorks.', 'A rerun of an instance writes its logs again: Log Service keeps both copies.']}
-							: {title: `4. RunCycleDagNodes for the partition's business date, then watch the instance and its DI log (${shape.rows.toLocaleString('en-US')} rows)`, warnings: ['A rerun of the job writes every log again: Log Service keeps both copies.']},
+							: {title: `4. RunManualDagNodes: the workflow ${workflowOf(context).name} runs the task once, for business date ${manualBizDate(partitionOf(context).value)}; then watch the instance and its DI log (${shape.rows.toLocaleString('en-US')} rows). The task is never scheduled.`, warnings: ['A rerun of the job writes every log again: Log Service keeps both copies.']},
 						{title: `5. Verify: the partition against the logs of topic "${answerText(context, 'topic')}" between ${new Date(shape.window.from * 1000).toISOString()} and ${new Date(shape.window.to * 1000).toISOString()}`, code: logCheckPairs(checkPlan(context)).map(pair => `-- ${pair.title}\n${pair.source};\n-- Log Service: ${pair.target}`).join('\n\n'), language: 'sql'},
 					],
 				};
@@ -223,7 +235,7 @@ const wizard = defineWizard<LogHubClients>({
 			title: 'Sync task',
 			kind: 'task',
 			rerun: 'safe',
-			explain: 'The batch sync task in script mode (step 2): created in the workflow folder with the job, then submitted (and, in a standard-mode workspace, deployed) so the scheduler can run it. Every id is saved, so a resumed run re-attaches instead of creating a second task.',
+			explain: 'The batch sync task in script mode (step 2): created with the job in the workflow folder (the workflow itself is created if missing: manually triggered for a run once, so that DataWorks never schedules the task; auto-triggered for a schedule), then submitted (and, in a standard-mode workspace, deployed). Every id is saved, so a resumed run re-attaches instead of creating a second task.',
 			async run(context) {
 				const {dataworks} = context.clients;
 				const shape = shapeOf(context);
@@ -231,6 +243,17 @@ const wizard = defineWizard<LogHubClients>({
 				const jobFile = await sessionFilePath(context.sessionId, 'job.json');
 				writeFileAtomic(jobFile, `${JSON.stringify(shape.job, undefined, 2)}\n`, 0o644);
 				context.output('jobFile', jobFile);
+				const workflow = workflowOf(context);
+				const businessId = await context.checkpoint.once('businessId', async () => {
+					const existing = await dataworks.findBusiness({projectId, name: workflow.name}, {signal: context.signal});
+					if (existing) {
+						return existing.businessId;
+					}
+
+					const created = await dataworks.createBusiness({projectId, name: workflow.name, useType: workflow.useType, description: 'Created by ferry for the maxcompute-to-loghub procedure'}, {signal: context.signal});
+					context.report(`workflow ${workflow.name} created (${workflow.kind})`);
+					return created.businessId;
+				});
 				const fileId = await context.checkpoint.once('fileId', async () => {
 					// A task of this name from an earlier session is used again when it runs the same job; otherwise ferry stops.
 					const existing = await dataworks.findFile({projectId, fileFolderPath: answerText(context, 'folderPath'), fileName: answerText(context, 'taskName')}, {signal: context.signal});
@@ -246,7 +269,11 @@ const wizard = defineWizard<LogHubClients>({
 
 					return (await dataworks.createDISyncTask({projectId, taskName: answerText(context, 'taskName'), taskContent: JSON.stringify(shape.job), taskParam: {FileFolderPath: answerText(context, 'folderPath'), ResourceGroup: answerText(context, 'resourceGroup')}, clientToken: `${context.sessionId}-task`}, {signal: context.signal})).fileId;
 				});
-				context.report(`task file ${fileId} in ${answerText(context, 'folderPath')}`);
+				context.report(`task file ${fileId} in ${answerText(context, 'folderPath')} (workflow ${businessId})`);
+				if (!scheduled(context) && context.checkpoint.get('submitDeployment') === undefined) {
+					await makeManual(context, fileId);
+				}
+
 				if (scheduled(context) && context.checkpoint.get('submitDeployment') === undefined) {
 					const cycle = cycleOf(context);
 					// AutoRerunTimes 0 and FAILURE_ALLOWED: the writer is not idempotent, so a rerun is ferry's (asked) decision,
@@ -284,7 +311,7 @@ const wizard = defineWizard<LogHubClients>({
 			title: 'Run and watch',
 			kind: 'task',
 			rerun: 'duplicates',
-			explain: 'DataWorks runs the task once for the partition\'s business date (step 3, "Run": a backfill of its node), and the instance is watched through NOT_RUN, WAIT_RESOURCE and RUNNING to SUCCESS or FAILURE; then the DI log gives the records read, written and dirty. The instance id is saved: a resumed run re-attaches to it, and only a failed instance is run again, because running the job again writes its logs again. With --set mode=schedule the task is scheduled instead (a cycle like the partition\'s) and its first scheduled instance is watched and, if it failed, restarted under the same id.',
+			explain: 'DataWorks runs the task once (step 3, "Run": a run of its manually triggered workflow for the partition\'s business date), and the instance is watched through NOT_RUN, WAIT_RESOURCE and RUNNING to SUCCESS or FAILURE; then the DI log gives the records read, written and dirty. The instance id is saved: a resumed run re-attaches to it, and only a failed instance is run again, because running the job again writes its logs again. With --set mode=schedule the task is scheduled instead (a cycle like the partition\'s) and its first scheduled instance is watched and, if it failed, restarted under the same id.',
 			async run(context) {
 				const instanceId = scheduled(context) ? await scheduledInstance(context) : await submittedInstance(context);
 				const {dataworks} = context.clients;
@@ -380,8 +407,8 @@ const wizard = defineWizard<LogHubClients>({
 });
 
 /**
- * The instance of this session's backfill: the saved one while it is running or done, a new one when there is none
- * or the saved one failed (the engine has asked before rerunning this step, since a rerun writes the logs again).
+ * The instance of this session's run of the task: the saved one while it is running or done, a new run when there is
+ * none or the saved one failed (the engine has asked before rerunning this step, since a rerun writes the logs again).
  */
 async function submittedInstance(context: Context): Promise<number> {
 	const {dataworks} = context.clients;
@@ -396,28 +423,78 @@ async function submittedInstance(context: Context): Promise<number> {
 		}
 
 		context.report(`instance ${previous} failed: running the task again`);
-		context.checkpoint.set('dagIds', undefined);
+		context.checkpoint.set('manualRun', undefined);
 		context.checkpoint.set('instanceId', undefined);
 	}
 
-	const bizDate = businessDate(partitionOf(context).value);
-	let dagIds = context.checkpoint.get<number[]>('dagIds');
-	if (!dagIds) {
-		dagIds = (await dataworks.runCycleDagNodes({projectEnv: 'PROD', name: `ferry_${context.sessionId}`, rootNodeId: nodeId, includeNodeIds: [nodeId], startBizDate: `${bizDate} 00:00:00`, endBizDate: `${bizDate} 00:00:00`, parallelism: false}, {signal: context.signal})).dagIds;
-		context.checkpoint.set('dagIds', dagIds);
-	}
-
+	const bizDate = manualBizDate(partitionOf(context).value);
+	const dagId = await startManualRun({
+		dataworks,
+		checkpoint: context.checkpoint,
+		report: line => context.report(line),
+		signal: context.signal,
+		request: {projectEnv: 'PROD', projectName: shapeOf(context).workspaceIdentifier ?? '', projectId, flowName: workflowOf(context).name, bizDate: `${bizDate} 00:00:00`, includeNodeIds: [nodeId]},
+	});
 	const instances = await pollUntil({
-		read: async () => dataworks.listInstances({projectId, projectEnv: 'PROD', dagId: dagIds[0]!}, {signal: context.signal}),
+		read: async () => dataworks.listInstances({projectId, projectEnv: 'PROD', dagId}, {signal: context.signal}),
 		done: page => page.items.some(instance => instance.nodeId === nodeId),
 		signal: context.signal,
 		timeoutMs: 5 * 60_000,
-		what: 'DataWorks to create the instance of the backfill',
+		what: 'DataWorks to create the instance of the run',
 	});
 	const instanceId = instances.items.find(instance => instance.nodeId === nodeId)!.instanceId;
 	context.checkpoint.set('instanceId', instanceId);
-	context.report(`backfill for ${bizDate}: DAG ${dagIds.join(', ')}, instance ${instanceId}`);
+	context.report(`run of workflow ${workflowOf(context).name} for ${bizDate}: DAG ${dagId}, instance ${instanceId}`);
 	return instanceId;
+}
+
+/**
+ * Preflight: the task's workflow is missing (the task step creates it) or of the kind the mode needs. A task in an
+ * auto-triggered workflow deployed for a run once would be scheduled daily; one in a manually triggered workflow is
+ * never scheduled.
+ */
+async function checkWorkflow(context: Context): Promise<void> {
+	const workflow = workflowOf(context);
+	if (!workflow.name) {
+		throw new PreflightError(`The workflow folder "${answerText(context, 'folderPath')}" names no workflow`, {hint: 'Pass --set folderPath="Workflow/<workflow>/Data Integration".'});
+	}
+
+	const existing = await context.clients.dataworks.findBusiness({projectId: answerNumber(context, 'workspaceId'), name: workflow.name}, {signal: context.signal});
+	if (existing && existing.useType !== workflow.useType) {
+		throw new PreflightError(
+			scheduled(context)
+				? `The workflow ${workflow.name} is manually triggered: DataWorks never schedules its nodes`
+				: `The workflow ${workflow.name} is auto-triggered: a task deployed in it would run every day, not once`,
+			{hint: scheduled(context) ? 'Name an auto-triggered workflow in --set folderPath=…, or use --set mode=once.' : 'Name a manually triggered workflow (or a new one, which ferry creates) in --set folderPath="Workflow/<workflow>/Data Integration", or use --set mode=schedule.'},
+		);
+	}
+
+	context.report(`workflow ${workflow.name}: ${workflow.kind}, ${existing ? 'exists' : 'created by the task step'}`);
+}
+
+/**
+ * Before the submit of a run-once task: its node must be a manual one (the workflow's kind decides it), else the
+ * deployed node would run daily, so ferry stops with nothing submitted. Automatic reruns are turned off, because the
+ * writer is not idempotent: a rerun is ferry's (asked) decision.
+ */
+async function makeManual(context: Context, fileId: number): Promise<void> {
+	const {dataworks} = context.clients;
+	const projectId = answerNumber(context, 'workspaceId');
+	const file = await dataworks.getFile({projectId, fileId}, {signal: context.signal});
+	if (file.useType !== 'MANUAL_BIZ' && file.scheduling.schedulerType !== 'MANUAL') {
+		throw new StepError(`Task file ${fileId} is not in a manually triggered workflow (UseType ${file.useType ?? 'unknown'}, SchedulerType ${file.scheduling.schedulerType ?? 'unknown'}): deployed, DataWorks would run it every day`, {hint: `Nothing was submitted. Delete the task in DataWorks, then \`ferry resume ${context.sessionId} --set folderPath="Workflow/<manually triggered workflow>/Data Integration"\`.`});
+	}
+
+	// UpdateFile refuses values equal to the current ones: only what differs is sent.
+	const changes = {
+		...(file.scheduling.autoRerunTimes === 0 ? {} : {autoRerunTimes: 0}),
+		...(file.scheduling.rerunMode === 'FAILURE_ALLOWED' ? {} : {rerunMode: 'FAILURE_ALLOWED' as const}),
+	};
+	if (Object.keys(changes).length > 0) {
+		await dataworks.updateFile({projectId, fileId, ...changes}, {signal: context.signal});
+	}
+
+	context.report(`node type ${file.scheduling.schedulerType ?? 'MANUAL'}: runs only when ferry runs its workflow; no automatic rerun`);
 }
 
 /**
@@ -481,14 +558,19 @@ function sameJob(content: string | undefined, job: Record<string, unknown>): boo
 	}
 }
 
-/** `20161226` (or 2016-12-26) → `2016-12-26`, the business date RunCycleDagNodes takes; otherwise yesterday. */
-function businessDate(partitionValue: string): string {
-	const match = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(partitionValue);
-	if (match) {
-		return `${match[1]}-${match[2]}-${match[3]}`;
-	}
+/** China Standard Time, DataWorks' business-date zone. */
+const cstOffsetMs = 8 * 3_600_000;
 
-	return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+/**
+ * The business date of a run once: the partition's date (`20161226` or `2016-12-26` → `2016-12-26`), at most
+ * yesterday in China Standard Time, since a manual run takes a date a day back or earlier; otherwise yesterday. The
+ * job reads the partition it names either way.
+ */
+export function manualBizDate(partitionValue: string, now = Date.now()): string {
+	const yesterday = new Date(now + cstOffsetMs - 86_400_000).toISOString().slice(0, 10);
+	const match = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(partitionValue);
+	const date = match ? `${match[1]}-${match[2]}-${match[3]}` : yesterday;
+	return date < yesterday ? date : yesterday;
 }
 
 /** The DI log's summary: 读出记录总数 (records read) and 读写失败总数 (read/write failures). */

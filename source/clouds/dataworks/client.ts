@@ -67,6 +67,31 @@ export type FileInfo = {
 	commitStatus: number | undefined;
 	currentVersion: number | undefined;
 	content: string | undefined;
+	/** The module: NORMAL for an auto-triggered workflow's file, MANUAL_BIZ for a manually triggered workflow's. */
+	useType: string | undefined;
+	/** The workflow the file is in. */
+	businessId: number | undefined;
+};
+
+/** GetFile: the file and its node's scheduling properties (`NodeConfiguration`). */
+export type FileDetails = FileInfo & {scheduling: FileScheduling};
+
+/** A workflow (business process): auto-triggered (NORMAL) or manually triggered (MANUAL_BIZ). */
+export type Business = {businessId: number; name: string; useType: 'NORMAL' | 'MANUAL_BIZ' | string; description: string};
+
+/** RunManualDagNodes: a manually triggered workflow's deployed nodes run for one business date. */
+export type RunManualDagNodesRequest = {
+	projectEnv: ProjectEnv;
+	/** The workspace's identifier (its English name). */
+	projectName: string;
+	projectId?: number;
+	flowName: string;
+	/** `yyyy-MM-dd 00:00:00`, at least a day before today. */
+	bizDate: string;
+	/** Only these nodes; absent: every node of the workflow. */
+	includeNodeIds?: number[];
+	/** By node id, e.g. `{"123": "bizdate=20240101"}`. */
+	nodeParameters?: Record<string, string>;
 };
 
 export type DeploymentStatus = 'ready' | 'success' | 'failed' | 'unknown';
@@ -186,7 +211,23 @@ function readFile(file: Json): FileInfo {
 		commitStatus: asNumber(file.CommitStatus),
 		currentVersion: asNumber(file.CurrentVersion),
 		content: asText(file.Content),
+		useType: asText(file.UseType),
+		businessId: asNumber(file.BusinessId) ?? asNumber(file.BizId),
 	};
+}
+
+function readScheduling(node: Json): FileScheduling {
+	const flag = (value: unknown) => (typeof value === 'boolean' ? value : (value === 'true' ? true : (value === 'false' ? false : undefined)));
+	return {
+		cronExpress: asText(node.CronExpress), cycleType: asText(node.CycleType) as FileScheduling['cycleType'], paraValue: asText(node.ParaValue),
+		autoRerunTimes: asNumber(node.AutoRerunTimes), autoRerunIntervalMillis: asNumber(node.AutoRerunIntervalMillis), rerunMode: asText(node.RerunMode) as FileScheduling['rerunMode'],
+		schedulerType: asText(node.SchedulerType) as FileScheduling['schedulerType'], stop: flag(node.Stop), startEffectDate: asNumber(node.StartEffectDate),
+		endEffectDate: asNumber(node.EndEffectDate), dependentType: asText(node.DependentType), applyScheduleImmediately: flag(node.ApplyScheduleImmediately),
+	};
+}
+
+function readBusiness(item: Json): Business {
+	return {businessId: asNumber(item.BusinessId) ?? 0, name: asText(item.BusinessName) ?? '', useType: asText(item.UseType) ?? 'NORMAL', description: asText(item.Description) ?? ''};
 }
 
 function readInstance(item: Json): Instance {
@@ -277,7 +318,8 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 		connectTimeout: Math.min(timeoutMs, 10_000),
 	}));
 
-	type Call = {action: string; method?: 'GET' | 'POST'; query?: Record<string, string | number | boolean | undefined>; body?: Record<string, string | number | boolean | undefined>};
+	/** `once`: a single attempt, for a start that must not happen twice. */
+	type Call = {action: string; method?: 'GET' | 'POST'; once?: boolean; query?: Record<string, string | number | boolean | undefined>; body?: Record<string, string | number | boolean | undefined>};
 
 	const strings = (values: Call['query']) => Object.fromEntries(Object.entries(values ?? {}).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
 
@@ -327,6 +369,7 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 			}
 		}, {
 			...options.retry,
+			...(request.once ? {attempts: 1} : {}),
 			signal: callOptions.signal,
 			isRetryable: error => error instanceof ServiceError && error.retryable,
 		});
@@ -413,9 +456,9 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 			return {fileId};
 		},
 
-		async getFile(request: {projectId: number; fileId: number}, callOptions?: CallOptions): Promise<FileInfo> {
+		async getFile(request: {projectId: number; fileId: number}, callOptions?: CallOptions): Promise<FileDetails> {
 			const answer = asObject(await data({action: 'GetFile', body: {ProjectId: request.projectId, FileId: request.fileId}}, callOptions));
-			return readFile(asObject(answer.File));
+			return {...readFile(asObject(answer.File)), scheduling: readScheduling(asObject(answer.NodeConfiguration))};
 		},
 
 		async listFiles(request: {projectId: number; fileFolderPath?: string; keyword?: string; fileTypes?: number[]; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<FileInfo>> {
@@ -440,6 +483,32 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 		async listFolders(request: {projectId: number; parentFolderPath: string; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<{folderId: string; folderPath: string}>> {
 			const answer = asObject(await data({action: 'ListFolders', body: {ProjectId: request.projectId, ParentFolderPath: request.parentFolderPath, PageNumber: request.pageNumber, PageSize: request.pageSize ?? 100}}, callOptions));
 			return readPage(answer, 'Folders', item => ({folderId: asText(item.FolderId) ?? '', folderPath: asText(item.FolderPath) ?? ''}));
+		},
+
+		async listBusiness(request: {projectId: number; keyword?: string; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<Business>> {
+			const answer = asObject(await data({action: 'ListBusiness', body: {ProjectId: request.projectId, Keyword: request.keyword, PageNumber: request.pageNumber, PageSize: request.pageSize ?? 100}}, callOptions));
+			return readPage(answer, 'Business', readBusiness);
+		},
+
+		/** The workflow of exactly this name (ListBusiness matches names by keyword). */
+		async findBusiness(request: {projectId: number; name: string}, callOptions?: CallOptions): Promise<Business | undefined> {
+			for (let pageNumber = 1; ; pageNumber++) {
+				const found = await client.listBusiness({projectId: request.projectId, keyword: request.name, pageNumber}, callOptions);
+				const match = found.items.find(business => business.name === request.name);
+				if (match || found.items.length === 0 || pageNumber * found.pageSize >= found.total) {
+					return match;
+				}
+			}
+		},
+
+		async createBusiness(request: {projectId: number; name: string; useType: 'NORMAL' | 'MANUAL_BIZ'; description?: string}, callOptions?: CallOptions): Promise<{businessId: number}> {
+			const answer = await call({action: 'CreateBusiness', body: {ProjectId: request.projectId, BusinessName: request.name, UseType: request.useType, Description: request.description}}, callOptions);
+			const businessId = asNumber(answer.BusinessId);
+			if (businessId === undefined) {
+				throw dataWorksError('CreateBusiness', {code: 'NoBusinessId', message: 'the answer carried no workflow id'});
+			}
+
+			return {businessId};
 		},
 
 		async listResourceGroups(request: {resourceGroupType?: number; keyword?: string} = {}, callOptions?: CallOptions): Promise<Array<{identifier: string; name: string; status: number | undefined; type: number | undefined; isDefault: boolean}>> {
@@ -502,6 +571,23 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 				StartFutureInstanceImmediately: request.startFutureInstanceImmediately, AlertType: request.alertType,
 			}}, callOptions);
 			return {dagIds: (Array.isArray(list) ? list : []).map(item => asNumber(item)).filter((item): item is number => item !== undefined)};
+		},
+
+		/**
+		 * Runs a manually triggered workflow's nodes; answers the DAG id. Not retried: a start whose answer was lost may
+		 * have run, and running it twice writes the data twice, so the caller decides (see the wizard's manual run).
+		 */
+		async runManualDagNodes(request: RunManualDagNodesRequest, callOptions?: CallOptions): Promise<{dagId: number}> {
+			const answer = await call({action: 'RunManualDagNodes', once: true, body: {
+				ProjectEnv: request.projectEnv, ProjectName: request.projectName, ProjectId: request.projectId, FlowName: request.flowName, BizDate: request.bizDate,
+				IncludeNodeIds: request.includeNodeIds?.join(','), NodeParameters: request.nodeParameters ? JSON.stringify(request.nodeParameters) : undefined,
+			}}, callOptions);
+			const dagId = asNumber(answer.DagId);
+			if (dagId === undefined) {
+				throw dataWorksError('RunManualDagNodes', {code: 'NoDagId', message: 'the answer carried no DAG id'});
+			}
+
+			return {dagId};
 		},
 
 		async listInstances(request: {projectId: number; projectEnv: ProjectEnv; dagId?: number; nodeId?: number; nodeName?: string; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<Instance>> {

@@ -2,9 +2,13 @@
  * The local DataWorks stand-in (dataworks-public 2020-05-18, RPC): POST/GET `/` with the action in `x-acs-action`,
  * parameters in the query and the form body, the ACS3-HMAC-SHA256 signature checked by signature-check.ts, answers
  * `{RequestId, Success, HttpStatusCode, Data}` and errors `{RequestId, HostId, Code, Message, Recommend}` with the HTTP
- * status. It keeps data sources, DI files with their scheduling properties, deployments, backfill and cycle instances
- * under its data dir, and runs instances NOT_RUN → WAIT_RESOURCE → RUNNING → SUCCESS|FAILURE with the DI runner, one at
- * a time.
+ * status. It keeps workflows, data sources, DI files with their scheduling properties, deployments, and backfill, cycle
+ * and manual instances under its data dir, and runs instances NOT_RUN → WAIT_RESOURCE → RUNNING → SUCCESS|FAILURE with
+ * the DI runner, one at a time.
+ *
+ * A workflow is auto-triggered (UseType NORMAL) or manually triggered (MANUAL_BIZ). A node created in a manually
+ * triggered workflow is a MANUAL node: the scheduler never generates its instances, a backfill refuses it, and it runs
+ * only when its workflow is run (RunManualDagNodes or CreateManualDag, for a business date at least a day back).
  *
  * The scheduler follows DataWorks' instance generation ("Instance generation mode", DataWorks user guide): a node
  * released to production gets cycle instances (DagType DAILY) from the next day on, one per cron slot of each CST day;
@@ -25,13 +29,13 @@ import type {DiRunner} from './di-runner.js';
 import {JobConfigError, parseDiJob, substituteParameters} from './job-config.js';
 import {cstDayStart, parseCron, resolveParaValue, slotsOfDay} from './scheduling.js';
 import {verifyAcs3Request} from './signature-check.js';
-import {openStateStore, type DataSourceRecord, type DeploymentRecord, type FileRecord, type FileSchedule, type InstanceRecord} from './state.js';
+import {openStateStore, type BusinessRecord, type DataSourceRecord, type DeploymentRecord, type FileRecord, type FileSchedule, type InstanceRecord} from './state.js';
 
 export type DataWorksWorkspace = {
 	id: number;
 	name: string;
 	mode: 'standard' | 'basic';
-	/** Existing folder paths, e.g. `Workflow/ferry/Data Integration`; their parents exist too. */
+	/** Existing folder paths, e.g. `Workflow/ferry/Data Integration`; their parents exist too, and each workflow they name is an auto-triggered one. */
 	folders: string[];
 	/** Identifiers of the DI resource groups the workspace may use. */
 	resourceGroups: string[];
@@ -72,8 +76,21 @@ const defaultSchedule: FileSchedule = {
 	applyScheduleImmediately: false,
 };
 
+/** Folder paths of workflows: `Workflow/<workflow>/Data Integration` holds a workflow's batch sync nodes. */
+const workflowRoot = 'Workflow';
+const dataIntegrationFolder = 'Data Integration';
+
 type Params = Record<string, string>;
 type Answer = {status: number; body: Record<string, unknown>};
+
+/** An answer whose fields sit beside RequestId instead of under Data, as CreateBusiness's and RunManualDagNodes' do. */
+class TopLevelAnswer {
+	readonly fields: Record<string, unknown>;
+
+	constructor(fields: Record<string, unknown>) {
+		this.fields = fields;
+	}
+}
 
 class ApiError extends Error {
 	readonly status: number;
@@ -133,6 +150,12 @@ function folderTree(paths: string[]): Map<string, number> {
 	return new Map([...all].sort().map((folder, index) => [folder, 5000 + index]));
 }
 
+/** The workflow a folder path is in: `Workflow/<workflow>/…`. */
+function workflowOf(folderPath: string): string | undefined {
+	const [root, name] = folderPath.split('/');
+	return root === workflowRoot && name ? name : undefined;
+}
+
 function maskContent(content: Record<string, unknown>): Record<string, unknown> {
 	return Object.fromEntries(Object.entries(content).map(([key, value]) => [key, /key|secret|password|token/i.test(key) && key !== 'accessId' ? '******' : value]));
 }
@@ -142,6 +165,29 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 	const store = await openStateStore(options.dataDir);
 	const {state} = store;
 	const folders = folderTree(workspace.folders);
+	const addFolder = (folderPath: string) => {
+		const parts = folderPath.split('/');
+		for (let length = 1; length <= parts.length; length++) {
+			const folder = parts.slice(0, length).join('/');
+			if (!folders.has(folder)) {
+				folders.set(folder, 5000 + folders.size);
+			}
+		}
+	};
+
+	// The workflows the workspace was seeded with are auto-triggered ones; each workflow has its Data Integration folder.
+	for (const name of new Set(workspace.folders.map(folder => workflowOf(folder)).filter(name => name !== undefined))) {
+		if (!state.businesses.some(business => business.name === name)) {
+			state.businesses.push({businessId: store.newId() + 100_000_000, name, useType: 'NORMAL', description: '', createTime: Date.now()});
+		}
+	}
+
+	for (const business of state.businesses) {
+		addFolder(`${workflowRoot}/${business.name}/${dataIntegrationFolder}`);
+	}
+
+	const businessOf = (folderPath: string): BusinessRecord | undefined => state.businesses.find(business => business.name === workflowOf(folderPath));
+	const isManual = (file: FileRecord) => businessOf(file.folderPath)?.useType === 'MANUAL_BIZ';
 	const stepDelayMs = options.stepDelayMs ?? 200;
 	const maxSkewMs = options.maxSkewMs ?? 900_000;
 	const now = options.now ?? Date.now;
@@ -243,6 +289,83 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 
 	// --- answers -------------------------------------------------------------------------------------------------
 
+	function businessJson(business: BusinessRecord) {
+		return {BusinessId: business.businessId, BusinessName: business.name, Description: business.description, Owner: options.accountId, ProjectId: workspace.id, UseType: business.useType};
+	}
+
+	/**
+	 * A run of a manually triggered workflow: one DAG (DagType MANUAL) with an instance of each deployed node it runs,
+	 * for a business date at least a day back; nodes in ExcludeNodeIds get dry-run instances.
+	 */
+	async function runManualDag(params: Params): Promise<number> {
+		const env = required(params, 'ProjectEnv');
+		const projectName = required(params, 'ProjectName');
+		const flowName = required(params, 'FlowName');
+		if (env !== 'PROD') {
+			throw invalid('ProjectEnv', 'the local DataWorks runs manually triggered workflows in PROD only');
+		}
+
+		if (projectName !== workspace.name || (params.ProjectId && params.ProjectId !== String(workspace.id))) {
+			throw new ApiError(403, 'Forbidden.Access.ProjectNotExistOrNoPermission', `The workspace ${projectName} does not exist in region ${options.region} or you are not a member of it.`);
+		}
+
+		let bizdate: number;
+		if (params.BizDate) {
+			bizdate = parseBizDate(params.BizDate, 'BizDate');
+		} else {
+			bizdate = parseBizDate(required(params, 'StartBizDate'), 'StartBizDate');
+			if (parseBizDate(required(params, 'EndBizDate'), 'EndBizDate') !== bizdate) {
+				throw invalid('EndBizDate', 'the local DataWorks runs one business date per call: make it StartBizDate');
+			}
+		}
+
+		if (bizdate > cstDayStart(now()) - day) {
+			throw invalid('BizDate', 'the business date must be one or more days before the current date');
+		}
+
+		const business = state.businesses.find(item => item.name === flowName && item.useType === 'MANUAL_BIZ');
+		const nodes = state.files.filter(file => business && businessOf(file.folderPath) === business && file.prodVersion !== undefined && file.nodeId !== undefined);
+		if (nodes.length === 0) {
+			throw new ApiError(400, 'Invalid.ManualDag.NotExist', `The manually triggered workflow ${flowName} has no node in the production environment${workspace.mode === 'standard' ? '; submit its files and deploy them with DeployFile first' : '; submit its files first'}.`);
+		}
+
+		const ids = (name: string) => (params[name] ?? '').split(',').map(item => item.trim()).filter(Boolean).map(Number);
+		const include = ids('IncludeNodeIds');
+		const exclude = include.length > 0 ? ids('ExcludeNodeIds') : [];
+		for (const nodeId of include) {
+			if (!nodes.some(file => file.nodeId === nodeId)) {
+				throw invalid('IncludeNodeIds', `the node ${nodeId} is not a deployed node of the workflow ${flowName}`);
+			}
+		}
+
+		let nodeParameters: Record<string, string> = {};
+		if (params.NodeParameters) {
+			try {
+				nodeParameters = JSON.parse(params.NodeParameters) as Record<string, string>;
+			} catch {
+				throw invalid('NodeParameters', 'not a JSON object');
+			}
+		}
+
+		const dagId = store.newId() + 800_000_000;
+		for (const file of nodes.filter(item => include.length === 0 || include.includes(item.nodeId!))) {
+			const created = now();
+			const dryRun = exclude.includes(file.nodeId!);
+			const instance: InstanceRecord = {
+				instanceId: store.newId() + 900_000_000, dagId, dagName: flowName, dagType: 'MANUAL', taskType: dryRun ? 'SKIP' : 'NORMAL', nodeId: file.nodeId!, nodeName: file.fileName,
+				fileId: file.fileId, status: dryRun ? 'SUCCESS' : 'NOT_RUN', bizdate, cycTime: created, paramValues: nodeParameters[String(file.nodeId)] ?? '', createTime: created, modifyTime: created,
+				...(dryRun ? {finishTime: created} : {}),
+			};
+			state.instances.push(instance);
+			if (!dryRun) {
+				enqueue(instance);
+			}
+		}
+
+		await store.save();
+		return dagId;
+	}
+
 	function project(params: Params): void {
 		const id = params.ProjectId;
 		const identifier = params.ProjectIdentifier;
@@ -275,7 +398,8 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			FileId: file.fileId, FileName: file.fileName, FileFolderId: String(folders.get(file.folderPath) ?? ''), FileType: file.fileType,
 			Content: file.content, CommitStatus: file.commitStatus, CurrentVersion: file.currentVersion, Owner: options.accountId,
 			CreateUser: options.accountId, LastEditUser: options.accountId, CreateTime: file.createTime, LastEditTime: file.lastEditTime,
-			UseType: 'NORMAL', IsMaxCompute: false, ConnectionName: '', FileDescription: '', BizId: 0, ParentId: 0,
+			UseType: businessOf(file.folderPath)?.useType ?? 'NORMAL', BusinessId: businessOf(file.folderPath)?.businessId ?? 0, BizId: businessOf(file.folderPath)?.businessId ?? 0,
+			IsMaxCompute: false, ConnectionName: '', FileDescription: '', ParentId: 0,
 			...(file.nodeId === undefined ? {} : {NodeId: file.nodeId}),
 		};
 	}
@@ -608,6 +732,8 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			const file: FileRecord = {
 				fileId: store.newId() + 500_000_000, fileName: taskName, folderPath, taskType, content, resourceGroup, fileType: diOfflineFileType,
 				commitStatus: 0, currentVersion: 1, createTime: now, lastEditTime: now, ...(clientToken ? {clientToken} : {}),
+				// A node of a manually triggered workflow is a manual one: the scheduler never runs it.
+				...(businessOf(folderPath)?.useType === 'MANUAL_BIZ' ? {schedule: {...defaultSchedule, schedulerType: 'MANUAL' as const}} : {}),
 			};
 			state.files.push(file);
 			await store.save();
@@ -628,6 +754,10 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			project(params);
 			const file = fileOf(params);
 			const schedule = scheduleOf(params, file.schedule ?? defaultSchedule);
+			if ((schedule.schedulerType === 'MANUAL') !== isManual(file)) {
+				throw invalid('SchedulerType', isManual(file) ? 'a node of a manually triggered workflow is MANUAL' : 'MANUAL is the type of the nodes of manually triggered workflows');
+			}
+
 			if (params.Content !== undefined && params.Content !== '') {
 				try {
 					parseDiJob(params.Content);
@@ -772,6 +902,10 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 					throw new ApiError(400, 'Invalid.Node.NotInProduction', `The node ${nodeId} does not exist in the production environment${workspace.mode === 'standard' ? '; submit the file and deploy it with DeployFile first' : '; submit the file first'}.`);
 				}
 
+				if (isManual(file)) {
+					throw invalid('IncludeNodeIds', `the node ${nodeId} belongs to a manually triggered workflow, which has no cycle instances to backfill; run it with RunManualDagNodes`);
+				}
+
 				return file;
 			});
 			let nodeParams: Record<string, string> = {};
@@ -800,6 +934,58 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 
 			await store.save();
 			return dagIds;
+		},
+
+		/** Runs the deployed nodes of a manually triggered workflow (or those in IncludeNodeIds) for one business date. */
+		async RunManualDagNodes(params) {
+			return new TopLevelAnswer({DagId: await runManualDag(params)});
+		},
+
+		/** The same run; BizDate is required. */
+		async CreateManualDag(params) {
+			required(params, 'BizDate');
+			return new TopLevelAnswer({DagId: await runManualDag(params)});
+		},
+
+		async ListBusiness(params) {
+			project(params);
+			const matching = state.businesses.filter(business => !params.Keyword || business.name.includes(params.Keyword));
+			const {items, ...paging} = page(matching, params);
+			return {...paging, Business: items.map(business => businessJson(business))};
+		},
+
+		async GetBusiness(params) {
+			project(params);
+			const id = requiredId(params, 'BusinessId');
+			const business = state.businesses.find(item => item.businessId === id);
+			if (!business) {
+				throw new ApiError(404, 'Invalid.Business.NotExist', `The workflow ${id} does not exist.`);
+			}
+
+			return businessJson(business);
+		},
+
+		async CreateBusiness(params) {
+			project(params);
+			const name = required(params, 'BusinessName');
+			const useType = params.UseType || 'NORMAL';
+			if (useType !== 'NORMAL' && useType !== 'MANUAL_BIZ') {
+				throw invalid('UseType', 'NORMAL or MANUAL_BIZ');
+			}
+
+			if (name.includes('/')) {
+				throw invalid('BusinessName', 'a workflow name cannot contain /');
+			}
+
+			if (state.businesses.some(business => business.name === name)) {
+				throw new ApiError(400, 'Invalid.Business.NameExists', `A workflow named ${name} already exists in this workspace.`);
+			}
+
+			const business: BusinessRecord = {businessId: store.newId() + 100_000_000, name, useType, description: params.Description ?? '', createTime: Date.now()};
+			state.businesses.push(business);
+			addFolder(`${workflowRoot}/${name}/${dataIntegrationFolder}`);
+			await store.save();
+			return new TopLevelAnswer({Success: true, HttpStatusCode: 200, BusinessId: business.businessId});
 		},
 
 		async ListInstances(params) {
@@ -914,7 +1100,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 		}
 
 		const data = await handler(parameters(rawQuery, body, request.headers['content-type']));
-		return {status: 200, body: {RequestId: requestId, Success: true, HttpStatusCode: 200, Data: data}};
+		return {status: 200, body: data instanceof TopLevelAnswer ? {RequestId: requestId, ...data.fields} : {RequestId: requestId, Success: true, HttpStatusCode: 200, Data: data}};
 	}
 
 	function send(response: ServerResponse, result: Answer): void {

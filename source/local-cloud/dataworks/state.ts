@@ -78,12 +78,21 @@ export type DeploymentRecord = {
 	errorMessage?: string;
 };
 
+/** A workflow (business process): auto-triggered (NORMAL) or manually triggered (MANUAL_BIZ). */
+export type BusinessRecord = {
+	businessId: number;
+	name: string;
+	useType: 'NORMAL' | 'MANUAL_BIZ';
+	description: string;
+	createTime: number;
+};
+
 export type InstanceStatus = 'NOT_RUN' | 'WAIT_TIME' | 'WAIT_RESOURCE' | 'RUNNING' | 'SUCCESS' | 'FAILURE';
 
 export type InstanceRecord = {
 	instanceId: number;
-	/** SUPPLY_DATA for a backfill, DAILY for the scheduler's cycle instances (absent: SUPPLY_DATA). */
-	dagType?: 'SUPPLY_DATA' | 'DAILY';
+	/** SUPPLY_DATA for a backfill, DAILY for the scheduler's cycle instances, MANUAL for a manually triggered workflow's run (absent: SUPPLY_DATA). */
+	dagType?: 'SUPPLY_DATA' | 'DAILY' | 'MANUAL';
 	/** NORMAL, or SKIP for a dry run (an expired slot of an immediate release). */
 	taskType?: 'NORMAL' | 'SKIP';
 	/** Runs after the first: restarts and automatic reruns. */
@@ -107,6 +116,7 @@ export type InstanceRecord = {
 
 export type DataWorksState = {
 	nextId: number;
+	businesses: BusinessRecord[];
 	dataSources: DataSourceRecord[];
 	files: FileRecord[];
 	deployments: DeploymentRecord[];
@@ -127,13 +137,15 @@ export async function openStateStore(dataDir: string): Promise<StateStore> {
 	await mkdir(logDir, {recursive: true});
 	let state: DataWorksState;
 	try {
-		state = JSON.parse(await readFile(file, 'utf8')) as DataWorksState;
+		// State written before workflows were kept has no businesses.
+		const stored = JSON.parse(await readFile(file, 'utf8')) as Omit<DataWorksState, 'businesses'> & {businesses?: BusinessRecord[]};
+		state = {...stored, businesses: stored.businesses ?? []};
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
 			throw error;
 		}
 
-		state = {nextId: 1000, dataSources: [], files: [], deployments: [], instances: []};
+		state = {nextId: 1000, businesses: [], dataSources: [], files: [], deployments: [], instances: []};
 	}
 
 	let writes = Promise.resolve();
