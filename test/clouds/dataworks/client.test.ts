@@ -90,3 +90,24 @@ test('an aborted call is an InterruptedError; data source secrets are registered
 	t.deepEqual(await dataworks.createDataSource({projectId: 1, name: 's', dataSourceType: 'loghub', envType: 1, content: {endpoint: 'e', project: 'p', accessId: 'id', accessKey: 'loghub-secret-Qq9'}}), {created: true, id: 77});
 	t.false(redact('key loghub-secret-Qq9').includes('loghub-secret-Qq9'));
 });
+
+test('workflows and manual runs: answers read beside RequestId; a manual run is tried once, a 503 left to the caller', async t => {
+	const {seen, dataworks} = await fakeServer(t, {
+		CreateBusiness: [[200, {RequestId: 'r', Success: true, HttpStatusCode: 200, BusinessId: 100_001}]],
+		ListBusiness: [ok({TotalCount: 2, PageNumber: 1, PageSize: 100, Business: [{BusinessId: 1, BusinessName: 'once_flow_old', UseType: 'NORMAL'}, {BusinessId: 2, BusinessName: 'once_flow', UseType: 'MANUAL_BIZ'}]})],
+		RunManualDagNodes: [[200, {RequestId: 'r', DagId: 700_000_123}], [503, {Code: 'ServiceUnavailable', Message: 'later'}]],
+		GetFile: [ok({File: {FileId: 42, FileName: 'f', UseType: 'MANUAL_BIZ', BusinessId: 2, NodeId: 77}, NodeConfiguration: {SchedulerType: 'MANUAL', AutoRerunTimes: 3, RerunMode: 'ALL_ALLOWED', Stop: false, ApplyScheduleImmediately: 'false'}})],
+	});
+	t.deepEqual(await dataworks.createBusiness({projectId: 1, name: 'once_flow', useType: 'MANUAL_BIZ'}), {businessId: 100_001});
+	t.is(new URLSearchParams(seen[0]!.body).get('UseType') ?? new URL(seen[0]!.url, 'http://x').searchParams.get('UseType'), 'MANUAL_BIZ');
+	t.deepEqual(await dataworks.findBusiness({projectId: 1, name: 'once_flow'}), {businessId: 2, name: 'once_flow', useType: 'MANUAL_BIZ', description: ''}, 'the exact name, not the keyword match');
+	const request = {projectEnv: 'PROD' as const, projectName: 'ws', flowName: 'once_flow', bizDate: '2016-12-26 00:00:00', includeNodeIds: [77]};
+	t.deepEqual(await dataworks.runManualDagNodes(request), {dagId: 700_000_123});
+	const form = new URLSearchParams(seen[2]!.body);
+	t.is(form.get('FlowName'), 'once_flow');
+	t.is(form.get('IncludeNodeIds'), '77');
+	const unavailable = await t.throwsAsync(dataworks.runManualDagNodes(request), {instanceOf: ServiceError});
+	t.true(unavailable.retryable);
+	t.is(seen.filter(call => call.action === 'RunManualDagNodes').length, 2, 'the 503 was not retried by the client');
+	t.like(await dataworks.getFile({projectId: 1, fileId: 42}), {useType: 'MANUAL_BIZ', businessId: 2, nodeId: 77, scheduling: {schedulerType: 'MANUAL', autoRerunTimes: 3, rerunMode: 'ALL_ALLOWED', stop: false, applyScheduleImmediately: false}});
+});

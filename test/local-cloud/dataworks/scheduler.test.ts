@@ -118,3 +118,53 @@ test('RestartInstance reruns a failed instance under the same id; FAILURE_ALLOWE
 	const refused = await t.throwsAsync(dataworks.restartInstance({instanceId: failed!.instanceId, projectEnv: 'PROD'}), {instanceOf: ServiceError});
 	t.regex(refused.message, /FAILURE_ALLOWED/);
 });
+
+test('a manually triggered workflow: its node is MANUAL, never scheduled or backfilled, and runs only when the workflow is run for a past business date', async t => {
+	let clock = dayStart + (9 * hour);
+	const runs: DiRunRequest[] = [];
+	const dataworks = await start(t, {runs, now: () => clock});
+	t.like(await dataworks.findBusiness({projectId: 10_001, name: 'ferry'}), {useType: 'NORMAL'}, 'the seeded workflow is auto-triggered');
+	const {businessId} = await dataworks.createBusiness({projectId: 10_001, name: 'once_flow', useType: 'MANUAL_BIZ'});
+	t.like(await dataworks.findBusiness({projectId: 10_001, name: 'once_flow'}), {businessId, useType: 'MANUAL_BIZ'});
+	await t.throwsAsync(dataworks.createBusiness({projectId: 10_001, name: 'once_flow', useType: 'NORMAL'}), {message: /already exists/});
+
+	const manualFolder = 'Workflow/once_flow/Data Integration';
+	const {fileId} = await dataworks.createDISyncTask({projectId: 10_001, taskName: 'once', taskContent: job, taskParam: {FileFolderPath: manualFolder, ResourceGroup: 'S_res_group_ferry'}, clientToken: 'm-1'});
+	const file = await dataworks.getFile({projectId: 10_001, fileId});
+	t.like(file, {useType: 'MANUAL_BIZ', businessId, scheduling: {schedulerType: 'MANUAL'}});
+	await t.throwsAsync(dataworks.updateFile({projectId: 10_001, fileId, schedulerType: 'NORMAL'}), {message: /InvalidParameter\.SchedulerType/});
+	await dataworks.updateFile({projectId: 10_001, fileId, autoRerunTimes: 0});
+	const submitted = await dataworks.submitFile({projectId: 10_001, fileId});
+	await until(async () => dataworks.getDeployment({projectId: 10_001, deploymentId: submitted.deploymentId}), deployment => deployment.status === 'success');
+	const deployed = await dataworks.deployFile({projectId: 10_001, fileId});
+	await until(async () => dataworks.getDeployment({projectId: 10_001, deploymentId: deployed.deploymentId}), deployment => deployment.status === 'success');
+	const {nodeId} = await dataworks.getFile({projectId: 10_001, fileId});
+
+	const backfill = await t.throwsAsync(dataworks.runCycleDagNodes({projectEnv: 'PROD', name: 'b', rootNodeId: nodeId!, includeNodeIds: [nodeId!], startBizDate: '2026-11-20 00:00:00', endBizDate: '2026-11-20 00:00:00', parallelism: false}));
+	t.regex(backfill.message, /manually triggered workflow/);
+	const manual = {projectEnv: 'PROD' as const, projectName: 'ferry_ws', flowName: 'once_flow', includeNodeIds: [nodeId!]};
+	const today = await t.throwsAsync(dataworks.runManualDagNodes({...manual, bizDate: '2026-11-21 00:00:00'}));
+	t.regex(today.message, /one or more days before the current date/);
+	const notManual = await t.throwsAsync(dataworks.runManualDagNodes({...manual, flowName: 'ferry', bizDate: '2026-11-20 00:00:00'}));
+	t.regex(notManual.message, /manually triggered workflow ferry has no node/);
+
+	const {dagId} = await dataworks.runManualDagNodes({...manual, bizDate: '2026-11-20 00:00:00'});
+	const [instance] = (await until(async () => dataworks.listInstances({projectId: 10_001, projectEnv: 'PROD', dagId}), page => page.items[0]?.status === 'SUCCESS')).items;
+	t.like(instance, {nodeId, dagType: 'MANUAL', bizdate: Date.UTC(2026, 10, 19, 16)});
+	t.is(runs.length, 1);
+
+	// Days later the scheduler has generated nothing for the node: it ran once, when asked.
+	clock += 3 * 24 * hour;
+	await new Promise(resolve => setTimeout(resolve, 200));
+	const all = await dataworks.listInstances({projectId: 10_001, projectEnv: 'PROD', nodeId: nodeId!});
+	t.deepEqual(all.items.map(item => item.dagType), ['MANUAL']);
+	t.is(runs.length, 1);
+});
+
+test('a workflow created auto-triggered keeps its nodes NORMAL: MANUAL is refused there', async t => {
+	const dataworks = await start(t, {runs: []});
+	await dataworks.createBusiness({projectId: 10_001, name: 'daily_flow', useType: 'NORMAL'});
+	const {fileId} = await dataworks.createDISyncTask({projectId: 10_001, taskName: 'daily', taskContent: job, taskParam: {FileFolderPath: 'Workflow/daily_flow/Data Integration', ResourceGroup: 'S_res_group_ferry'}, clientToken: 'd-1'});
+	t.like(await dataworks.getFile({projectId: 10_001, fileId}), {useType: 'NORMAL', scheduling: {schedulerType: 'NORMAL'}});
+	await t.throwsAsync(dataworks.updateFile({projectId: 10_001, fileId, schedulerType: 'MANUAL'}), {message: /InvalidParameter\.SchedulerType/});
+});

@@ -1,7 +1,10 @@
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
+import {createDataWorksClient} from '../../../source/clouds/dataworks/client.js';
+import {resolveAlibabaCredentials} from '../../../source/clouds/credentials/alibaba.js';
 import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, useLocalCloud, waitForSession} from '../../helpers/cli.js';
+import {localCloudAccess} from '../../helpers/local-cloud-access.js';
 import type {RunDocument} from '../../helpers/run-document.js';
 
 const cloud = useLocalCloud(test);
@@ -25,6 +28,17 @@ test.serial('a headless local run exports the seeded partition and verifies it i
 	// The SDKs' HTTP library calls url.parse (DEP0169): Node's warning must not reach the user's terminal.
 	t.notRegex(run.stderr, /Warning/);
 	const sessionId = document.session.id;
+
+	// Run once: the task is a MANUAL node of a manually triggered workflow, run once by it, never by the scheduler.
+	const access = localCloudAccess(cloud.home);
+	const dataworks = createDataWorksClient({endpoint: access.services['dataworks']!, regionId: 'ap-southeast-1', credentials: resolveAlibabaCredentials({kind: 'keys', accessKeyId: access.alibaba.accessKeyId, accessKeySecret: access.alibaba.accessKeySecret})});
+	t.like(await dataworks.findBusiness({projectId: 10_001, name: 'ferry_manual'}), {useType: 'MANUAL_BIZ'});
+	const session = readSessionFile(cloud.home, sessionId)!;
+	const file = await dataworks.getFile({projectId: 10_001, fileId: session.steps['task']?.outputs['fileId'] as number});
+	t.like(file, {useType: 'MANUAL_BIZ', scheduling: {schedulerType: 'MANUAL', autoRerunTimes: 0}});
+	const instances = await dataworks.listInstances({projectId: 10_001, projectEnv: 'PROD', nodeId: file.nodeId!});
+	t.deepEqual(instances.items.map(instance => instance.dagType), ['MANUAL']);
+	t.regex(run.stderr, /run of workflow ferry_manual for 2016-12-26: DAG \d+, instance \d+/);
 
 	const insert = await cloud.ferry(['sql', '--session', sessionId, '--side', 'source', 'INSERT INTO ak_biz_log_detail PARTITION (pt=\'20161226\') VALUES (\'extra\', 1, 1.5, 2.25, true, \'one more row\', \'2016_12_26 12:00:00\')']);
 	t.is(insert.exitCode, 0, describeRun(insert));
@@ -105,4 +119,13 @@ test.serial('a second export into a logstore that already holds this topic and w
 	const run = await cloud.ferry(['run', 'maxcompute-to-loghub', '--local', '--yes', '--json', '--set', 'logstore=headless', '--set', 'taskName=second_export']);
 	t.is(run.exitCode, 4, describeRun(run));
 	t.regex(run.stderr, /Logstore headless already holds [\d,]+ logs of topic "ferry" in this data's time window/);
+});
+
+test.serial('run once in an auto-triggered workflow stops at preflight (exit 4): deployed there, the task would run every day', async t => {
+	const run = await cloud.ferry(['run', 'maxcompute-to-loghub', '--local', '--yes', '--json', '--set', 'folderPath=Workflow/ferry/Data Integration', '--set', 'logstore=wrong-workflow', '--set', 'taskName=wrong_workflow']);
+	t.is(run.exitCode, 4, describeRun(run));
+	t.regex(run.stderr, /The workflow ferry is auto-triggered: a task deployed in it would run every day, not once/);
+	const document = parseJsonOutput<RunDocument>(run);
+	t.regex(document.error?.hint ?? '', /manually triggered workflow .*--set mode=schedule/);
+	t.is(document.steps.find(step => step.id === 'log-service')?.state, 'pending', 'nothing was created');
 });
