@@ -303,7 +303,7 @@ const wizard = defineWizard<LogHubClients>({
 
 				context.output('fileId', fileId);
 				context.output('nodeId', file.nodeId);
-				context.summary(`task file ${fileId} · node ${file.nodeId} ${shape.mode === 'standard' ? 'deployed to production' : 'submitted'}`);
+				context.summary(stepSummary(`task file ${fileId}`, `node ${file.nodeId} ${shape.mode === 'standard' ? 'deployed to production' : 'submitted'}`, scheduled(context) ? `${cycleOf(context).kind} cycle` : `manual, in workflow ${workflow.name}`));
 			},
 		},
 		{
