@@ -1,6 +1,7 @@
 /**
- * The local DataWorks stand-in (dataworks-public 2020-05-18, RPC): POST/GET `/` with the action in `x-acs-action`,
- * parameters in the query and the form body, the ACS3-HMAC-SHA256 signature checked by signature-check.ts, answers
+ * The local DataWorks stand-in (dataworks-public 2020-05-18, RPC): POST/GET `/` with parameters in the query and the
+ * form body, signed either with ACS3-HMAC-SHA256 (action and version in `x-acs-action` / `x-acs-version`) or with the
+ * legacy RPC signature (Action, Version and the signature in the parameters), both checked by signature-check.ts; answers
  * `{RequestId, Success, HttpStatusCode, Data}` and errors `{RequestId, HostId, Code, Message, Recommend}` with the HTTP
  * status. It keeps workflows, data sources, DI files with their scheduling properties, deployments, and backfill, cycle
  * and manual instances under its data dir, and runs instances NOT_RUN → WAIT_RESOURCE → RUNNING → SUCCESS|FAILURE with
@@ -28,7 +29,7 @@ import {serveHttp} from '../http-serve.js';
 import type {DiRunner} from './di-runner.js';
 import {JobConfigError, parseDiJob, substituteParameters} from './job-config.js';
 import {cstDayStart, parseCron, resolveParaValue, slotsOfDay} from './scheduling.js';
-import {verifyAcs3Request} from './signature-check.js';
+import {isRpcV1Request, NonceLedger, verifyAcs3Request, verifyRpcV1Request} from './signature-check.js';
 import {openStateStore, type BusinessRecord, type DataSourceRecord, type DeploymentRecord, type FileRecord, type FileSchedule, type InstanceRecord} from './state.js';
 
 export type DataWorksWorkspace = {
@@ -81,6 +82,10 @@ const workflowRoot = 'Workflow';
 const dataIntegrationFolder = 'Data Integration';
 
 type Params = Record<string, string>;
+
+/** The parameters of the v1 signature itself, not of the action. */
+const rpcCommonParameters = ['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'SecurityToken'];
+
 type Answer = {status: number; body: Record<string, unknown>};
 
 /** An answer whose fields sit beside RequestId instead of under Data, as CreateBusiness's and RunManualDagNodes' do. */
@@ -193,7 +198,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 	const now = options.now ?? Date.now;
 	const rehearsal = options.schedule?.rehearsal ?? true;
 	const faults = createFaultPoint();
-	const usedNonces = new Map<string, number>();
+	const nonces = new NonceLedger(maxSkewMs);
 	const timers = new Set<NodeJS.Timeout>();
 	const abort = new AbortController();
 	let queue = Promise.resolve();
@@ -1054,6 +1059,46 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 		return params;
 	}
 
+	/**
+	 * Checks the request's signature and names the action and version it asks for: an ACS3 request carries them in
+	 * signed headers; a v1 request (no Authorization header, the signature among its parameters) in signed parameters,
+	 * which then leave the parameters the action reads.
+	 */
+	function authenticate(request: IncomingMessage, arrived: {path: string; rawQuery: string; body: Buffer; params: Params}): {action: string; version: string} {
+		const now = Date.now();
+		const secretOf = (id: string) => (id === options.credentials.accessKeyId ? options.credentials.secret : undefined);
+		const {params} = arrived;
+		if (request.headers.authorization === undefined && isRpcV1Request(params)) {
+			const verdict = verifyRpcV1Request({method: request.method ?? 'GET', params}, {secretOf, nowMs: now, maxSkewMs, nonces});
+			if (!verdict.ok) {
+				throw new ApiError(verdict.status, verdict.code, verdict.message);
+			}
+
+			// A v1 request chooses its answer's format, XML by default; the local DataWorks writes JSON only.
+			if ((params.Format ?? '').toUpperCase() !== 'JSON') {
+				throw invalid('Format', 'the local DataWorks answers in JSON only: send Format=JSON');
+			}
+
+			const {Action: action = '', Version: version = ''} = params;
+			for (const name of rpcCommonParameters) {
+				delete params[name];
+			}
+
+			return {action, version};
+		}
+
+		const verdict = verifyAcs3Request({method: request.method ?? 'GET', path: arrived.path, rawQuery: arrived.rawQuery, headers: request.headers, body: arrived.body}, {secretOf, nowMs: now, maxSkewMs});
+		if (!verdict.ok) {
+			throw new ApiError(verdict.status, verdict.code, verdict.message);
+		}
+
+		if (!nonces.claim(String(request.headers['x-acs-signature-nonce']), now)) {
+			throw new ApiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
+		}
+
+		return {action: String(request.headers['x-acs-action'] ?? ''), version: String(request.headers['x-acs-version'] ?? '')};
+	}
+
 	async function answer(request: IncomingMessage, requestId: string): Promise<Answer> {
 		const fault = await faults.apply(request);
 		if (fault) {
@@ -1066,40 +1111,18 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 		const path = queryIndex === -1 ? target : target.slice(0, queryIndex);
 		const rawQuery = queryIndex === -1 ? '' : target.slice(queryIndex + 1);
 		const body = await readBody(request);
-		const now = Date.now();
-		const verdict = verifyAcs3Request({method: request.method ?? 'GET', path, rawQuery, headers: request.headers, body}, {
-			secretOf: id => (id === options.credentials.accessKeyId ? options.credentials.secret : undefined),
-			nowMs: now,
-			maxSkewMs,
-		});
-		if (!verdict.ok) {
-			throw new ApiError(verdict.status, verdict.code, verdict.message);
-		}
-
-		const nonce = String(request.headers['x-acs-signature-nonce']);
-		for (const [seen, at] of usedNonces) {
-			if (now - at > maxSkewMs) {
-				usedNonces.delete(seen);
-			}
-		}
-
-		if (usedNonces.has(nonce)) {
-			throw new ApiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
-		}
-
-		usedNonces.set(nonce, now);
-		const version = String(request.headers['x-acs-version'] ?? '');
+		const params = parameters(rawQuery, body, request.headers['content-type']);
+		const {action, version} = authenticate(request, {path, rawQuery, body, params});
 		if (version !== apiVersion) {
 			throw new ApiError(400, 'InvalidVersion', `Specified parameter Version is not valid: the local DataWorks speaks ${apiVersion}.`);
 		}
 
-		const action = String(request.headers['x-acs-action'] ?? '');
 		const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
 		if (path !== '/' || !handler) {
 			throw new ApiError(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method. (${action})`);
 		}
 
-		const data = await handler(parameters(rawQuery, body, request.headers['content-type']));
+		const data = await handler(params);
 		return {status: 200, body: data instanceof TopLevelAnswer ? {RequestId: requestId, ...data.fields} : {RequestId: requestId, Success: true, HttpStatusCode: 200, Data: data}};
 	}
 

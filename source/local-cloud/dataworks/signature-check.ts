@@ -1,8 +1,9 @@
 /**
  * The local DataWorks' own check of the ACS3-HMAC-SHA256 signature that @alicloud/openapi-client puts on RPC calls
  * (its default `doRequest` path, cloud-apis.md §6), rebuilt from the bytes that arrived: the raw query string, the
- * headers the client says it signed, and the body hash. Written apart from ferry's client-side signer on purpose, so
- * one mistake cannot hide in both.
+ * headers the client says it signed, and the body hash. Also its check of the legacy RPC signature (SignatureVersion
+ * 1.0, HMAC-SHA1, every parameter signed) that older clients such as @alicloud/pop-core send, which DataWorks accepts
+ * too. Written apart from ferry's client-side signer on purpose, so one mistake cannot hide in both.
  */
 import {createHash, createHmac, timingSafeEqual} from 'node:crypto';
 import type {IncomingHttpHeaders} from 'node:http';
@@ -136,4 +137,99 @@ export function verifyAcs3Request(request: ArrivedRequest, options: VerifyOption
 	}
 
 	return {ok: true, accessKeyId: auth.accessKeyId};
+}
+
+// --- the legacy RPC signature ("signature method V2", SignatureVersion 1.0, HMAC-SHA1) ------------------------------
+// Every parameter travels in the query (or the form body of a POST) and the signature covers them all, Signature aside:
+// StringToSign = METHOD & %2F & percentEncode(sorted, encoded `k=v` pairs joined by &); key = secret + "&"; base64.
+
+export const rpcSignatureMethod = 'HMAC-SHA1';
+export const rpcSignatureVersion = '1.0';
+
+/** The common parameters a v1-signed request must carry, in the order they are checked. */
+const rpcRequired = ['AccessKeyId', 'Action', 'Version', 'Timestamp', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Signature'] as const;
+
+/** Whether a request without an Authorization header means to be v1-signed (it carries the v1 common parameters). */
+export function isRpcV1Request(params: Record<string, string>): boolean {
+	return ['Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'AccessKeyId'].some(name => params[name] !== undefined);
+}
+
+export function rpcStringToSign(method: string, params: Record<string, string>): string {
+	const pairs = Object.entries(params).filter(([name]) => name !== 'Signature');
+	return `${method.toUpperCase()}&${acsPercentEncode('/')}&${acsPercentEncode(canonicalQuery(pairs))}`;
+}
+
+export function rpcSignature(stringToSign: string, secret: string): string {
+	return createHmac('sha1', `${secret}&`).update(stringToSign, 'utf8').digest('base64');
+}
+
+/** SignatureNonce values seen in the last `maxAgeMs`: a nonce may be used once. */
+export class NonceLedger {
+	readonly #maxAgeMs: number;
+	readonly #seen = new Map<string, number>();
+
+	constructor(maxAgeMs: number) {
+		this.#maxAgeMs = maxAgeMs;
+	}
+
+	/** Records the nonce; false when it was used already. */
+	claim(nonce: string, nowMs: number): boolean {
+		for (const [seen, at] of this.#seen) {
+			if (nowMs - at > this.#maxAgeMs) {
+				this.#seen.delete(seen);
+			}
+		}
+
+		if (this.#seen.has(nonce)) {
+			return false;
+		}
+
+		this.#seen.set(nonce, nowMs);
+		return true;
+	}
+}
+
+/** ISO 8601 in UTC, `yyyy-MM-ddTHH:mm:ssZ` (fractions of a second tolerated). */
+const utcTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
+export function verifyRpcV1Request(request: {method: string; params: Record<string, string>}, options: VerifyOptions & {nonces: NonceLedger}): SignatureVerdict {
+	const {params} = request;
+	for (const name of rpcRequired) {
+		if (params[name] === undefined || params[name] === '') {
+			return {ok: false, status: 400, code: `Missing${name}`, message: `${name} is mandatory for this action.`};
+		}
+	}
+
+	if (params.SignatureMethod !== rpcSignatureMethod || params.SignatureVersion !== rpcSignatureVersion) {
+		return {ok: false, status: 400, code: 'IncompleteSignature', message: `The request signature does not conform to Aliyun standards: SignatureMethod must be ${rpcSignatureMethod} and SignatureVersion ${rpcSignatureVersion}.`};
+	}
+
+	const timestamp = params.Timestamp!;
+	const time = Date.parse(timestamp);
+	if (!utcTimestamp.test(timestamp) || Number.isNaN(time)) {
+		return {ok: false, status: 400, code: 'InvalidTimeStamp.Format', message: 'Specified time stamp or date value is not well formatted.'};
+	}
+
+	const accessKeyId = params.AccessKeyId!;
+	const secret = options.secretOf(accessKeyId);
+	if (secret === undefined) {
+		return {ok: false, status: 404, code: 'InvalidAccessKeyId.NotFound', message: 'Specified access key is not found.'};
+	}
+
+	if (Math.abs(options.nowMs - time) > options.maxSkewMs) {
+		return {ok: false, status: 400, code: 'InvalidTimeStamp.Expired', message: 'Specified time stamp or date value is expired.'};
+	}
+
+	const text = rpcStringToSign(request.method, params);
+	const expected = Buffer.from(rpcSignature(text, secret));
+	const given = Buffer.from(params.Signature!);
+	if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+		return {ok: false, status: 400, code: 'SignatureDoesNotMatch', message: `Specified signature is not matched with our calculation. server string to sign is:${text}`};
+	}
+
+	if (!options.nonces.claim(params.SignatureNonce!, options.nowMs)) {
+		return {ok: false, status: 400, code: 'SignatureNonceUsed', message: 'Specified signature nonce was used already.'};
+	}
+
+	return {ok: true, accessKeyId};
 }
