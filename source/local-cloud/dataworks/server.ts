@@ -155,6 +155,26 @@ function folderTree(paths: string[]): Map<string, number> {
 	return new Map([...all].sort().map((folder, index) => [folder, 5000 + index]));
 }
 
+/** Scheduling parameters by node id (`{"123": "bizdate=20240101"}`), as backfills and manual runs take them. */
+function nodeParametersOf(params: Params, name: string): Record<string, string> {
+	if (!params[name]) {
+		return {};
+	}
+
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(params[name]);
+	} catch {
+		throw invalid(name, 'not a JSON object');
+	}
+
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw invalid(name, 'not a JSON object');
+	}
+
+	return parsed as Record<string, string>;
+}
+
 /** The workflow a folder path is in: `Workflow/<workflow>/…`. */
 function workflowOf(folderPath: string): string | undefined {
 	const [root, name] = folderPath.split('/');
@@ -343,14 +363,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			}
 		}
 
-		let nodeParameters: Record<string, string> = {};
-		if (params.NodeParameters) {
-			try {
-				nodeParameters = JSON.parse(params.NodeParameters) as Record<string, string>;
-			} catch {
-				throw invalid('NodeParameters', 'not a JSON object');
-			}
-		}
+		const nodeParameters = nodeParametersOf(params, 'NodeParameters');
 
 		const dagId = store.newId() + 800_000_000;
 		for (const file of nodes.filter(item => include.length === 0 || include.includes(item.nodeId!))) {
@@ -913,14 +926,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 
 				return file;
 			});
-			let nodeParams: Record<string, string> = {};
-			if (params.NodeParams) {
-				try {
-					nodeParams = JSON.parse(params.NodeParams) as Record<string, string>;
-				} catch {
-					throw invalid('NodeParams', 'not a JSON object');
-				}
-			}
+			const nodeParams = nodeParametersOf(params, 'NodeParams');
 
 			const dagIds: number[] = [];
 			for (let bizdate = start; bizdate <= end; bizdate += day) {
