@@ -120,7 +120,7 @@ export async function startFakeLogService(keys: FakeKeys): Promise<FakeLogServic
 		const url = new URL(incoming.url ?? '/', 'http://fake');
 		const query = Object.fromEntries(url.searchParams);
 		const authorization = /^LOG ([^:]+):(.+)$/.exec(one('authorization') ?? '');
-		if (!authorization || authorization[1] !== keys.accessKeyId) return refuse(401, 'InvalidAccessKeyId', 'The access key id you provided is invalid.');
+		if (!authorization || authorization[1] !== keys.accessKeyId) return refuse(401, 'Unauthorized', `AccessKeyId not found: ${authorization?.[1] ?? ''}`);
 		if (keys.securityToken && one('x-acs-security-token') !== keys.securityToken) return refuse(401, 'Unauthorized', 'The security token you provided is invalid.');
 		if (authorization[2] !== sign(incoming, url.pathname, query, keys.secret)) return refuse(401, 'SignatureNotMatch', `Signature ${authorization[2]} not matched.`);
 

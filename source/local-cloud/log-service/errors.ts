@@ -36,8 +36,9 @@ export const invalidHost = (host: string) => new LogServiceError(400, 'InvalidHo
 export const requestTimeExpired = (requestTime: string, serverTime: string) =>
 	new LogServiceError(400, 'RequestTimeExpired', `Request time ${requestTime} has been expired while server time is ${serverTime}.`);
 export const signatureNotMatch = (signature: string) => new LogServiceError(401, 'SignatureNotMatch', `Signature ${signature} not matched.`);
-export const invalidAccessKeyId = (id: string) => new LogServiceError(401, 'InvalidAccessKeyId', `The access key id you provided is invalid: ${id}.`);
 export const unauthorized = error(401, 'Unauthorized');
+/** What the service answers for a key it does not know (aliyun-log-go-sdk `log_store_test.go` TestAccessIDNotExist, run against the service). */
+export const accessKeyIdNotFound = (id: string) => new LogServiceError(401, 'Unauthorized', `AccessKeyId not found: ${id}`);
 export const projectNotExist = (name: string) => new LogServiceError(404, 'ProjectNotExist', `The Project does not exist : ${name}`);
 export const projectAlreadyExist = (name: string) => new LogServiceError(400, 'ProjectAlreadyExist', `Project ${name} already exist.`);
 export const logStoreNotExist = (name: string) => new LogServiceError(404, 'LogStoreNotExist', `logstore ${name} does not exist`);

@@ -2,7 +2,9 @@
  * The search part of a Log Service query (before `|`): `*`, full-text terms, `key: value`, `and` / `or` / `not`,
  * parentheses, quoted phrases and trailing-`*` prefixes (doc "Search syntax", sls/user-guide/search-syntax).
  * Values are split by the index's delimiters (default `, '";=()[]{}?@&<>/:\n\t\r`, the console's default) and compared
- * case-insensitively unless the index says `caseSensitive`. A field search needs a field index, as on the service.
+ * case-insensitively unless the index says `caseSensitive`. A field search needs a field index, as on the service,
+ * except for `__topic__`, `__source__` and `__tag__:*`, which the service indexes itself as text without delimiters
+ * (doc "Reserved fields", help.aliyun.com/zh/sls/reserved-fields).
  */
 import {parameterInvalid} from './errors.js';
 
@@ -41,7 +43,8 @@ function tokenize(text: string): Token[] {
 			tokens.push({kind: 'symbol', text: char});
 			index++;
 		} else {
-			const word = /^[^\s():"]+/.exec(text.slice(index))![0];
+			// A tag field is named `__tag__:name`, its colon part of the key (`__tag__:__path__: /var/log`, doc "Reserved fields").
+			const word = /^(?:__tag__:[^\s():"]+|[^\s():"]+)/.exec(text.slice(index))![0];
 			tokens.push({kind: 'word', text: word});
 			index += word.length;
 		}
@@ -189,7 +192,9 @@ export function compileSearch(text: string, index: IndexConfig): Search {
 				const config = index.keys?.[node.key];
 				if (node.value === '*' && !node.phrase) return values.length > 0;
 				if (config && (config.type === 'long' || config.type === 'double')) return values.some(value => value.trim() !== '' && Number(value) === Number(node.value));
-				const delimiters = config?.token?.length ? config.token : defaultTokens;
+				// __topic__, __source__ and tags are indexed as text with no delimiters: a search must hit the whole value.
+				const reserved = node.key === '__topic__' || node.key === '__source__' || node.key.startsWith('__tag__:');
+				const delimiters = config?.token?.length ? config.token : reserved ? [] : defaultTokens;
 				return values.some(value => textMatches(value, node.value, delimiters, config?.caseSensitive === true));
 			}
 		}

@@ -69,7 +69,9 @@ test('signature: a good one passes; a bad one, an unknown key and a skewed Date 
 	t.is(typeof bad.json.errorMessage, 'string');
 
 	const unknown = await logRequest(standIn.port, region, {...keys, accessKeyId: 'LTAIother'}, {method: 'GET', path: '/', date: new Date(now())});
-	t.is(unknown.json.errorCode, 'InvalidAccessKeyId');
+	t.is(unknown.status, 401);
+	t.is(unknown.json.errorCode, 'Unauthorized');
+	t.is(unknown.json.errorMessage, 'AccessKeyId not found: LTAIother');
 
 	const skewed = await call(standIn, {method: 'GET', path: '/', date: new Date(now() - (16 * 60_000))});
 	t.is(skewed.status, 400);
@@ -104,6 +106,7 @@ test('projects, logstores and indexes: create, get, conflicts and missing things
 	t.is((await call(standIn, {method: 'POST', path: '/logstores/orders/index', project, body: {line: {}}})).json.errorCode, 'IndexAlreadyExist');
 	const index = await call(standIn, {method: 'GET', path: '/logstores/orders/index', project});
 	t.deepEqual((index.json.keys as Record<string, unknown>).amount, {type: 'double'});
+	t.like(index.json, {ttl: 30, max_text_len: 2048});
 
 	const unknownApi = await call(standIn, {method: 'GET', path: '/machinegroups', project});
 	t.not(unknownApi.status, 200);
@@ -154,6 +157,8 @@ test('GetLogs and GetHistograms count by window, topic and search; analytic SQL 
 	t.is((await getLogs(standIn, {query: 'status: paid and amount: 2'})).headers['x-log-count'], '2');
 	t.is((await getLogs(standIn, {query: 'order'})).headers['x-log-count'], '10');
 	t.is((await getLogs(standIn, {query: 'note: x'})).json.errorCode, 'ParameterInvalid');
+	t.is((await getLogs(standIn, {query: '__tag__:run: r1 and __topic__: run-a'})).headers['x-log-count'], '6');
+	t.is((await getLogs(standIn, {query: '__topic__: run'})).headers['x-log-count'], '0');
 	const page = await getLogs(standIn, {query: '*', line: '2', offset: '1', reverse: 'true'});
 	t.deepEqual(page.list.map(log => log.__time__), [String(base + 102), String(base + 101)]);
 
