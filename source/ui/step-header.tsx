@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {StepInfo} from '../engine/runner.js';
 import {colors, symbols} from './theme.js';
+import {wrapText} from './wrap-text.js';
 
 export function stepLabel(index: number, total: number, title: string): string {
 	return `Step ${index} of ${total} ${symbols.separator} ${title}`;
@@ -37,16 +38,37 @@ const outcomeMarks = {
 /** One line per finished step, printed once into Ink's <Static> history; a long summary wraps under it. */
 export function FinishedStepLine({step, columns}: {step: FinishedStep; columns?: number}) {
 	const mark = outcomeMarks[step.outcome];
-	// <Static> lays its items out without the terminal's width: given it, a long line wraps inside the terminal.
+	const label = stepLabel(step.index, step.total, step.title);
+	const summary = step.summary ? ` ${symbols.dash} ${step.summary}` : '';
+	const summaryColor = step.outcome === 'failed' ? colors.failure : colors.muted;
+	// <Static> lays its items out without the terminal's width, so the lines are wrapped here: Ink's own wrap would
+	// carry a space that falls on the last column to the start of the next line.
+	const lines = columns ? styledLines(label, summary, columns - 2) : [{label, summary}];
 	return (
 		<Box {...(columns ? {width: columns} : {})}>
 			<Box flexShrink={0} marginRight={1}>
 				<Text color={mark.color}>{mark.symbol}</Text>
 			</Box>
-			<Text>
-				{stepLabel(step.index, step.total, step.title)}
-				{step.summary ? <Text color={step.outcome === 'failed' ? colors.failure : colors.muted}>{` ${symbols.dash} ${step.summary}`}</Text> : null}
-			</Text>
+			<Box flexDirection="column">
+				{lines.map((line, index) => (
+					<Text key={index /* the lines of one printed text never move */}>
+						{line.label}
+						{line.summary ? <Text color={summaryColor}>{line.summary}</Text> : null}
+					</Text>
+				))}
+			</Box>
 		</Box>
 	);
+}
+
+/** The label and summary wrapped as one text, each line split where the label ends so both keep their colours. */
+function styledLines(label: string, summary: string, width: number): Array<{label: string; summary: string}> {
+	const text = label + summary;
+	let offset = 0;
+	return wrapText(text, width).map(line => {
+		const start = text.indexOf(line, offset);
+		offset = start + line.length;
+		const cut = Math.max(0, Math.min(line.length, label.length - start));
+		return {label: line.slice(0, cut), summary: line.slice(cut)};
+	});
 }
