@@ -141,6 +141,8 @@ test.serial('a manual run of a batch sync node, start to finish, signed by pop-c
 	const instances = await until(async () => data('ListInstances', {ProjectId: projectId, ProjectEnv: 'PROD', DagId: dagId}), page => (page.Instances as Json[])[0]?.Status === 'SUCCESS');
 	const [instance] = instances.Instances as Json[];
 	t.like(instance, {NodeId: nodeId, DagId: dagId, DagType: 'MANUAL', Status: 'SUCCESS'});
+	const manual = await call('ListManualDagInstances', {ProjectEnv: 'PROD', ProjectName: workspaceName, DagId: String(dagId)});
+	t.like((manual.Instances as Json[])[0], {InstanceId: instance!.InstanceId, NodeId: nodeId, TaskType: 'MANUAL', Status: 'SUCCESS', BizDate: instance!.Bizdate});
 
 	const log = await data('GetInstanceLog', {InstanceId: instance!.InstanceId, ProjectEnv: 'PROD'}) as unknown as string;
 	t.regex(log, /Total 3 records/);

@@ -436,13 +436,13 @@ async function submittedInstance(context: Context): Promise<number> {
 		request: {projectEnv: 'PROD', projectName: shapeOf(context).workspaceIdentifier ?? '', projectId, flowName: workflowOf(context).name, bizDate: `${bizDate} 00:00:00`, includeNodeIds: [nodeId]},
 	});
 	const instances = await pollUntil({
-		read: async () => dataworks.listInstances({projectId, projectEnv: 'PROD', dagId}, {signal: context.signal}),
-		done: page => page.items.some(instance => instance.nodeId === nodeId),
+		read: async () => dataworks.listManualDagInstances({projectEnv: 'PROD', projectName: shapeOf(context).workspaceIdentifier ?? '', dagId}, {signal: context.signal}),
+		done: found => found.some(instance => instance.nodeId === nodeId),
 		signal: context.signal,
 		timeoutMs: 5 * 60_000,
 		what: 'DataWorks to create the instance of the run',
 	});
-	const instanceId = instances.items.find(instance => instance.nodeId === nodeId)!.instanceId;
+	const instanceId = instances.find(instance => instance.nodeId === nodeId)!.instanceId;
 	context.checkpoint.set('instanceId', instanceId);
 	context.report(`run of workflow ${workflowOf(context).name} for ${bizDate}: DAG ${dagId}, instance ${instanceId}`);
 	return instanceId;

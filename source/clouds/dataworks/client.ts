@@ -239,7 +239,8 @@ function readInstance(item: Json): Instance {
 		status: asText(item.Status) ?? 'UNKNOWN',
 		dagType: asText(item.DagType),
 		taskType: asText(item.TaskType)?.replace(/\(\d+\)$/, ''),
-		bizdate: asNumber(item.Bizdate),
+		// ListInstances spells it Bizdate, ListManualDagInstances BizDate.
+		bizdate: asNumber(item.Bizdate) ?? asNumber(item.BizDate),
 		cycTime: asNumber(item.CycTime),
 		createTime: asNumber(item.CreateTime),
 		beginRunningTime: asNumber(item.BeginRunningTime),
@@ -588,6 +589,12 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 			}
 
 			return {dagId};
+		},
+
+		/** The instances of a manually triggered workflow's run (RunManualDagNodes' DAG). */
+		async listManualDagInstances(request: {projectEnv: ProjectEnv; projectName: string; dagId: number}, callOptions?: CallOptions): Promise<Instance[]> {
+			const answer = await call({action: 'ListManualDagInstances', body: {ProjectEnv: request.projectEnv, ProjectName: request.projectName, DagId: request.dagId}}, callOptions);
+			return (Array.isArray(answer.Instances) ? answer.Instances : []).map(item => readInstance(asObject(item)));
 		},
 
 		async listInstances(request: {projectId: number; projectEnv: ProjectEnv; dagId?: number; nodeId?: number; nodeName?: string; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<Instance>> {

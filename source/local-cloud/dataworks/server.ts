@@ -370,7 +370,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			const created = now();
 			const dryRun = exclude.includes(file.nodeId!);
 			const instance: InstanceRecord = {
-				instanceId: store.newId() + 900_000_000, dagId, dagName: flowName, dagType: 'MANUAL', taskType: dryRun ? 'SKIP' : 'NORMAL', nodeId: file.nodeId!, nodeName: file.fileName,
+				instanceId: store.newId() + 900_000_000, dagId, dagName: flowName, dagType: 'MANUAL', taskType: dryRun ? 'SKIP' : 'MANUAL', nodeId: file.nodeId!, nodeName: file.fileName,
 				fileId: file.fileId, status: dryRun ? 'SUCCESS' : 'NOT_RUN', bizdate, cycTime: created, paramValues: nodeParameters[String(file.nodeId)] ?? '', createTime: created, modifyTime: created,
 				...(dryRun ? {finishTime: created} : {}),
 			};
@@ -814,7 +814,8 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			}
 
 			const time = now();
-			Object.assign(instance, {status: 'NOT_RUN', modifyTime: time, rerunCount: (instance.rerunCount ?? 0) + 1, taskType: 'NORMAL'});
+			// A rerun runs the node for real, a dry-run instance's too; a manual node's instance stays MANUAL.
+			Object.assign(instance, {status: 'NOT_RUN', modifyTime: time, rerunCount: (instance.rerunCount ?? 0) + 1, taskType: instance.taskType === 'MANUAL' ? 'MANUAL' : 'NORMAL'});
 			delete instance.finishTime;
 			delete instance.errorMessage;
 			await store.appendLog(instance.instanceId, `\n--- rerun ${instance.rerunCount} ---\n`);
@@ -956,6 +957,22 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 		async CreateManualDag(params) {
 			required(params, 'BizDate');
 			return new TopLevelAnswer({DagId: await runManualDag(params)});
+		},
+
+		/** The instances of one run of a manually triggered workflow: `Instances` beside RequestId, its date as BizDate. */
+		async ListManualDagInstances(params) {
+			required(params, 'ProjectEnv');
+			const projectName = required(params, 'ProjectName');
+			const dagId = requiredId(params, 'DagId');
+			if (projectName !== workspace.name) {
+				throw new ApiError(403, 'Forbidden.Access.ProjectNotExistOrNoPermission', `The workspace ${projectName} does not exist in region ${options.region} or you are not a member of it.`);
+			}
+
+			const instances = state.instances.filter(instance => instance.dagId === dagId && instance.dagType === 'MANUAL');
+			return new TopLevelAnswer({Instances: instances.map(instance => {
+				const {Bizdate: bizDate, ...fields} = instanceJson(instance);
+				return {...fields, BizDate: bizDate, CreateUser: options.accountId};
+			})});
 		},
 
 		async ListBusiness(params) {

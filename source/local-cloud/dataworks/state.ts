@@ -93,8 +93,8 @@ export type InstanceRecord = {
 	instanceId: number;
 	/** SUPPLY_DATA for a backfill, DAILY for the scheduler's cycle instances, MANUAL for a manually triggered workflow's run (absent: SUPPLY_DATA). */
 	dagType?: 'SUPPLY_DATA' | 'DAILY' | 'MANUAL';
-	/** NORMAL, or SKIP for a dry run (an expired slot of an immediate release). */
-	taskType?: 'NORMAL' | 'SKIP';
+	/** The node's scheduling type: NORMAL, MANUAL (a manually triggered workflow's node), or SKIP for a dry run. */
+	taskType?: 'NORMAL' | 'MANUAL' | 'SKIP';
 	/** Runs after the first: restarts and automatic reruns. */
 	rerunCount?: number;
 	dagId: number;

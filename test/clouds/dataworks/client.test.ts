@@ -97,6 +97,7 @@ test('workflows and manual runs: answers read beside RequestId; a manual run is 
 		ListBusiness: [ok({TotalCount: 2, PageNumber: 1, PageSize: 100, Business: [{BusinessId: 1, BusinessName: 'once_flow_old', UseType: 'NORMAL'}, {BusinessId: 2, BusinessName: 'once_flow', UseType: 'MANUAL_BIZ'}]})],
 		RunManualDagNodes: [[200, {RequestId: 'r', DagId: 700_000_123}], [503, {Code: 'ServiceUnavailable', Message: 'later'}]],
 		GetFile: [ok({File: {FileId: 42, FileName: 'f', UseType: 'MANUAL_BIZ', BusinessId: 2, NodeId: 77}, NodeConfiguration: {SchedulerType: 'MANUAL', AutoRerunTimes: 3, RerunMode: 'ALL_ALLOWED', Stop: false, ApplyScheduleImmediately: 'false'}})],
+		ListManualDagInstances: [[200, {RequestId: 'r', Instances: [{InstanceId: 11, NodeId: 77, DagId: 700_000_123, Status: 'RUNNING', BizDate: 1_482_681_600_000, TaskType: 'MANUAL', CreateTime: 5}]}]],
 	});
 	t.deepEqual(await dataworks.createBusiness({projectId: 1, name: 'once_flow', useType: 'MANUAL_BIZ'}), {businessId: 100_001});
 	t.is(new URLSearchParams(seen[0]!.body).get('UseType') ?? new URL(seen[0]!.url, 'http://x').searchParams.get('UseType'), 'MANUAL_BIZ');
@@ -110,4 +111,5 @@ test('workflows and manual runs: answers read beside RequestId; a manual run is 
 	t.true(unavailable.retryable);
 	t.is(seen.filter(call => call.action === 'RunManualDagNodes').length, 2, 'the 503 was not retried by the client');
 	t.like(await dataworks.getFile({projectId: 1, fileId: 42}), {useType: 'MANUAL_BIZ', businessId: 2, nodeId: 77, scheduling: {schedulerType: 'MANUAL', autoRerunTimes: 3, rerunMode: 'ALL_ALLOWED', stop: false, applyScheduleImmediately: false}});
+	t.like((await dataworks.listManualDagInstances({projectEnv: 'PROD', projectName: 'ws', dagId: 700_000_123}))[0], {instanceId: 11, nodeId: 77, status: 'RUNNING', bizdate: 1_482_681_600_000, taskType: 'MANUAL'});
 });

@@ -150,8 +150,11 @@ test('a manually triggered workflow: its node is MANUAL, never scheduled or back
 
 	const {dagId} = await dataworks.runManualDagNodes({...manual, bizDate: '2026-11-20 00:00:00'});
 	const [instance] = (await until(async () => dataworks.listInstances({projectId: 10_001, projectEnv: 'PROD', dagId}), page => page.items[0]?.status === 'SUCCESS')).items;
-	t.like(instance, {nodeId, dagType: 'MANUAL', bizdate: Date.UTC(2026, 10, 19, 16)});
+	t.like(instance, {nodeId, dagType: 'MANUAL', taskType: 'MANUAL', bizdate: Date.UTC(2026, 10, 19, 16)});
 	t.is(runs.length, 1);
+	const listed = await dataworks.listManualDagInstances({projectEnv: 'PROD', projectName: 'ferry_ws', dagId});
+	t.deepEqual(listed.map(item => [item.instanceId, item.nodeId, item.status, item.bizdate]), [[instance!.instanceId, nodeId, 'SUCCESS', Date.UTC(2026, 10, 19, 16)]]);
+	t.deepEqual(await dataworks.listManualDagInstances({projectEnv: 'PROD', projectName: 'ferry_ws', dagId: dagId + 1}), []);
 
 	// Days later the scheduler has generated nothing for the node: it ran once, when asked.
 	clock += 3 * 24 * hour;
