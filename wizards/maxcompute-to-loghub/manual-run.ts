@@ -33,7 +33,7 @@ export async function startManualRun(options: {
 	const [nodeId] = request.includeNodeIds;
 	const bizdate = Date.parse(`${request.bizDate.slice(0, 10)}T00:00:00+08:00`);
 	const startedEarlier = async (): Promise<number | undefined> => {
-		const page = await dataworks.listInstances({projectId: request.projectId, projectEnv: request.projectEnv, nodeId}, {signal});
+		const page = await dataworks.listInstances({projectId: request.projectId, projectEnv: request.projectEnv, nodeId, bizdate: request.bizDate}, {signal});
 		// The node is a manual one (the task step made sure): every instance of it comes from a run of its workflow.
 		return page.items.find(instance => instance.bizdate === bizdate && (instance.createTime ?? 0) >= askedAt - clockSlackMs)?.dagId;
 	};

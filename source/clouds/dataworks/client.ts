@@ -597,9 +597,10 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 			return (Array.isArray(answer.Instances) ? answer.Instances : []).map(item => readInstance(asObject(item)));
 		},
 
-		async listInstances(request: {projectId: number; projectEnv: ProjectEnv; dagId?: number; nodeId?: number; nodeName?: string; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<Instance>> {
+		/** `bizdate`: `yyyy-MM-dd 00:00:00`, only that business date's instances. */
+		async listInstances(request: {projectId: number; projectEnv: ProjectEnv; dagId?: number; nodeId?: number; nodeName?: string; bizdate?: string; pageNumber?: number; pageSize?: number}, callOptions?: CallOptions): Promise<Page<Instance>> {
 			const answer = asObject(await data({action: 'ListInstances', body: {
-				ProjectId: request.projectId, ProjectEnv: request.projectEnv, DagId: request.dagId, NodeId: request.nodeId, NodeName: request.nodeName,
+				ProjectId: request.projectId, ProjectEnv: request.projectEnv, DagId: request.dagId, NodeId: request.nodeId, NodeName: request.nodeName, Bizdate: request.bizdate,
 				PageNumber: request.pageNumber, PageSize: request.pageSize ?? 100,
 			}}, callOptions));
 			return readPage(answer, 'Instances', readInstance);

@@ -1021,8 +1021,10 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			required(params, 'ProjectEnv');
 			const dagId = params.DagId ? Number(params.DagId) : undefined;
 			const nodeId = params.NodeId ? Number(params.NodeId) : undefined;
+			const bizdate = params.Bizdate ? parseBizDate(params.Bizdate, 'Bizdate') : undefined;
 			const matching = state.instances.filter(instance => (dagId === undefined || instance.dagId === dagId)
 				&& (nodeId === undefined || instance.nodeId === nodeId)
+				&& (bizdate === undefined || instance.bizdate === bizdate)
 				&& (!params.NodeName || instance.nodeName === params.NodeName));
 			const {items, ...paging} = page(matching, params);
 			return {...paging, Instances: items.map(instance => instanceJson(instance))};

@@ -161,6 +161,8 @@ test('a manually triggered workflow: its node is MANUAL, never scheduled or back
 	await new Promise(resolve => setTimeout(resolve, 200));
 	const all = await dataworks.listInstances({projectId: 10_001, projectEnv: 'PROD', nodeId: nodeId!});
 	t.deepEqual(all.items.map(item => item.dagType), ['MANUAL']);
+	t.is((await dataworks.listInstances({projectId: 10_001, projectEnv: 'PROD', nodeId: nodeId!, bizdate: '2026-11-20 00:00:00'})).items.length, 1);
+	t.is((await dataworks.listInstances({projectId: 10_001, projectEnv: 'PROD', nodeId: nodeId!, bizdate: '2026-11-19 00:00:00'})).items.length, 0, 'another business date has none');
 	t.is(runs.length, 1);
 });
 
