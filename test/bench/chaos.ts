@@ -1,6 +1,6 @@
 /**
  * `npm run bench:chaos`: N headless local runs of a procedure (redshift-to-maxcompute by default, `--procedure
- * maxcompute-to-loghub`; default 20 runs, `--runs N`), each SIGKILLed
+ * datahub-to-maxcompute|maxcompute-to-loghub`; default 20 runs, `--runs N`), each SIGKILLed
  * at a random moment while every stand-in answers 5% of requests with 503 (`--rate 5%`), then resumed (again after
  * a failure, at most 3 times). Reports how many reached a verified result, duplicates found, sessions lost.
  * Target: N/N, 0, 0. Needs `npm run build` (the script does it).
@@ -10,15 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import {parseArgs} from 'node:util';
-import {chaosRun, faultsOnEveryService, summarize, type ChaosProcedure, type ChaosRun} from '../helpers/chaos.js';
+import {chaosProcedures, chaosRun, faultsOnEveryService, summarize, type ChaosProcedure, type ChaosRun} from '../helpers/chaos.js';
 import {describeRun, runFerry} from '../helpers/cli.js';
 
 const {values} = parseArgs({options: {runs: {type: 'string', default: '20'}, rate: {type: 'string', default: '5%'}, 'kill-within': {type: 'string', default: '8'}, keep: {type: 'boolean', default: false}, procedure: {type: 'string', default: 'redshift-to-maxcompute'}}});
 const procedure = values.procedure as ChaosProcedure;
 const runs = Number(values.runs);
 const killWithinMs = Number(values['kill-within']) * 1000;
-if (!Number.isInteger(runs) || runs < 1 || !(killWithinMs > 0) || !['redshift-to-maxcompute', 'maxcompute-to-loghub'].includes(procedure)) {
-	console.error('Usage: npm run bench:chaos -- [--procedure redshift-to-maxcompute|maxcompute-to-loghub] [--runs N] [--rate 5%] [--kill-within SECONDS] [--keep]');
+if (!Number.isInteger(runs) || runs < 1 || !(killWithinMs > 0) || !chaosProcedures.includes(procedure)) {
+	console.error(`Usage: npm run bench:chaos -- [--procedure ${chaosProcedures.join('|')}] [--runs N] [--rate 5%] [--kill-within SECONDS] [--keep]`);
 	process.exit(2);
 }
 

@@ -25,15 +25,28 @@ export type ChaosRun = {
 	failures: string[];
 };
 
-export type ChaosProcedure = 'redshift-to-maxcompute' | 'maxcompute-to-loghub';
+export const chaosProcedures = ['redshift-to-maxcompute', 'datahub-to-maxcompute', 'maxcompute-to-loghub'] as const;
+export type ChaosProcedure = typeof chaosProcedures[number];
 
 /**
- * Each run's own answers: maxcompute-to-loghub runs get their own logstore, topic and task, since a logstore that
- * already holds a topic's window is refused at preflight (a second export would duplicate it).
+ * Each run's own answers, so that runs never meet: maxcompute-to-loghub gets its own logstore, topic and task (a
+ * logstore that already holds a topic's window is refused at preflight), datahub-to-maxcompute its own topic and table.
  */
 function runArguments(procedure: ChaosProcedure, index: number): string[] {
-	const own = `chaos-${index}-${Date.now().toString(36)}`;
-	return procedure === 'maxcompute-to-loghub' ? ['--set', `logstore=${own}`, '--set', `topic=${own}`, '--set', `taskName=${own.replaceAll('-', '_')}`] : [];
+	const own = `chaos_${index}_${Date.now().toString(36)}`;
+	switch (procedure) {
+		case 'maxcompute-to-loghub': {
+			return ['--set', `logstore=${own.replaceAll('_', '-')}`, '--set', `topic=${own}`, '--set', `taskName=${own}`];
+		}
+
+		case 'datahub-to-maxcompute': {
+			return ['--set', `datahubTopic=${own}`, '--set', `maxcomputeTable=${own}`];
+		}
+
+		default: {
+			return [];
+		}
+	}
 }
 
 export type ChaosSummary = {runs: ChaosRun[]; killed: number; verified: number; duplicates: number; lost: number};
@@ -112,11 +125,13 @@ export async function chaosRun(home: string, index: number, options: {killWindow
 		run.lost = true;
 	}
 
-	if (run.verified && procedure === 'maxcompute-to-loghub') {
-		// The verified count compares the partition's rows with the logs of the run's own topic and window.
-		const logs = document?.verification?.comparisons.find(comparison => comparison.id === 'logs')?.rows[0]?.cells[0];
-		if (logs?.source !== logs?.target) {
-			run.duplicates.push({table: 'logs', source: Number(logs?.source), target: Number(logs?.target)});
+	if (run.verified && procedure !== 'redshift-to-maxcompute') {
+		// Its first check counts both sides, row by row: the records written against the table's rows per partition,
+		// the partition's rows against the logs.
+		const counted = document?.verification?.comparisons[0];
+		const total = (side: 'source' | 'target') => (counted?.rows ?? []).reduce((sum, row) => sum + Number(row.cells[0]?.[side]), 0);
+		if (total('source') !== total('target')) {
+			run.duplicates.push({table: counted?.id ?? 'count', source: total('source'), target: total('target')});
 		}
 	} else if (run.verified) {
 		const session = readSessionFile(home, sessionId);
