@@ -7,12 +7,13 @@
  * SDK dates its requests with the real one.
  */
 import {mkdtemp, rm} from 'node:fs/promises';
-import http from 'node:http';
+import type http from 'node:http';
 import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import {startLogServiceStandIn, type LogServiceStandInHandle} from '../../source/local-cloud/log-service/server.js';
+import {loopbackAgent as createLoopbackAgent} from '../helpers/loopback-agent.js';
 
 type LogRow = Record<string, string>;
 type SdkError = Error & {code?: string; requestid?: string};
@@ -45,17 +46,7 @@ const keys = {accessKeyId: 'LTAIsdkconformance', secret: 'sdk-conformance-Secret
 let dataDir: string;
 let standIn: LogServiceStandInHandle;
 
-/** Resolves every name to 127.0.0.1, where the stand-in listens. */
-const loopbackAgent = new http.Agent({
-	keepAlive: true,
-	lookup(_hostname, options, callback) {
-		if ((options as {all?: boolean}).all) {
-			(callback as unknown as (error: null, addresses: Array<{address: string; family: number}>) => void)(null, [{address: '127.0.0.1', family: 4}]);
-		} else {
-			callback(null, '127.0.0.1', 4);
-		}
-	},
-});
+const loopbackAgent = createLoopbackAgent();
 const via: Options = {agent: loopbackAgent};
 
 function client(secret = keys.secret): SlsClient {

@@ -5,25 +5,15 @@
  * the SDK's own `agent` option supplies that lookup, as a user would for any *.localhost name.
  */
 import {randomBytes} from 'node:crypto';
-import http from 'node:http';
 import test from 'ava';
 import OSS from 'ali-oss';
 import {startStandIn, testRegion, type StandInFixture} from '../helpers/object-store.js';
+import {loopbackAgent as createLoopbackAgent} from '../helpers/loopback-agent.js';
 
 let fixture: StandInFixture;
 const bucket = 'ferry-ali-oss';
 
-/** Resolves every name to 127.0.0.1, where the stand-in listens. */
-const loopbackAgent = new http.Agent({
-	keepAlive: true,
-	lookup(_hostname, options, callback) {
-		if ((options as {all?: boolean}).all) {
-			(callback as unknown as (error: null, addresses: Array<{address: string; family: number}>) => void)(null, [{address: '127.0.0.1', family: 4}]);
-		} else {
-			callback(null, '127.0.0.1', 4);
-		}
-	},
-});
+const loopbackAgent = createLoopbackAgent();
 
 function client(options: {v4?: boolean; secret?: string} = {}) {
 	// `agent` is an option of the SDK that its type definitions leave out.
