@@ -5,6 +5,9 @@ import type {LogHubClients} from './clients.js';
 type DataWorks = Pick<LogHubClients['dataworks'], 'runManualDagNodes' | 'listInstances'>;
 type ManualRunRequest = Parameters<DataWorks['runManualDagNodes']>[0] & {projectId: number; includeNodeIds: [number]};
 
+/** What a run once keeps: when it first asked, for which business date, the DAG once known, and failed DAGs. */
+export type ManualRunCheckpoint = {askedAt: number; bizDate: string; dagId?: number; excludedDagIds?: number[]};
+
 /** How much earlier than ferry's first ask a run's instance may have been created, for the clocks' difference. */
 const clockSlackMs = 120_000;
 const attempts = 5;
@@ -23,32 +26,39 @@ export async function startManualRun(options: {
 	request: ManualRunRequest;
 }): Promise<number> {
 	const {dataworks, checkpoint, request, signal} = options;
-	const saved = checkpoint.get<{askedAt: number; dagId?: number}>('manualRun');
+	const saved = checkpoint.get<ManualRunCheckpoint>('manualRun');
 	if (saved?.dagId !== undefined) {
 		return saved.dagId;
 	}
 
+	// The first ask's time and business date are kept: a resume after CST midnight must look for the same date.
 	const askedAt = saved?.askedAt ?? Date.now();
-	checkpoint.set('manualRun', {askedAt});
+	const bizDate = saved?.bizDate ?? request.bizDate;
+	const excluded = new Set(saved?.excludedDagIds ?? []);
+	const keep = (dagId?: number): ManualRunCheckpoint => ({askedAt, bizDate, excludedDagIds: [...excluded], ...(dagId === undefined ? {} : {dagId})});
+	checkpoint.set('manualRun', keep());
 	const [nodeId] = request.includeNodeIds;
-	const bizdate = Date.parse(`${request.bizDate.slice(0, 10)}T00:00:00+08:00`);
+	const bizdate = Date.parse(`${bizDate.slice(0, 10)}T00:00:00+08:00`);
 	const startedEarlier = async (): Promise<number | undefined> => {
-		const page = await dataworks.listInstances({projectId: request.projectId, projectEnv: request.projectEnv, nodeId, bizdate: request.bizDate}, {signal});
+		const page = await dataworks.listInstances({projectId: request.projectId, projectEnv: request.projectEnv, nodeId, bizdate: bizDate}, {signal});
 		// The node is a manual one (the task step made sure): every instance of it comes from a run of its workflow.
-		return page.items.find(instance => instance.bizdate === bizdate && (instance.createTime ?? 0) >= askedAt - clockSlackMs)?.dagId;
+		// A run that failed before is never taken for this one; the newest match wins.
+		return page.items
+			.filter(instance => instance.bizdate === bizdate && (instance.createTime ?? 0) >= askedAt - clockSlackMs && !excluded.has(instance.dagId))
+			.sort((left, right) => (right.createTime ?? 0) - (left.createTime ?? 0))[0]?.dagId;
 	};
 
 	for (let attempt = 1; ; attempt++) {
 		const earlier = saved || attempt > 1 ? await startedEarlier() : undefined;
 		if (earlier !== undefined) {
 			options.report(`the run asked for earlier had started: DAG ${earlier}, re-attached`);
-			checkpoint.set('manualRun', {askedAt, dagId: earlier});
+			checkpoint.set('manualRun', keep(earlier));
 			return earlier;
 		}
 
 		try {
-			const {dagId} = await dataworks.runManualDagNodes(request, {signal});
-			checkpoint.set('manualRun', {askedAt, dagId});
+			const {dagId} = await dataworks.runManualDagNodes({...request, bizDate}, {signal});
+			checkpoint.set('manualRun', keep(dagId));
 			return dagId;
 		} catch (error) {
 			if (!(error instanceof ServiceError && error.retryable) || attempt >= attempts) {

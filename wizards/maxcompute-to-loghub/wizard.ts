@@ -5,7 +5,7 @@ import {createLogHubClients, type LogHubClients} from './clients.js';
 import {buildJob, checkJob, type JobShape} from './job.js';
 import {logString} from './log-strings.js';
 import {logTimeParser} from './log-time.js';
-import {startManualRun} from './manual-run.js';
+import {startManualRun, type ManualRunCheckpoint} from './manual-run.js';
 import {cycleFor, type Cycle} from './schedule.js';
 import {parameters} from './parameters.js';
 import {logCheckPairs, sampleSize, type ExportedColumn, type LogCheckPlan} from './verification.js';
@@ -423,7 +423,9 @@ async function submittedInstance(context: Context): Promise<number> {
 		}
 
 		context.report(`instance ${previous} failed: running the task again`);
-		context.checkpoint.set('manualRun', undefined);
+		// A new run, never to be confused with the failed one (whose DAG is excluded from the lost-start lookup).
+		const failed = context.checkpoint.get<ManualRunCheckpoint>('manualRun');
+		context.checkpoint.set('manualRun', failed ? {askedAt: Date.now(), bizDate: failed.bizDate, excludedDagIds: [...(failed.excludedDagIds ?? []), ...(failed.dagId === undefined ? [] : [failed.dagId])]} : undefined);
 		context.checkpoint.set('instanceId', undefined);
 	}
 

@@ -102,3 +102,12 @@ test('the business date of a run once is the partition\'s date, at most yesterda
 	t.is(manualBizDate('20270101', now), '2026-11-28');
 	t.is(manualBizDate('abc', now), '2026-11-28');
 });
+
+test('a resume keeps the first ask\'s business date, and a failed run\'s DAG is never taken for the new one', async t => {
+	const asked = Date.now() - 5000;
+	const failed = fakeDataWorks({earlier: [{dagId: 6000, createTime: asked + 100, status: 'FAILURE'}]});
+	const {checkpoint, saved} = checkpoints({manualRun: {askedAt: asked, bizDate: '2016-12-26 00:00:00', excludedDagIds: [6000]}});
+	t.is(await startManualRun({dataworks: failed.dataworks, checkpoint, report: () => undefined, request: {...request, bizDate: '2016-12-27 00:00:00'}}), 7000);
+	t.deepEqual(failed.starts, [7000], 'the failed DAG was not re-attached');
+	t.like(saved.get('manualRun'), {bizDate: '2016-12-26 00:00:00', dagId: 7000, excludedDagIds: [6000]});
+});
