@@ -3,7 +3,7 @@ import stylistic from '@stylistic/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-	{ignores: ['distribution/**', 'node_modules/**', 'media/**']},
+	{ignores: ['**/distribution/**', '**/node_modules/**', 'media/**']},
 	js.configs.recommended,
 	...tseslint.configs.recommended,
 	{

@@ -1,0 +1,114 @@
+import {collectAnswers} from '../cli/answers.js';
+import type {ParsedArgs} from '../cli/cli-args.js';
+import {validateAnswers} from '../engine/parameters.js';
+import {createSession, type Session} from '../engine/session.js';
+import type {Wizard} from '../engine/wizard.js';
+import {exitCodes, InterruptedError, UsageError} from '../engine/errors.js';
+import {interruptRequested, type CommandIo} from '../cli/io.js';
+import {decideMode} from '../cli/mode.js';
+import {prepareProfile} from '../services/profile-endpoints.js';
+import {executeSession, resultDocument} from '../cli/session-run.js';
+import {openSessionSecrets} from '../store/credentials-store.js';
+import {getProfile, localProfileName, profileSettings} from '../store/profiles.js';
+import {acquireSessionLock} from '../store/session-lock.js';
+import {saveSession} from '../store/session-store.js';
+import type {InteractiveApp} from '../ui/interactive-app.js';
+import {loadWizard, wizardCatalog} from '../../wizards/index.js';
+
+export function profileFromFlags(flags: ParsedArgs['flags']): string {
+	if (flags.local && flags.profile && flags.profile !== localProfileName) {
+		throw new UsageError('--local and --profile name different profiles', {hint: 'Pass one of them.'});
+	}
+
+	return flags.local ? localProfileName : flags.profile ?? localProfileName;
+}
+
+/** In non-interactive mode, a missing answer that has no default stops the run before a session is created. */
+function checkRequiredAnswers(wizard: Wizard<unknown>, answers: Record<string, unknown>, secrets: Record<string, string>, settings: Readonly<Record<string, string>>): void {
+	for (const parameter of wizard.parameters) {
+		const answered = parameter.type === 'secret' ? secrets[parameter.key] !== undefined : answers[parameter.key] !== undefined || settings[parameter.key] !== undefined;
+		if (answered || parameter.optional || parameter.default !== undefined || (parameter.when && !parameter.when(answers))) {
+			continue;
+		}
+
+		throw new UsageError(`Missing answer ${parameter.key} (${parameter.label})`, {
+			hint: parameter.type === 'secret'
+				? `Put "${parameter.key}" in the answers file (--answers FILE); secrets are never taken from --set.`
+				: `Pass --set ${parameter.key}=${parameter.example ?? '<value>'} or put it in the answers file. ${parameter.help}`,
+		});
+	}
+}
+
+function stopIfInterrupted(): void {
+	if (interruptRequested()) {
+		throw new InterruptedError('Interrupted before the session was created: nothing was changed', {hint: 'Start again with `ferry run` when ready.'});
+	}
+}
+
+/**
+ * A Ctrl-C that came after the session was created but before its run took over the signals: the session is saved
+ * as interrupted and the result reported the way a run reports it (the JSON document with --json). Exit 130.
+ */
+export function interruptBeforeRun(options: {wizard: Wizard<unknown>; session: Session; json: boolean; io: CommandIo}): number {
+	const {wizard, session, io} = options;
+	if (session.state === 'running') {
+		session.state = 'interrupted';
+		saveSession(session);
+	}
+
+	const error = {message: 'Interrupted: the session is saved', hint: `Continue with \`ferry resume ${session.id}\`.`};
+	if (options.json) {
+		io.stdout.write(`${JSON.stringify(resultDocument(wizard, session, exitCodes.interrupted, error, undefined), undefined, 2)}\n`);
+	}
+
+	io.stderr.write(`✖ ${error.message}\n  ${error.hint}\n`);
+	return exitCodes.interrupted;
+}
+
+export async function startRun(options: {wizardId: string; profileName: string; args: ParsedArgs; io: CommandIo; app?: InteractiveApp}): Promise<number> {
+	const {args, io} = options;
+	const wizard = await loadWizard(options.wizardId);
+	const profile = await getProfile(options.profileName);
+	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: args.flags.json});
+	const {answers, secrets} = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	// Every answer that can be checked is checked now, in both modes: a session is never created around a wrong one.
+	// The given answers first, before a local cloud starts; then with the settings the profile publishes once it runs.
+	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings: profileSettings(profile.name)});
+	stopIfInterrupted();
+	// With the Ink app on screen, a stray stderr line would tear its frame.
+	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
+	const settings = profileSettings(profile.name);
+	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings});
+	if (mode === 'plain') {
+		checkRequiredAnswers(wizard, answers, secrets, settings);
+	}
+
+	stopIfInterrupted();
+	// The session records its owner from the start, and this process holds its lock until it exits.
+	const session = createSession({wizard: wizard.id, wizardVersion: wizard.version, profile: profile.name, stepIds: wizard.steps.map(step => step.id), answers});
+	const lock = acquireSessionLock(session.id);
+	try {
+		saveSession(session);
+		const secretStore = await openSessionSecrets(session.id);
+		for (const [key, value] of Object.entries(secrets)) {
+			secretStore.set(key, value);
+		}
+
+		if (interruptRequested()) {
+			return interruptBeforeRun({wizard, session, json: args.flags.json, io});
+		}
+
+		return await executeSession({wizard, session, secrets: secretStore, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {})});
+	} finally {
+		lock.release();
+	}
+}
+
+export default async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
+	const [wizardId] = args.positionals;
+	if (!wizardId) {
+		throw new UsageError('ferry run needs a wizard', {hint: `Example: ferry run ${wizardCatalog[0]!.id} --local`});
+	}
+
+	return startRun({wizardId, profileName: profileFromFlags(args.flags), args, io});
+}

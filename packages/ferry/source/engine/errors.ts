@@ -1,0 +1,242 @@
+/**
+ * Typed errors. Every error a user can cause carries a one-line cause, a hint and the exit code
+ * from design.md, so the top level never prints a stack trace for them.
+ */
+export const exitCodes = {
+	ok: 0,
+	stepFailed: 1,
+	usage: 2,
+	configuration: 3,
+	preflight: 4,
+	verification: 5,
+	interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+export type FerryErrorOptions = {
+	hint?: string;
+	cause?: unknown;
+	/** A stable machine-readable code, e.g. the service's own error code. */
+	code?: string;
+};
+
+/**
+ * Marks ferry's errors, so `instanceof FerryError` also holds for one thrown by another bundle's copy of this module
+ * (the local cloud's package bundles its own).
+ */
+const ferryErrorBrand = Symbol.for('ferry.FerryError');
+
+export class FerryError extends Error {
+	static override [Symbol.hasInstance](value: unknown): boolean {
+		if (this === FerryError) {
+			return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[ferryErrorBrand] === true;
+		}
+
+		return Function.prototype[Symbol.hasInstance].call(this, value);
+	}
+
+	readonly exitCode: ExitCode;
+	readonly hint: string | undefined;
+	readonly code: string | undefined;
+
+	constructor(message: string, exitCode: ExitCode, options: FerryErrorOptions = {}) {
+		super(message, options.cause === undefined ? undefined : {cause: options.cause});
+		Object.defineProperty(this, ferryErrorBrand, {value: true});
+		this.name = 'FerryError';
+		this.exitCode = exitCode;
+		this.hint = options.hint;
+		this.code = options.code;
+	}
+}
+
+/** Bad flags, a malformed answers file, an answer missing in non-interactive mode. Exit 2. */
+export class UsageError extends FerryError {
+	constructor(message: string, options: FerryErrorOptions = {}) {
+		super(message, exitCodes.usage, options);
+		this.name = 'UsageError';
+	}
+}
+
+/** A profile, endpoint or credential that is wrong or missing. Exit 3. */
+export class ConfigurationError extends FerryError {
+	constructor(message: string, options: FerryErrorOptions = {}) {
+		super(message, exitCodes.configuration, options);
+		this.name = 'ConfigurationError';
+	}
+}
+
+/**
+ * A preflight check that failed before anything changed. Exit 4, unless its causes say more (wrong credentials or an
+ * unreachable endpoint: 3; a wrong answer: 2), see `exitCodeFor`; pass them as `causes`.
+ */
+export class PreflightError extends FerryError {
+	readonly causes: readonly unknown[];
+
+	constructor(message: string, options: FerryErrorOptions & {causes?: readonly unknown[]} = {}) {
+		const {causes = [], ...rest} = options;
+		super(message, exitCodes.preflight, rest);
+		this.name = 'PreflightError';
+		this.causes = causes;
+	}
+}
+
+/** A step that failed while doing its work. Exit 1. */
+export class StepError extends FerryError {
+	constructor(message: string, options: FerryErrorOptions = {}) {
+		super(message, exitCodes.stepFailed, options);
+		this.name = 'StepError';
+	}
+}
+
+/** A remote service answered with an error. Exit 1 unless it is an authentication problem (3). */
+export class ServiceError extends FerryError {
+	readonly service: string;
+	readonly status: number | undefined;
+	readonly requestId: string | undefined;
+	readonly retryable: boolean;
+
+	constructor(
+		service: string,
+		message: string,
+		options: FerryErrorOptions & {status?: number; requestId?: string; retryable?: boolean; auth?: boolean} = {},
+	) {
+		super(`${service}: ${message}`, options.auth ? exitCodes.configuration : exitCodes.stepFailed, options);
+		this.name = 'ServiceError';
+		this.service = service;
+		this.status = options.status;
+		this.requestId = options.requestId;
+		this.retryable = options.retryable ?? false;
+	}
+}
+
+/** The user pressed Ctrl-C or the run was otherwise aborted. Exit 130. */
+export class InterruptedError extends FerryError {
+	constructor(message = 'Interrupted', options: FerryErrorOptions = {}) {
+		super(message, exitCodes.interrupted, options);
+		this.name = 'InterruptedError';
+	}
+}
+
+export function isAbortError(error: unknown): boolean {
+	return (
+		error instanceof InterruptedError ||
+		(error instanceof Error && error.name === 'AbortError')
+	);
+}
+
+/** System error codes meaning the endpoint is not there: a wrong endpoint, no network, or a local cloud that went away. */
+const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Error codes that name a wrong answer, whichever step or client finds it. */
+const usageCodes = new Set(['NoSuchSchema', 'SchemaNotFound']);
+
+/** Which cause decides when several are found: the user's next action (stop, fix an answer, fix a profile). */
+const causePriority: readonly ExitCode[] = [exitCodes.interrupted, exitCodes.usage, exitCodes.configuration, exitCodes.verification];
+
+/** The exit code one error link says by itself, when it names its cause; undefined for a generic failure. */
+function causeCode(error: unknown): ExitCode | undefined {
+	if (!(error instanceof Error)) {
+		return undefined;
+	}
+
+	const code = (error as NodeJS.ErrnoException).code;
+	if (error.name === 'AbortError' || error instanceof InterruptedError) {
+		return exitCodes.interrupted;
+	}
+
+	if ((code !== undefined && unreachableCodes.has(code)) || isBadPort(error)) {
+		return exitCodes.configuration;
+	}
+
+	if (code !== undefined && usageCodes.has(code)) {
+		return exitCodes.usage;
+	}
+
+	if (error instanceof ServiceError) {
+		return error.exitCode === exitCodes.configuration ? exitCodes.configuration : undefined;
+	}
+
+	if (error instanceof FerryError && causePriority.includes(error.exitCode)) {
+		return error.exitCode;
+	}
+
+	return undefined;
+}
+
+/** The error and everything it wraps: `cause` chains, AggregateError lists, a PreflightError's causes. */
+function errorTree(error: unknown, seen = new Set<unknown>()): unknown[] {
+	if (error === undefined || error === null || seen.has(error)) {
+		return [];
+	}
+
+	seen.add(error);
+	const inner: unknown[] = [];
+	if (error instanceof Error) {
+		inner.push(error.cause);
+		if (error instanceof AggregateError) {
+			inner.push(...(error.errors as unknown[]));
+		}
+
+		if (error instanceof PreflightError) {
+			inner.push(...error.causes);
+		}
+	}
+
+	return [error, ...inner.flatMap(child => errorTree(child, seen))];
+}
+
+/**
+ * The one mapping from cause to exit code: the most decisive cause anywhere in the error (interrupted 130, a wrong
+ * answer 2, wrong credentials or an unreachable endpoint 3, a verification difference 5), else the error's own code
+ * (preflight 4, step 1). So the same cause exits the same way however deep it surfaces.
+ */
+export function exitCodeFor(error: unknown): ExitCode {
+	const found = new Set(errorTree(error).map(link => causeCode(link)));
+	const decisive = causePriority.find(code => found.has(code));
+	if (decisive !== undefined) {
+		return decisive;
+	}
+
+	return error instanceof FerryError ? error.exitCode : exitCodes.stepFailed;
+}
+
+/** fetch refuses the ports browsers block (1, 7, 9, 25…) with a bare "bad port" and no code. */
+function isBadPort(error: Error): boolean {
+	return error.message === 'bad port';
+}
+
+function unreachableLink(error: unknown): Error | undefined {
+	return errorTree(error).find((link): link is Error => link instanceof Error && unreachableCodes.has((link as NodeJS.ErrnoException).code ?? ''));
+}
+
+const unreachableHint = 'Check the endpoint in the profile and your network; for the local cloud run `ferry local-cloud status` (start it with `ferry local-cloud start`).';
+
+/** The message and hint of any error, for one-line display. Unknown errors keep their message only. */
+export function describeError(error: unknown): {message: string; hint: string | undefined; exitCode: ExitCode} {
+	const exitCode = exitCodeFor(error);
+	if (error instanceof FerryError) {
+		const hint = error.hint ?? (unreachableLink(error) ? unreachableHint : undefined);
+		return {message: error.message, hint, exitCode};
+	}
+
+	if (error instanceof Error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOSPC') {
+			return {message: `No space left on the device (${error.message})`, hint: 'Free some disk space, then run `ferry resume` to continue.', exitCode};
+		}
+
+		if (errorTree(error).some(link => link instanceof Error && isBadPort(link))) {
+			return {message: 'The endpoint\'s port is one that fetch refuses to connect to (a "bad port", e.g. 1, 7, 25, 6000)', hint: 'Use another port for the endpoint in the profile (for the local cloud: `ferry local-cloud start --ports NAME=PORT`).', exitCode};
+		}
+
+		const unreachable = unreachableLink(error);
+		if (unreachable) {
+			return {message: `Cannot reach the endpoint (${unreachable.message})`, hint: unreachableHint, exitCode};
+		}
+
+		return {message: error.message, hint: undefined, exitCode};
+	}
+
+	return {message: String(error), hint: undefined, exitCode};
+}

@@ -1,0 +1,319 @@
+import {Listr, type ListrTaskWrapper} from 'listr2';
+import {describeError, FerryError, InterruptedError, StepError} from './errors.js';
+import type {Logger} from '../log/logger.js';
+import {redact} from '../log/redact.js';
+import {profileSettings} from '../store/profiles.js';
+import {saveSession} from '../store/session-store.js';
+import {hintForSavedSession} from './parameters.js';
+import {formatProgress} from './progress.js';
+import {type Session, type StepRecord, verificationKeys, verificationOf} from './session.js';
+import type {
+	Answers,
+	Parameter,
+	ParameterContext,
+	ReviewDocument,
+	SecretStore,
+	Step,
+	StepContext,
+	StepOutputs,
+	SubTask,
+	Wizard,
+} from './wizard.js';
+
+/** How the listr2 tasks of a step are drawn: the Ink renderer, the plain renderer on stderr, or silent. */
+export type ListrRendering = {
+	renderer: unknown;
+	rendererOptions?: unknown;
+	fallbackRenderer?: unknown;
+	fallbackRendererOptions?: unknown;
+};
+
+/** The front end of a run: the Ink UI in a terminal, or answers and flags when headless. */
+export type StepInfo = Pick<Step, 'id' | 'title' | 'explain' | 'kind' | 'rerun'>;
+
+export type RunnerUi = {
+	stepStarted(step: StepInfo, index: number, total: number): void;
+	/** A step done in an earlier run; its record holds the summary it gave then. */
+	stepSkipped(step: StepInfo, index: number, total: number, record?: StepRecord): void;
+	stepFinished(step: StepInfo, record: StepRecord): void;
+	/** Form steps: returns the answers for these parameters (interactive forms, or resolved non-interactively). */
+	askParameters(step: StepInfo, parameters: Parameter[], context: ParameterContext, secrets: SecretStore): Promise<Answers>;
+	review(step: StepInfo, document: ReviewDocument): Promise<boolean>;
+	confirm(step: StepInfo, request: {expected: string; message: string}): Promise<boolean>;
+	/** A step that would duplicate data failed or was interrupted earlier: run it again? */
+	confirmRerun(step: StepInfo, record: StepRecord): Promise<boolean>;
+	rendering(): ListrRendering;
+};
+
+export type RunOptions<Clients> = {
+	wizard: Wizard<Clients>;
+	session: Session;
+	ui: RunnerUi;
+	secrets: SecretStore;
+	log: Logger;
+	signal: AbortSignal;
+	/** Runs only up to and including this step (used by tests and `plan`). */
+	until?: string;
+	/** The profile's settings, defaults for the answers its forms ask (`ParameterContext.settings`). */
+	settings?: Readonly<Record<string, string>>;
+};
+
+export type RunResult = {session: Session; exitCode: number};
+
+export class ReviewDeclinedError extends FerryError {
+	constructor() {
+		super('Stopped at the review: nothing was changed', 130, {hint: 'Resume later with `ferry resume`; `ferry resume ID --set key=value` changes an answer first.'});
+	}
+}
+
+function interruptedError(session: Session): InterruptedError {
+	return new InterruptedError('Interrupted: the session is saved', {hint: `Continue with \`ferry resume ${session.id}\`.`});
+}
+
+function outputsOf(session: Session): StepOutputs {
+	return Object.fromEntries(Object.entries(session.steps).map(([id, record]) => [id, record.outputs]));
+}
+
+/** Runs a session through its steps, saving after every transition. Finished steps are skipped on resume. */
+export async function runSession<Clients>(given: RunOptions<Clients>): Promise<RunResult> {
+	const options = {...given, settings: given.settings ?? profileSettings(given.session.profile)};
+	const {wizard, session, ui, log, signal} = options;
+	const total = wizard.steps.length;
+	let clients: Clients | undefined;
+	const getClients = async () => {
+		clients ??= await wizard.createClients({profile: session.profile, answers: session.answers, secrets: options.secrets, log, signal});
+		return clients;
+	};
+
+	try {
+		for (const [index, step] of wizard.steps.entries()) {
+			const record = session.steps[step.id] ?? (session.steps[step.id] = {state: 'pending', attempts: 0, outputs: {}, checkpoints: {}});
+			if (record.state === 'done') {
+				ui.stepSkipped(step, index + 1, total, record);
+				continue;
+			}
+
+			if (record.attempts > 0 && step.rerun === 'duplicates' && !(await ui.confirmRerun(step, record))) {
+				throw new StepError(`Step "${step.title}" was not rerun because it would duplicate data`, {hint: 'Clean up the target by hand, then `ferry resume` and accept the rerun.'});
+			}
+
+			if (signal.aborted) {
+				// Aborted between two steps: no step is interrupted, but the session is, and says so on disk.
+				session.state = 'interrupted';
+				saveSession(session);
+				throw interruptedError(session);
+			}
+
+			session.state = 'running';
+			session.currentStep = step.id;
+			record.state = 'running';
+			record.startedAt = new Date().toISOString();
+			delete record.finishedAt;
+			delete record.error;
+			delete record.summary;
+			record.attempts++;
+			saveSession(session);
+			log.info(`step ${step.id} started (attempt ${record.attempts})`);
+			ui.stepStarted(step, index + 1, total);
+
+			try {
+				await runStep(step, record, options, getClients);
+				record.state = 'done';
+				record.finishedAt = new Date().toISOString();
+				saveSession(session);
+				log.info(`step ${step.id} done`);
+				ui.stepFinished(step, record);
+			} catch (error) {
+				const interrupted = signal.aborted || error instanceof InterruptedError || error instanceof ReviewDeclinedError;
+				const described = describeError(error);
+				const {message} = described;
+				const hint = hintForSavedSession(error, described.hint, wizard.parameters, session.id);
+				record.state = interrupted ? 'interrupted' : 'failed';
+				record.finishedAt = new Date().toISOString();
+				record.error = hint ? {message: redact(message), hint} : {message: redact(message)};
+				// A summary speaks for a finished step only.
+				delete record.summary;
+				session.state = interrupted ? 'interrupted' : 'failed';
+				saveSession(session);
+				log.error(`step ${step.id} ${record.state}: ${message}`);
+				ui.stepFinished(step, record);
+				if (interrupted && !(error instanceof FerryError)) {
+					throw interruptedError(session);
+				}
+
+				throw error;
+			}
+
+			if (step.id === options.until) {
+				break;
+			}
+		}
+	} finally {
+		if (clients !== undefined) {
+			await wizard.closeClients?.(clients).catch(() => undefined);
+		}
+	}
+
+	const different = wizard.steps.some(step => step.kind === 'verify' && verificationOf(session.steps[step.id]).equal === false);
+	const finished = wizard.steps.every(step => session.steps[step.id]?.state === 'done');
+	session.state = different ? 'different' : finished ? 'done' : 'running';
+	delete session.currentStep;
+	session.exitCode = different ? 5 : 0;
+	saveSession(session);
+	return {session, exitCode: session.exitCode};
+}
+
+async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options: RunOptions<Clients>, getClients: () => Promise<Clients>): Promise<void> {
+	const {wizard, session, ui, log, signal} = options;
+	const parameterContext = (): ParameterContext => ({answers: session.answers, outputs: outputsOf(session), profile: session.profile, settings: options.settings});
+
+	const makeContext = async (task?: ListrTaskWrapper<unknown, never, never>): Promise<StepContext<Clients>> => ({
+		sessionId: session.id,
+		profile: session.profile,
+		answers: session.answers,
+		outputs: outputsOf(session),
+		clients: await getClients(),
+		secret: key => options.secrets.get(key),
+		log: log.child(step.id),
+		signal,
+		checkpoint: {
+			get: <T>(key: string) => record.checkpoints[key] as T | undefined,
+			set(key, value) {
+				record.checkpoints[key] = value;
+				saveSession(session);
+			},
+			async once<T>(key: string, create: () => Promise<T>): Promise<T> {
+				if (key in record.checkpoints) {
+					return record.checkpoints[key] as T;
+				}
+
+				const value = await create();
+				record.checkpoints[key] = value;
+				saveSession(session);
+				return value;
+			},
+		},
+		output(key, value) {
+			record.outputs[key] = value;
+			saveSession(session);
+		},
+		verified(report) {
+			record.outputs[verificationKeys.report] = report;
+			record.outputs[verificationKeys.equal] = report.equal;
+			saveSession(session);
+		},
+		tasks: async (subTasks, taskOptions) => runSubTasks(subTasks, taskOptions?.concurrency ?? 1, task, signal, options.ui.rendering()),
+		report(line) {
+			if (task) {
+				task.output = line;
+			}
+
+			log.info(line);
+		},
+		summary(line) {
+			record.summary = redact(oneLine(line));
+			saveSession(session);
+			log.info(`summary: ${record.summary}`);
+		},
+	});
+
+	const runAsTask = async (run: (context: StepContext<Clients>) => Promise<void>) => {
+		const list = new Listr(
+			[{
+				title: step.title,
+				async task(_context: unknown, task: ListrTaskWrapper<unknown, never, never>) {
+					await run(await makeContext(task));
+					// The summary becomes the task's last line: the live task list and the plain renderer show it as the step ends.
+					// A form's task ends before its questions, so its summary waits for the step's end (RunnerUi.stepFinished).
+					if (step.kind !== 'form' && record.summary !== undefined && lastOutputLine(task) !== record.summary) {
+						task.output = record.summary;
+					}
+				},
+			}],
+			{...(ui.rendering() as object), exitOnError: true, registerSignalListeners: false} as never,
+		);
+		await list.run();
+	};
+
+	if (step.kind === 'form') {
+		if (step.run) {
+			await runAsTask(step.run);
+		}
+
+		const parameters = (step.parameters ?? []).map(key => wizard.parameters.find(parameter => parameter.key === key)).filter(parameter => parameter !== undefined);
+		const answers = await ui.askParameters(step, parameters, parameterContext(), options.secrets);
+		Object.assign(session.answers, answers);
+		record.summary ??= count(parameters.filter(parameter => answers[parameter.key] !== undefined && answers[parameter.key] !== '').length, 'answer');
+		saveSession(session);
+		return;
+	}
+
+	if (step.kind === 'review') {
+		const document = await step.review!(await makeContext());
+		record.outputs['review'] = document;
+		saveSession(session);
+		if (!(await ui.review(step, document))) {
+			throw new ReviewDeclinedError();
+		}
+
+		record.summary ??= `accepted: ${count(document.sections.length, 'section')}`;
+		return;
+	}
+
+	const confirmation = step.confirm?.(session.answers);
+	if (confirmation && !(await ui.confirm(step, confirmation))) {
+		throw new ReviewDeclinedError();
+	}
+
+	if (step.run) {
+		await runAsTask(step.run);
+	}
+}
+
+function count(amount: number, noun: string): string {
+	return `${amount.toLocaleString('en-US')} ${noun}${amount === 1 ? '' : 's'}`;
+}
+
+/** A summary is one line: line breaks would break the finished-step line and the listing. */
+function oneLine(text: string): string {
+	return text.replaceAll(/\s*\n\s*/g, ' ').trim();
+}
+
+function lastOutputLine(task: ListrTaskWrapper<unknown, never, never>): string | undefined {
+	return (task.task.output as string | undefined)?.trimEnd().split('\n').at(-1)?.trim();
+}
+
+async function runSubTasks(
+	subTasks: SubTask[],
+	concurrency: number,
+	parent: ListrTaskWrapper<unknown, never, never> | undefined,
+	signal: AbortSignal,
+	rendering: ListrRendering,
+): Promise<void> {
+	const tasks = subTasks.map(subTask => ({
+		title: subTask.title,
+		skip: () => subTask.skip?.() ?? false,
+		task: async (_context: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
+			const started = Date.now();
+			await subTask.run({
+				signal,
+				output(line) {
+					task.output = line;
+				},
+				progress(progress) {
+					task.output = formatProgress(progress, Date.now() - started);
+				},
+				title(title) {
+					task.title = title;
+				},
+			});
+		},
+	}));
+	const options = {concurrent: Math.max(1, concurrency), exitOnError: true};
+	if (parent) {
+		await parent.newListr(tasks as never, options as never).run();
+		return;
+	}
+
+	await new Listr(tasks as never, {...(rendering as object), ...options, registerSignalListeners: false} as never).run();
+}

@@ -1,0 +1,463 @@
+/**
+ * The sink_odps DataConnector: checks a topic against its MaxCompute table when created, then copies each shard's
+ * records into the table in the background through the ODPS REST protocol (ferry's own MaxCompute client, signed
+ * with the connector's AccessId/AccessKey). Progress per shard is reported the way the service reports it
+ * (State, CurrentSequence, CurrentTimestamp, DoneTime, LastErrorMessage) and persisted after every batch.
+ *
+ * Exactly-once across restarts: before a batch is submitted, the target partition's row count and the batch's
+ * sequence range are recorded; after submission the instance id is recorded; only after the instance succeeded does
+ * CurrentSequence move. A batch found pending at start is settled from its instance's outcome, or, if the stop came
+ * before the id was recorded, from the partition's row count (rowsBefore → not written, rowsBefore + n → written).
+ */
+import {createMaxComputeClient, type ColumnDescription, type MaxComputeClient} from 'ferry/clouds/maxcompute/client';
+import {OdpsSqlError} from 'ferry/clouds/maxcompute/errors';
+import {ServiceError} from 'ferry/engine/errors';
+import {silentLogger} from 'ferry/log/logger';
+import {invalidParameter} from './errors.js';
+import {countStatement, insertStatement, maxComputeTypeMatches, timestampToMs, valueLiteral} from './odps-sql.js';
+import {isTimeZone, timePartition, unsupportedDirectives, windowStart} from './partition.js';
+import {parseRecordSchema, type Field} from './schema.js';
+import type {ConnectorRecord, DataHubStore, OdpsSinkConfig, ShardContext, StoredRecord, TopicRecord} from './store.js';
+import {topicKey} from './store.js';
+
+export type MaxComputeClientFactory = (config: OdpsSinkConfig) => MaxComputeClient;
+
+export const defaultClientFactory: MaxComputeClientFactory = config => createMaxComputeClient({
+	endpoint: config.OdpsEndpoint,
+	project: config.Project,
+	credentials: {accessKeyId: config.AccessId, accessKeySecret: config.AccessKey},
+	logger: silentLogger,
+	attempts: 2,
+	retryBaseDelayMs: 100,
+	poll: {initialMs: 50, maxMs: 500},
+});
+
+const rowsPerBatch = 500;
+const partitionModes = ['SYSTEM_TIME', 'EVENT_TIME', 'USER_DEFINE'] as const;
+const timestampUnits = ['MICROSECOND', 'MILLISECOND', 'SECOND'] as const;
+
+type CreateRequest = {columnFields: string[]; columnNameMap: Record<string, string>; sinkStartTime: number; config: OdpsSinkConfig};
+
+function text(value: unknown, name: string, required = true): string {
+	if (value === undefined || value === null || value === '') {
+		if (required) throw invalidParameter(`${name} is required`);
+		return '';
+	}
+
+	if (typeof value !== 'string' && typeof value !== 'number') throw invalidParameter(`${name} must be a string`);
+	return String(value);
+}
+
+/** The create body (Go fixture TestCreateOdpsConnector; Python sends "Create"), checked without reaching MaxCompute. */
+export function parseCreateRequest(body: Record<string, unknown>, topic: TopicRecord): CreateRequest {
+	if (topic.recordType !== 'TUPLE') throw invalidParameter('the local DataHub syncs TUPLE topics only');
+	const fields = parseRecordSchema(topic.recordSchema);
+	const raw = (body.Config ?? {}) as Record<string, unknown>;
+	if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidParameter('Config must be an object');
+	const columnFields = body.ColumnFields;
+	if (!Array.isArray(columnFields) || columnFields.length === 0 || columnFields.some(name => typeof name !== 'string')) throw invalidParameter('ColumnFields must be a non-empty list of field names');
+	const lowered = (columnFields as string[]).map(name => name.toLowerCase());
+	if (new Set(lowered).size !== lowered.length) throw invalidParameter('ColumnFields contains a duplicated field');
+	for (const name of lowered) {
+		if (!fields.some(field => field.name === name)) throw invalidParameter(`field ${name} does not exist in topic ${topic.name}`);
+	}
+
+	const mode = text(raw.PartitionMode ?? 'SYSTEM_TIME', 'PartitionMode').toUpperCase();
+	if (!(partitionModes as readonly string[]).includes(mode)) throw invalidParameter(`PartitionMode must be one of ${partitionModes.join(', ')}`);
+	const unit = text(raw.TimestampUnit ?? 'MICROSECOND', 'TimestampUnit').toUpperCase();
+	if (!(timestampUnits as readonly string[]).includes(unit)) throw invalidParameter(`TimestampUnit must be one of ${timestampUnits.join(', ')}`);
+	const timeZone = text(raw.TimeZone ?? 'Asia/Shanghai', 'TimeZone');
+	if (!isTimeZone(timeZone)) throw invalidParameter(`TimeZone ${timeZone} is not a time zone`);
+	const timeRange = Number(raw.TimeRange ?? 60);
+	if (mode !== 'USER_DEFINE' && (!Number.isInteger(timeRange) || timeRange < 15 || timeRange > 1440 || timeRange % 15 !== 0)) {
+		throw invalidParameter('TimeRange must be a multiple of 15 minutes from 15 to 1440');
+	}
+
+	const partitionConfig = parsePartitionConfig(raw.PartitionConfig);
+	for (const [column, pattern] of partitionConfig) {
+		const bad = unsupportedDirectives(pattern);
+		if (bad.length > 0) throw invalidParameter(`PartitionConfig ${column}: unsupported format %${bad[0]}`);
+	}
+
+	const endpoint = text(raw.OdpsEndpoint, 'OdpsEndpoint');
+	if (!/^https?:\/\/\S+$/.test(endpoint)) throw invalidParameter(`OdpsEndpoint ${endpoint} is not a valid endpoint`);
+	const columnNameMap = (body.ColumnNameMap ?? {}) as Record<string, unknown>;
+	const sinkStartTime = Number(body.SinkStartTime ?? -1);
+	return {
+		columnFields: lowered,
+		columnNameMap: Object.fromEntries(Object.entries(columnNameMap).map(([key, value]) => [key.toLowerCase(), String(value).toLowerCase()])),
+		sinkStartTime: Number.isFinite(sinkStartTime) ? sinkStartTime : -1,
+		config: {
+			Project: text(raw.Project, 'Project'),
+			Table: text(raw.Table, 'Table'),
+			OdpsEndpoint: endpoint,
+			TunnelEndpoint: text(raw.TunnelEndpoint, 'TunnelEndpoint', false),
+			AccessId: text(raw.AccessId, 'AccessId'),
+			AccessKey: text(raw.AccessKey, 'AccessKey'),
+			PartitionMode: mode as OdpsSinkConfig['PartitionMode'],
+			TimeRange: timeRange,
+			PartitionConfig: partitionConfig,
+			TimeZone: timeZone,
+			TimestampUnit: unit as OdpsSinkConfig['TimestampUnit'],
+		},
+	};
+}
+
+/** `{"ds":"%Y%m%d"}` (Go/Java SDKs) or `[{"key":"ds","value":"%Y%m%d"}]` (as GetConnector returns it). */
+function parsePartitionConfig(value: unknown): [string, string][] {
+	let parsed = value;
+	if (typeof parsed === 'string') {
+		try {
+			parsed = JSON.parse(parsed);
+		} catch {
+			throw invalidParameter('PartitionConfig is not valid JSON');
+		}
+	}
+
+	if (parsed === undefined || parsed === null) return [];
+	if (Array.isArray(parsed)) {
+		return parsed.map((entry: {key?: unknown; value?: unknown}) => {
+			if (typeof entry?.key !== 'string' || typeof entry.value !== 'string') throw invalidParameter('PartitionConfig entries need key and value');
+			return [entry.key.toLowerCase(), entry.value];
+		});
+	}
+
+	if (typeof parsed !== 'object') throw invalidParameter('PartitionConfig must be an object');
+	return Object.entries(parsed as Record<string, unknown>).map(([key, pattern]) => {
+		if (typeof pattern !== 'string') throw invalidParameter(`PartitionConfig ${key} must be a string pattern`);
+		return [key.toLowerCase(), pattern];
+	});
+}
+
+export type TableLayout = {dataColumns: ColumnDescription[]; partitionColumns: ColumnDescription[]};
+
+export function tableLayout(columns: ColumnDescription[]): TableLayout {
+	const normalise = (column: ColumnDescription) => ({...column, name: column.name.toLowerCase()});
+	return {dataColumns: columns.filter(column => !column.partition).map(normalise), partitionColumns: columns.filter(column => column.partition).map(normalise)};
+}
+
+/** Which topic field feeds which table column, checked by name, type and order; throws InvalidParameter otherwise. */
+export function checkTopicAgainstTable(fields: Field[], request: Pick<CreateRequest, 'columnFields' | 'columnNameMap' | 'config'>, layout: TableLayout): void {
+	const {config} = request;
+	const table = `${config.Project}.${config.Table}`;
+	const partitionNames = layout.partitionColumns.map(column => column.name);
+	if (config.PartitionMode === 'USER_DEFINE') {
+		for (const name of partitionNames) {
+			const field = fields.find(candidate => candidate.name === name);
+			if (!field) throw invalidParameter(`partition column ${name} of ${table} is not a field of the topic (USER_DEFINE mode)`);
+			if (field.type !== 'STRING') throw invalidParameter(`partition field ${name} must be STRING, not ${field.type}`);
+		}
+	} else {
+		const configured = config.PartitionConfig.map(([column]) => column);
+		if (configured.join(',') !== partitionNames.join(',')) {
+			throw invalidParameter(`PartitionConfig (${configured.join(', ') || 'none'}) does not match the partition columns of ${table} (${partitionNames.join(', ') || 'none'})`);
+		}
+
+		if (config.PartitionMode === 'EVENT_TIME' && fields.find(field => field.name === 'event_time')?.type !== 'TIMESTAMP') {
+			throw invalidParameter('EVENT_TIME mode needs a TIMESTAMP field named event_time in the topic');
+		}
+	}
+
+	let lastIndex = -1;
+	const dataFields = fields.filter(field => request.columnFields.includes(field.name) && !(config.PartitionMode === 'USER_DEFINE' && partitionNames.includes(field.name)));
+	for (const field of dataFields) {
+		if (partitionNames.includes(field.name)) throw invalidParameter(`field ${field.name} is a partition column of ${table}; in ${config.PartitionMode} mode partition values come from PartitionConfig`);
+		const columnName = request.columnNameMap[field.name] ?? field.name;
+		const index = layout.dataColumns.findIndex(column => column.name === columnName);
+		if (index < 0) throw invalidParameter(`column ${columnName} does not exist in ${table}`);
+		const column = layout.dataColumns[index]!;
+		if (!maxComputeTypeMatches(field.type, column.type)) throw invalidParameter(`field ${field.name} type ${field.type} does not match column ${column.name} type ${column.type.toUpperCase()} of ${table}`);
+		if (index < lastIndex) throw invalidParameter(`field ${field.name} is out of order: the topic schema must list fields in the order of the columns of ${table}`);
+		lastIndex = index;
+	}
+}
+
+function errorText(error: unknown): string {
+	if (error instanceof OdpsSqlError) return `${error.odpsCode ? `${error.odpsCode}:` : ''}${error.odpsMessage}`;
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** Reads the table and checks the topic against it; the service answers InvalidParameter for any mismatch. */
+export async function validateAgainstMaxCompute(client: MaxComputeClient, fields: Field[], request: CreateRequest): Promise<TableLayout> {
+	let columns: ColumnDescription[];
+	try {
+		columns = await client.describeTable(request.config.Table);
+	} catch (error) {
+		throw invalidParameter(`cannot read MaxCompute table ${request.config.Project}.${request.config.Table}: ${errorText(error)}`);
+	}
+
+	const layout = tableLayout(columns);
+	checkTopicAgainstTable(fields, request, layout);
+	return layout;
+}
+
+export type ConnectorRunnerOptions = {
+	store: DataHubStore;
+	intervalMs: number;
+	maxBufferBytes: number;
+	now: () => number;
+	clientFor: MaxComputeClientFactory;
+};
+
+export type ConnectorRunner = {
+	/** Called after records were appended to a shard: counts them towards the buffer threshold. */
+	recordsAppended(project: string, topic: string, shardId: string, bytes: number): void;
+	forget(connectorId: string): void;
+	close(): Promise<void>;
+};
+
+type Batch = {records: StoredRecord[]; partition: [string, string][]};
+
+class HangError extends Error {}
+
+export function startConnectorRunner(options: ConnectorRunnerOptions): ConnectorRunner {
+	const {store, intervalMs, maxBufferBytes, now} = options;
+	const controller = new AbortController();
+	const clients = new Map<string, MaxComputeClient>();
+	const lastRun = new Map<string, number>();
+	const buffered = new Map<string, number>();
+	let running: Promise<void> | undefined;
+	let closed = false;
+
+	const shardKey = (connectorId: string, shardId: string) => `${connectorId}/${shardId}`;
+
+	function clientOf(connector: ConnectorRecord): MaxComputeClient {
+		let client = clients.get(connector.id);
+		if (!client) {
+			client = options.clientFor(connector.config);
+			clients.set(connector.id, client);
+		}
+
+		return client;
+	}
+
+	function unsyncedBytes(connector: ConnectorRecord, context: ShardContext): number {
+		const key = shardKey(connector.id, context.shardId);
+		let bytes = buffered.get(key);
+		if (bytes === undefined) {
+			bytes = store.log(connector.project, connector.topic, context.shardId).records.slice(context.currentSequence + 1).reduce((sum, record) => sum + JSON.stringify(record.data).length, 0);
+			buffered.set(key, bytes);
+		}
+
+		return bytes;
+	}
+
+	async function save(context: ShardContext, changes: Partial<ShardContext>): Promise<void> {
+		Object.assign(context, changes, {updateTime: Math.floor(now() / 1000)});
+		await store.saveCatalog();
+	}
+
+	function doneTime(connector: ConnectorRecord, context: ShardContext, caughtUp: boolean): number {
+		const reference = caughtUp ? now() : context.currentTimestamp;
+		if (reference < 0) return context.doneTime;
+		const clock = windowStart(reference, connector.config.TimeZone, connector.config.TimeRange);
+		const wallMs = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute);
+		return Math.max(context.doneTime, Math.floor((wallMs - wallClockOffset(reference, connector.config.TimeZone)) / 1000));
+	}
+
+	function partitionOf(connector: ConnectorRecord, fields: Field[], layout: TableLayout, record: StoredRecord): [string, string][] {
+		const {config} = connector;
+		const values = record.data as (string | null)[];
+		if (config.PartitionMode === 'USER_DEFINE') {
+			return layout.partitionColumns.map(column => {
+				const value = values[fields.findIndex(field => field.name === column.name)];
+				if (value === null || value === undefined || value === '') throw new HangError(`record ${record.sequence}: partition field ${column.name} is empty`);
+				return [column.name, value];
+			});
+		}
+
+		let ms = record.systemTime;
+		if (config.PartitionMode === 'EVENT_TIME') {
+			const value = values[fields.findIndex(field => field.name === 'event_time')];
+			if (value === null || value === undefined) throw new HangError(`record ${record.sequence}: event_time is null`);
+			ms = timestampToMs(value, config.TimestampUnit);
+		}
+
+		return timePartition(config.PartitionConfig, ms, config.TimeZone, config.TimeRange);
+	}
+
+	function rowOf(connector: ConnectorRecord, fields: Field[], layout: TableLayout, record: StoredRecord): string[] {
+		const values = record.data as (string | null)[];
+		return layout.dataColumns.map(column => {
+			const fieldName = connector.columnFields.find(name => (connector.columnNameMap[name] ?? name) === column.name);
+			const index = fieldName === undefined ? -1 : fields.findIndex(field => field.name === fieldName);
+			if (index < 0) return 'NULL';
+			return valueLiteral(fields[index]!.type, values[index] ?? null, {unit: connector.config.TimestampUnit, timeZone: connector.config.TimeZone});
+		});
+	}
+
+	async function countRows(client: MaxComputeClient, table: string, partition: [string, string][]): Promise<number> {
+		const result = await client.runSql(countStatement(table, partition), {signal: controller.signal});
+		return Number(result.rows[0]?.[0] ?? 0);
+	}
+
+	async function commit(connector: ConnectorRecord, context: ShardContext, toSequence: number, caughtUp: boolean): Promise<void> {
+		const log = store.log(connector.project, connector.topic, context.shardId);
+		const written = log.records.slice(context.currentSequence + 1, toSequence + 1);
+		const key = shardKey(connector.id, context.shardId);
+		buffered.set(key, Math.max(0, (buffered.get(key) ?? 0) - written.reduce((sum, record) => sum + JSON.stringify(record.data).length, 0)));
+		const last = log.records[toSequence];
+		context.currentSequence = toSequence;
+		context.currentTimestamp = last?.systemTime ?? context.currentTimestamp;
+		context.pending = undefined;
+		context.lastErrorMessage = '';
+		await save(context, {doneTime: doneTime(connector, context, caughtUp)});
+	}
+
+	/** Settles a batch whose outcome was not recorded (a stop, a crash, a lost answer). */
+	async function settlePending(connector: ConnectorRecord, context: ShardContext, client: MaxComputeClient): Promise<void> {
+		const pending = context.pending!;
+		if (pending.instanceId) {
+			try {
+				await client.waitForInstance(pending.instanceId, {signal: controller.signal});
+				await commit(connector, context, pending.toSequence, false);
+			} catch (error) {
+				if (!(error instanceof OdpsSqlError) && !(error instanceof ServiceError && /cancelled|NoSuchObject|not exist/i.test(`${error.message}`))) throw error;
+				// The INSERT is atomic: a failed or cancelled instance wrote nothing, so the batch is simply written again.
+				await save(context, {pending: undefined});
+			}
+
+			return;
+		}
+
+		const rows = await countRows(client, connector.config.Table, JSON.parse(pending.partition) as [string, string][]);
+		const size = pending.toSequence - pending.fromSequence + 1;
+		if (rows === pending.rowsBefore + size) await commit(connector, context, pending.toSequence, false);
+		else if (rows === pending.rowsBefore) await save(context, {pending: undefined});
+		else throw new HangError(`cannot tell whether records ${pending.fromSequence}..${pending.toSequence} reached ${connector.config.Table}: the partition holds ${rows} rows, expected ${pending.rowsBefore} or ${pending.rowsBefore + size}`);
+	}
+
+	async function syncShard(connector: ConnectorRecord, context: ShardContext): Promise<void> {
+		const client = clientOf(connector);
+		if (context.pending) await settlePending(connector, context, client);
+		const log = store.log(connector.project, connector.topic, context.shardId);
+		let next = context.currentSequence + 1;
+		if (connector.sinkStartTime >= 0) {
+			while (next < log.records.length && log.records[next]!.systemTime < connector.sinkStartTime) next++;
+			if (next - 1 > context.currentSequence) await commit(connector, context, next - 1, next >= log.records.length);
+		}
+
+		const records = log.records.slice(next);
+		if (records.length === 0) {
+			if (context.currentTimestamp >= 0) await save(context, {doneTime: doneTime(connector, context, true)});
+			return;
+		}
+
+		const topic = store.catalog.topics[topicKey(connector.project, connector.topic)];
+		if (!topic) return;
+		const fields = parseRecordSchema(topic.recordSchema);
+		let layout: TableLayout;
+		try {
+			layout = tableLayout(await client.describeTable(connector.config.Table, {signal: controller.signal}));
+			checkTopicAgainstTable(fields, connector, layout);
+		} catch (error) {
+			if (error instanceof OdpsSqlError || (error instanceof Error && error.name === 'DataHubError')) throw new HangError(`MaxCompute table ${connector.config.Project}.${connector.config.Table}: ${errorText(error)}`);
+			throw error;
+		}
+
+		const batches: Batch[] = [];
+		for (const record of records) {
+			const partition = partitionOf(connector, fields, layout, record);
+			const current = batches.at(-1);
+			if (current && current.records.length < rowsPerBatch && JSON.stringify(current.partition) === JSON.stringify(partition)) current.records.push(record);
+			else batches.push({records: [record], partition});
+		}
+
+		for (const [index, batch] of batches.entries()) {
+			const from = batch.records[0]!.sequence;
+			const to = batch.records.at(-1)!.sequence;
+			const rowsBefore = await countRows(client, connector.config.Table, batch.partition);
+			await save(context, {pending: {fromSequence: from, toSequence: to, partition: JSON.stringify(batch.partition), rowsBefore}});
+			const sql = insertStatement(connector.config.Table, batch.partition, batch.records.map(record => rowOf(connector, fields, layout, record)));
+			const {instanceId} = await client.submitSql(sql, {signal: controller.signal});
+			await save(context, {pending: {...context.pending!, instanceId}});
+			try {
+				await client.waitForInstance(instanceId, {signal: controller.signal});
+			} catch (error) {
+				if (error instanceof OdpsSqlError) {
+					await save(context, {pending: undefined});
+					throw new HangError(errorText(error));
+				}
+
+				throw error;
+			}
+
+			await commit(connector, context, to, index === batches.length - 1 && to === log.records.length - 1);
+		}
+	}
+
+	async function tick(force: boolean): Promise<void> {
+		for (const connector of Object.values(store.catalog.connectors)) {
+			if (closed) return;
+			for (const context of Object.values(connector.shards)) {
+				if (closed) return;
+				if (connector.state !== 'CONNECTOR_RUNNING') {
+					if (context.state !== 'CONTEXT_STOPPED') await save(context, {state: 'CONTEXT_STOPPED'});
+					continue;
+				}
+
+				if (context.state === 'CONTEXT_HANG') continue;
+				const key = shardKey(connector.id, context.shardId);
+				const due = now() - (lastRun.get(key) ?? 0) >= intervalMs || unsyncedBytes(connector, context) >= maxBufferBytes;
+				if (!due && !force) continue;
+				lastRun.set(key, now());
+				if (context.state !== 'CONTEXT_EXECUTING') await save(context, {state: 'CONTEXT_EXECUTING'});
+				try {
+					await syncShard(connector, context);
+				} catch (error) {
+					if (closed) return;
+					const hang = error instanceof HangError || error instanceof OdpsSqlError || (error instanceof ServiceError && error.status !== undefined && error.status >= 400 && error.status < 500);
+					await save(context, {lastErrorMessage: errorText(error), ...(hang ? {state: 'CONTEXT_HANG' as const} : {})});
+				}
+			}
+		}
+	}
+
+	function schedule(force = false): void {
+		if (running || closed) return;
+		running = tick(force).finally(() => {
+			running = undefined;
+		});
+	}
+
+	const timer = setInterval(() => schedule(), Math.max(20, Math.min(intervalMs, 250)));
+	timer.unref();
+
+	return {
+		recordsAppended(project, topic, shardId, bytes) {
+			let full = false;
+			for (const connector of Object.values(store.catalog.connectors)) {
+				if (topicKey(connector.project, connector.topic) !== topicKey(project, topic)) continue;
+				const context = connector.shards[shardId];
+				if (!context) continue;
+				const key = shardKey(connector.id, shardId);
+				if (buffered.has(key)) buffered.set(key, (buffered.get(key) ?? 0) + bytes);
+				if (unsyncedBytes(connector, context) >= maxBufferBytes) full = true;
+			}
+
+			if (full) schedule();
+		},
+		forget(connectorId) {
+			clients.delete(connectorId);
+			for (const key of [...buffered.keys(), ...lastRun.keys()]) {
+				if (key.startsWith(`${connectorId}/`)) {
+					buffered.delete(key);
+					lastRun.delete(key);
+				}
+			}
+		},
+		async close() {
+			closed = true;
+			clearInterval(timer);
+			controller.abort(new Error('the local DataHub is stopping'));
+			await running?.catch(() => undefined);
+		},
+	};
+}
+
+/** Milliseconds the time zone is ahead of UTC at `ms`. */
+function wallClockOffset(ms: number, timeZone: string): number {
+	const local = windowStart(ms, timeZone, 1);
+	const utc = windowStart(ms, 'UTC', 1);
+	return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute) - Date.UTC(utc.year, utc.month - 1, utc.day, utc.hour, utc.minute);
+}

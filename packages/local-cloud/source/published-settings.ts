@@ -1,0 +1,31 @@
+/**
+ * What the local profile publishes (the state file's `settings`): answer defaults naming what the local cloud seeded,
+ * so every procedure runs on it with no typing. Keys are answer keys; a real profile's settings work the same way.
+ */
+import {localAlibabaAccountId, localDataWorksWorkspace, localMaxComputeProject, localRamRoleArn, localRamRoleName, localRegion, localUnloadRoleArn} from './contract.js';
+import {localDatabaseName, localMasterUser} from './redshift/database.js';
+
+export function publishedSettings(doorPorts: Readonly<Record<string, number>>): Record<string, string> {
+	return {
+		redshiftCluster: 'ferry-local',
+		redshiftDbUser: localMasterUser,
+		redshiftDatabase: localDatabaseName,
+		...(doorPorts['redshift-pg'] ? {redshiftHost: '127.0.0.1', redshiftPort: String(doorPorts['redshift-pg']), redshiftUser: localMasterUser} : {}),
+		s3Bucket: 'ferry-unload',
+		unloadRoleArn: localUnloadRoleArn,
+		migrationRoleName: localRamRoleName,
+		ossRegion: localRegion,
+		ossBucket: 'ferry-landing',
+		maxcomputeProject: localMaxComputeProject,
+		loadRoleArn: localRamRoleArn,
+		alibabaAccountId: localAlibabaAccountId,
+		datahubProject: 'ferry_logs',
+		records: '10000',
+		logProject: 'ferry-logs',
+		workspaceId: String(localDataWorksWorkspace.id),
+		dataworksWorkspaceId: String(localDataWorksWorkspace.id),
+		dataworksScheduleFolder: localDataWorksWorkspace.folders[0]!,
+		dataworksManualFolder: 'Workflow/ferry_manual/Data Integration',
+		resourceGroup: localDataWorksWorkspace.resourceGroups[0]!,
+	};
+}

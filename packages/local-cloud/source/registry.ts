@@ -1,0 +1,123 @@
+/**
+ * Every stand-in of the local cloud, by the name of the service it stands in for (the names of ferry's service
+ * descriptors, which the state file's endpoints are keyed by), in the order they start when nothing says otherwise.
+ * Adding a stand-in is adding an entry here; each loads its server lazily.
+ */
+import type {StandInDescriptor} from './contract.js';
+import {localAlibabaAccountId, localDataWorksWorkspace, localMaxComputeProject, localRamRoleArn, localRamRoleName, localUnloadRoleArn} from './contract.js';
+
+export type StandIn = StandInDescriptor & {name: string};
+
+const s3: StandIn = {
+	name: 's3',
+	async start({dataDir, region, credentials, port}) {
+		const {startObjectStoreStandIn} = await import('./object-store/server.js');
+		return startObjectStoreStandIn({flavor: 's3', dataDir, region, credentials: {accessKeyId: credentials.aws.accessKeyId, secret: credentials.aws.secretAccessKey}, ...(port ? {port} : {})});
+	},
+};
+
+const oss: StandIn = {
+	name: 'oss',
+	async start({dataDir, region, credentials, port}) {
+		const {startObjectStoreStandIn} = await import('./object-store/server.js');
+		return startObjectStoreStandIn({flavor: 'oss', dataDir, region, credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret}, ...(port ? {port} : {})});
+	},
+};
+
+const redshift: StandIn = {
+	name: 'redshift',
+	needs: ['s3'],
+	doors: ['redshift-pg'],
+	async start({dataDir, region, credentials, port, doorPorts, scaleFactor, running}) {
+		const {startRedshiftStandIn} = await import('./redshift/stand-in.js');
+		const handle = await startRedshiftStandIn({
+			dataDir,
+			region,
+			credentials: {accessKeyId: credentials.aws.accessKeyId, secret: credentials.aws.secretAccessKey},
+			unload: {endpoint: running['s3']!.url, region, credentials: credentials.aws, allowedRoleArns: [localUnloadRoleArn]},
+			scaleFactor,
+			...(port ? {port} : {}),
+			...(doorPorts['redshift-pg'] ? {pgPort: doorPorts['redshift-pg']} : {}),
+		});
+		return {...handle, doorPorts: {'redshift-pg': handle.pgPort}};
+	},
+};
+
+const onlineMigration: StandIn = {
+	name: 'online-migration',
+	needs: ['oss'],
+	async start({dataDir, region, credentials, port, running}) {
+		const {startOnlineMigrationStandIn} = await import('./online-migration/server.js');
+		return startOnlineMigrationStandIn({
+			dataDir,
+			region,
+			accountId: localAlibabaAccountId,
+			credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret},
+			oss: {endpoint: running['oss']!.url, region, credentials: {accessKeyId: credentials.alibaba.accessKeyId, secretAccessKey: credentials.alibaba.accessKeySecret}},
+			roleNames: [localRamRoleName],
+			...(port ? {port} : {}),
+		});
+	},
+};
+
+const maxcompute: StandIn = {
+	name: 'maxcompute',
+	needs: ['oss'],
+	async start({dataDir, region, credentials, port, running}) {
+		const [{startMaxComputeStandIn}, {createOssStandInReader}] = await Promise.all([import('./maxcompute/server.js'), import('./maxcompute/oss-reader.js')]);
+		const ossKeys = {accessKeyId: credentials.alibaba.accessKeyId, secretAccessKey: credentials.alibaba.accessKeySecret};
+		return startMaxComputeStandIn({
+			dataDir,
+			region,
+			project: localMaxComputeProject,
+			credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret},
+			accountId: localAlibabaAccountId,
+			ossReader: createOssStandInReader({ossEndpoint: running['oss']!.url, region, credentials: ossKeys, roleArns: [localRamRoleArn]}),
+			...(port ? {port} : {}),
+		});
+	},
+};
+
+const datahub: StandIn = {
+	name: 'datahub',
+	async start({dataDir, region, credentials, port}) {
+		const {startDataHubStandIn} = await import('./datahub/server.js');
+		return startDataHubStandIn({dataDir, region, credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret}, ...(port ? {port} : {})});
+	},
+};
+
+const logService: StandIn = {
+	name: 'log-service',
+	async start({dataDir, region, credentials, port}) {
+		const {startLogServiceStandIn} = await import('./log-service/server.js');
+		return startLogServiceStandIn({dataDir, region, credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret}, ...(port ? {port} : {})});
+	},
+};
+
+const dataworks: StandIn = {
+	name: 'dataworks',
+	needs: ['maxcompute', 'log-service'],
+	async start({dataDir, region, credentials, port, running}) {
+		const [{startDataWorksStandIn}, {createDiRunner}, {createLogServiceClient}, {createMaxComputeClient}, {seedLogDetailTable}, {silentLogger}] = await Promise.all([
+			import('./dataworks/server.js'),
+			import('./dataworks/di-runner.js'),
+			import('ferry/clouds/log-service/client'),
+			import('ferry/clouds/maxcompute/client'),
+			import('./maxcompute/seed-log-detail.js'),
+			import('ferry/log/logger'),
+		]);
+		const keys = {accessKeyId: credentials.alibaba.accessKeyId, accessKeySecret: credentials.alibaba.accessKeySecret};
+		// The procedure's example table, so the procedure runs with no input.
+		await seedLogDetailTable(createMaxComputeClient({endpoint: running['maxcompute']!.url, project: localMaxComputeProject, credentials: keys, logger: silentLogger}));
+		// The LogHub writer reaches Log Service over its HTTP API, as DataX's writer does through the SLS SDK.
+		const runner = createDiRunner({sink: {
+			async putLogs(target, group) {
+				const client = createLogServiceClient({endpoint: target.endpoint, credentials: {description: 'the LogHub data source', getCredentials: async () => ({accessKeyId: target.accessKeyId, accessKeySecret: target.accessKeySecret})}});
+				await client.putLogs(target.project, target.logstore, {topic: group.topic, source: group.source, logs: group.logs.map(log => ({time: log.time, contents: log.contents}))});
+			},
+		}});
+		return startDataWorksStandIn({dataDir, region, credentials: {accessKeyId: keys.accessKeyId, secret: keys.accessKeySecret}, accountId: localAlibabaAccountId, workspace: localDataWorksWorkspace, runner, ...(port ? {port} : {})});
+	},
+};
+
+export const standIns: readonly StandIn[] = [s3, oss, redshift, onlineMigration, maxcompute, datahub, logService, dataworks];
