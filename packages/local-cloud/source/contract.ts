@@ -10,9 +10,13 @@ export const localMaxComputeProject = 'ferry_local';
 export const localDataWorksWorkspace = {id: 10_001, name: 'ferry_local', mode: 'standard' as const, folders: ['Workflow/ferry/Data Integration'], resourceGroups: ['ferry_di_group']};
 /** The IAM role Redshift UNLOAD uses on the local cloud. */
 export const localUnloadRoleArn = `arn:aws:iam::${localAwsAccountId}:role/ferry-local-unload`;
-/** The RAM role MaxCompute LOAD and Data Online Migration use on the local cloud. */
+/** The RAM role MaxCompute LOAD assumes on the local cloud (the one MaxCompute's one-click authorisation creates). */
 export const localRamRoleName = 'AliyunODPSDefaultRole';
 export const localRamRoleArn = `acs:ram::${localAlibabaAccountId}:role/${localRamRoleName.toLowerCase()}`;
+/** The RAM role Data Online Migration assumes to write OSS on the local cloud (the service asks for a lower-case name). */
+export const localMigrationRoleName = 'ferry-local-migration';
+/** The OSS bucket the local profile lands data in; the seeded roles may use it. */
+export const localLandingBucket = 'ferry-landing';
 
 export type {AwsKeys, AlibabaKeys, LocalCloudCredentials} from 'ferry/local/files';
 import type {LocalCloudCredentials} from 'ferry/local/files';
@@ -28,6 +32,11 @@ export type StandInHandle = {
 	close(): Promise<void>;
 	/** Makes requests fail (or stall) the way `fault` says, with the service's own error shape for a status. */
 	injectFault(fault: FaultInjection): void;
+	/**
+	 * What this stand-in lets the stand-ins that need it use in-process, e.g. the IAM stand-in's account (its
+	 * identities) or the Redshift stand-in's cluster. Each consumer checks the type (`accountOf`, `clusterOf`).
+	 */
+	shared?: unknown;
 };
 
 /**
@@ -49,7 +58,16 @@ export type StandInContext = {
 	scaleFactor: number;
 	/** Stand-ins started before this one (those named in `needs`), by service name. */
 	running: Record<string, StandInHandle>;
+	/**
+	 * What a fresh data folder is seeded with (`local-cloud start --identities`): every role, policy and association
+	 * the procedures need (`configured`), or none of them, to rehearse a first-time setup (`missing`). Kept data keeps
+	 * what it was seeded with.
+	 */
+	identities: IdentitiesSeed;
 };
+
+export type IdentitiesSeed = 'configured' | 'missing';
+export const identitiesSeeds: readonly IdentitiesSeed[] = ['configured', 'missing'];
 
 /** How the local cloud runs one service's stand-in. */
 export type StandInDescriptor = {

@@ -2,7 +2,7 @@
  * What the local profile publishes (the state file's `settings`): answer defaults naming what the local cloud seeded,
  * so every procedure runs on it with no typing. Keys are answer keys; a real profile's settings work the same way.
  */
-import {localAlibabaAccountId, localDataWorksWorkspace, localMaxComputeProject, localRamRoleArn, localRamRoleName, localRegion, localUnloadRoleArn} from './contract.js';
+import {localAlibabaAccountId, localDataWorksWorkspace, localLandingBucket, localMaxComputeProject, localMigrationRoleName, localRamRoleArn, localRegion, localUnloadRoleArn} from './contract.js';
 import {localDatabaseName, localMasterUser} from './redshift/database.js';
 
 export function publishedSettings(doorPorts: Readonly<Record<string, number>>): Record<string, string> {
@@ -13,9 +13,9 @@ export function publishedSettings(doorPorts: Readonly<Record<string, number>>): 
 		...(doorPorts['redshift-pg'] ? {redshiftHost: '127.0.0.1', redshiftPort: String(doorPorts['redshift-pg']), redshiftUser: localMasterUser} : {}),
 		s3Bucket: 'ferry-unload',
 		unloadRoleArn: localUnloadRoleArn,
-		migrationRoleName: localRamRoleName,
+		migrationRoleName: localMigrationRoleName,
 		ossRegion: localRegion,
-		ossBucket: 'ferry-landing',
+		ossBucket: localLandingBucket,
 		maxcomputeProject: localMaxComputeProject,
 		loadRoleArn: localRamRoleArn,
 		alibabaAccountId: localAlibabaAccountId,
