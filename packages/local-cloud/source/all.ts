@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type {LocalCloudCredentials, StandInHandle} from './contract.js';
+import type {IdentitiesSeed, LocalCloudCredentials, StandInHandle} from './contract.js';
 import {localRegion} from './contract.js';
 import {injectionFor, type FaultRule} from './faults.js';
 import {reportProgress} from './progress.js';
@@ -15,6 +15,8 @@ export type LocalCloudOptions = {
 	ports?: Record<string, number>;
 	/** Standing faults (`local-cloud start --faults`), installed once every stand-in runs so seeding is unaffected. */
 	faults?: readonly FaultRule[];
+	/** What fresh data is seeded with (`local-cloud start --identities`). @default 'configured' */
+	identities?: IdentitiesSeed;
 };
 
 export type LocalCloud = {
@@ -80,6 +82,7 @@ export async function startLocalCloudServices(options: LocalCloudOptions): Promi
 				doorPorts: ports,
 				scaleFactor: options.scaleFactor,
 				running,
+				identities: options.identities ?? 'configured',
 			});
 			started.push(handle);
 			running[service.name] = handle;

@@ -9,13 +9,17 @@ export const localMaxComputeProject = 'ferry_local';
 /** The local DataWorks workspace: standard mode (submit, then deploy), one workflow folder and one DI resource group. */
 export const localDataWorksWorkspace = {id: 10_001, name: 'ferry_local', mode: 'standard' as const, folders: ['Workflow/ferry/Data Integration'], resourceGroups: ['ferry_di_group']};
 /** The IAM role Redshift UNLOAD uses on the local cloud. */
-export const localUnloadRoleArn = `arn:aws:iam::${localAwsAccountId}:role/ferry-local-unload`;
+export const localUnloadRoleName = 'ferry-local-unload';
+export const localUnloadRoleArn = `arn:aws:iam::${localAwsAccountId}:role/${localUnloadRoleName}`;
+/** Where the local profile's UNLOAD writes by default (the published s3Bucket and the procedure's prefix); the seeded role may write only there. */
+export const localUnloadBucket = 'ferry-unload';
+export const localUnloadPrefix = 'unload_from_redshift/';
 /** The RAM role MaxCompute LOAD and Data Online Migration use on the local cloud. */
 export const localRamRoleName = 'AliyunODPSDefaultRole';
 export const localRamRoleArn = `acs:ram::${localAlibabaAccountId}:role/${localRamRoleName.toLowerCase()}`;
 
-export type {AwsKeys, AlibabaKeys, LocalCloudCredentials} from 'ferry/local/files';
-import type {LocalCloudCredentials} from 'ferry/local/files';
+export type {AwsKeys, AlibabaKeys, IdentitiesSeed, LocalCloudCredentials} from 'ferry/local/files';
+import type {IdentitiesSeed, LocalCloudCredentials} from 'ferry/local/files';
 
 export type StandInHandle = {
 	/** The service's name, as in `source/services/`. */
@@ -28,6 +32,11 @@ export type StandInHandle = {
 	close(): Promise<void>;
 	/** Makes requests fail (or stall) the way `fault` says, with the service's own error shape for a status. */
 	injectFault(fault: FaultInjection): void;
+	/**
+	 * What this stand-in lets the stand-ins that need it use in-process, e.g. the IAM stand-in's account (its
+	 * identities) or the Redshift stand-in's cluster. Each consumer checks the type (`accountOf`, `clusterOf`).
+	 */
+	shared?: unknown;
 };
 
 /**
@@ -49,6 +58,12 @@ export type StandInContext = {
 	scaleFactor: number;
 	/** Stand-ins started before this one (those named in `needs`), by service name. */
 	running: Record<string, StandInHandle>;
+	/**
+	 * What a fresh data folder is seeded with (`local-cloud start --identities`): every role, policy and association
+	 * the procedures need (`configured`), or none of them, to rehearse a first-time setup (`missing`). Kept data keeps
+	 * what it was seeded with.
+	 */
+	identities: IdentitiesSeed;
 };
 
 /** How the local cloud runs one service's stand-in. */

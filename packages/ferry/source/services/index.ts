@@ -3,12 +3,13 @@ import {datahub} from './datahub.js';
 import {dataworks} from './dataworks.js';
 import {logService} from './log-service.js';
 import type {ServiceDescriptor} from './descriptor.js';
+import {awsSts, iam} from './iam.js';
 import {maxcompute} from './maxcompute.js';
 import {oss, s3} from './object-stores.js';
 import {onlineMigration} from './online-migration.js';
-import {redshift} from './redshift.js';
+import {redshift, redshiftManagement} from './redshift.js';
 
-export const services: readonly ServiceDescriptor[] = [s3, oss, redshift, onlineMigration, maxcompute, datahub, logService, dataworks];
+export const services: readonly ServiceDescriptor[] = [s3, oss, redshift, redshiftManagement, iam, awsSts, onlineMigration, maxcompute, datahub, logService, dataworks];
 
 export function serviceNamed(name: string): ServiceDescriptor | undefined {
 	return services.find(service => service.name === name);

@@ -12,10 +12,12 @@ import {pipeline} from 'node:stream/promises';
 import {crc32} from 'node:zlib';
 import {localAlibabaAccountId, localAwsAccountId, type StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
+import type {AwsAccount, Caller} from '../iam/account.js';
 import {serveHttp} from '../http-serve.js';
 import {verifySigV4} from '../sigv4.js';
 import {AwsChunkedDecoder, type ChunkSigning} from './aws-chunked.js';
 import {isOssV4Authorization, verifyOssV4} from './oss-v4.js';
+import {objectArn, s3Permission} from './s3-permissions.js';
 import {ObjectStorage, StorageError, type BodyDigests, type ObjectRecord} from './storage.js';
 import {unsupportedParameter, type Level} from './subresources.js';
 import {parseXml, xmlDocument, type XmlElement} from './xml.js';
@@ -27,6 +29,11 @@ export type ObjectStoreStandInOptions = {
 	dataDir: string;
 	region: string;
 	credentials: {accessKeyId: string; secret: string};
+	/**
+	 * S3 only: the local AWS account, whose IAM users' keys and role sessions are accepted too and authorized by
+	 * their policies (its root, `credentials`, may do everything). Without it only `credentials` is accepted.
+	 */
+	account?: Pick<AwsAccount, 'keyHolder' | 'authorize'>;
 	port?: number;
 };
 
@@ -38,6 +45,8 @@ type RequestAuth = {
 	payloadHash: string;
 	/** For aws-chunked bodies signed chunk by chunk. */
 	chunkSigning?: ChunkSigning;
+	/** Who signed, when the stand-in checks identities (S3 with the local AWS account). */
+	caller?: Caller;
 };
 
 type Context = {
@@ -149,7 +158,8 @@ class ObjectStoreServer {
 
 	private async authenticate(request: IncomingMessage, target: Target): Promise<RequestAuth> {
 		const authorization = request.headers.authorization ?? '';
-		const lookupSecret = (id: string) => (id === this.options.credentials.accessKeyId ? this.options.credentials.secret : undefined);
+		const {account} = this.options;
+		const lookupSecret = (id: string) => (account ? account.keyHolder(id)?.secret : id === this.options.credentials.accessKeyId ? this.options.credentials.secret : undefined);
 		if (/^(AWS|OSS) [^:\s]+:/.test(authorization)) {
 			throw this.isOss
 				// OSS no longer accepts V1 signatures (EC 0002-00000080, a 403); the documentation gives the EC, not the message text.
@@ -196,7 +206,49 @@ class ObjectStoreServer {
 			scheme: 'aws-v4',
 			payloadHash: result.payloadHash,
 			chunkSigning: {signingKey: result.signingKey, amzDate: result.amzDate, scope: result.scope, seedSignature: result.signature},
+			...(account ? {caller: this.sessionCaller(request, target, result.accessKeyId)} : {}),
 		};
+	}
+
+	/**
+	 * The caller behind a verified key, once its session token checks out: a role session's key needs its token
+	 * (x-amz-security-token, or X-Amz-Security-Token when presigned), and a token that has expired is refused.
+	 */
+	private sessionCaller(request: IncomingMessage, target: Target, accessKeyId: string): Caller {
+		const holder = this.options.account!.keyHolder(accessKeyId)!;
+		const token = firstValue(request.headers['x-amz-security-token']) ?? target.query.get('X-Amz-Security-Token') ?? undefined;
+		if (holder.sessionToken === undefined && token !== undefined) {
+			throw new StorageError('InvalidToken', 400, 'The provided token is malformed or otherwise invalid.');
+		}
+
+		if (holder.sessionToken !== undefined) {
+			if (token === undefined) {
+				throw new StorageError('InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.', {AWSAccessKeyId: accessKeyId});
+			}
+
+			if (token !== holder.sessionToken) {
+				throw new StorageError('InvalidToken', 400, 'The provided token is malformed or otherwise invalid.');
+			}
+
+			if ((holder.expiresAt ?? Infinity) <= Date.now()) {
+				throw new StorageError('ExpiredToken', 400, 'The provided token has expired.');
+			}
+		}
+
+		return holder.caller;
+	}
+
+	/** S3's AccessDenied, with the newer message that names the caller, the action and the resource. */
+	private authorize(context: Context, action: string, resource: string, conditions?: Record<string, string>): void {
+		const {caller} = context.auth;
+		if (!caller) {
+			return;
+		}
+
+		const result = this.options.account!.authorize(caller, {action, resource, ...(conditions ? {context: conditions} : {})}, {quoteResource: true});
+		if (result.decision !== 'allowed') {
+			throw new StorageError('AccessDenied', 403, result.message);
+		}
 	}
 
 	/** OSS shows ETags as upper-case hex; S3 as lower-case. Records keep S3's form. */
@@ -244,6 +296,11 @@ class ObjectStoreServer {
 		const unsupported = unsupportedParameter(level, method, query.keys());
 		if (unsupported !== undefined) {
 			throw this.notImplemented(`${method} with the ${unsupported} parameter is not implemented by the local ${this.isOss ? 'OSS' : 'S3'} stand-in.`);
+		}
+
+		const permission = s3Permission(method, bucket, key, query);
+		if (permission) {
+			this.authorize(context, permission.action, permission.resource, permission.context);
 		}
 
 		if (bucket === undefined) {
@@ -681,6 +738,8 @@ class ObjectStoreServer {
 			throw new StorageError('InvalidArgument', 400, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', {ArgumentName: 'x-amz-copy-source'});
 		}
 
+		this.authorize(context, 's3:GetObject', objectArn(source.slice(0, slash), source.slice(slash + 1)));
+
 		await this.refuseOverwrite(context, bucket, key);
 		await this.drain(context);
 		const directive = firstValue(request.headers['x-amz-metadata-directive']) ?? (this.isOss ? firstValue(request.headers['x-oss-metadata-directive']) : undefined) ?? 'COPY';
@@ -773,13 +832,26 @@ class ObjectStoreServer {
 		}
 
 		const deleted: XmlElement[] = [];
+		const failed: XmlElement[] = [];
 		for (const entry of parsed.Object) {
 			const key = String(entry.Key ?? '');
+			try {
+				// Each key is its own s3:DeleteObject; a denied one is reported among the errors, the others still go.
+				this.authorize(context, 's3:DeleteObject', objectArn(bucket, key));
+			} catch (error) {
+				if (error instanceof StorageError) {
+					failed.push({Key: key, Code: error.code, Message: 'Access Denied'});
+					continue;
+				}
+
+				throw error;
+			}
+
 			await this.storage.delete(bucket, key);
 			deleted.push({Key: key});
 		}
 
-		this.sendXml(context, 200, xmlDocument('DeleteResult', {Deleted: parsed.Quiet === 'true' ? undefined : deleted}));
+		this.sendXml(context, 200, xmlDocument('DeleteResult', {Deleted: parsed.Quiet === 'true' ? undefined : deleted, Error: failed.length > 0 ? failed : undefined}));
 	}
 
 	/** Reads a small XML body, honouring the same digest checks as object bodies. */

@@ -3,7 +3,7 @@
  * NotAction, NotResource, condition operators, policy variables, principals) and Alibaba Cloud's RAM trust policy forms.
  */
 import test from 'ava';
-import {evaluatePolicies, parsePolicy, PolicyDocumentError, type AuthorizationRequest, type PolicyKind, type PolicyProblem, type SourcedPolicy} from '../../../source/local-cloud/identity/policy.js';
+import {evaluatePolicies, parsePolicy, PolicyDocumentError, type AuthorizationRequest, type PolicyKind, type PolicyProblem, type SourcedPolicy} from '../../source/identity/policy.js';
 
 const identity = (document: unknown, id = 'policy'): SourcedPolicy => ({id, policy: parsePolicy(JSON.stringify(document, undefined, 4), {dialect: 'aws', kind: 'identity'})});
 const decide = (policies: SourcedPolicy[], request: AuthorizationRequest) => evaluatePolicies(policies, request).decision;
