@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import test, {type ExecutionContext} from 'ava';
-import {localRegion, localUnloadRoleArn} from '../../source/local-cloud/contract.js';
+import {localRegion, localUnloadRoleArn} from '../../source/contract.js';
 import {startLocalAwsIdentities, type LocalAwsIdentities} from '../helpers/aws-identities.js';
 import {s3Keys, unloadBucket} from '../helpers/redshift-local.js';
 

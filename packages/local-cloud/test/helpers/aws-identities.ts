@@ -2,12 +2,12 @@
  * The local AWS side with its identities: S3 and Redshift (startLocalRedshift) on one account, and the IAM, STS and
  * Redshift management stand-ins serving that account and cluster.
  */
-import type {StandInHandle} from '../../source/local-cloud/contract.js';
-import {localRegion} from '../../source/local-cloud/contract.js';
-import {startIamStandIn} from '../../source/local-cloud/iam/server.js';
-import {localDatabaseName, localMasterUser} from '../../source/local-cloud/redshift/database.js';
-import {startRedshiftManagementStandIn} from '../../source/local-cloud/redshift/management-server.js';
-import {startStsStandIn} from '../../source/local-cloud/sts/server.js';
+import type {StandInHandle} from '../../source/contract.js';
+import {localRegion} from '../../source/contract.js';
+import {startIamStandIn} from '../../source/iam/server.js';
+import {localDatabaseName, localMasterUser} from '../../source/redshift/database.js';
+import {startRedshiftManagementStandIn} from '../../source/redshift/management-server.js';
+import {startStsStandIn} from '../../source/sts/server.js';
 import {startLocalRedshift, type LocalRedshift} from './redshift-local.js';
 
 export type LocalAwsIdentities = LocalRedshift & {iam: StandInHandle; sts: StandInHandle; management: StandInHandle};
