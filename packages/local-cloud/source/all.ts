@@ -15,7 +15,7 @@ export type LocalCloudOptions = {
 	ports?: Record<string, number>;
 	/** Standing faults (`local-cloud start --faults`), installed once every stand-in runs so seeding is unaffected. */
 	faults?: readonly FaultRule[];
-	/** What a fresh data folder's identities are seeded with. @default 'configured' */
+	/** What fresh data is seeded with (`local-cloud start --identities`). @default 'configured' */
 	identities?: IdentitiesSeed;
 };
 

@@ -9,7 +9,11 @@ export const localMaxComputeProject = 'ferry_local';
 /** The local DataWorks workspace: standard mode (submit, then deploy), one workflow folder and one DI resource group. */
 export const localDataWorksWorkspace = {id: 10_001, name: 'ferry_local', mode: 'standard' as const, folders: ['Workflow/ferry/Data Integration'], resourceGroups: ['ferry_di_group']};
 /** The IAM role Redshift UNLOAD uses on the local cloud. */
-export const localUnloadRoleArn = `arn:aws:iam::${localAwsAccountId}:role/ferry-local-unload`;
+export const localUnloadRoleName = 'ferry-local-unload';
+export const localUnloadRoleArn = `arn:aws:iam::${localAwsAccountId}:role/${localUnloadRoleName}`;
+/** Where the local profile's UNLOAD writes by default (the published s3Bucket and the procedure's prefix); the seeded role may write only there. */
+export const localUnloadBucket = 'ferry-unload';
+export const localUnloadPrefix = 'unload_from_redshift/';
 /** The RAM role MaxCompute LOAD assumes on the local cloud (the one MaxCompute's one-click authorisation creates). */
 export const localRamRoleName = 'AliyunODPSDefaultRole';
 export const localRamRoleArn = `acs:ram::${localAlibabaAccountId}:role/${localRamRoleName.toLowerCase()}`;
@@ -18,8 +22,8 @@ export const localMigrationRoleName = 'ferry-local-migration';
 /** The OSS bucket the local profile lands data in; the seeded roles may use it. */
 export const localLandingBucket = 'ferry-landing';
 
-export type {AwsKeys, AlibabaKeys, LocalCloudCredentials} from 'ferry/local/files';
-import type {LocalCloudCredentials} from 'ferry/local/files';
+export type {AwsKeys, AlibabaKeys, IdentitiesSeed, LocalCloudCredentials} from 'ferry/local/files';
+import type {IdentitiesSeed, LocalCloudCredentials} from 'ferry/local/files';
 
 export type StandInHandle = {
 	/** The service's name, as in `source/services/`. */
@@ -65,9 +69,6 @@ export type StandInContext = {
 	 */
 	identities: IdentitiesSeed;
 };
-
-export type IdentitiesSeed = 'configured' | 'missing';
-export const identitiesSeeds: readonly IdentitiesSeed[] = ['configured', 'missing'];
 
 /** How the local cloud runs one service's stand-in. */
 export type StandInDescriptor = {

@@ -15,7 +15,8 @@ const files = localCloudFiles();
 const progress = progressFileWriter(files.progress);
 setProgressReporter(progress);
 progress({phase: 'starting'});
-const cloud = await startLocalCloudServices({dataDir: files.data, credentials: loadLocalCredentials(), scaleFactor: options.scaleFactor ?? 0.01, standIns, ports: options.ports ?? {}, faults: options.faults ?? []});
+const identities = options.identities ?? 'configured';
+const cloud = await startLocalCloudServices({dataDir: files.data, credentials: loadLocalCredentials(), scaleFactor: options.scaleFactor ?? 0.01, standIns, ports: options.ports ?? {}, faults: options.faults ?? [], identities});
 const endpoints = Object.fromEntries(Object.entries(cloud.services).map(([name, handle]) => [name, handle.url]));
 const doorPorts = Object.fromEntries(Object.values(cloud.services).flatMap(handle => Object.entries(handle.doorPorts ?? {})));
 // Not a stand-in: the proxy lets clients that cannot resolve *.localhost reach the virtual-hosted ones (OSS, Log Service).
@@ -24,7 +25,7 @@ rememberPorts({...cloud.ports, [localhostProxyPortName]: proxy.port});
 // Ready is reported before the state file exists, so whoever sees the state has seen ready too.
 progress({phase: 'ready'});
 setProgressReporter(undefined);
-writeLocalCloudState({pid: process.pid, startedAt: new Date().toISOString(), scaleFactor: options.scaleFactor ?? 0.01, services: endpoints, doorPorts, localhostProxy: proxy.url, accounts: {aws: localAwsAccountId, alibaba: localAlibabaAccountId}, settings: publishedSettings(doorPorts), ...(options.faults?.length ? {faults: options.faults} : {})});
+writeLocalCloudState({pid: process.pid, startedAt: new Date().toISOString(), scaleFactor: options.scaleFactor ?? 0.01, identities, services: endpoints, doorPorts, localhostProxy: proxy.url, accounts: {aws: localAwsAccountId, alibaba: localAlibabaAccountId}, settings: publishedSettings(doorPorts), ...(options.faults?.length ? {faults: options.faults} : {})});
 console.log(`${new Date().toISOString()} local cloud up: ${JSON.stringify(endpoints)}`);
 
 let stopping = false;

@@ -1,19 +1,42 @@
 import {spawn} from 'node:child_process';
-import {closeSync, fstatSync, mkdirSync, openSync, readFileSync, rmSync, statfsSync, statSync} from 'node:fs';
+import {closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, statSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
-import {ConfigurationError} from 'ferry/engine/errors';
+import {ConfigurationError, UsageError} from 'ferry/engine/errors';
 import {writeFileAtomic} from 'ferry/store/atomic-write';
-import {localCloudFiles, readLocalCloudState, type FaultRule, type LocalCloudState} from 'ferry/local/files';
+import {localCloudFiles, readLocalCloudState, type FaultRule, type IdentitiesSeed, type LocalCloudState} from 'ferry/local/files';
 import {describeProgress, readProgressFile, type LocalCloudProgress} from 'ferry/local/progress';
 import {ferryPaths} from 'ferry/store/paths';
 import {isProcessAlive} from 'ferry/store/process-alive';
 import {healthProbeHeader} from './faults.js';
 
 /** Ports by service or door name. */
-export type DaemonOptions = {ports: Record<string, number>; scaleFactor: number; faults?: FaultRule[]};
+export type DaemonOptions = {ports: Record<string, number>; scaleFactor: number; faults?: FaultRule[]; identities?: IdentitiesSeed};
+
+/**
+ * What the kept data was seeded with: the recorded choice, `configured` for data older than the choice, nothing for
+ * fresh data.
+ */
+export function recordedIdentities(): IdentitiesSeed | undefined {
+	const files = localCloudFiles();
+	try {
+		return (JSON.parse(readFileSync(files.identities, 'utf8')) as {identities: IdentitiesSeed}).identities;
+	} catch {
+		return existsSync(files.data) && readdirSync(files.data).length > 0 ? 'configured' : undefined;
+	}
+}
+
+/** The identities a start seeds with: the data's own, which only `reset` changes. */
+export function identitiesForStart(requested: IdentitiesSeed | undefined): IdentitiesSeed {
+	const recorded = recordedIdentities();
+	if (requested && recorded && requested !== recorded) {
+		throw new UsageError(`The local cloud's data was seeded with identities ${recorded}, not ${requested}`, {hint: `Identities are seeded once: \`ferry local-cloud reset\` clears the data, then \`ferry local-cloud start --identities ${requested}\`.`});
+	}
+
+	return recorded ?? requested ?? 'configured';
+}
 
 export function writeLocalCloudState(state: LocalCloudState): void {
 	writeFileAtomic(localCloudFiles().state, `${JSON.stringify(state, undefined, '\t')}\n`, 0o644);
@@ -95,6 +118,8 @@ export type StartLocalCloudOptions = {
 	ports?: DaemonOptions['ports'];
 	scaleFactor?: number;
 	faults?: FaultRule[];
+	/** What fresh data is seeded with; kept data keeps its own (a different choice is refused: reset first). */
+	identities?: IdentitiesSeed;
 	/**
 	 * How long the daemon may go without reporting progress before the start is given up. A first start at a large
 	 * scale factor seeds for minutes, but it reports every batch of rows, so only a stuck daemon waits this long.
@@ -157,10 +182,12 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
 	}
 
 	const files = localCloudFiles();
-	mkdirSync(files.root, {recursive: true});
+	const identities = identitiesForStart(options.identities);
+	mkdirSync(files.data, {recursive: true});
+	writeFileAtomic(files.identities, `${JSON.stringify({identities})}\n`, 0o644);
 	rmSync(files.state, {force: true});
 	rmSync(files.progress, {force: true});
-	const daemonOptions: DaemonOptions = {ports: {...rememberedPorts(), ...options.ports}, scaleFactor: options.scaleFactor ?? 0.01, ...(options.faults?.length ? {faults: options.faults} : {})};
+	const daemonOptions: DaemonOptions = {ports: {...rememberedPorts(), ...options.ports}, scaleFactor: options.scaleFactor ?? 0.01, identities, ...(options.faults?.length ? {faults: options.faults} : {})};
 	const {command, args} = daemonCommand();
 	const logFd = openSync(files.log, 'a', 0o600);
 	const logOffset = fstatSync(logFd).size;

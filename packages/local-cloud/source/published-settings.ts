@@ -2,7 +2,7 @@
  * What the local profile publishes (the state file's `settings`): answer defaults naming what the local cloud seeded,
  * so every procedure runs on it with no typing. Keys are answer keys; a real profile's settings work the same way.
  */
-import {localAlibabaAccountId, localDataWorksWorkspace, localLandingBucket, localMaxComputeProject, localMigrationRoleName, localRamRoleArn, localRegion, localUnloadRoleArn} from './contract.js';
+import {localAlibabaAccountId, localDataWorksWorkspace, localLandingBucket, localMaxComputeProject, localMigrationRoleName, localRamRoleArn, localRegion, localUnloadBucket, localUnloadPrefix, localUnloadRoleArn} from './contract.js';
 import {localDatabaseName, localMasterUser} from './redshift/database.js';
 
 export function publishedSettings(doorPorts: Readonly<Record<string, number>>): Record<string, string> {
@@ -11,7 +11,9 @@ export function publishedSettings(doorPorts: Readonly<Record<string, number>>): 
 		redshiftDbUser: localMasterUser,
 		redshiftDatabase: localDatabaseName,
 		...(doorPorts['redshift-pg'] ? {redshiftHost: '127.0.0.1', redshiftPort: String(doorPorts['redshift-pg']), redshiftUser: localMasterUser} : {}),
-		s3Bucket: 'ferry-unload',
+		s3Bucket: localUnloadBucket,
+		// The seeded UNLOAD role may write under this prefix only (iam/seed.ts).
+		s3Prefix: localUnloadPrefix,
 		unloadRoleArn: localUnloadRoleArn,
 		migrationRoleName: localMigrationRoleName,
 		ossRegion: localRegion,

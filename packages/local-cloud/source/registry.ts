@@ -4,15 +4,20 @@
  * Adding a stand-in is adding an entry here; each loads its server lazily.
  */
 import type {StandInDescriptor} from './contract.js';
-import {localAlibabaAccountId, localDataWorksWorkspace, localMaxComputeProject, localUnloadRoleArn} from './contract.js';
+import {localAlibabaAccountId, localAwsAccountId, localDataWorksWorkspace, localMaxComputeProject, localUnloadRoleArn} from './contract.js';
 
 export type StandIn = StandInDescriptor & {name: string};
 
 const s3: StandIn = {
 	name: 's3',
-	async start({dataDir, region, credentials, port}) {
-		const {startObjectStoreStandIn} = await import('./object-store/server.js');
-		return startObjectStoreStandIn({flavor: 's3', dataDir, region, credentials: {accessKeyId: credentials.aws.accessKeyId, secret: credentials.aws.secretAccessKey}, ...(port ? {port} : {})});
+	// The account's IAM users and role sessions reach S3 too, authorized by their policies.
+	needs: ['iam'],
+	async start({dataDir, region, credentials, port, running}) {
+		const [{accountOf}, {startObjectStoreStandIn}] = await Promise.all([import('./iam/account.js'), import('./object-store/server.js')]);
+		return startObjectStoreStandIn({
+			flavor: 's3', dataDir, region, credentials: {accessKeyId: credentials.aws.accessKeyId, secret: credentials.aws.secretAccessKey},
+			account: accountOf(running['iam']), ...(port ? {port} : {}),
+		});
 	},
 };
 
@@ -57,20 +62,68 @@ const oss: StandIn = {
 
 const redshift: StandIn = {
 	name: 'redshift',
-	needs: ['s3'],
+	needs: ['s3', 'iam'],
 	doors: ['redshift-pg'],
 	async start({dataDir, region, credentials, port, doorPorts, scaleFactor, running}) {
-		const {startRedshiftStandIn} = await import('./redshift/stand-in.js');
+		const [{accountOf}, {startRedshiftStandIn}] = await Promise.all([import('./iam/account.js'), import('./redshift/stand-in.js')]);
+		const account = accountOf(running['iam']);
+		// The cluster is born with the account's identities: the UNLOAD role associated and default when seeded `configured`.
+		const seeded = account.seededWith === 'configured';
 		const handle = await startRedshiftStandIn({
 			dataDir,
 			region,
 			credentials: {accessKeyId: credentials.aws.accessKeyId, secret: credentials.aws.secretAccessKey},
-			unload: {endpoint: running['s3']!.url, region, credentials: credentials.aws, allowedRoleArns: [localUnloadRoleArn]},
+			unload: {endpoint: running['s3']!.url, region},
+			account,
+			seedIamRoles: seeded ? {iamRoles: [localUnloadRoleArn], defaultIamRoleArn: localUnloadRoleArn} : {iamRoles: []},
 			scaleFactor,
 			...(port ? {port} : {}),
 			...(doorPorts['redshift-pg'] ? {pgPort: doorPorts['redshift-pg']} : {}),
 		});
 		return {...handle, doorPorts: {'redshift-pg': handle.pgPort}};
+	},
+};
+
+/** Redshift's management API: its own endpoint, serving the Redshift stand-in's cluster. */
+const redshiftManagement: StandIn = {
+	name: 'redshift-management',
+	needs: ['redshift', 'iam'],
+	async start({region, port, running}) {
+		const [{accountOf}, {clusterOf}, {startRedshiftManagementStandIn}, {localDatabaseName, localMasterUser}] = await Promise.all([
+			import('./iam/account.js'),
+			import('./redshift/cluster.js'),
+			import('./redshift/management-server.js'),
+			import('./redshift/database.js'),
+		]);
+		const handle = running['redshift']!;
+		return startRedshiftManagementStandIn({
+			cluster: clusterOf(handle),
+			account: accountOf(running['iam']),
+			region,
+			endpoint: {address: '127.0.0.1', port: handle.doorPorts?.['redshift-pg'] ?? 5439},
+			masterUsername: localMasterUser,
+			databaseName: localDatabaseName,
+			...(port ? {port} : {}),
+		});
+	},
+};
+
+/** IAM holds the account's identities (iam/account.ts), which the other AWS stand-ins ask in-process. */
+const iam: StandIn = {
+	name: 'iam',
+	async start({dataDir, credentials, port, identities}) {
+		const [{AwsAccount}, {localSeedRoles}, {startIamStandIn}] = await Promise.all([import('./iam/account.js'), import('./iam/seed.js'), import('./iam/server.js')]);
+		const account = AwsAccount.open({dataDir, accountId: localAwsAccountId, rootKeys: credentials.aws, seed: identities, seedRoles: localSeedRoles});
+		return startIamStandIn({account, ...(port ? {port} : {})});
+	},
+};
+
+const awsSts: StandIn = {
+	name: 'aws-sts',
+	needs: ['iam'],
+	async start({region, port, running}) {
+		const [{accountOf}, {startStsStandIn}] = await Promise.all([import('./iam/account.js'), import('./sts/server.js')]);
+		return startStsStandIn({account: accountOf(running['iam']), region, ...(port ? {port} : {})});
 	},
 };
 
@@ -154,4 +207,4 @@ const dataworks: StandIn = {
 	},
 };
 
-export const standIns: readonly StandIn[] = [s3, ram, alibabaSts, oss, redshift, onlineMigration, maxcompute, datahub, logService, dataworks];
+export const standIns: readonly StandIn[] = [s3, oss, redshift, redshiftManagement, iam, awsSts, ram, alibabaSts, onlineMigration, maxcompute, datahub, logService, dataworks];

@@ -68,6 +68,13 @@ export function localCloudEnvironment(input: EnvironmentInput): LocalCloudEnviro
 		set.push(['AWS_ENDPOINT_URL_REDSHIFT_DATA', services['redshift']]);
 	}
 
+	// awscli's per-service endpoints (AWS_ENDPOINT_URL_<SERVICE ID>): the management API is `redshift`, STS `sts`.
+	for (const [service, variable] of [['redshift-management', 'AWS_ENDPOINT_URL_REDSHIFT'], ['iam', 'AWS_ENDPOINT_URL_IAM'], ['aws-sts', 'AWS_ENDPOINT_URL_STS']] as const) {
+		if (services[service]) {
+			set.push([variable, services[service]]);
+		}
+	}
+
 	// Newer botocore streams uploads aws-chunked with a CRC trailer, which OSS refuses; OSS's guide for S3 clients
 	// turns it off the same way.
 	set.push(
@@ -141,6 +148,10 @@ export function localCloudEnvironment(input: EnvironmentInput): LocalCloudEnviro
 		notes.push('HTTP_PROXY sends plain-http *.localhost names (OSS, Log Service) to ferry\'s proxy, which reaches 127.0.0.1 only.');
 	} else {
 		notes.push('This local cloud runs no *.localhost proxy (started by an older ferry): `ferry local-cloud stop && ferry local-cloud start`.');
+	}
+
+	if (services['iam']) {
+		notes.push('IAM is global and signed for us-east-1, as on AWS: aws iam … --region us-east-1.');
 	}
 
 	if (input.awsFiles) {

@@ -20,6 +20,7 @@ const flagSpec = {
 	ports: {type: 'string'},
 	scale: {type: 'string'},
 	faults: {type: 'string'},
+	identities: {type: 'string'},
 	shell: {type: 'string'},
 	wizard: {type: 'string'},
 	force: {type: 'boolean', short: 'f'},
@@ -44,6 +45,8 @@ export type Flags = {
 	scale?: string;
 	/** `local-cloud start --faults SPEC`: standing faults of the stand-ins. */
 	faults?: string;
+	/** `local-cloud start --identities configured|missing`: what fresh data is seeded with. */
+	identities?: string;
 	/** `ferry local-cloud env`: sh, fish or json. */
 	shell?: string;
 	/** `ferry sql --profile`: which procedure's two sides to query. */
@@ -83,6 +86,7 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
 			ports: values.ports,
 			scale: values.scale,
 			faults: values.faults,
+			identities: values.identities,
 			shell: values.shell,
 			wizard: values.wizard,
 		},

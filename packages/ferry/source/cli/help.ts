@@ -131,8 +131,9 @@ Examples
 `,
 	'local-cloud': `ferry local-cloud start|stop|status|reset|env — the local stand-ins
 
-Redshift (Data API + PostgreSQL wire, on PGlite), S3, OSS, Data Online Migration, MaxCompute (ODPS
-REST, on DuckDB), DataHub, Log Service and DataWorks on 127.0.0.1, speaking the real protocols. Data
+Redshift (Data API + PostgreSQL wire, on PGlite, and its management API), S3, IAM, STS, OSS, Data Online
+Migration, MaxCompute (ODPS REST, on DuckDB), DataHub, Log Service and DataWorks on 127.0.0.1, speaking
+the real protocols, with the identities they enforce (roles, policies, the cluster's IAM roles). Data
 lives under FERRY_HOME and survives restarts; reset clears it. env prints the endpoints, the local
 cloud's throwaway keys and a proxy for *.localhost names, so your own tools (awscli, rclone, psql, the
 vendors' SDKs) reach every stand-in.
@@ -142,6 +143,7 @@ Examples
   $ ferry local-cloud status --json
   $ ferry local-cloud start --scale 0.1        # TPC-H scale factor for a fresh seed
   $ ferry local-cloud start --faults s3:503:5%,maxcompute:reset:3,oss:slow:2   # rehearse a bad day
+  $ ferry local-cloud start --identities missing   # a fresh account with no roles, to rehearse the setup
   $ eval "$(ferry local-cloud env)" && aws s3 ls && psql -c 'select count(*) from orders'
   $ ferry local-cloud env --shell fish | source
   $ ferry local-cloud env --shell json         # for scripts
@@ -151,6 +153,10 @@ Examples
 service's own error shape, reset (the connection is dropped) or slow (AMOUNT seconds of delay, then the request
 proceeds; a fourth field limits it to a count or rate). AMOUNT is a count (3: the next three requests) or a rate
 (5%: that share of every request). Faults hit every client, the stand-ins' own work included; status shows them.
+
+--identities configured|missing: what fresh data is seeded with. configured (the default) has every role,
+policy and association the procedures need (e.g. the UNLOAD role, associated with the cluster); missing has
+none of them. It is kept with the data: changing it needs reset. status shows it.
 `,
 };
 

@@ -4,9 +4,25 @@ import {ConfigurationError, exitCodes, UsageError} from '../engine/errors.js';
 import {formatTable} from '../ui/format.js';
 import {createProgressLine} from '../ui/local-cloud-progress-line.js';
 import type {CommandIo} from '../cli/io.js';
-import {localCloudFiles, readLocalCloudState, type FaultRule, type LocalCloudState} from '../local/files.js';
+import {identitiesSeeds, localCloudFiles, readLocalCloudState, type FaultRule, type IdentitiesSeed, type LocalCloudState} from '../local/files.js';
 import {loadLocalCloud, type LocalCloudPackage} from '../local/local-cloud-package.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
+
+function parseIdentitiesFlag(text: string | undefined): IdentitiesSeed | undefined {
+	if (text === undefined) {
+		return undefined;
+	}
+
+	if (!identitiesSeeds.includes(text as IdentitiesSeed)) {
+		throw new UsageError(`Invalid --identities ${JSON.stringify(text)}`, {hint: `Use ${identitiesSeeds.join(' or ')}: the roles and policies the procedures need, or none of them.`});
+	}
+
+	return text as IdentitiesSeed;
+}
+
+function identitiesLine(state: LocalCloudState): string {
+	return `Identities: ${state.identities ?? 'configured'}${state.identities === 'missing' ? ' (no roles or policies were seeded; create them, or reset and start again)' : ''}\n`;
+}
 
 function parsePorts(localCloud: LocalCloudPackage, text: string | undefined): Record<string, number> {
 	if (!text) {
@@ -100,9 +116,14 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 
 			const ports = parsePorts(localCloud, args.flags.ports);
 			const faults = parseFaultsFlag(localCloud, args.flags.faults);
+			const identities = parseIdentitiesFlag(args.flags.identities);
 			const already = readLocalCloudState();
 			if (already && faults && formatFaultRules(faults) !== formatFaultRules(already.faults ?? [])) {
 				throw new UsageError(`The local cloud is already running (pid ${already.pid}) ${already.faults?.length ? `with faults ${formatFaultRules(already.faults)}` : 'without faults'}`, {hint: 'Faults are set when it starts: `ferry local-cloud stop`, then start again with --faults.'});
+			}
+
+			if (already && identities && identities !== (already.identities ?? 'configured')) {
+				throw new UsageError(`The local cloud is already running (pid ${already.pid}) with identities ${already.identities ?? 'configured'}`, {hint: `Identities are seeded once: \`ferry local-cloud reset\`, then \`ferry local-cloud start --identities ${identities}\`.`});
 			}
 
 			if (!args.flags.json) {
@@ -113,12 +134,12 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 			const line = createProgressLine(io.stderr);
 			let state: LocalCloudState;
 			try {
-				state = await localCloud.startLocalCloud({ports, ...(scaleFactor === undefined ? {} : {scaleFactor}), ...(faults ? {faults} : {}), onProgress: progress => line.update(progress)});
+				state = await localCloud.startLocalCloud({ports, ...(scaleFactor === undefined ? {} : {scaleFactor}), ...(faults ? {faults} : {}), ...(identities ? {identities} : {}), onProgress: progress => line.update(progress)});
 			} finally {
 				line.done();
 			}
 
-			print({running: true, ...state, faults: formatFaultRules(state.faults ?? [])}, `Local cloud running (pid ${state.pid}).\n${formatTable(['SERVICE', 'URL'], Object.entries(state.services))}${faultsLine(localCloud, state.faults)}`);
+			print({running: true, ...state, identities: state.identities ?? 'configured', faults: formatFaultRules(state.faults ?? [])}, `Local cloud running (pid ${state.pid}).\n${formatTable(['SERVICE', 'URL'], Object.entries(state.services))}${identitiesLine(state)}${faultsLine(localCloud, state.faults)}`);
 			return exitCodes.ok;
 		}
 
@@ -131,7 +152,7 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 
 			const services = await localCloud.serviceHealth(state);
 			const doors = Object.entries(state.doorPorts).map(([door, port]) => `${door}: 127.0.0.1:${port}\n`).join('') + (state.localhostProxy ? `*.localhost proxy: ${state.localhostProxy}\n` : '');
-			print({running: true, pid: state.pid, startedAt: state.startedAt, scaleFactor: state.scaleFactor, doorPorts: state.doorPorts, ...(state.localhostProxy ? {localhostProxy: state.localhostProxy} : {}), services, faults: formatFaultRules(state.faults ?? [])}, `Local cloud running (pid ${state.pid}, TPC-H SF ${state.scaleFactor}).\n${formatTable(['SERVICE', 'URL', 'STATE'], services.map(service => [service.name, service.url, service.up ? 'up' : 'down']))}${doors}${faultsLine(localCloud, state.faults)}`);
+			print({running: true, pid: state.pid, startedAt: state.startedAt, scaleFactor: state.scaleFactor, identities: state.identities ?? 'configured', doorPorts: state.doorPorts, ...(state.localhostProxy ? {localhostProxy: state.localhostProxy} : {}), services, faults: formatFaultRules(state.faults ?? [])}, `Local cloud running (pid ${state.pid}, TPC-H SF ${state.scaleFactor}).\n${formatTable(['SERVICE', 'URL', 'STATE'], services.map(service => [service.name, service.url, service.up ? 'up' : 'down']))}${doors}${identitiesLine(state)}${faultsLine(localCloud, state.faults)}`);
 			return services.every(service => service.up) ? exitCodes.ok : exitCodes.configuration;
 		}
 

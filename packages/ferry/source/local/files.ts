@@ -30,6 +30,13 @@ export type FaultRule = {
 	delaySeconds?: number;
 };
 
+/**
+ * What fresh local-cloud data is seeded with (`local-cloud start --identities`): every role, policy and association
+ * the procedures need (`configured`), or none of them, to rehearse a first-time setup (`missing`).
+ */
+export type IdentitiesSeed = 'configured' | 'missing';
+export const identitiesSeeds: readonly IdentitiesSeed[] = ['configured', 'missing'];
+
 export type LocalCloudState = {
 	pid: number;
 	startedAt: string;
@@ -42,6 +49,8 @@ export type LocalCloudState = {
 	faults?: FaultRule[];
 	/** The daemon's forward proxy for `*.localhost` names (http://127.0.0.1:PORT); its port is kept as `localhost-proxy`. */
 	localhostProxy?: string;
+	/** What the data was seeded with; absent from older daemons, which seeded `configured`. */
+	identities?: IdentitiesSeed;
 	/** The accounts the stand-ins belong to. */
 	accounts?: {aws: string; alibaba: string};
 	/**
@@ -62,6 +71,8 @@ export function localCloudFiles() {
 		/** What the daemon is doing while it starts (progress.ts). */
 		progress: path.join(root, 'progress.json'),
 		credentials: path.join(root, 'credentials.json'),
+		/** What the data was seeded with; it lives with the data, so `reset` forgets it. */
+		identities: path.join(root, 'data', 'identities.json'),
 	};
 }
 

@@ -29,3 +29,12 @@ export const redshift: ServiceDescriptor = {
 		}
 	},
 };
+
+/** Amazon Redshift's management API (DescribeClusters, ModifyClusterIamRoles): its own endpoint, the Data API's cluster. */
+export const redshiftManagement: ServiceDescriptor = {
+	name: 'redshift-management',
+	title: 'Amazon Redshift management API',
+	vendor: 'aws',
+	endpointKey: 'redshift',
+	defaultEndpoint: region => `https://redshift.${region}.amazonaws.com`,
+};

@@ -12,11 +12,13 @@ import {pipeline} from 'node:stream/promises';
 import {crc32} from 'node:zlib';
 import {localAlibabaAccountId, localAwsAccountId, type StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
+import type {AwsAccount, Caller} from '../iam/account.js';
 import {serveHttp} from '../http-serve.js';
 import {verifySigV4} from '../sigv4.js';
 import {ossPermissions, type ObjectStoreAccess, type SignerKey} from './access.js';
 import {AwsChunkedDecoder, type ChunkSigning} from './aws-chunked.js';
 import {isOssV4Authorization, verifyOssV4} from './oss-v4.js';
+import {objectArn, s3Permission} from './s3-permissions.js';
 import {ObjectStorage, StorageError, type BodyDigests, type ObjectRecord} from './storage.js';
 import {unsupportedParameter, type Level} from './subresources.js';
 import {parseXml, xmlDocument, type XmlElement} from './xml.js';
@@ -28,8 +30,13 @@ export type ObjectStoreStandInOptions = {
 	dataDir: string;
 	region: string;
 	credentials: {accessKeyId: string; secret: string};
-	/** Other signers and what they may do (OSS: the local RAM account); without it only `credentials` may sign, for everything. */
+	/** OSS only: the local RAM account's signers (RAM users, STS sessions) and what they may do; without it only `credentials` may sign, for everything. */
 	access?: ObjectStoreAccess;
+	/**
+	 * S3 only: the local AWS account, whose IAM users' keys and role sessions are accepted too and authorized by
+	 * their policies (its root, `credentials`, may do everything). Without it only `credentials` is accepted.
+	 */
+	account?: Pick<AwsAccount, 'keyHolder' | 'authorize'>;
 	port?: number;
 };
 
@@ -43,6 +50,8 @@ type RequestAuth = {
 	payloadHash: string;
 	/** For aws-chunked bodies signed chunk by chunk. */
 	chunkSigning?: ChunkSigning;
+	/** Who signed, when the stand-in checks identities (S3 with the local AWS account). */
+	caller?: Caller;
 };
 
 type Context = {
@@ -150,7 +159,7 @@ class ObjectStoreServer {
 		const auth = await this.authenticate(request, target);
 		if (this.isOss && this.options.access) {
 			for (const permission of ossPermissions(request, target, this.copySourceHeader(request))) {
-				this.authorize(auth, permission.action, permission.bucket, permission.key);
+				this.authorizeOss(auth, permission.action, permission.bucket, permission.key);
 			}
 		}
 
@@ -163,7 +172,7 @@ class ObjectStoreServer {
 	 * (EC 0003-00000201), no Allow at all the RAM user's "You have no right to access this object because of bucket
 	 * acl." (EC 0003-00000001, which OSS documents for a RAM user or STS key lacking the permission).
 	 */
-	private authorize(auth: RequestAuth, action: string, bucket: string | undefined, key: string | undefined): void {
+	private authorizeOss(auth: RequestAuth, action: string, bucket: string | undefined, key: string | undefined): void {
 		if (!this.options.access || auth.principal === undefined) {
 			return;
 		}
@@ -210,8 +219,8 @@ class ObjectStoreServer {
 
 	private async authenticate(request: IncomingMessage, target: Target): Promise<RequestAuth> {
 		const authorization = request.headers.authorization ?? '';
-		const {access} = this.options;
-		const lookupSecret = (id: string) => (access ? access.keyOf(id)?.secret : id === this.options.credentials.accessKeyId ? this.options.credentials.secret : undefined);
+		const {access, account} = this.options;
+		const lookupSecret = (id: string) => (access ? access.keyOf(id)?.secret : account ? account.keyHolder(id)?.secret : id === this.options.credentials.accessKeyId ? this.options.credentials.secret : undefined);
 		const signedBy = (scheme: RequestAuth['scheme'], accessKeyId: string): Pick<RequestAuth, 'principal'> => {
 			const key = access?.keyOf(accessKeyId);
 			if (!key) {
@@ -269,7 +278,49 @@ class ObjectStoreServer {
 			...signedBy('aws-v4', result.accessKeyId),
 			payloadHash: result.payloadHash,
 			chunkSigning: {signingKey: result.signingKey, amzDate: result.amzDate, scope: result.scope, seedSignature: result.signature},
+			...(account ? {caller: this.sessionCaller(request, target, result.accessKeyId)} : {}),
 		};
+	}
+
+	/**
+	 * The caller behind a verified key, once its session token checks out: a role session's key needs its token
+	 * (x-amz-security-token, or X-Amz-Security-Token when presigned), and a token that has expired is refused.
+	 */
+	private sessionCaller(request: IncomingMessage, target: Target, accessKeyId: string): Caller {
+		const holder = this.options.account!.keyHolder(accessKeyId)!;
+		const token = firstValue(request.headers['x-amz-security-token']) ?? target.query.get('X-Amz-Security-Token') ?? undefined;
+		if (holder.sessionToken === undefined && token !== undefined) {
+			throw new StorageError('InvalidToken', 400, 'The provided token is malformed or otherwise invalid.');
+		}
+
+		if (holder.sessionToken !== undefined) {
+			if (token === undefined) {
+				throw new StorageError('InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.', {AWSAccessKeyId: accessKeyId});
+			}
+
+			if (token !== holder.sessionToken) {
+				throw new StorageError('InvalidToken', 400, 'The provided token is malformed or otherwise invalid.');
+			}
+
+			if ((holder.expiresAt ?? Infinity) <= Date.now()) {
+				throw new StorageError('ExpiredToken', 400, 'The provided token has expired.');
+			}
+		}
+
+		return holder.caller;
+	}
+
+	/** S3's AccessDenied, with the newer message that names the caller, the action and the resource. */
+	private authorize(context: Context, action: string, resource: string, conditions?: Record<string, string>): void {
+		const {caller} = context.auth;
+		if (!caller) {
+			return;
+		}
+
+		const result = this.options.account!.authorize(caller, {action, resource, ...(conditions ? {context: conditions} : {})}, {quoteResource: true});
+		if (result.decision !== 'allowed') {
+			throw new StorageError('AccessDenied', 403, result.message);
+		}
 	}
 
 	/** OSS shows ETags as upper-case hex; S3 as lower-case. Records keep S3's form. */
@@ -317,6 +368,11 @@ class ObjectStoreServer {
 		const unsupported = unsupportedParameter(level, method, query.keys());
 		if (unsupported !== undefined) {
 			throw this.notImplemented(`${method} with the ${unsupported} parameter is not implemented by the local ${this.isOss ? 'OSS' : 'S3'} stand-in.`);
+		}
+
+		const permission = s3Permission(method, bucket, key, query);
+		if (permission) {
+			this.authorize(context, permission.action, permission.resource, permission.context);
 		}
 
 		if (bucket === undefined) {
@@ -754,6 +810,8 @@ class ObjectStoreServer {
 			throw new StorageError('InvalidArgument', 400, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', {ArgumentName: 'x-amz-copy-source'});
 		}
 
+		this.authorize(context, 's3:GetObject', objectArn(source.slice(0, slash), source.slice(slash + 1)));
+
 		await this.refuseOverwrite(context, bucket, key);
 		await this.drain(context);
 		const directive = firstValue(request.headers['x-amz-metadata-directive']) ?? (this.isOss ? firstValue(request.headers['x-oss-metadata-directive']) : undefined) ?? 'COPY';
@@ -846,17 +904,30 @@ class ObjectStoreServer {
 		}
 
 		const deleted: XmlElement[] = [];
-		for (const entry of this.isOss ? parsed.Object : []) {
-			this.authorize(context.auth, 'oss:DeleteObject', bucket, String(entry.Key ?? ''));
-		}
-
+		const failed: XmlElement[] = [];
 		for (const entry of parsed.Object) {
 			const key = String(entry.Key ?? '');
+			try {
+				// Each key is its own s3:DeleteObject (oss:DeleteObject); a denied one is reported among the errors, the others still go.
+				if (this.isOss) {
+					this.authorizeOss(context.auth, 'oss:DeleteObject', bucket, key);
+				} else {
+					this.authorize(context, 's3:DeleteObject', objectArn(bucket, key));
+				}
+			} catch (error) {
+				if (error instanceof StorageError) {
+					failed.push({Key: key, Code: error.code, Message: 'Access Denied'});
+					continue;
+				}
+
+				throw error;
+			}
+
 			await this.storage.delete(bucket, key);
 			deleted.push({Key: key});
 		}
 
-		this.sendXml(context, 200, xmlDocument('DeleteResult', {Deleted: parsed.Quiet === 'true' ? undefined : deleted}));
+		this.sendXml(context, 200, xmlDocument('DeleteResult', {Deleted: parsed.Quiet === 'true' ? undefined : deleted, Error: failed.length > 0 ? failed : undefined}));
 	}
 
 	/** Reads a small XML body, honouring the same digest checks as object bodies. */

@@ -5,12 +5,15 @@ import {createObjectStore} from 'ferry/clouds/object-store/client';
 import {silentLogger} from 'ferry/log/logger';
 import {registerSecret} from 'ferry/log/redact';
 import type {AwsKeys, StandInHandle} from '../contract.js';
+import type {AwsAccount} from '../iam/account.js';
+import {RedshiftCluster} from './cluster.js';
 import {createDataApiServer} from './data-api-server.js';
 import {localDatabaseName, localMasterUser, openDatabase} from './database.js';
 import {startWireServer} from './pg-wire-server.js';
+import {clusterRoleCredentials} from './role-credentials.js';
 import {SharedBackend} from './sessions.js';
 import {StatementStore} from './statement-store.js';
-import type {UnloadObjectStore} from './unload.js';
+import {UnloadError, type UnloadObjectStore} from './unload.js';
 
 export type RedshiftStandInOptions = {
 	dataDir: string;
@@ -21,10 +24,13 @@ export type RedshiftStandInOptions = {
 		/** The S3 stand-in's URL. */
 		endpoint: string;
 		region: string;
-		/** What an allowed IAM_ROLE resolves to when UNLOAD writes to S3. */
-		credentials: {accessKeyId: string; secretAccessKey: string};
-		allowedRoleArns: string[];
 	};
+	/** The AWS account whose IAM roles UNLOAD assumes (the IAM stand-in's). */
+	account: AwsAccount;
+	/** The IAM roles associated with the cluster (in-sync) when it is first created, and its default role. */
+	seedIamRoles: {iamRoles: readonly string[]; defaultIamRoleArn?: string};
+	/** How long ModifyClusterIamRoles takes to apply. @default 3000 */
+	iamRoleApplyMs?: number;
 	/** TPC-H scale factor of the seed data. @default 0.01 */
 	scaleFactor?: number;
 	/** Data API port. @default 0 (random) */
@@ -35,14 +41,18 @@ export type RedshiftStandInOptions = {
 	clusterIdentifier?: string;
 };
 
-export type RedshiftStandInHandle = StandInHandle & {pgPort: number; database: string};
+export type RedshiftStandInHandle = StandInHandle & {pgPort: number; database: string; cluster: RedshiftCluster};
 
 /** Redshift's slices per node on the smallest node types; UNLOAD writes one file or more per slice. */
 const slices = 2;
 
 export async function startRedshiftStandIn(options: RedshiftStandInOptions): Promise<RedshiftStandInHandle> {
 	registerSecret(options.credentials.secret);
-	registerSecret(options.unload.credentials.secretAccessKey);
+	const clusterIdentifier = options.clusterIdentifier ?? 'ferry-local';
+	const cluster = RedshiftCluster.open({
+		dataDir: options.dataDir, identifier: clusterIdentifier, region: options.region, accountId: options.account.accountId,
+		seed: options.seedIamRoles, ...(options.iamRoleApplyMs === undefined ? {} : {applyMs: options.iamRoleApplyMs}),
+	});
 	const {db} = await openDatabase(options.dataDir, options.scaleFactor ?? 0.01);
 	const store = new StatementStore(path.join(options.dataDir, 'statements'));
 	await store.load();
@@ -78,7 +88,7 @@ export async function startRedshiftStandIn(options: RedshiftStandInOptions): Pro
 			async deleteKeys(bucket, keys) {
 				const result = await objectStore.deleteMany(bucket, keys);
 				if (result.errors.length > 0) {
-					throw new Error(`S3ServiceException:${result.errors[0]!.message},Error ${result.errors[0]!.code}`);
+					throw new UnloadError(`S3ServiceException:${result.errors[0]!.message},Error ${result.errors[0]!.code}`);
 				}
 			},
 		};
@@ -86,7 +96,7 @@ export async function startRedshiftStandIn(options: RedshiftStandInOptions): Pro
 
 	const pipeline = {
 		db,
-		unload: {allowedRoleArns: options.unload.allowedRoleArns, roleCredentials: options.unload.credentials, openObjectStore, slices},
+		unload: {roleCredentials: clusterRoleCredentials({cluster, account: options.account, dbUser: localMasterUser}), openObjectStore, slices},
 	};
 	const dataApi = createDataApiServer({
 		backend,
@@ -95,7 +105,7 @@ export async function startRedshiftStandIn(options: RedshiftStandInOptions): Pro
 		region: options.region,
 		credentials: options.credentials,
 		databaseName: localDatabaseName,
-		clusterIdentifier: options.clusterIdentifier ?? 'ferry-local',
+		clusterIdentifier,
 		masterUser: localMasterUser,
 	});
 
@@ -123,6 +133,8 @@ export async function startRedshiftStandIn(options: RedshiftStandInOptions): Pro
 		port,
 		pgPort,
 		database: localDatabaseName,
+		cluster,
+		shared: cluster,
 		injectFault: dataApi.injectFault,
 		async close() {
 			await wire.close();

@@ -19,8 +19,11 @@ export type UnloadObjectStore = {
 
 export type UnloadEnvironment = {
 	db: PGlite;
-	allowedRoleArns: string[];
-	roleCredentials: AwsKeys;
+	/**
+	 * The credentials Redshift gets for `IAM_ROLE 'arn…'` (or `default`) when UNLOAD runs, or an UnloadError with
+	 * Redshift's own text when the cluster may not use the role (role-credentials.ts).
+	 */
+	roleCredentials(roleArn: string): AwsKeys;
 	openObjectStore(credentials: AwsKeys): UnloadObjectStore;
 	/** Redshift writes one file per slice or more; the stand-in has this many slices. */
 	slices: number;
@@ -33,9 +36,30 @@ export class UnloadError extends Error {
 	}
 }
 
-function s3AccessDenied(detail: string): UnloadError {
-	const requestId = Math.random().toString(16).slice(2, 18).toUpperCase();
-	return new UnloadError(`S3ServiceException:Access Denied,Status 403,Error AccessDenied,Rid ${requestId},CanRetry 1 (${detail})`);
+type S3Failure = Error & {$metadata?: {httpStatusCode?: number; requestId?: string; extendedRequestId?: string}; Code?: string};
+
+/**
+ * An S3 error as Redshift reports it: "S3ServiceException:<S3's message>,Status 403,Error AccessDenied,Rid …,ExtRid
+ * …,CanRetry 1" (the form quoted from Redshift in aws-samples/aws-redshift-spectrum-poc#3 and
+ * embulk/embulk-output-jdbc#85; with S3's newer messages it reads "S3ServiceException:User: arn:aws:sts::…:
+ * assumed-role/ROLE/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource: …", as in
+ * dbt-labs/redshift#62). `error` is what ferry's S3 client threw; the SDK's error is its cause.
+ */
+export function s3ServiceException(error: unknown): UnloadError {
+	if (error instanceof UnloadError) {
+		return error;
+	}
+
+	const sdk = ((error as {cause?: unknown})?.cause ?? error) as S3Failure;
+	const status = sdk.$metadata?.httpStatusCode;
+	if (status === undefined) {
+		return new UnloadError(`S3ServiceException:${error instanceof Error ? error.message : String(error)}`);
+	}
+
+	const code = sdk.Code ?? sdk.name;
+	const rid = sdk.$metadata?.requestId ?? '';
+	const extRid = sdk.$metadata?.extendedRequestId ?? '';
+	return new UnloadError(`S3ServiceException:${sdk.message},Status ${status},Error ${code},Rid ${rid},ExtRid ${extRid},CanRetry 1`);
 }
 
 /** Redshift's names for the manifest's "schema" element. */
@@ -88,32 +112,24 @@ export async function runUnload(command: UnloadCommand, environment: UnloadEnvir
 		throw new UnloadError(`The local Redshift stand-in unloads FORMAT PARQUET only, not ${command.format.toUpperCase()}`);
 	}
 
-	let credentials: AwsKeys;
-	if (command.authorization.kind === 'role') {
-		if (!environment.allowedRoleArns.includes(command.authorization.roleArn)) {
-			throw s3AccessDenied(`Not authorized to get credentials of role ${command.authorization.roleArn}`);
-		}
-
-		credentials = environment.roleCredentials;
-	} else {
-		credentials = {
-			accessKeyId: command.authorization.accessKeyId,
-			secretAccessKey: command.authorization.secretAccessKey,
-			sessionToken: command.authorization.sessionToken,
-		};
-	}
+	// The role is checked when UNLOAD runs, as Redshift does: a role detached since the plan was made fails here.
+	const credentials: AwsKeys = command.authorization.kind === 'role'
+		? environment.roleCredentials(command.authorization.roleArn)
+		: {accessKeyId: command.authorization.accessKeyId, secretAccessKey: command.authorization.secretAccessKey, sessionToken: command.authorization.sessionToken};
 
 	const store = environment.openObjectStore(credentials);
-	let existing: string[];
-	try {
-		existing = await store.listKeys(command.bucket, command.prefix);
-	} catch (error) {
-		throw s3AccessDenied(error instanceof Error ? error.message : String(error));
-	}
+	const s3 = async <T>(operation: () => Promise<T>): Promise<T> => {
+		try {
+			return await operation();
+		} catch (error) {
+			throw s3ServiceException(error);
+		}
+	};
 
+	const existing = await s3(async () => store.listKeys(command.bucket, command.prefix));
 	if (existing.length > 0) {
 		if (command.cleanPath) {
-			await store.deleteKeys(command.bucket, existing);
+			await s3(async () => store.deleteKeys(command.bucket, existing));
 		} else if (!command.allowOverwrite) {
 			throw new UnloadError('Specified unload destination on S3 is not empty. Consider using a different bucket / prefix, manually removing the target files in S3, or using the ALLOWOVERWRITE option.');
 		}
@@ -137,7 +153,7 @@ export async function runUnload(command: UnloadCommand, environment: UnloadEnvir
 				const name = command.parallel
 					? `${command.prefix}${String(slice).padStart(4, '0')}_part_${String(part).padStart(2, '0')}.parquet`
 					: `${command.prefix}${String(part).padStart(3, '0')}.parquet`;
-				await store.putFile(command.bucket, name, file.path);
+				await s3(async () => store.putFile(command.bucket, name, file.path));
 				entries.push({url: `s3://${command.bucket}/${name}`, meta: {content_length: file.bytes, record_count: file.rows}});
 				total += file.rows;
 			}
@@ -151,7 +167,7 @@ export async function runUnload(command: UnloadCommand, environment: UnloadEnvir
 					meta: {content_length: entries.reduce((sum, entry) => sum + entry.meta.content_length, 0), record_count: total},
 				}
 				: {entries: entries.map(entry => ({url: entry.url}))};
-			await store.putText(command.bucket, `${command.prefix}manifest`, `${JSON.stringify(manifest, null, '\t')}\n`);
+			await s3(async () => store.putText(command.bucket, `${command.prefix}manifest`, `${JSON.stringify(manifest, null, '\t')}\n`));
 		}
 
 		return total;
