@@ -4,7 +4,7 @@ import {localCloudFiles} from 'ferry/local/files';
 import {loadLocalCredentials} from './local-credentials.js';
 import {localAlibabaAccountId, localAwsAccountId} from './contract.js';
 import {rememberPorts, writeLocalCloudState, type DaemonOptions} from './manager.js';
-import {publishedSettings} from './published-settings.js';
+import {publishedSecretSettings, publishedSettings} from './published-settings.js';
 import {standIns} from './registry.js';
 import {startLocalCloudServices} from './all.js';
 import {localhostProxyPortName, startLocalhostProxy} from './localhost-proxy.js';
@@ -25,7 +25,7 @@ rememberPorts({...cloud.ports, [localhostProxyPortName]: proxy.port});
 // Ready is reported before the state file exists, so whoever sees the state has seen ready too.
 progress({phase: 'ready'});
 setProgressReporter(undefined);
-writeLocalCloudState({pid: process.pid, startedAt: new Date().toISOString(), scaleFactor: options.scaleFactor ?? 0.01, identities, services: endpoints, doorPorts, localhostProxy: proxy.url, accounts: {aws: localAwsAccountId, alibaba: localAlibabaAccountId}, settings: publishedSettings(doorPorts), ...(options.faults?.length ? {faults: options.faults} : {})});
+writeLocalCloudState({pid: process.pid, startedAt: new Date().toISOString(), scaleFactor: options.scaleFactor ?? 0.01, identities, services: endpoints, doorPorts, localhostProxy: proxy.url, accounts: {aws: localAwsAccountId, alibaba: localAlibabaAccountId}, settings: publishedSettings(doorPorts), secretSettings: {...publishedSecretSettings}, ...(options.faults?.length ? {faults: options.faults} : {})});
 console.log(`${new Date().toISOString()} local cloud up: ${JSON.stringify(endpoints)}`);
 
 let stopping = false;

@@ -5,6 +5,9 @@
 import {localAlibabaAccountId, localDataWorksWorkspace, localLandingBucket, localMaxComputeProject, localMigrationRoleName, localRamRoleArn, localRegion, localUnloadBucket, localUnloadPrefix, localUnloadRoleArn} from './contract.js';
 import {localDatabaseName, localMasterUser} from './redshift/database.js';
 
+/** Secret answers as references into the keys file: the wire's master password is the account's AWS secret key. */
+export const publishedSecretSettings: Readonly<Record<string, string>> = {redshiftPassword: 'aws.secretAccessKey'};
+
 export function publishedSettings(doorPorts: Readonly<Record<string, number>>): Record<string, string> {
 	return {
 		redshiftCluster: 'ferry-local',

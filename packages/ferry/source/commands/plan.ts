@@ -9,7 +9,7 @@ import {silentLogger} from '../log/logger.js';
 import type {CommandIo} from '../cli/io.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
 import {deleteSessionSecrets, openSessionSecrets} from '../store/credentials-store.js';
-import {getProfile} from '../store/profiles.js';
+import {getProfile, profileSecrets} from '../store/profiles.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
 import {deleteSession, saveSession} from '../store/session-store.js';
 import {createPlainUi} from '../ui/plain-ui.js';
@@ -34,7 +34,9 @@ export default async function plan(args: ParsedArgs, io: CommandIo): Promise<num
 
 	const profile = await getProfile(profileFromFlags(args.flags));
 	await prepareProfile(profile, {log: message => io.stderr.write(`${message}\n`)});
-	const {answers, secrets} = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	const collected = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	const {answers} = collected;
+	const secrets = {...profileSecrets(profile.name), ...collected.secrets};
 	const session = createSession({wizard: wizard.id, wizardVersion: wizard.version, profile: profile.name, stepIds: wizard.steps.map(step => step.id), answers});
 	saveSession(session);
 	const secretStore = await openSessionSecrets(session.id);

@@ -9,7 +9,7 @@ import {decideMode} from '../cli/mode.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
 import {executeSession, resultDocument} from '../cli/session-run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
-import {getProfile, localProfileName, profileSettings} from '../store/profiles.js';
+import {getProfile, localProfileName, profileSecrets, profileSettings} from '../store/profiles.js';
 import {acquireSessionLock} from '../store/session-lock.js';
 import {saveSession} from '../store/session-store.js';
 import type {InteractiveApp} from '../ui/interactive-app.js';
@@ -70,7 +70,7 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	const wizard = await loadWizard(options.wizardId);
 	const profile = await getProfile(options.profileName);
 	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: args.flags.json});
-	const {answers, secrets} = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	const {answers, secrets: givenSecrets} = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
 	// Every answer that can be checked is checked now, in both modes: a session is never created around a wrong one.
 	// The given answers first, before a local cloud starts; then with the settings the profile publishes once it runs.
 	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings: profileSettings(profile.name)});
@@ -78,6 +78,7 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	// With the Ink app on screen, a stray stderr line would tear its frame.
 	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
 	const settings = profileSettings(profile.name);
+	const secrets = {...profileSecrets(profile.name), ...givenSecrets};
 	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings});
 	if (mode === 'plain') {
 		checkRequiredAnswers(wizard, answers, secrets, settings);

@@ -8,7 +8,7 @@ import {silentLogger} from '../log/logger.js';
 import type {CommandIo} from '../cli/io.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
-import {getProfile, profileSettings} from '../store/profiles.js';
+import {getProfile, profileSecrets, profileSettings} from '../store/profiles.js';
 import {loadSession, resolveSessionId} from '../store/session-store.js';
 import type {Parameter} from '../engine/wizard.js';
 import {loadWizard, wizardCatalog} from '../../wizards/index.js';
@@ -69,7 +69,8 @@ export default async function sql(args: ParsedArgs, io: CommandIo): Promise<numb
 	await prepareProfile(await getProfile(profileName), {log: message => io.stderr.write(`${message}\n`)});
 	const answers = session ? session.answers : profileAnswers(wizard.parameters, profileName, args.flags.set);
 	const signal = AbortSignal.timeout(10 * 60_000);
-	const secrets = session ? await openSessionSecrets(session.id) : {get: () => undefined, set: () => undefined};
+	const supplied = profileSecrets(profileName);
+	const secrets = session ? await openSessionSecrets(session.id) : {get: (key: string) => supplied[key], set: () => undefined};
 	const clients = await wizard.createClients({profile: profileName, answers, secrets, log: silentLogger, signal});
 	let result;
 	try {

@@ -58,6 +58,11 @@ export type LocalCloudState = {
 	 * cluster the local cloud seeded, so every procedure runs on it with no typing.
 	 */
 	settings?: Record<string, string>;
+	/**
+	 * Secret answers the local profile supplies, by answer key, as a reference into the keys file (`aws.secretAccessKey`):
+	 * the state file holds no secret.
+	 */
+	secretSettings?: Record<string, string>;
 };
 
 export function localCloudFiles() {
@@ -101,4 +106,24 @@ export function readLocalCredentials(): LocalCloudCredentials | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** The secret answers the running local cloud supplies (e.g. its Redshift master password), resolved from its keys. */
+export function readLocalSecretSettings(): Record<string, string> {
+	const references = readLocalCloudState()?.secretSettings ?? {};
+	const credentials = readLocalCredentials();
+	if (!credentials) {
+		return {};
+	}
+
+	const resolved: Record<string, string> = {};
+	for (const [key, reference] of Object.entries(references)) {
+		const [vendor, field] = reference.split('.') as [keyof LocalCloudCredentials, string];
+		const value = (credentials[vendor] as Record<string, string> | undefined)?.[field];
+		if (value !== undefined) {
+			resolved[key] = value;
+		}
+	}
+
+	return resolved;
 }

@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import type Conf from 'conf';
 import {ConfigurationError, UsageError} from '../engine/errors.js';
-import {localRegion, readLocalCloudState} from '../local/files.js';
+import {localRegion, readLocalCloudState, readLocalSecretSettings} from '../local/files.js';
 import {removeStaleTemporaries, writeJsonFile} from './atomic-write.js';
 import {deleteProfileKeys} from './credentials-store.js';
 import {loadConf} from './load-conf.js';
@@ -220,4 +220,9 @@ export function profileSettings(name: string): Record<string, string> {
 	} catch {
 		return {};
 	}
+}
+
+/** Secret answers a profile supplies: the local cloud's own (its Redshift password); a real profile supplies none. */
+export function profileSecrets(name: string): Record<string, string> {
+	return name === localProfileName ? readLocalSecretSettings() : {};
 }
