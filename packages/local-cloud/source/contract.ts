@@ -14,9 +14,13 @@ export const localUnloadRoleArn = `arn:aws:iam::${localAwsAccountId}:role/${loca
 /** Where the local profile's UNLOAD writes by default (the published s3Bucket and the procedure's prefix); the seeded role may write only there. */
 export const localUnloadBucket = 'ferry-unload';
 export const localUnloadPrefix = 'unload_from_redshift/';
-/** The RAM role MaxCompute LOAD and Data Online Migration use on the local cloud. */
+/** The RAM role MaxCompute LOAD assumes on the local cloud (the one MaxCompute's one-click authorisation creates). */
 export const localRamRoleName = 'AliyunODPSDefaultRole';
 export const localRamRoleArn = `acs:ram::${localAlibabaAccountId}:role/${localRamRoleName.toLowerCase()}`;
+/** The RAM role Data Online Migration assumes to write OSS on the local cloud (the service asks for a lower-case name). */
+export const localMigrationRoleName = 'ferry-local-migration';
+/** The OSS bucket the local profile lands data in; the seeded roles may use it. */
+export const localLandingBucket = 'ferry-landing';
 
 export type {AwsKeys, AlibabaKeys, IdentitiesSeed, LocalCloudCredentials} from 'ferry/local/files';
 import type {IdentitiesSeed, LocalCloudCredentials} from 'ferry/local/files';

@@ -2,7 +2,7 @@
  * What the local profile publishes (the state file's `settings`): answer defaults naming what the local cloud seeded,
  * so every procedure runs on it with no typing. Keys are answer keys; a real profile's settings work the same way.
  */
-import {localAlibabaAccountId, localDataWorksWorkspace, localMaxComputeProject, localRamRoleArn, localRamRoleName, localRegion, localUnloadBucket, localUnloadPrefix, localUnloadRoleArn} from './contract.js';
+import {localAlibabaAccountId, localDataWorksWorkspace, localLandingBucket, localMaxComputeProject, localMigrationRoleName, localRamRoleArn, localRegion, localUnloadBucket, localUnloadPrefix, localUnloadRoleArn} from './contract.js';
 import {localDatabaseName, localMasterUser} from './redshift/database.js';
 
 /** Secret answers as references into the keys file: the wire's master password is the account's AWS secret key. */
@@ -18,9 +18,9 @@ export function publishedSettings(doorPorts: Readonly<Record<string, number>>): 
 		// The seeded UNLOAD role may write under this prefix only (iam/seed.ts).
 		s3Prefix: localUnloadPrefix,
 		unloadRoleArn: localUnloadRoleArn,
-		migrationRoleName: localRamRoleName,
+		migrationRoleName: localMigrationRoleName,
 		ossRegion: localRegion,
-		ossBucket: 'ferry-landing',
+		ossBucket: localLandingBucket,
 		maxcomputeProject: localMaxComputeProject,
 		loadRoleArn: localRamRoleArn,
 		alibabaAccountId: localAlibabaAccountId,

@@ -4,7 +4,7 @@
  * Adding a stand-in is adding an entry here; each loads its server lazily.
  */
 import type {StandInDescriptor} from './contract.js';
-import {localAlibabaAccountId, localAwsAccountId, localDataWorksWorkspace, localMaxComputeProject, localRamRoleArn, localRamRoleName, localUnloadRoleArn} from './contract.js';
+import {localAlibabaAccountId, localAwsAccountId, localDataWorksWorkspace, localMaxComputeProject, localUnloadRoleArn} from './contract.js';
 
 export type StandIn = StandInDescriptor & {name: string};
 
@@ -21,11 +21,42 @@ const s3: StandIn = {
 	},
 };
 
+const ram: StandIn = {
+	name: 'ram',
+	async start({dataDir, credentials, port, identities}) {
+		const [{RamAccount}, {seedIdentities}, {startRamStandIn}] = await Promise.all([import('./ram/account.js'), import('./ram/seed.js'), import('./ram/server.js')]);
+		const {account, fresh} = RamAccount.open({dataDir, accountId: localAlibabaAccountId, rootKeys: credentials.alibaba});
+		if (fresh) {
+			seedIdentities(account, identities);
+		}
+
+		return startRamStandIn({account, ...(port ? {port} : {})});
+	},
+};
+
+const alibabaSts: StandIn = {
+	name: 'alibaba-sts',
+	needs: ['ram'],
+	async start({running, port}) {
+		const [{ramAccountOf}, {startAlibabaStsStandIn}] = await Promise.all([import('./ram/account.js'), import('./ram/sts-server.js')]);
+		return startAlibabaStsStandIn({account: ramAccountOf(running['ram']), ...(port ? {port} : {})});
+	},
+};
+
 const oss: StandIn = {
 	name: 'oss',
-	async start({dataDir, region, credentials, port}) {
-		const {startObjectStoreStandIn} = await import('./object-store/server.js');
-		return startObjectStoreStandIn({flavor: 'oss', dataDir, region, credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret}, ...(port ? {port} : {})});
+	// OSS asks RAM who signed a request and what that identity may do (RAM users, STS sessions).
+	needs: ['ram'],
+	async start({dataDir, region, credentials, port, running}) {
+		const [{startObjectStoreStandIn}, {ossAccessFor}, {ramAccountOf}] = await Promise.all([import('./object-store/server.js'), import('./object-store/access.js'), import('./ram/account.js')]);
+		return startObjectStoreStandIn({
+			flavor: 'oss',
+			dataDir,
+			region,
+			credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret},
+			access: ossAccessFor(ramAccountOf(running['ram']), region),
+			...(port ? {port} : {}),
+		});
 	},
 };
 
@@ -98,16 +129,17 @@ const awsSts: StandIn = {
 
 const onlineMigration: StandIn = {
 	name: 'online-migration',
-	needs: ['oss'],
+	// An OSS address names a RAM role, which the service assumes (STS) to write the bucket.
+	needs: ['oss', 'ram'],
 	async start({dataDir, region, credentials, port, running}) {
-		const {startOnlineMigrationStandIn} = await import('./online-migration/server.js');
+		const [{startOnlineMigrationStandIn}, {ramAccountOf}] = await Promise.all([import('./online-migration/server.js'), import('./ram/account.js')]);
 		return startOnlineMigrationStandIn({
 			dataDir,
 			region,
 			accountId: localAlibabaAccountId,
 			credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret},
-			oss: {endpoint: running['oss']!.url, region, credentials: {accessKeyId: credentials.alibaba.accessKeyId, secretAccessKey: credentials.alibaba.accessKeySecret}},
-			roleNames: [localRamRoleName],
+			oss: {endpoint: running['oss']!.url, region},
+			identities: ramAccountOf(running['ram']),
 			...(port ? {port} : {}),
 		});
 	},
@@ -115,17 +147,19 @@ const onlineMigration: StandIn = {
 
 const maxcompute: StandIn = {
 	name: 'maxcompute',
-	needs: ['oss'],
+	// LOAD reads OSS with a role assumed in RAM; requests are signed by the account, its RAM users or STS sessions.
+	needs: ['oss', 'ram'],
 	async start({dataDir, region, credentials, port, running}) {
-		const [{startMaxComputeStandIn}, {createOssStandInReader}] = await Promise.all([import('./maxcompute/server.js'), import('./maxcompute/oss-reader.js')]);
-		const ossKeys = {accessKeyId: credentials.alibaba.accessKeyId, secretAccessKey: credentials.alibaba.accessKeySecret};
+		const [{startMaxComputeStandIn}, {createOssStandInReader}, {ramAccountOf}] = await Promise.all([import('./maxcompute/server.js'), import('./maxcompute/oss-reader.js'), import('./ram/account.js')]);
+		const identities = ramAccountOf(running['ram']);
 		return startMaxComputeStandIn({
 			dataDir,
 			region,
 			project: localMaxComputeProject,
 			credentials: {accessKeyId: credentials.alibaba.accessKeyId, secret: credentials.alibaba.accessKeySecret},
 			accountId: localAlibabaAccountId,
-			ossReader: createOssStandInReader({ossEndpoint: running['oss']!.url, region, credentials: ossKeys, roleArns: [localRamRoleArn]}),
+			identities,
+			ossReader: createOssStandInReader({ossEndpoint: running['oss']!.url, region, identities}),
 			...(port ? {port} : {}),
 		});
 	},
@@ -173,4 +207,4 @@ const dataworks: StandIn = {
 	},
 };
 
-export const standIns: readonly StandIn[] = [s3, oss, redshift, redshiftManagement, iam, awsSts, onlineMigration, maxcompute, datahub, logService, dataworks];
+export const standIns: readonly StandIn[] = [s3, oss, redshift, redshiftManagement, iam, awsSts, ram, alibabaSts, onlineMigration, maxcompute, datahub, logService, dataworks];

@@ -7,9 +7,10 @@ import {awsSts, iam} from './iam.js';
 import {maxcompute} from './maxcompute.js';
 import {oss, s3} from './object-stores.js';
 import {onlineMigration} from './online-migration.js';
+import {alibabaSts, ram} from './ram.js';
 import {redshift, redshiftManagement} from './redshift.js';
 
-export const services: readonly ServiceDescriptor[] = [s3, oss, redshift, redshiftManagement, iam, awsSts, onlineMigration, maxcompute, datahub, logService, dataworks];
+export const services: readonly ServiceDescriptor[] = [s3, oss, redshift, redshiftManagement, iam, awsSts, ram, alibabaSts, onlineMigration, maxcompute, datahub, logService, dataworks];
 
 export function serviceNamed(name: string): ServiceDescriptor | undefined {
 	return services.find(service => service.name === name);

@@ -14,7 +14,7 @@ import {OdpsSqlError} from 'ferry/clouds/maxcompute/errors';
 import {ServiceError} from 'ferry/engine/errors';
 import {silentLogger} from 'ferry/log/logger';
 import {invalidParameter} from './errors.js';
-import {countStatement, insertStatement, maxComputeTypeMatches, timestampToMs, valueLiteral} from './odps-sql.js';
+import {insertStatement, maxComputeTypeMatches, timestampToMs, valueLiteral} from './odps-sql.js';
 import {isTimeZone, timePartition, unsupportedDirectives, windowStart} from './partition.js';
 import {parseRecordSchema, type Field} from './schema.js';
 import type {ConnectorRecord, DataHubStore, OdpsSinkConfig, ShardContext, StoredRecord, TopicRecord} from './store.js';
@@ -286,9 +286,12 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 		});
 	}
 
+	/**
+	 * The partition's rows, read from the table's metadata, as the account may with the privileges the procedure
+	 * grants the connector (Describe, Alter, Update: no Select).
+	 */
 	async function countRows(client: MaxComputeClient, table: string, partition: [string, string][]): Promise<number> {
-		const result = await client.runSql(countStatement(table, partition), {signal: controller.signal});
-		return Number(result.rows[0]?.[0] ?? 0);
+		return client.partitionRecordCount(table, partition, {signal: controller.signal});
 	}
 
 	async function commit(connector: ConnectorRecord, context: ShardContext, toSequence: number, caughtUp: boolean): Promise<void> {

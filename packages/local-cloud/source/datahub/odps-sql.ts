@@ -1,7 +1,6 @@
 /**
- * The MaxCompute SQL the connector runs: `INSERT INTO t PARTITION (k='v') VALUES (…)` batches and the row counts
- * used to tell whether a batch cut off by a stop was written. Values are quoted as MaxCompute string literals
- * (backslash escapes, octal for other control characters) and cast to the column's type.
+ * The MaxCompute SQL the connector runs: `INSERT INTO t PARTITION (k='v') VALUES (…)` batches. Values are quoted as
+ * MaxCompute string literals (backslash escapes, octal for other control characters) and cast to the column's type.
  */
 import type {FieldType} from './schema.js';
 import {datetimeText} from './partition.js';
@@ -77,9 +76,4 @@ export function partitionClause(partition: [string, string][]): string {
 /** `rows` hold SQL literals already, one per table data column in table order. */
 export function insertStatement(table: string, partition: [string, string][], rows: string[][]): string {
 	return `INSERT INTO ${quoteIdentifier(table)}${partitionClause(partition)} VALUES ${rows.map(row => `(${row.join(', ')})`).join(', ')};`;
-}
-
-export function countStatement(table: string, partition: [string, string][]): string {
-	const where = partition.length === 0 ? '' : ` WHERE ${partition.map(([column, value]) => `${quoteIdentifier(column)} = ${odpsString(value)}`).join(' AND ')}`;
-	return `SELECT COUNT(*) AS row_count FROM ${quoteIdentifier(table)}${where};`;
 }

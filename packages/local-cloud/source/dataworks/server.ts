@@ -1,7 +1,7 @@
 /**
  * The local DataWorks stand-in (dataworks-public 2020-05-18, RPC): POST/GET `/` with parameters in the query and the
  * form body, signed either with ACS3-HMAC-SHA256 (action and version in `x-acs-action` / `x-acs-version`) or with the
- * legacy RPC signature (Action, Version and the signature in the parameters), both checked by signature-check.ts; answers
+ * legacy RPC signature (Action, Version and the signature in the parameters), both checked by the shared `../alibaba-rpc/` code; answers
  * `{RequestId, Success, HttpStatusCode, Data}` and errors `{RequestId, HostId, Code, Message, Recommend}` with the HTTP
  * status. It keeps workflows, data sources, DI files with their scheduling properties, deployments, and backfill, cycle
  * and manual instances under its data dir, and runs instances NOT_RUN → WAIT_RESOURCE → RUNNING → SUCCESS|FAILURE with
@@ -21,7 +21,7 @@
  * would run for that day had the node been released before it. Its bizdate and cycle time stay those of the slot.
  */
 import {randomUUID} from 'node:crypto';
-import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {IncomingMessage} from 'node:http';
 import {setTimeout as sleep} from 'node:timers/promises';
 import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
@@ -29,7 +29,8 @@ import {serveHttp} from '../http-serve.js';
 import type {DiRunner} from './di-runner.js';
 import {JobConfigError, parseDiJob, substituteParameters} from './job-config.js';
 import {cstDayStart, parseCron, resolveParaValue, slotsOfDay} from './scheduling.js';
-import {isRpcV1Request, NonceLedger, verifyAcs3Request, verifyRpcV1Request} from './signature-check.js';
+import {authenticateRpcRequest, invalidParameter, missingParameter, readRpcRequest, rpcErrorBody, RpcError, sendRpcJson} from '../alibaba-rpc/rpc-api.js';
+import {NonceLedger} from '../alibaba-rpc/signature-check.js';
 import {openStateStore, type BusinessRecord, type DataSourceRecord, type DeploymentRecord, type FileRecord, type FileSchedule, type InstanceRecord} from './state.js';
 
 export type DataWorksWorkspace = {
@@ -83,9 +84,6 @@ const dataIntegrationFolder = 'Data Integration';
 
 type Params = Record<string, string>;
 
-/** The parameters of the v1 signature itself, not of the action. */
-const rpcCommonParameters = ['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'SecurityToken'];
-
 type Answer = {status: number; body: Record<string, unknown>};
 
 /** An answer whose fields sit beside RequestId instead of under Data, as CreateBusiness's and RunManualDagNodes' do. */
@@ -97,19 +95,8 @@ class TopLevelAnswer {
 	}
 }
 
-class ApiError extends Error {
-	readonly status: number;
-	readonly code: string;
-
-	constructor(status: number, code: string, message: string) {
-		super(message);
-		this.status = status;
-		this.code = code;
-	}
-}
-
-const missing = (name: string) => new ApiError(400, `MissingParameter.${name}`, `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
-const invalid = (name: string, why: string) => new ApiError(400, `InvalidParameter.${name}`, `The specified parameter "${name}" is invalid: ${why}`);
+const missing = missingParameter;
+const invalid = invalidParameter;
 
 function required(params: Params, name: string): string {
 	const value = params[name];
@@ -331,7 +318,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 		}
 
 		if (projectName !== workspace.name || (params.ProjectId && params.ProjectId !== String(workspace.id))) {
-			throw new ApiError(403, 'Forbidden.Access.ProjectNotExistOrNoPermission', `The workspace ${projectName} does not exist in region ${options.region} or you are not a member of it.`);
+			throw new RpcError(403, 'Forbidden.Access.ProjectNotExistOrNoPermission', `The workspace ${projectName} does not exist in region ${options.region} or you are not a member of it.`);
 		}
 
 		let bizdate: number;
@@ -351,7 +338,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 		const business = state.businesses.find(item => item.name === flowName && item.useType === 'MANUAL_BIZ');
 		const nodes = state.files.filter(file => business && businessOf(file.folderPath) === business && file.prodVersion !== undefined && file.nodeId !== undefined);
 		if (nodes.length === 0) {
-			throw new ApiError(400, 'Invalid.ManualDag.NotExist', `The manually triggered workflow ${flowName} has no node in the production environment${workspace.mode === 'standard' ? '; submit its files and deploy them with DeployFile first' : '; submit its files first'}.`);
+			throw new RpcError(400, 'Invalid.ManualDag.NotExist', `The manually triggered workflow ${flowName} has no node in the production environment${workspace.mode === 'standard' ? '; submit its files and deploy them with DeployFile first' : '; submit its files first'}.`);
 		}
 
 		const ids = (name: string) => (params[name] ?? '').split(',').map(item => item.trim()).filter(Boolean).map(Number);
@@ -392,7 +379,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 		}
 
 		if ((id && id !== String(workspace.id)) || (!id && identifier !== workspace.name)) {
-			throw new ApiError(403, 'Forbidden.Access.ProjectNotExistOrNoPermission', `The workspace ${id ?? identifier} does not exist in region ${options.region} or you are not a member of it.`);
+			throw new RpcError(403, 'Forbidden.Access.ProjectNotExistOrNoPermission', `The workspace ${id ?? identifier} does not exist in region ${options.region} or you are not a member of it.`);
 		}
 	}
 
@@ -405,7 +392,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 
 		const file = state.files.find(item => (fileId !== undefined ? item.fileId === fileId : item.nodeId === nodeId));
 		if (!file) {
-			throw new ApiError(404, 'Invalid.File.NotExist', `The file ${fileId ?? `of node ${nodeId}`} does not exist.`);
+			throw new RpcError(404, 'Invalid.File.NotExist', `The file ${fileId ?? `of node ${nodeId}`} does not exist.`);
 		}
 
 		return file;
@@ -654,7 +641,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			}
 
 			if (state.dataSources.some(source => source.name === name && source.envType === envType)) {
-				throw new ApiError(400, 'Invalid.DataSource.AlreadyExists', `A data source named ${name} already exists in this environment.`);
+				throw new RpcError(400, 'Invalid.DataSource.AlreadyExists', `A data source named ${name} already exists in this environment.`);
 			}
 
 			const now = Date.now();
@@ -669,7 +656,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			const id = requiredId(params, 'DataSourceId');
 			const record = state.dataSources.find(source => source.id === id);
 			if (!record) {
-				throw new ApiError(404, 'Invalid.DataSource.NotExists', `The data source ${id} does not exist.`);
+				throw new RpcError(404, 'Invalid.DataSource.NotExists', `The data source ${id} does not exist.`);
 			}
 
 			if (params.Content !== undefined && params.Content !== '') {
@@ -801,16 +788,16 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			required(params, 'ProjectEnv');
 			const instance = state.instances.find(item => item.instanceId === id);
 			if (!instance) {
-				throw new ApiError(404, 'Invalid.Instance.NotExist', `The instance ${id} does not exist.`);
+				throw new RpcError(404, 'Invalid.Instance.NotExist', `The instance ${id} does not exist.`);
 			}
 
 			const mode = state.files.find(item => item.fileId === instance.fileId)?.prodSchedule?.rerunMode ?? 'ALL_ALLOWED';
 			if (instance.status !== 'FAILURE' && instance.status !== 'SUCCESS') {
-				throw new ApiError(400, 'Invalid.Instance.Status', `The instance ${id} is ${instance.status}; only a finished instance can be rerun.`);
+				throw new RpcError(400, 'Invalid.Instance.Status', `The instance ${id} is ${instance.status}; only a finished instance can be rerun.`);
 			}
 
 			if (mode === 'ALL_DENIED' || (mode === 'FAILURE_ALLOWED' && instance.status === 'SUCCESS')) {
-				throw new ApiError(400, 'Invalid.Instance.RerunDenied', `The node's rerun property is ${mode}: instance ${id} (${instance.status}) cannot be rerun.`);
+				throw new RpcError(400, 'Invalid.Instance.RerunDenied', `The node's rerun property is ${mode}: instance ${id} (${instance.status}) cannot be rerun.`);
 			}
 
 			const time = now();
@@ -866,12 +853,12 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 		async DeployFile(params) {
 			project(params);
 			if (workspace.mode === 'basic') {
-				throw new ApiError(400, 'Invalid.Project.NotStandardMode', `The workspace ${workspace.name} is in basic mode: SubmitFile already releases to production, and DeployFile is not available.`);
+				throw new RpcError(400, 'Invalid.Project.NotStandardMode', `The workspace ${workspace.name} is in basic mode: SubmitFile already releases to production, and DeployFile is not available.`);
 			}
 
 			const file = fileOf(params);
 			if (file.commitStatus !== 1) {
-				throw new ApiError(400, 'Invalid.File.NotCommitted', `The file ${file.fileId} has not been submitted; call SubmitFile and wait for its deployment first.`);
+				throw new RpcError(400, 'Invalid.File.NotCommitted', `The file ${file.fileId} has not been submitted; call SubmitFile and wait for its deployment first.`);
 			}
 
 			const deployment: DeploymentRecord = {
@@ -889,7 +876,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			const id = requiredId(params, 'DeploymentId');
 			const deployment = state.deployments.find(item => item.id === id);
 			if (!deployment) {
-				throw new ApiError(404, 'Invalid.Deployment.NotExist', `The deployment ${id} does not exist.`);
+				throw new RpcError(404, 'Invalid.Deployment.NotExist', `The deployment ${id} does not exist.`);
 			}
 
 			return {Deployment: deploymentJson(deployment)};
@@ -918,7 +905,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			const files = include.map(nodeId => {
 				const file = state.files.find(item => item.nodeId === nodeId);
 				if (!file || file.prodVersion === undefined) {
-					throw new ApiError(400, 'Invalid.Node.NotInProduction', `The node ${nodeId} does not exist in the production environment${workspace.mode === 'standard' ? '; submit the file and deploy it with DeployFile first' : '; submit the file first'}.`);
+					throw new RpcError(400, 'Invalid.Node.NotInProduction', `The node ${nodeId} does not exist in the production environment${workspace.mode === 'standard' ? '; submit the file and deploy it with DeployFile first' : '; submit the file first'}.`);
 				}
 
 				if (isManual(file)) {
@@ -965,7 +952,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			const projectName = required(params, 'ProjectName');
 			const dagId = requiredId(params, 'DagId');
 			if (projectName !== workspace.name) {
-				throw new ApiError(403, 'Forbidden.Access.ProjectNotExistOrNoPermission', `The workspace ${projectName} does not exist in region ${options.region} or you are not a member of it.`);
+				throw new RpcError(403, 'Forbidden.Access.ProjectNotExistOrNoPermission', `The workspace ${projectName} does not exist in region ${options.region} or you are not a member of it.`);
 			}
 
 			const instances = state.instances.filter(instance => instance.dagId === dagId && instance.dagType === 'MANUAL');
@@ -987,7 +974,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			const id = requiredId(params, 'BusinessId');
 			const business = state.businesses.find(item => item.businessId === id);
 			if (!business) {
-				throw new ApiError(404, 'Invalid.Business.NotExist', `The workflow ${id} does not exist.`);
+				throw new RpcError(404, 'Invalid.Business.NotExist', `The workflow ${id} does not exist.`);
 			}
 
 			return businessJson(business);
@@ -1006,7 +993,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			}
 
 			if (state.businesses.some(business => business.name === name)) {
-				throw new ApiError(400, 'Invalid.Business.NameExists', `A workflow named ${name} already exists in this workspace.`);
+				throw new RpcError(400, 'Invalid.Business.NameExists', `A workflow named ${name} already exists in this workspace.`);
 			}
 
 			const business: BusinessRecord = {businessId: store.newId() + 100_000_000, name, useType, description: params.Description ?? '', createTime: Date.now()};
@@ -1035,7 +1022,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			required(params, 'ProjectEnv');
 			const instance = state.instances.find(item => item.instanceId === id);
 			if (!instance) {
-				throw new ApiError(404, 'Invalid.Instance.NotExist', `The instance ${id} does not exist.`);
+				throw new RpcError(404, 'Invalid.Instance.NotExist', `The instance ${id} does not exist.`);
 			}
 
 			return instanceJson(instance);
@@ -1045,7 +1032,7 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 			const id = requiredId(params, 'InstanceId');
 			required(params, 'ProjectEnv');
 			if (!state.instances.some(item => item.instanceId === id)) {
-				throw new ApiError(404, 'Invalid.Instance.NotExist', `The instance ${id} does not exist.`);
+				throw new RpcError(404, 'Invalid.Instance.NotExist', `The instance ${id} does not exist.`);
 			}
 
 			return store.readLog(id);
@@ -1054,121 +1041,38 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 
 	// --- HTTP ----------------------------------------------------------------------------------------------------
 
-	async function readBody(request: IncomingMessage): Promise<Buffer> {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		for await (const chunk of request) {
-			size += (chunk as Buffer).length;
-			if (size > 16 * 1024 * 1024) {
-				throw new ApiError(413, 'RequestEntityTooLarge', 'The request body is larger than 16 MB.');
-			}
-
-			chunks.push(chunk as Buffer);
-		}
-
-		return Buffer.concat(chunks);
-	}
-
-	function parameters(rawQuery: string, body: Buffer, contentType: string | undefined): Params {
-		const params: Params = {};
-		for (const [key, value] of new URLSearchParams(rawQuery.replaceAll('+', '%2B'))) {
-			params[key] = value;
-		}
-
-		if (body.length > 0 && (contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
-			for (const [key, value] of new URLSearchParams(body.toString('utf8'))) {
-				params[key] = value;
-			}
-		}
-
-		return params;
-	}
-
-	/**
-	 * Checks the request's signature and names the action and version it asks for: an ACS3 request carries them in
-	 * signed headers; a v1 request (no Authorization header, the signature among its parameters) in signed parameters,
-	 * which then leave the parameters the action reads.
-	 */
-	function authenticate(request: IncomingMessage, arrived: {path: string; rawQuery: string; body: Buffer; params: Params}): {action: string; version: string} {
-		const now = Date.now();
-		const secretOf = (id: string) => (id === options.credentials.accessKeyId ? options.credentials.secret : undefined);
-		const {params} = arrived;
-		if (request.headers.authorization === undefined && isRpcV1Request(params)) {
-			const verdict = verifyRpcV1Request({method: request.method ?? 'GET', params}, {secretOf, nowMs: now, maxSkewMs, nonces});
-			if (!verdict.ok) {
-				throw new ApiError(verdict.status, verdict.code, verdict.message);
-			}
-
-			// A v1 request chooses its answer's format, XML by default; the local DataWorks writes JSON only.
-			if ((params.Format ?? '').toUpperCase() !== 'JSON') {
-				throw invalid('Format', 'the local DataWorks answers in JSON only: send Format=JSON');
-			}
-
-			const {Action: action = '', Version: version = ''} = params;
-			for (const name of rpcCommonParameters) {
-				delete params[name];
-			}
-
-			return {action, version};
-		}
-
-		const verdict = verifyAcs3Request({method: request.method ?? 'GET', path: arrived.path, rawQuery: arrived.rawQuery, headers: request.headers, body: arrived.body}, {secretOf, nowMs: now, maxSkewMs});
-		if (!verdict.ok) {
-			throw new ApiError(verdict.status, verdict.code, verdict.message);
-		}
-
-		if (!nonces.claim(String(request.headers['x-acs-signature-nonce']), now)) {
-			throw new ApiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
-		}
-
-		return {action: String(request.headers['x-acs-action'] ?? ''), version: String(request.headers['x-acs-version'] ?? '')};
-	}
+	const keyOf = (id: string) => (id === options.credentials.accessKeyId ? {secret: options.credentials.secret} : undefined);
 
 	async function answer(request: IncomingMessage, requestId: string): Promise<Answer> {
 		const fault = await faults.apply(request);
 		if (fault) {
 			// A reset has already dropped the connection; the error only ends this request's work.
-			throw fault.type === 'reset' ? new ApiError(500, 'ConnectionReset', 'Injected reset.') : new ApiError(fault.status, fault.code, `Injected fault (${fault.code}).`);
+			throw fault.type === 'reset' ? new RpcError(500, 'ConnectionReset', 'Injected reset.') : new RpcError(fault.status, fault.code, `Injected fault (${fault.code}).`);
 		}
 
-		const target = request.url ?? '/';
-		const queryIndex = target.indexOf('?');
-		const path = queryIndex === -1 ? target : target.slice(0, queryIndex);
-		const rawQuery = queryIndex === -1 ? '' : target.slice(queryIndex + 1);
-		const body = await readBody(request);
-		const params = parameters(rawQuery, body, request.headers['content-type']);
-		const {action, version} = authenticate(request, {path, rawQuery, body, params});
+		const arrived = await readRpcRequest(request);
+		const {params} = arrived;
+		const {action, version} = authenticateRpcRequest(request, arrived, {keyOf, nonces, maxSkewMs, serviceTitle: 'the local DataWorks'});
 		if (version !== apiVersion) {
-			throw new ApiError(400, 'InvalidVersion', `Specified parameter Version is not valid: the local DataWorks speaks ${apiVersion}.`);
+			throw new RpcError(400, 'InvalidVersion', `Specified parameter Version is not valid: the local DataWorks speaks ${apiVersion}.`);
 		}
 
 		const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
-		if (path !== '/' || !handler) {
-			throw new ApiError(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method. (${action})`);
+		if (arrived.path !== '/' || !handler) {
+			throw new RpcError(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method. (${action})`);
 		}
 
 		const data = await handler(params);
 		return {status: 200, body: data instanceof TopLevelAnswer ? {RequestId: requestId, ...data.fields} : {RequestId: requestId, Success: true, HttpStatusCode: 200, Data: data}};
 	}
 
-	function send(response: ServerResponse, result: Answer): void {
-		const payload = Buffer.from(JSON.stringify(result.body), 'utf8');
-		response.writeHead(result.status, {'Content-Type': 'application/json;charset=utf-8', 'Content-Length': String(payload.length), 'x-acs-request-id': String(result.body.RequestId)});
-		response.end(payload);
-	}
-
 	const {port, stop} = await serveHttp(async (request, response) => {
 		const requestId = randomUUID().toUpperCase();
-		await answer(request, requestId).then(result => send(response, result), (error: unknown) => {
-			if (request.socket.destroyed) {
-				return;
+		await answer(request, requestId).then(result => sendRpcJson(response, result.status, result.body), (error: unknown) => {
+			if (!request.socket.destroyed) {
+				const failure = rpcErrorBody(error, {requestId, host: request.headers.host ?? '127.0.0.1', product: 'dataworks-public'});
+				sendRpcJson(response, failure.status, failure.body);
 			}
-
-			const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `The request processing has failed due to some unknown error. (${(error as Error).message})`);
-			send(response, {
-				status: apiError.status,
-				body: {RequestId: requestId, HostId: request.headers.host ?? '127.0.0.1', Code: apiError.code, Message: apiError.message, Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(apiError.code)}&product=dataworks-public`},
-			});
 		});
 	}, {port: options.port});
 

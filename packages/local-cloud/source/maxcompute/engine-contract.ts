@@ -4,7 +4,7 @@
  */
 import * as engine from './engine/index.js';
 
-export type {EngineMetadata, EngineResult, MaxComputeEngine, OssLocation, OssReader, PartitionStatistics, TableDefinition, TableStatistics} from './engine/index.js';
+export type {EngineMetadata, EngineResult, MaxComputeEngine, OssLocation, OssReader, PartitionStatistics, StatementAccess, TableDefinition, TableStatistics} from './engine/index.js';
 
 export type EngineModule = {
 	openMaxComputeEngine: typeof engine.openMaxComputeEngine;

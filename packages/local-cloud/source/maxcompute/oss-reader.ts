@@ -1,13 +1,25 @@
 /**
- * How the local MaxCompute reads `LOAD … FROM LOCATION 'oss://…'`: it lists and downloads the objects through the OSS
- * stand-in's S3 API, after checking the RAM role the statement names, as MaxCompute assumes that role to reach OSS.
+ * How the local MaxCompute reads `LOAD … FROM LOCATION 'oss://…'`: as MaxCompute does, it assumes the RAM role the
+ * statement names (`odps.properties.rolearn`, else the account's AliyunODPSDefaultRole) as the service principal
+ * odps.aliyuncs.com, then lists and downloads the objects through the OSS stand-in with the STS keys it got, so the
+ * role's trust policy and its OSS permissions decide, in STS and OSS themselves.
+ *
+ * The failures read like MaxCompute's: a role that cannot be assumed, or a location that cannot be listed, fails the
+ * statement's checks as `ODPS-0130071:… Semantic analysis exception - external table checking failure, error message:
+ * …` (the form of MaxCompute's answer for a wrong OSS location, developer.aliyun.com/ask/116881), carrying STS's or
+ * OSS's own code and message (STS AssumeRole's error codes; OSS's 403 errors); an object that cannot be read fails the
+ * job as `ODPS-0010000:System internal error - fuxi job failed, caused by: Status: 403, RequestId: …, ErrorCode: …,
+ * Message: …` (developer.aliyun.com/ask/501502). The words that join them (`assume role … failed`) are ours: the exact
+ * text MaxCompute prints for a role it cannot assume was not found in the pages read offline.
  */
 import {createWriteStream} from 'node:fs';
 import {mkdir} from 'node:fs/promises';
 import path from 'node:path';
 import {pipeline} from 'node:stream/promises';
 import {createObjectStore, type ObjectStore} from 'ferry/clouds/object-store/client';
+import {ServiceError} from 'ferry/engine/errors';
 import {silentLogger, type Logger} from 'ferry/log/logger';
+import {IdentityError, roleArn as roleArnOf, type AlibabaIdentities, type StsCredentials} from '../identity/alibaba.js';
 import type {OssLocation, OssReader} from './engine-contract.js';
 import {OdpsError} from './engine/index.js';
 
@@ -18,89 +30,102 @@ export type OssStandInReaderOptions = {
 	ossEndpointForRegion?: (endpointHost: string) => string | undefined;
 	/** Region of the OSS buckets; by default read from the location's host (`oss-<region>[-internal].…`). */
 	region?: string;
-	credentials: {accessKeyId: string; secretAccessKey: string; sessionToken?: string};
-	/** The RAM roles the local account has, e.g. `acs:ram::1000000000000000:role/aliyunodpsdefaultrole`. */
-	roleArns: readonly string[];
+	/** The account whose roles MaxCompute assumes (the project owner's). */
+	identities: AlibabaIdentities;
 	logger?: Logger;
 };
 
-const defaultRoleName = 'aliyunodpsdefaultrole';
+/** The role MaxCompute's one-click authorisation creates, used when a statement names none. */
+export const defaultRoleName = 'AliyunODPSDefaultRole';
+export const maxComputePrincipal = 'odps.aliyuncs.com';
 
 function regionOfHost(host: string): string | undefined {
 	return /^oss-([a-z\d-]+?)(?:-internal)?\.(?:aliyuncs\.com|localhost)(?::\d+)?$/i.exec(host)?.[1];
 }
 
-/** RAM role ARNs compare case-insensitively in the role name (RAM stores names case-insensitively). */
-function sameRole(left: string, right: string): boolean {
-	return left.toLowerCase() === right.toLowerCase();
+function checkingFailure(message: string): OdpsError {
+	return new OdpsError('semanticAnalysis', `external table checking failure, error message: ${message}`);
+}
+
+/** What OSS said: its code and own message, which the client keeps as the cause of its error. */
+function ossAnswer(error: unknown): {status: number | undefined; requestId: string | undefined; code: string; message: string} {
+	const cause = (error as {cause?: unknown}).cause as {message?: string} | undefined;
+	return error instanceof ServiceError
+		? {status: error.status, requestId: error.requestId, code: error.code ?? 'Unknown', message: cause?.message ?? error.message}
+		: {status: undefined, requestId: undefined, code: 'Unknown', message: error instanceof Error ? error.message : String(error)};
 }
 
 export function createOssStandInReader(options: OssStandInReaderOptions): OssReader {
-	const stores = new Map<string, ObjectStore>();
-	const storeFor = (location: OssLocation): ObjectStore => {
+	const {identities} = options;
+	const storeFor = (location: OssLocation, credentials: StsCredentials): ObjectStore => {
 		const endpoint = options.ossEndpointForRegion?.(location.endpointHost) ?? options.ossEndpoint;
 		const region = options.region ?? regionOfHost(location.endpointHost);
 		if (!endpoint || !region) {
 			throw new OdpsError('semanticAnalysis', `cannot reach OSS endpoint ${location.endpointHost} from the local MaxCompute`);
 		}
 
-		const key = `${endpoint} ${region}`;
-		let store = stores.get(key);
-		if (!store) {
-			store = createObjectStore({kind: 'oss', endpoint, region, credentials: options.credentials, logger: options.logger ?? silentLogger, attempts: 3});
-			stores.set(key, store);
-		}
-
-		return store;
+		return createObjectStore({
+			kind: 'oss', endpoint, region, logger: options.logger ?? silentLogger, attempts: 3,
+			credentials: {accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.accessKeySecret, sessionToken: credentials.securityToken},
+		});
 	};
 
-	function checkRole(roleArn: string | undefined): void {
-		if (roleArn === undefined) {
-			// Without odps.properties.rolearn MaxCompute uses the default role the one-click authorisation creates.
-			if (!options.roleArns.some(arn => arn.toLowerCase().endsWith(`:role/${defaultRoleName}`))) {
-				throw new OdpsError('semanticAnalysis', `no permission to access OSS: the account has not authorised MaxCompute through the role ${defaultRoleName}; set odps.properties.rolearn`);
+	function assume(roleArn: string): StsCredentials {
+		try {
+			return identities.assumeRoleAsService({roleArn, service: maxComputePrincipal, sessionName: 'odps-load'}).credentials;
+		} catch (error) {
+			if (error instanceof IdentityError) {
+				throw checkingFailure(`assume role ${roleArn} failed - ${error.code}: ${error.message}`);
 			}
 
-			return;
-		}
-
-		if (!options.roleArns.some(arn => sameRole(arn, roleArn))) {
-			// STS AssumeRole's answer for a role the account does not have (verify the exact MaxCompute wrapping).
-			throw new OdpsError('semanticAnalysis', `failed to assume role ${roleArn}: EntityNotExist.Role : The role not exists: ${roleArn}`);
+			throw error;
 		}
 	}
 
 	return {
 		async fetchLocation(location, roleArn, targetDir, signal) {
-			checkRole(roleArn);
-			const store = storeFor(location);
+			const role = roleArn ?? roleArnOf(identities.accountId, defaultRoleName);
+			const store = storeFor(location, assume(role));
 			const prefix = location.prefix === '' || location.prefix.endsWith('/') ? location.prefix : `${location.prefix}/`;
+			const where = `oss://${location.endpointHost}/${location.bucket}/${prefix}`;
 			const root = path.resolve(targetDir);
-			const files: string[] = [];
+			const objects: string[] = [];
 			try {
 				for await (const object of store.list(location.bucket, prefix, {signal})) {
-					if (object.key.endsWith('/')) {
-						continue;
+					if (!object.key.endsWith('/')) {
+						objects.push(object.key);
 					}
-
-					const relative = object.key.slice(prefix.length);
-					const file = path.resolve(root, ...relative.split('/'));
-					if (!file.startsWith(`${root}${path.sep}`)) {
-						continue;
-					}
-
-					await mkdir(path.dirname(file), {recursive: true});
-					const {body} = await store.getStream(location.bucket, object.key, {signal});
-					await pipeline(body, createWriteStream(file), {signal});
-					files.push(file);
 				}
 			} catch (error) {
-				if (error instanceof OdpsError || signal?.aborted) {
+				if (signal?.aborted) {
 					throw error;
 				}
 
-				const {code, message} = error as {code?: string; message?: string};
-				throw new OdpsError('semanticAnalysis', `cannot read oss://${location.endpointHost}/${location.bucket}/${prefix}: ${code ? `${code} ` : ''}${message ?? String(error)}`);
+				const answer = ossAnswer(error);
+				throw checkingFailure(`cannot list ${where} - ${answer.code}: ${answer.message}`);
+			}
+
+			const files: string[] = [];
+			for (const key of objects) {
+				const file = path.resolve(root, ...key.slice(prefix.length).split('/'));
+				if (!file.startsWith(`${root}${path.sep}`)) {
+					continue;
+				}
+
+				try {
+					await mkdir(path.dirname(file), {recursive: true});
+					const {body} = await store.getStream(location.bucket, key, {signal});
+					await pipeline(body, createWriteStream(file), {signal});
+				} catch (error) {
+					if (signal?.aborted) {
+						throw error;
+					}
+
+					const answer = ossAnswer(error);
+					throw new OdpsError('systemInternal', `fuxi job failed, caused by: Status: ${answer.status ?? 0}, RequestId: ${answer.requestId ?? ''}, ErrorCode: ${answer.code}, Message: ${answer.message}`);
+				}
+
+				files.push(file);
 			}
 
 			return files;

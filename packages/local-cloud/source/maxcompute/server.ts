@@ -14,7 +14,9 @@ import {defaultEngineModule, type EngineModule, type EngineResult, type MaxCompu
 import {instanceStatus, newInstanceId, openInstanceStore, type InstanceRecord, type InstanceStore} from './instance-store.js';
 import {getTable, instanceView, listInstances, listTables, type RestAnswer, type RestError} from './metadata-routes.js';
 import {httpDate, progressXml, summaryJson, xmlEscape} from './rest-documents.js';
+import {ProjectAcl} from './project-acl.js';
 import {checkOdpsSignature, odpsStsTokenHeader, parseOdpsAuthorization} from './signature-check.js';
+import {gatewayKey, type AlibabaIdentities} from '../identity/alibaba.js';
 
 export type MaxComputeStandInOptions = {
 	dataDir: string;
@@ -23,6 +25,11 @@ export type MaxComputeStandInOptions = {
 	/** With `securityToken`, requests must carry it in `authorization-sts-token`, as for STS keys. */
 	credentials: {accessKeyId: string; secret: string; securityToken?: string};
 	accountId: string;
+	/**
+	 * The account's RAM identities: its RAM users' and STS sessions' keys sign requests too, and the project's ACL
+	 * (./project-acl.ts) decides what they may do. Without it only `credentials` (the owner) may sign.
+	 */
+	identities?: AlibabaIdentities;
 	ossReader?: OssReader;
 	port?: number;
 	/** The engine; by default the DuckDB one in `./engine/`. */
@@ -74,6 +81,7 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 		owner,
 		oss: options.ossReader ?? unavailableOssReader,
 	});
+	const acl = options.identities ? ProjectAcl.open({dataDir: options.dataDir, project, identities: options.identities}) : undefined;
 	const faults = createFaultPoint();
 	const running = new Map<string, AbortController>();
 	let queue = Promise.resolve();
@@ -94,7 +102,7 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 		await store.save({...record, taskState: 'Running', startedAt: new Date().toISOString()});
 		let update: Partial<InstanceRecord>;
 		try {
-			const result = await engine.execute(record.sql, record.settings, controller.signal);
+			const result = await engine.execute(record.sql, record.settings, controller.signal, acl?.access(record.owner));
 			update = controller.signal.aborted ? {taskState: 'Cancelled', resultText: ''} : {taskState: 'Success', ...renderResult(result)};
 		} catch (error) {
 			update = controller.signal.aborted ? {taskState: 'Cancelled', resultText: ''} : {taskState: 'Failed', resultText: failureText(error), resultFormat: 'text'};
@@ -135,8 +143,23 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 		return text.startsWith('ODPS-') ? text : `ODPS-0010000:System internal error - ${text}`;
 	}
 
-	function authenticate(request: IncomingMessage, target: string): ErrorAnswer | undefined {
-		if (!parseOdpsAuthorization(request.headers.authorization)) {
+	/** The signing key's secret and token: the owner's, or (with identities) a RAM user's or an STS session's. */
+	function keyFor(accessKeyId: string): {secret: string; securityToken?: string; expired?: boolean; disabled?: boolean; name: string} | undefined {
+		if (!options.identities || !acl) {
+			return accessKeyId === credentials.accessKeyId ? {secret: credentials.secret, ...(credentials.securityToken === undefined ? {} : {securityToken: credentials.securityToken}), name: owner} : undefined;
+		}
+
+		const key = options.identities.keyOf(accessKeyId);
+		return key && {
+			...gatewayKey(options.identities, accessKeyId)!,
+			name: acl.nameOf(key.principal),
+		};
+	}
+
+	/** Checks the request and names who sent it, or answers why it is refused. */
+	function authenticate(request: IncomingMessage, target: string): ErrorAnswer | {caller: string} {
+		const authorization = parseOdpsAuthorization(request.headers.authorization);
+		if (!authorization) {
 			return {status: 401, code: 'Unauthorized', message: 'The request authorization header is invalid or missing.'};
 		}
 
@@ -156,24 +179,25 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 			};
 		}
 
-		const check = checkOdpsSignature(
-			{method: request.method ?? 'GET', target, headers: request.headersDistinct},
-			{accessKeyId: credentials.accessKeyId, secret: credentials.secret, region},
-		);
-		if (!check.ok && check.reason === 'unknown-key') {
-			return {status: 403, code: 'InvalidParameter', message: `ODPS-0410051:Invalid credentials - accessKeyId not found: ${check.accessKeyId ?? ''}`};
+		const key = keyFor(authorization.accessKeyId);
+		if (!key || key.disabled) {
+			return {status: 403, code: 'InvalidParameter', message: `ODPS-0410051:Invalid credentials - accessKeyId not found: ${authorization.accessKeyId}`};
 		}
 
+		const check = checkOdpsSignature(
+			{method: request.method ?? 'GET', target, headers: request.headersDistinct},
+			{accessKeyId: authorization.accessKeyId, secret: key.secret, region},
+		);
 		if (!check.ok) {
 			return {status: 403, code: 'SignatureNotMatch', message: 'ODPS-0410042:Invalid signature value - User signature does not match'};
 		}
 
 		const token = request.headers[odpsStsTokenHeader];
-		if (credentials.securityToken !== undefined && token !== credentials.securityToken) {
+		if (key.securityToken !== undefined && (token !== key.securityToken || key.expired)) {
 			return {status: 403, code: 'InvalidSecurityToken', message: 'The STS token in authorization-sts-token is missing, expired or does not belong to this AccessKey.'};
 		}
 
-		return undefined;
+		return {caller: key.name};
 	}
 
 	function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -311,11 +335,20 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 		}
 
 		const resource = rawUrl.slice('/api'.length) || '/';
-		const authFailure = authenticate(request, resource);
-		if (authFailure) {
-			sendError(response, authFailure, id);
+		const authenticated = authenticate(request, resource);
+		if ('status' in authenticated) {
+			sendError(response, authenticated, id);
 			return;
 		}
+
+		const {caller} = authenticated;
+		const refuse = (denial: ErrorAnswer | undefined): boolean => {
+			if (denial) {
+				sendError(response, denial, id);
+			}
+
+			return denial !== undefined;
+		};
 
 		const url = new URL(rawUrl, 'http://localhost');
 		const segments = url.pathname.slice('/api/'.length).split('/').filter(Boolean).map(segment => decodeURIComponent(segment));
@@ -327,6 +360,12 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 
 		if (segments[1] !== project) {
 			sendError(response, {status: 404, code: 'NoSuchProject', message: `ODPS-0420111:Project not found - '${segments[1]}'.`}, id);
+			return;
+		}
+
+		// Members may read the project and its instances; its tables need List (the list) or Describe (one table).
+		const tablePrivilege = segments[2] !== 'tables' ? undefined : segments[3] === undefined ? 'List' : 'Describe';
+		if (acl && refuse(acl.readDenial(caller, tablePrivilege, segments[2] === 'tables' ? segments[3] : undefined))) {
 			return;
 		}
 
@@ -362,6 +401,10 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 				return;
 			}
 
+			if (acl && refuse(acl.instanceDenial(caller))) {
+				return;
+			}
+
 			const job = parseJob(await readBody(request));
 			if ('status' in job) {
 				sendError(response, job, id);
@@ -371,7 +414,7 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 			const record: InstanceRecord = {
 				id: newInstanceId(),
 				project,
-				owner,
+				owner: caller,
 				sql: job.sql,
 				settings: job.settings,
 				priority: job.priority,

@@ -15,6 +15,7 @@ import {createFaultPoint} from '../faults.js';
 import type {AwsAccount, Caller} from '../iam/account.js';
 import {serveHttp} from '../http-serve.js';
 import {verifySigV4} from '../sigv4.js';
+import {ossPermissions, type ObjectStoreAccess, type SignerKey} from './access.js';
 import {AwsChunkedDecoder, type ChunkSigning} from './aws-chunked.js';
 import {isOssV4Authorization, verifyOssV4} from './oss-v4.js';
 import {objectArn, s3Permission} from './s3-permissions.js';
@@ -29,6 +30,8 @@ export type ObjectStoreStandInOptions = {
 	dataDir: string;
 	region: string;
 	credentials: {accessKeyId: string; secret: string};
+	/** OSS only: the local RAM account's signers (RAM users, STS sessions) and what they may do; without it only `credentials` may sign, for everything. */
+	access?: ObjectStoreAccess;
 	/**
 	 * S3 only: the local AWS account, whose IAM users' keys and role sessions are accepted too and authorized by
 	 * their policies (its root, `credentials`, may do everything). Without it only `credentials` is accepted.
@@ -41,6 +44,8 @@ type Target = {bucket: string | undefined; key: string | undefined; query: URLSe
 
 type RequestAuth = {
 	scheme: 'aws-v4' | 'oss-v4';
+	/** Who signed, as `access` knows them; undefined for the owner's keys without `access`. */
+	principal?: unknown;
 	/** The payload hash that was signed: a hex digest, `UNSIGNED-PAYLOAD` or a `STREAMING-*` marker. */
 	payloadHash: string;
 	/** For aws-chunked bodies signed chunk by chunk. */
@@ -152,14 +157,80 @@ class ObjectStoreServer {
 
 		const target = this.resolveTarget(request);
 		const auth = await this.authenticate(request, target);
+		if (this.isOss && this.options.access) {
+			for (const permission of ossPermissions(request, target, this.copySourceHeader(request))) {
+				this.authorizeOss(auth, permission.action, permission.bucket, permission.key);
+			}
+		}
+
 		const context: Context = {request, response, requestId, target, auth};
 		await this.route(context);
 	}
 
+	/**
+	 * OSS's refusal of a request RAM does not allow: an explicit Deny is "Access denied by bucket policy."
+	 * (EC 0003-00000201), no Allow at all the RAM user's "You have no right to access this object because of bucket
+	 * acl." (EC 0003-00000001, which OSS documents for a RAM user or STS key lacking the permission).
+	 */
+	private authorizeOss(auth: RequestAuth, action: string, bucket: string | undefined, key: string | undefined): void {
+		if (!this.options.access || auth.principal === undefined) {
+			return;
+		}
+
+		const decision = this.options.access.decide(auth.principal, action, bucket, key);
+		if (decision === 'explicitDeny') {
+			throw new StorageError('AccessDenied', 403, 'Access denied by bucket policy.', {EC: '0003-00000201'});
+		}
+
+		if (decision === 'implicitDeny') {
+			throw new StorageError('AccessDenied', 403, 'You have no right to access this object because of bucket acl.', {EC: '0003-00000001'});
+		}
+	}
+
+	/**
+	 * A disabled key, or an STS key without its token, with another one or past its expiration, is refused as OSS
+	 * refuses it (403 Errors of "How to troubleshoot 403": InvalidAccessKeyId; EC 0002-00000003 for an STS key sent
+	 * without the STS method; AccessKeyIdAndSecurityTokenNotMatch; SecurityTokenExpired, whose text is not in the pages
+	 * read offline).
+	 */
+	private checkSigner(request: IncomingMessage, key: SignerKey, scheme: RequestAuth['scheme']): void {
+		if (key.disabled) {
+			throw new StorageError('InvalidAccessKeyId', 403, 'The OSS Access Key Id you provided is disabled.');
+		}
+
+		const header = scheme === 'oss-v4' ? 'x-oss-security-token' : 'x-amz-security-token';
+		const token = firstValue(request.headers[header]) ?? firstValue(request.headers['x-oss-security-token']);
+		if (key.securityToken === undefined) {
+			return;
+		}
+
+		if (token === undefined) {
+			throw new StorageError('InvalidAccessKeyId', 403, 'The OSS Access Key Id you provided does not exist in our records.', {EC: '0002-00000003'});
+		}
+
+		if (token !== key.securityToken) {
+			throw new StorageError('AccessKeyIdAndSecurityTokenNotMatch', 403, 'The OSS access key id and security token you provided does not match.');
+		}
+
+		if (key.expired) {
+			throw new StorageError('SecurityTokenExpired', 403, 'The security token you provided has expired.');
+		}
+	}
+
 	private async authenticate(request: IncomingMessage, target: Target): Promise<RequestAuth> {
 		const authorization = request.headers.authorization ?? '';
-		const {account} = this.options;
-		const lookupSecret = (id: string) => (account ? account.keyHolder(id)?.secret : id === this.options.credentials.accessKeyId ? this.options.credentials.secret : undefined);
+		const {access, account} = this.options;
+		const lookupSecret = (id: string) => (access ? access.keyOf(id)?.secret : account ? account.keyHolder(id)?.secret : id === this.options.credentials.accessKeyId ? this.options.credentials.secret : undefined);
+		const signedBy = (scheme: RequestAuth['scheme'], accessKeyId: string): Pick<RequestAuth, 'principal'> => {
+			const key = access?.keyOf(accessKeyId);
+			if (!key) {
+				return {};
+			}
+
+			this.checkSigner(request, key, scheme);
+			return {principal: key.principal};
+		};
+
 		if (/^(AWS|OSS) [^:\s]+:/.test(authorization)) {
 			throw this.isOss
 				// OSS no longer accepts V1 signatures (EC 0002-00000080, a 403); the documentation gives the EC, not the message text.
@@ -173,7 +244,7 @@ class ObjectStoreServer {
 				throw new StorageError(result.code, result.status, result.message, result.extra);
 			}
 
-			return {scheme: 'oss-v4', payloadHash: result.payloadHash};
+			return {scheme: 'oss-v4', payloadHash: result.payloadHash, ...signedBy('oss-v4', result.accessKeyId)};
 		}
 
 		const result = await verifySigV4(request, {service: 's3', region: this.options.region, lookupSecret, acceptAnyRegion: this.isOss});
@@ -204,6 +275,7 @@ class ObjectStoreServer {
 
 		return {
 			scheme: 'aws-v4',
+			...signedBy('aws-v4', result.accessKeyId),
 			payloadHash: result.payloadHash,
 			chunkSigning: {signingKey: result.signingKey, amzDate: result.amzDate, scope: result.scope, seedSignature: result.signature},
 			...(account ? {caller: this.sessionCaller(request, target, result.accessKeyId)} : {}),
@@ -836,8 +908,12 @@ class ObjectStoreServer {
 		for (const entry of parsed.Object) {
 			const key = String(entry.Key ?? '');
 			try {
-				// Each key is its own s3:DeleteObject; a denied one is reported among the errors, the others still go.
-				this.authorize(context, 's3:DeleteObject', objectArn(bucket, key));
+				// Each key is its own s3:DeleteObject (oss:DeleteObject); a denied one is reported among the errors, the others still go.
+				if (this.isOss) {
+					this.authorizeOss(context.auth, 'oss:DeleteObject', bucket, key);
+				} else {
+					this.authorize(context, 's3:DeleteObject', objectArn(bucket, key));
+				}
 			} catch (error) {
 				if (error instanceof StorageError) {
 					failed.push({Key: key, Code: error.code, Message: 'Access Denied'});

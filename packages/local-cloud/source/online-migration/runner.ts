@@ -1,22 +1,35 @@
 /**
  * What the stand-in does behind the API: checks addresses the way the service does (list the S3 source with its
- * keys, assume the RAM role for the OSS destination) and runs a job by really copying every object from the source
- * to the destination through the S3 API, streaming, with counts, bytes and a report.
+ * keys; for the OSS destination assume its RAM role in STS as the migration service and find the bucket with the
+ * temporary keys) and runs a job by really copying every object from the source to the destination through the S3
+ * API, streaming, with counts, bytes and a report. So the role's existence, its trust policy and its OSS permissions
+ * decide in RAM, STS and OSS themselves; their codes and messages are what the address's VerifyResult and a failed
+ * job report (the service's own wording around them is not in the pages read offline).
  */
 import {createObjectStore, type ObjectStore} from 'ferry/clouds/object-store/client';
 import {ServiceError} from 'ferry/engine/errors';
 import {silentLogger} from 'ferry/log/logger';
+import {IdentityError, roleArn, type AlibabaIdentities} from '../identity/alibaba.js';
 import type {AddressRecord, JobRecord, RunRecord, StateFile, VerifyRecord} from './state.js';
 
-export type OssAccess = {endpoint: string; region: string; credentials: {accessKeyId: string; secretAccessKey: string}};
+/** The OSS the service writes to. */
+export type OssAccess = {endpoint: string; region: string};
 
 export type RunnerOptions = {
 	state: StateFile;
 	region: string;
 	accountId: string;
 	oss: OssAccess;
-	roleNames: readonly string[];
+	/** The account whose roles the service assumes for OSS addresses. */
+	identities: AlibabaIdentities;
 };
+
+/**
+ * The service principal Data Online Migration assumes roles as. Its "Preparations" page has the role trust the
+ * Online Migration service ("在线迁移服务") without printing the principal; `mgw.aliyuncs.com` follows the service's
+ * endpoint domain (verify).
+ */
+export const migrationServicePrincipal = 'mgw.aliyuncs.com';
 
 type Connected = {store: ObjectStore; bucket: string; prefix: string};
 
@@ -64,16 +77,16 @@ export class JobRunner {
 				attempts: 2,
 			});
 		} else if (detail.AddressType === 'oss') {
-			if (!detail.Role || !this.#options.roleNames.includes(detail.Role)) {
-				throw new AddressUnavailable('EntityNotExist.Role', '404', `The RAM role "${detail.Role ?? ''}" does not exist or does not trust mgw.aliyuncs.com.`);
-			}
-
 			const wanted = (detail.RegionId ?? '').replace(/^oss-/, '');
 			if (wanted !== this.#options.oss.region.replace(/^oss-/, '')) {
 				throw new AddressUnavailable('InvalidArgument', '400', `The OSS region "${detail.RegionId ?? ''}" is not served here (only oss-${this.#options.oss.region.replace(/^oss-/, '')}).`);
 			}
 
-			store = createObjectStore({kind: 'oss', endpoint: this.#options.oss.endpoint, region: this.#options.oss.region, credentials: this.#options.oss.credentials, logger: silentLogger, attempts: 2});
+			const {credentials} = this.#assumeRole(detail.Role ?? '');
+			store = createObjectStore({
+				kind: 'oss', endpoint: this.#options.oss.endpoint, region: this.#options.oss.region, logger: silentLogger, attempts: 2,
+				credentials: {accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.accessKeySecret, sessionToken: credentials.securityToken},
+			});
 		} else {
 			throw new AddressUnavailable('ImportAddressTypeInvalid', '400', `The address type "${detail.AddressType}" is not supported here.`);
 		}
@@ -98,6 +111,19 @@ export class JobRunner {
 		}
 
 		return {store, bucket: detail.Bucket, prefix};
+	}
+
+	/** STS AssumeRole for the address's role (its name; the account is the service's user), as the migration service. */
+	#assumeRole(roleName: string) {
+		try {
+			return this.#options.identities.assumeRoleAsService({roleArn: roleArn(this.#options.accountId, roleName), service: migrationServicePrincipal, sessionName: 'hcs-mgw'});
+		} catch (error) {
+			if (error instanceof IdentityError) {
+				throw new AddressUnavailable(error.code, String(error.status), `${error.message} (role ${roleName || '(none)'})`);
+			}
+
+			throw error;
+		}
 	}
 
 	async verify(address: AddressRecord): Promise<VerifyRecord> {

@@ -13,6 +13,7 @@ import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
 import {serveHttp} from '../http-serve.js';
 import {parseXml, toXml, xmlObject, xmlText, type XmlObject} from 'ferry/clouds/online-migration/xml';
+import type {AlibabaIdentities} from '../identity/alibaba.js';
 import {JobRunner, reportPrefix, type OssAccess} from './runner.js';
 import {checkMgwSignature} from './signature-check.js';
 import {StateFile, type AddressRecord, type JobRecord, type RunRecord} from './state.js';
@@ -22,10 +23,10 @@ export type OnlineMigrationStandInOptions = {
 	region: string;
 	accountId: string;
 	credentials: {accessKeyId: string; secret: string};
-	/** The OSS the service writes to, and the keys the authorised RAM roles stand for. */
+	/** The OSS the service writes to. */
 	oss: OssAccess;
-	/** RAM roles that trust the migration service. */
-	roleNames: string[];
+	/** The account whose RAM roles OSS addresses name. */
+	identities: AlibabaIdentities;
 	port?: number;
 };
 
@@ -114,7 +115,7 @@ function runXml(job: JobRecord, run: RunRecord): XmlObject {
 export async function startOnlineMigrationStandIn(options: OnlineMigrationStandInOptions): Promise<StandInHandle> {
 	const state = new StateFile(options.dataDir);
 	await state.open();
-	const runner = new JobRunner({state, region: options.region, accountId: options.accountId, oss: options.oss, roleNames: options.roleNames});
+	const runner = new JobRunner({state, region: options.region, accountId: options.accountId, oss: options.oss, identities: options.identities});
 	const faults = createFaultPoint();
 
 	// Jobs that were copying when the stand-in stopped carry on, as the service's would.

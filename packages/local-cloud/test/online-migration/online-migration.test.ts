@@ -6,7 +6,10 @@ import {createObjectStore, type ObjectStore} from 'ferry/clouds/object-store/cli
 import {createOnlineMigrationClient, type OnlineMigrationClient} from 'ferry/clouds/online-migration/client';
 import {resolveAlibabaCredentials} from 'ferry/clouds/credentials/alibaba';
 import type {StandInHandle} from '../../source/contract.js';
+import {ossAccessFor} from '../../source/object-store/access.js';
 import {startObjectStoreStandIn} from '../../source/object-store/server.js';
+import {RamAccount} from '../../source/ram/account.js';
+import {trustPolicyFor} from '../../source/ram/seed.js';
 import {startOnlineMigrationStandIn} from '../../source/online-migration/server.js';
 import {ServiceError} from 'ferry/engine/errors';
 import {createMemoryLogger} from 'ferry/log/logger';
@@ -16,7 +19,7 @@ const accountId = '1000000000000042';
 const aws = {accessKeyId: 'AKIALOCALSOURCE', secretAccessKey: 'aws-local-secret-0001'};
 const oss = {accessKeyId: 'LTAIlocaloss', secretAccessKey: 'oss-local-secret-0001'};
 const mgw = {accessKeyId: 'LTAIlocalmgw', secret: 'mgw-local-secret-0001'};
-const role = 'AliyunMGWImportRole';
+const role = 'ferry-mgw-import';
 
 type Fixture = {
 	dataDir: string;
@@ -28,6 +31,7 @@ type Fixture = {
 	logger: ReturnType<typeof createMemoryLogger>;
 	client: OnlineMigrationClient;
 	sourceBytes: number;
+	account: RamAccount;
 };
 
 let fixture: Fixture;
@@ -39,18 +43,27 @@ const objects = new Map<string, Buffer>([
 	['unload/empty.marker', Buffer.alloc(0)],
 ]);
 
-async function startService(dataDir: string, ossUrl: string, port?: number) {
+async function startService(dataDir: string, ossUrl: string, account: RamAccount, port?: number) {
 	return startOnlineMigrationStandIn({
-		dataDir: path.join(dataDir, 'mgw'), region, accountId, credentials: mgw, roleNames: [role], ...(port ? {port} : {}),
-		oss: {endpoint: ossUrl, region, credentials: oss},
+		dataDir: path.join(dataDir, 'mgw'), region, accountId, credentials: mgw, identities: account, ...(port ? {port} : {}),
+		oss: {endpoint: ossUrl, region},
 	});
+}
+
+/** The migration role as the service's "Preparations" page has it: trusted by the service, List/Get/Put on the bucket. */
+function seedMigrationRole(account: RamAccount): void {
+	account.createRole({roleName: role, assumeRolePolicyDocument: trustPolicyFor('mgw.aliyuncs.com')});
+	account.createPolicy({policyName: 'ferry-dest-write', policyDocument: JSON.stringify({Version: '1', Statement: [{Effect: 'Allow', Action: ['oss:List*', 'oss:Get*', 'oss:Put*', 'oss:AbortMultipartUpload'], Resource: ['acs:oss:*:*:ferry-dest', 'acs:oss:*:*:ferry-dest/*']}]})});
+	account.attachPolicyToRole(role, 'ferry-dest-write', 'Custom');
 }
 
 test.before(async () => {
 	const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ferry-mgw-'));
 	const s3 = await startObjectStoreStandIn({flavor: 's3', dataDir: path.join(dataDir, 's3'), region, credentials: {accessKeyId: aws.accessKeyId, secret: aws.secretAccessKey}});
-	const ossHandle = await startObjectStoreStandIn({flavor: 'oss', dataDir: path.join(dataDir, 'oss'), region, credentials: {accessKeyId: oss.accessKeyId, secret: oss.secretAccessKey}});
-	const service = await startService(dataDir, ossHandle.url);
+	const {account} = RamAccount.open({dataDir, accountId, rootKeys: {accessKeyId: oss.accessKeyId, accessKeySecret: oss.secretAccessKey}});
+	seedMigrationRole(account);
+	const ossHandle = await startObjectStoreStandIn({flavor: 'oss', dataDir: path.join(dataDir, 'oss'), region, credentials: {accessKeyId: oss.accessKeyId, secret: oss.secretAccessKey}, access: ossAccessFor(account, region)});
+	const service = await startService(dataDir, ossHandle.url, account);
 	const logger = createMemoryLogger();
 	const sourceStore = createObjectStore({kind: 's3', endpoint: s3.url, region, credentials: aws, logger, forcePathStyle: true});
 	const destinationStore = createObjectStore({kind: 'oss', endpoint: ossHandle.url, region, credentials: oss, logger});
@@ -67,7 +80,7 @@ test.before(async () => {
 		credentials: resolveAlibabaCredentials({kind: 'keys', accessKeyId: mgw.accessKeyId, accessKeySecret: mgw.secret}),
 		retry: {baseDelayMs: 5, maxDelayMs: 20},
 	});
-	fixture = {dataDir, s3, ossHandle, service, sourceStore, destinationStore, logger, client, sourceBytes};
+	fixture = {dataDir, s3, ossHandle, service, sourceStore, destinationStore, logger, client, sourceBytes, account};
 });
 
 test.after.always(async () => {
@@ -207,6 +220,39 @@ test.serial('a destination whose RAM role is not authorised is unavailable and i
 	t.regex(error?.message ?? '', /EntityNotExist\.Role/);
 });
 
+test.serial('a job fails by its role: not trusting the migration service, then without OSS write; it runs once the role is fixed', async t => {
+	const {account} = fixture;
+	account.createRole({roleName: 'ferry-mgw-other', assumeRolePolicyDocument: trustPolicyFor('odps.aliyuncs.com')});
+	await fixture.client.createAddress(destinationAddress('dest_other_role', {role: 'ferry-mgw-other', prefix: 'other/'}));
+	const run = async (name: string) => {
+		await fixture.client.createJob({name, srcAddress: 'src_unload', destAddress: 'dest_other_role', overwriteMode: 'always', transferMode: 'all'});
+		await fixture.client.updateJobStatus(name, 'IMPORT_JOB_LAUNCHING');
+		return fixture.client.waitForJob(name, {pollIntervalMs: 20, maxPollIntervalMs: 50});
+	};
+
+	const untrusted = await fixture.client.verifyAddress('dest_other_role');
+	t.like(untrusted, {status: 'unavailable', errorCode: 'NoPermission'});
+	t.regex(untrusted.errorMessage ?? '', /does not trust you/);
+	const notTrusted = await t.throwsAsync(run('ferry_job_untrusted'), {instanceOf: ServiceError});
+	t.regex(notTrusted?.message ?? '', /NoPermission/);
+
+	account.updateRole('ferry-mgw-other', {assumeRolePolicyDocument: trustPolicyFor('mgw.aliyuncs.com')});
+	account.attachPolicyToRole('ferry-mgw-other', 'AliyunOSSReadOnlyAccess', 'System');
+	t.like(await fixture.client.verifyAddress('dest_other_role'), {status: 'available'}, 'read access finds the bucket');
+	const readOnly = await t.throwsAsync(run('ferry_job_read_only'), {instanceOf: ServiceError});
+	t.is(readOnly?.code, 'IMPORT_JOB_INTERRUPTED');
+	t.regex(readOnly?.message ?? '', /AccessDenied/);
+	const [history] = await fixture.client.listJobHistory('ferry_job_read_only');
+	t.is(history?.copiedCount, 0);
+	t.is(history?.failedCount, objects.size);
+	t.deepEqual(await fixture.destinationStore.inventory('ferry-dest', 'other/').then(listed => listed.count), 0, 'nothing was written');
+
+	account.attachPolicyToRole('ferry-mgw-other', 'ferry-dest-write', 'Custom');
+	const finished = await run('ferry_job_fixed');
+	t.is(finished.job.status, 'IMPORT_JOB_FINISHED');
+	t.is((await fixture.destinationStore.inventory('ferry-dest', 'other/')).count, objects.size);
+});
+
 test.serial('injected 503s are retried; a missing job is NoSuchImportJob with a hint, not retried', async t => {
 	fixture.service.injectFault({status: 503, code: 'ServiceUnavailable', count: 2});
 	const job = await fixture.client.getJob('ferry_job_1');
@@ -230,7 +276,7 @@ test.serial('injected 503s are retried; a missing job is NoSuchImportJob with a 
 test.serial('state survives a restart of the stand-in', async t => {
 	const {port} = fixture.service;
 	await fixture.service.close();
-	fixture.service = await startService(fixture.dataDir, fixture.ossHandle.url, port);
+	fixture.service = await startService(fixture.dataDir, fixture.ossHandle.url, fixture.account, port);
 	const job = await fixture.client.getJob('ferry_job_1');
 	t.is(job.status, 'IMPORT_JOB_FINISHED');
 	t.is((await fixture.client.listJobHistory('ferry_job_1'))[0]?.copiedCount, objects.size);

@@ -76,6 +76,11 @@ export type MaxComputeClient = {
 	whoami(options?: {signal?: AbortSignal}): Promise<{owner: string}>;
 	tableExists(name: string, options?: {signal?: AbortSignal}): Promise<boolean>;
 	describeTable(name: string, options?: {signal?: AbortSignal}): Promise<ColumnDescription[]>;
+	/**
+	 * The rows of one partition as the table's partition listing counts them (`PartitionRecordCount`), 0 when the
+	 * partition does not exist: table metadata, which the Describe privilege reads (no Select needed).
+	 */
+	partitionRecordCount(table: string, partition: ReadonlyArray<readonly [string, string]>, options?: {signal?: AbortSignal}): Promise<number>;
 };
 
 export const resultRowLimit = 10_000;
@@ -371,6 +376,15 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
 		}
 	}
 
+	async function partitionRecordCount(table: string, partition: ReadonlyArray<readonly [string, string]>, call: {signal?: AbortSignal} = {}): Promise<number> {
+		const spec = partition.map(([column, value]) => `${column}='${value}'`).join(',');
+		const response = await request('ListPartitions', 'GET', `${projectPath}/tables/${encodeURIComponent(checkedTableName(table).split('.').at(-1)!)}`, {query: {partitions: '', ...(spec ? {partition: spec} : {})}, signal: call.signal, idempotent: true});
+		const parsed = xmlParser.parse(response.text) as {Partitions?: {Partition?: unknown}};
+		const listed = parsed.Partitions?.Partition;
+		const partitions = (Array.isArray(listed) ? listed : listed === undefined ? [] : [listed]) as Array<{PartitionRecordCount?: unknown}>;
+		return partitions.reduce((sum, item) => sum + Number(textOf(item.PartitionRecordCount) ?? 0), 0);
+	}
+
 	return {
 		project,
 		endpoint,
@@ -389,6 +403,7 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
 		whoami,
 		tableExists,
 		describeTable,
+		partitionRecordCount,
 	};
 }
 

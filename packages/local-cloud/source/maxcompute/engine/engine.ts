@@ -25,9 +25,25 @@ export type MaxComputeEngineOptions = {
 	oss: OssReader;
 };
 
+/**
+ * What a statement may do, for the account that submitted it: the project's ACL checks each privilege a statement
+ * needs (throwing MaxCompute's authorisation error) and answers its security statements. Without one, the caller
+ * is the project owner and security statements are refused.
+ */
+export type StatementAccess = {
+	/** The caller as MaxCompute names it, e.g. `RAM$<uid>:<user id>` (WHOAMI). */
+	readonly name: string;
+	/** A privilege on the project (no table) or on a table; throws an OdpsError when the caller lacks it. */
+	check(privilege: string, table?: string): void;
+	/** What only the project owner may do (project properties); throws an OdpsError for anyone else. */
+	ownerOnly(what: string): void;
+	/** ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS: the answer's text. */
+	security(statement: string): string;
+};
+
 export type MaxComputeEngine = {
 	/** Runs one statement (leading `set k=v;` statements apply to it). `settings` are the SQL task's settings JSON. */
-	execute(sql: string, settings: Record<string, string>, signal?: AbortSignal): Promise<EngineResult>;
+	execute(sql: string, settings: Record<string, string>, signal?: AbortSignal, access?: StatementAccess): Promise<EngineResult>;
 	close(): Promise<void>;
 	/** What the REST layer lists and describes; engines made for tests may leave it out (then no table exists). */
 	metadata?: EngineMetadata;
@@ -96,14 +112,14 @@ export async function openMaxComputeEngine(options: MaxComputeEngineOptions): Pr
 
 	return {
 		metadata,
-		execute(sql, settings, signal) {
+		execute(sql, settings, signal, access) {
 			const run = tail.then(async () => {
 				if (closed) throw new Error('the MaxCompute engine is closed');
 				signal?.throwIfAborted();
 				const interrupt = () => connection.interrupt();
 				signal?.addEventListener('abort', interrupt, {once: true});
 				try {
-					return await session.execute(sql, settings, signal);
+					return await session.execute(sql, settings, signal, access);
 				} catch (error) {
 					if (signal?.aborted) throw signal.reason;
 					throw error;
@@ -135,6 +151,8 @@ class EngineSession {
 	readonly #connection: DuckDBConnection;
 	readonly #catalog: Catalog;
 	readonly #options: MaxComputeEngineOptions;
+	/** The running statement's caller; undefined for the project owner. */
+	#access: StatementAccess | undefined;
 
 	constructor(connection: DuckDBConnection, catalog: Catalog, options: MaxComputeEngineOptions) {
 		this.#connection = connection;
@@ -146,7 +164,8 @@ class EngineSession {
 		return this.#options.project;
 	}
 
-	async execute(sql: string, settings: Record<string, string>, signal?: AbortSignal): Promise<EngineResult> {
+	async execute(sql: string, settings: Record<string, string>, signal?: AbortSignal, access?: StatementAccess): Promise<EngineResult> {
+		this.#access = access;
 		const statements = splitStatements(tokenize(sql));
 		if (statements.length === 0) throw new OdpsError('parse', 'no statement to run', {line: 1, column: 1});
 		const sessionFlags: Record<string, string> = {};
@@ -174,12 +193,22 @@ class EngineSession {
 	async #executeStatement(sql: string, tokens: Token[], flags: Record<string, string>, signal?: AbortSignal): Promise<EngineResult> {
 		const cursor = new TokenCursor(tokens);
 		const keyword = cursor.current?.kind === 'word' ? cursor.current.value : undefined;
+		if (isSecurityStatement(tokens)) {
+			if (!this.#access) {
+				throw new OdpsError('parse', 'security statements are answered by the project ACL, which this engine was started without', positionOf(tokens[0]!));
+			}
+
+			return {kind: 'message', text: this.#access.security(sourceText(sql, tokens))};
+		}
+
 		switch (keyword) {
 			case 'setproject':
+				this.#access?.ownerOnly('SETPROJECT');
 				return this.#setProject(sourceText(sql, tokens, 1), tokens[0]!);
 			case 'create':
 				cursor.index++;
 				cursor.expectWord('table');
+				this.#access?.check('CreateTable');
 				return this.#createTable(cursor, flags);
 			case 'drop':
 				cursor.index++;
@@ -201,6 +230,9 @@ class EngineSession {
 				cursor.index++;
 				const statement = parseLoad(cursor);
 				const table = await this.#requireTable(statement.tableToken);
+				// LOAD's limits: the CreateTable permission on the project and Alter on the table (the LOAD page).
+				this.#access?.check('CreateTable');
+				this.#access?.check('Alter', table.name);
 				await executeLoad(statement, {
 					connection: this.#connection,
 					project: this.#project,
@@ -272,6 +304,7 @@ class EngineSession {
 			throw this.#tableNotFound(nameToken);
 		}
 
+		this.#access?.check('Drop', existing.name);
 		await this.#inTransaction(() => this.#catalog.dropTable(nameToken.value));
 		return ok;
 	}
@@ -280,6 +313,7 @@ class EngineSession {
 		const nameToken = this.#tableName(cursor);
 		cursor.expectEnd();
 		const table = await this.#requireTable(nameToken);
+		this.#access?.check('Describe', table.name);
 		const reader = await this.#connection.runAndReadAll(`SELECT count(*) FROM main.${quoteIdentifier(table.name)}`);
 		const size = Number(reader.getRows()[0]?.[0] ?? 0);
 		return {kind: 'message', text: describeTable(table, this.#options.owner, this.#project, size), table};
@@ -289,6 +323,7 @@ class EngineSession {
 		const what = cursor.expectWord('tables', 'partitions');
 		if (what === 'tables') {
 			cursor.expectEnd();
+			this.#access?.check('List');
 			const tables = await this.#catalog.listTables();
 			return {kind: 'message', text: tables.map(table => `${this.#options.owner}:${table.name}\n`).join('')};
 		}
@@ -296,6 +331,7 @@ class EngineSession {
 		const nameToken = this.#tableName(cursor);
 		cursor.expectEnd();
 		const table = await this.#requireTable(nameToken);
+		this.#access?.check('Describe', table.name);
 		if (table.partitionColumns.length === 0) {
 			// Wording ours (verify).
 			throw new OdpsError('semanticAnalysis', `table ${this.#project}.${table.name} is not a partitioned table`, positionOf(nameToken));
@@ -312,7 +348,7 @@ class EngineSession {
 	/** Shaped like the security command's JSON answer (fields from memory of the service output; verify). */
 	#whoami(): EngineResult {
 		const text = JSON.stringify(
-			{DisplayName: this.#options.owner, Project: this.#project, Region: this.#options.region, SourceIP: '127.0.0.1', VpcId: ''},
+			{DisplayName: this.#access?.name ?? this.#options.owner, Project: this.#project, Region: this.#options.region, SourceIP: '127.0.0.1', VpcId: ''},
 			undefined,
 			2,
 		);
@@ -325,6 +361,7 @@ class EngineSession {
 		else cursor.acceptWord('table');
 		const tableToken = this.#tableName(cursor);
 		const table = await this.#requireTable(tableToken);
+		this.#access?.check('Update', table.name);
 		const spec = parsePartitionSpec(cursor);
 		if (spec === undefined && table.partitionColumns.length > 0) {
 			throw new OdpsError(
@@ -419,8 +456,11 @@ class EngineSession {
 	async #checkTables(references: TableReference[]): Promise<TableDefinition[]> {
 		const tables: TableDefinition[] = [];
 		for (const {projectToken, token, name} of references) {
-			if (projectToken === undefined) tables.push(await this.#requireTable(token));
-			else if (projectToken.value !== informationSchemaProject || !isInformationSchemaView(name)) throw tableNotFoundIn(projectToken, token);
+			if (projectToken === undefined) {
+				const table = await this.#requireTable(token);
+				this.#access?.check('Select', table.name);
+				tables.push(table);
+			} else if (projectToken.value !== informationSchemaProject || !isInformationSchemaView(name)) throw tableNotFoundIn(projectToken, token);
 		}
 
 		return tables;
@@ -444,6 +484,15 @@ class EngineSession {
  */
 function tableNotFoundIn(projectToken: Token, nameToken: Token): OdpsError {
 	return new OdpsError('tableNotFound', `table ${projectToken.value}.${nameToken.value} cannot be resolved`, positionOf(projectToken));
+}
+
+/** ADD USER, REMOVE USER, LIST USERS, GRANT, REVOKE, SHOW GRANTS: the project's security statements. */
+function isSecurityStatement(tokens: Token[]): boolean {
+	const [first, second] = tokens;
+	return isWord(first, 'grant') || isWord(first, 'revoke')
+		|| ((isWord(first, 'add') || isWord(first, 'remove')) && isWord(second, 'user'))
+		|| (isWord(first, 'list') && isWord(second, 'users'))
+		|| (isWord(first, 'show') && isWord(second, 'grants'));
 }
 
 function splitAssignment(text: string, token: Token): [string, string] {

@@ -1,4 +1,4 @@
-export {openMaxComputeEngine, type EngineMetadata, type MaxComputeEngine, type MaxComputeEngineOptions, type PartitionStatistics, type TableStatistics} from './engine.js';
+export {openMaxComputeEngine, type EngineMetadata, type MaxComputeEngine, type MaxComputeEngineOptions, type PartitionStatistics, type StatementAccess, type TableStatistics} from './engine.js';
 export type {OssLocation, OssReader} from './load.js';
 export type {EngineResult, ResultColumn} from './result.js';
 export type {ColumnDefinition, TableDefinition} from './catalog.js';

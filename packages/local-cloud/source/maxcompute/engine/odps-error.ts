@@ -11,6 +11,10 @@ export const odpsErrorCodes = {
 	tableAlreadyExists: {code: 'ODPS-0130211', description: 'Table or view already exists'},
 	userDefinedFunction: {code: 'ODPS-0123131', description: 'User defined function exception'},
 	runtime: {code: 'ODPS-0121095', description: 'Invalid argument'},
+	// A job that failed while running, e.g. `ODPS-0010000:System internal error - fuxi job failed, caused by: Status:
+	// 403, RequestId: …, ErrorCode: …, Message: …` for an OSS object it could not read (developer.aliyun.com/ask/501502).
+	systemInternal: {code: 'ODPS-0010000', description: 'System internal error'},
+	authorization: {code: 'ODPS-0130013', description: 'Authorization exception'},
 } as const;
 
 export type OdpsErrorKind = keyof typeof odpsErrorCodes;

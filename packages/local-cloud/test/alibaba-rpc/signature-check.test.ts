@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import test from 'ava';
 import {
 	canonicalQuery, decodeQuery, isRpcV1Request, NonceLedger, rpcSignature, rpcStringToSign, verifyAcs3Request, verifyRpcV1Request, type ArrivedRequest,
-} from '../../source/dataworks/signature-check.js';
+} from '../../source/alibaba-rpc/signature-check.js';
 
 const emptySha256 = createHash('sha256').update('').digest('hex');
 
