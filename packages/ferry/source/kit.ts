@@ -38,7 +38,8 @@ export {runVerification, type SideRunner} from './verify/run.js';
 export type {QueryOutcome, QueryResult} from './verify/compare.js';
 export {defaultRelativeTolerance, type QueryPair, type RowCountCauses} from './verify/query-pair.js';
 export type {VerificationReport} from './verify/report.js';
-export {verdictLine} from './verify/report-summary.js';
+export {checkLine, verdictLine} from './verify/report-summary.js';
+export type {CheckOutcome} from './verify/outcome.js';
 export {formatDecimal, parseDecimal, type Decimal} from './verify/decimal.js';
 export {writeFileAtomic} from './store/atomic-write.js';
 

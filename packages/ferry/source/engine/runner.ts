@@ -7,6 +7,7 @@ import {saveSession} from '../store/session-store.js';
 import {hintForSavedSession} from './parameters.js';
 import {formatProgress} from './progress.js';
 import {type Session, type StepRecord, verificationKeys, verificationOf} from './session.js';
+import {notComparedCauseText, verdictOfReport} from '../verify/outcome.js';
 import type {
 	Answers,
 	Parameter,
@@ -118,6 +119,10 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 
 			try {
 				await runStep(step, record, options, getClients);
+				if (step.kind === 'verify') {
+					throwIfNotCompared(record, session);
+				}
+
 				record.state = 'done';
 				record.finishedAt = new Date().toISOString();
 				saveSession(session);
@@ -154,13 +159,37 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 		}
 	}
 
-	const different = wizard.steps.some(step => step.kind === 'verify' && verificationOf(session.steps[step.id]).equal === false);
+	const different = wizard.steps.some(step => step.kind === 'verify' && verificationOf(session.steps[step.id]).outcome === 'differs');
 	const finished = wizard.steps.every(step => session.steps[step.id]?.state === 'done');
 	session.state = different ? 'different' : finished ? 'done' : 'running';
 	delete session.currentStep;
 	session.exitCode = different ? 5 : 0;
 	saveSession(session);
 	return {session, exitCode: session.exitCode};
+}
+
+/**
+ * A verification whose checks did not all run to a comparison is not finished, whatever it found: an interrupted
+ * check makes the step interrupted (exit 130), a failed one failed (exit 1), so `ferry resume` runs them again. A
+ * difference found by the checks that did run still counts when none was interrupted (exit 5).
+ */
+function throwIfNotCompared(record: StepRecord, session: Session): void {
+	const verdict = verdictOfReport(record.outputs[verificationKeys.report]);
+	if (!verdict || (verdict.notCompared === 0 && verdict.checks > 0)) {
+		return;
+	}
+
+	const missed = `${verdict.notCompared} of ${verdict.checks} checks not compared`;
+	if (verdict.causes.interrupted !== undefined) {
+		throw new InterruptedError(`Interrupted during the verification (${missed}): the session is saved`, {hint: `Continue with \`ferry resume ${session.id}\`: the checks run again.`});
+	}
+
+	if (verdict.outcome === 'differs') {
+		return;
+	}
+
+	const cause = verdict.cause === undefined ? 'no check was run' : `${missed} (${notComparedCauseText[verdict.cause]})`;
+	throw new StepError(`The verification is incomplete: ${cause}; the checks that ran found no difference`, {hint: `The report lists why each check did not run. Fix the cause, then \`ferry resume ${session.id}\` runs the checks again.`});
 }
 
 async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options: RunOptions<Clients>, getClients: () => Promise<Clients>): Promise<void> {

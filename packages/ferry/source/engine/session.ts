@@ -2,6 +2,7 @@ import {randomBytes} from 'node:crypto';
 import process from 'node:process';
 import type {Answers} from './wizard.js';
 import {isProcessAlive} from '../store/process-alive.js';
+import {type CheckOutcome, verdictOfReport} from '../verify/outcome.js';
 
 export const stepStates = ['pending', 'running', 'done', 'failed', 'interrupted'] as const;
 export type StepState = (typeof stepStates)[number];
@@ -66,9 +67,26 @@ export function emptyStepRecord(): StepRecord {
 	return {state: 'pending', attempts: 0, outputs: {}, checkpoints: {}};
 }
 
-/** The state to show: a session left "running" by a process that no longer exists was killed, and can be resumed. */
+/**
+ * The state to show: a session left "running" by a process that no longer exists was killed, and can be resumed; one
+ * an older ferry called "different" though no comparison differed (its checks were interrupted or failed) is shown as
+ * what it is, interrupted or failed.
+ */
 export function displayState(session: Session): string {
-	return session.state === 'running' && session.pid !== undefined && session.pid !== process.pid && !isProcessAlive(session.pid) ? 'killed' : session.state;
+	if (session.state === 'running' && session.pid !== undefined && session.pid !== process.pid && !isProcessAlive(session.pid)) {
+		return 'killed';
+	}
+
+	return session.state === 'different' ? differentAsJudged(session) : session.state;
+}
+
+function differentAsJudged(session: Session): SessionState {
+	const verdicts = Object.values(session.steps).map(record => verdictOfReport(record.outputs[verificationKeys.report])).filter(verdict => verdict !== undefined);
+	if (verdicts.length === 0 || verdicts.some(verdict => verdict.outcome === 'differs')) {
+		return 'different';
+	}
+
+	return verdicts.some(verdict => verdict.cause === 'interrupted') ? 'interrupted' : 'failed';
 }
 
 /** The last step that finished or is under way, for listings. */
@@ -159,8 +177,14 @@ export function validateSession(value: unknown, expectedId?: string): string | u
 /** Where a verify step's result lives among its outputs (`verified` writes them; sessions of older ferries have them too). */
 export const verificationKeys = {report: 'report', equal: 'equal'} as const;
 
-/** A verify step's saved result: its report and whether every check was equal (undefined before it ran). */
-export function verificationOf(record: StepRecord | undefined): {report: unknown; equal: boolean | undefined} {
+/**
+ * A verify step's saved result: its report, whether every check was equal, and its outcome by the one rule
+ * (verify/outcome.ts: `differs` only when a comparison differed); undefined before it ran.
+ */
+export function verificationOf(record: StepRecord | undefined): {report: unknown; equal: boolean | undefined; outcome: CheckOutcome | undefined} {
 	const equal = record?.outputs[verificationKeys.equal];
-	return {report: record?.outputs[verificationKeys.report], equal: typeof equal === 'boolean' ? equal : undefined};
+	const report = record?.outputs[verificationKeys.report];
+	const saved = typeof equal === 'boolean' ? equal : undefined;
+	const outcome = verdictOfReport(report)?.outcome ?? (saved === undefined ? undefined : (saved ? 'equal' : 'differs'));
+	return {report, equal: saved, outcome};
 }

@@ -1,7 +1,8 @@
 import type {CellComparison, QueryComparison} from '../verify/compare.js';
 import type {VerificationReport} from '../verify/report.js';
 import {type Symbols, symbols as defaultSymbols} from './theme.js';
-import {comparisonRules, differingChecks, summaryRows, verdictLine} from '../verify/report-summary.js';
+import {comparisonRules, differingChecks, notComparedChecks, resultText, summaryRows, verdictLine} from '../verify/report-summary.js';
+import {notComparedCauseText, notComparedOf, sideErrorKind, verdictOf} from '../verify/outcome.js';
 import {padEnd, padStart, wrapText} from './wrap-text.js';
 
 /**
@@ -254,7 +255,7 @@ export function layoutSummaryTable(report: VerificationReport, options: LayoutOp
 		return [];
 	}
 
-	const results = rows.map(row => (row.equal ? `${symbols.success} equal` : `${symbols.failure} differs`));
+	const results = rows.map(row => resultText(row, {equal: symbols.success, differs: symbols.failure, notCompared: symbols.warning}));
 	const resultWidth = Math.max('Result'.length, ...results.map(result => result.length));
 	const sideCap = Math.max(8, Math.floor((columns - resultWidth - gap.length * 3 - minCheckWidth) / 2));
 	const sourceWidth = Math.min(sideCap, Math.max('Source'.length, ...rows.map(row => row.source.length)));
@@ -269,12 +270,12 @@ export function layoutSummaryTable(report: VerificationReport, options: LayoutOp
 		[muted([checkWidth, sourceWidth, targetWidth, resultWidth].map(width => rule.repeat(width)).join(gap))],
 	];
 	for (const [index, row] of rows.entries()) {
-		const tone: Tone = row.equal ? 'plain' : 'different';
+		const tone: Tone = row.result === 'equal' ? 'plain' : (row.result === 'differs' ? 'different' : 'warning');
 		lines.push([
 			{text: padEnd(cut(row.title, checkWidth), checkWidth) + gap, tone: 'plain'},
 			{text: padStart(cut(row.source, sourceWidth), sourceWidth) + gap, tone},
 			{text: padStart(cut(row.target, targetWidth), targetWidth) + gap, tone},
-			{text: results[index] ?? '', tone: row.equal ? 'equal' : 'different'},
+			{text: results[index] ?? '', tone: row.result === 'equal' ? 'equal' : tone},
 		]);
 	}
 
@@ -357,6 +358,16 @@ export function layoutReport(report: VerificationReport, options: LayoutOptions)
 		lines.push([], ...wrapped(`Rules: ${rules.join(' ')}`, columns, 'muted'));
 	}
 
+	const missed = notComparedChecks(report);
+	if (missed.length > 0) {
+		lines.push([], ...wrapped(`${symbols.warning} Not compared (these say nothing about the data; \`ferry resume\` runs them again):`, columns, 'warning'));
+		for (const comparison of missed) {
+			const missing = notComparedOf(comparison)!;
+			const errors = comparison.errors.filter(error => sideErrorKind(error) === missing.cause).map(error => `${error.side}: ${error.message}`).join('; ');
+			lines.push(...wrapped(`${symbols.bullet} ${comparison.title} ${symbols.dash} ${notComparedCauseText[missing.cause]}: ${errors}`, columns, 'warning'));
+		}
+	}
+
 	for (const comparison of differingChecks(report)) {
 		lines.push([], ...layoutDetails(comparison, {...options, symbols}));
 	}
@@ -365,7 +376,9 @@ export function layoutReport(report: VerificationReport, options: LayoutOptions)
 		lines.push([]);
 	}
 
-	lines.push([{text: `${report.equal ? symbols.success : symbols.failure} ${verdictLine(report)}`, tone: report.equal ? 'equal' : 'different'}]);
+	const {outcome} = verdictOf(report.comparisons);
+	const mark = outcome === 'equal' ? symbols.success : (outcome === 'differs' ? symbols.failure : symbols.warning);
+	lines.push([{text: `${mark} ${verdictLine(report)}`, tone: outcome === 'equal' ? 'equal' : (outcome === 'differs' ? 'different' : 'warning')}]);
 	return lines;
 }
 

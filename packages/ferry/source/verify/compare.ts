@@ -20,11 +20,13 @@ import {
 	normaliseValue,
 	parseTimestamp,
 } from './normalise.js';
+import {type CheckOutcome, type NotCompared, type NotComparedCause, type SideErrorKind, checkOutcome, notComparedOf} from './outcome.js';
 import {type QueryPair, type QueryPairKind, type RowCountCauses, defaultDialects, defaultRelativeTolerance} from './query-pair.js';
 
 export type ResultColumn = {name: string; type?: string};
 export type QueryResult = {columns: ResultColumn[]; rows: unknown[][]};
-export type QueryFailure = {error: {message: string; code?: string}};
+/** A side that gave no result: `kind` says why (interrupted, the service refused the query, or the side failed). */
+export type QueryFailure = {error: {message: string; code?: string; kind?: NotComparedCause}};
 export type QueryOutcome = QueryResult | QueryFailure;
 
 /** How a cell's equality was decided. */
@@ -44,7 +46,7 @@ export type CellComparison = {
 
 export type RowComparison = {key: string[]; cells: CellComparison[]; equal: boolean};
 export type UnmatchedRow = {key: string[]; cause: string};
-export type SideError = {side: 'source' | 'target'; message: string; cause?: string};
+export type SideError = {side: 'source' | 'target'; message: string; cause?: string; kind: SideErrorKind};
 
 export type QueryComparison = {
 	id: string;
@@ -67,6 +69,11 @@ export type QueryComparison = {
 	extraColumns: string[];
 	duplicateKeys: string[][];
 	errors: SideError[];
+	/** The check's outcome (see outcome.ts): equal, differs, or not compared. */
+	outcome: CheckOutcome;
+	/** Why it was not compared, when it was not. */
+	notCompared?: NotCompared;
+	/** `outcome === 'equal'`, kept for readers of older reports. */
 	equal: boolean;
 };
 
@@ -382,24 +389,28 @@ export function compareResults(pair: QueryPair, sourceOutcome: QueryOutcome, tar
 		extraColumns: [],
 		duplicateKeys: [],
 		errors: [],
+		outcome: 'not-compared',
 		equal: false,
 	};
 
 	if (isFailure(sourceOutcome)) {
-		comparison.errors.push({side: 'source', message: sourceOutcome.error.message});
+		comparison.errors.push({side: 'source', message: sourceOutcome.error.message, kind: sourceOutcome.error.kind ?? 'query-failed'});
 	}
 
 	if (isFailure(targetOutcome)) {
-		const missing = tableMissingPattern.test(`${targetOutcome.error.code ?? ''} ${targetOutcome.error.message}`);
+		const kind = targetOutcome.error.kind ?? 'query-failed';
+		// A target that answers "no such table" while the source answered is a finding about the data, not a failed check.
+		const missing = kind === 'query-failed' && !isFailure(sourceOutcome) && tableMissingPattern.test(`${targetOutcome.error.code ?? ''} ${targetOutcome.error.message}`);
 		comparison.errors.push({
 			side: 'target',
 			message: targetOutcome.error.message,
+			kind: missing ? 'missing-table' : kind,
 			...(missing ? {cause: 'the table is missing on the target: the create-table or LOAD step failed'} : {}),
 		});
 	}
 
 	if (isFailure(sourceOutcome) || isFailure(targetOutcome)) {
-		return comparison;
+		return decide(comparison);
 	}
 
 	comparison.sourceRowCount = sourceOutcome.rows.length;
@@ -437,8 +448,8 @@ export function compareResults(pair: QueryPair, sourceOutcome: QueryOutcome, tar
 	const keySpecs = pair.keyColumns.map(name => specs.find(spec => spec.name.toLowerCase() === name.toLowerCase()));
 	const missingKeys = pair.keyColumns.filter((_name, index) => keySpecs[index] === undefined);
 	if (missingKeys.length > 0) {
-		comparison.errors.push({side: sourceIndexByName.has(missingKeys[0]!.toLowerCase()) ? 'target' : 'source', message: `key column ${missingKeys.join(', ')} is not in both results`});
-		return comparison;
+		comparison.errors.push({side: sourceIndexByName.has(missingKeys[0]!.toLowerCase()) ? 'target' : 'source', message: `key column ${missingKeys.join(', ')} is not in both results`, kind: 'missing-key'});
+		return decide(comparison);
 	}
 
 	const valueSpecs = specs.filter(spec => !keyNames.has(spec.name.toLowerCase()));
@@ -487,13 +498,18 @@ export function compareResults(pair: QueryPair, sourceOutcome: QueryOutcome, tar
 		}
 	}
 
-	comparison.equal = comparison.errors.length === 0
-		&& comparison.missingRows.length === 0
-		&& comparison.extraRows.length === 0
-		&& comparison.missingColumns.length === 0
-		&& comparison.extraColumns.length === 0
-		&& comparison.duplicateKeys.length === 0
-		&& comparison.rows.every(row => row.equal);
+	return decide(comparison);
+}
+
+/** Sets a comparison's outcome by the one rule (outcome.ts). */
+function decide(comparison: QueryComparison): QueryComparison {
+	comparison.outcome = checkOutcome(comparison);
+	comparison.equal = comparison.outcome === 'equal';
+	const missed = notComparedOf(comparison);
+	if (missed) {
+		comparison.notCompared = missed;
+	}
+
 	return comparison;
 }
 

@@ -4,9 +4,10 @@
  * table, the plain report and the Markdown file all lay out these, so they cannot disagree.
  */
 import type {QueryComparison} from './compare.js';
+import {type CheckOutcome, type NotComparedCause, checkOutcome, describeNotCompared, notComparedCauseText, notComparedOf, sideErrorKind, verdictOf} from './outcome.js';
 import type {VerificationReport} from './report.js';
 
-export type CheckResult = 'equal' | 'differs';
+export type CheckResult = CheckOutcome;
 
 export type CheckSummary = {
 	id: string;
@@ -16,7 +17,31 @@ export type CheckSummary = {
 	target: string;
 	equal: boolean;
 	result: CheckResult;
+	/** Why the check was not compared, when it was not. */
+	notCompared?: NotComparedCause;
 };
+
+/** "✓ equal", "✗ differs", "– not compared: interrupted", with the marks of the medium. */
+export function resultText(row: Pick<CheckSummary, 'result' | 'notCompared'>, marks: {equal: string; differs: string; notCompared: string}): string {
+	switch (row.result) {
+		case 'equal': {
+			return `${marks.equal} equal`;
+		}
+
+		case 'differs': {
+			return `${marks.differs} differs`;
+		}
+
+		case 'not-compared': {
+			return `${marks.notCompared} not compared${row.notCompared === undefined ? '' : `: ${notComparedCauseText[row.notCompared]}`}`;
+		}
+	}
+}
+
+/** A check's progress line as it finishes: "✔ Row count", "✖ Row count", "– Row count: not compared (interrupted)". */
+export function checkLine(title: string, outcome: CheckOutcome): string {
+	return outcome === 'equal' ? `✔ ${title}` : (outcome === 'differs' ? `✖ ${title}` : `– ${title}: not compared`);
+}
 
 /** Shown for a side whose query was not compared because the other side failed. */
 export const notCompared = '–';
@@ -32,8 +57,9 @@ export function groupDigits(value: string): string {
 
 /** What one side of a check returned, short enough for a table cell. */
 export function sideSummary(comparison: QueryComparison, side: 'source' | 'target'): string {
-	if (comparison.errors.some(error => error.side === side)) {
-		return 'failed';
+	const error = comparison.errors.find(candidate => candidate.side === side);
+	if (error) {
+		return sideErrorKind(error) === 'interrupted' ? 'interrupted' : 'failed';
 	}
 
 	const count = side === 'source' ? comparison.sourceRowCount : comparison.targetRowCount;
@@ -60,13 +86,16 @@ export function sideSummary(comparison: QueryComparison, side: 'source' | 'targe
 }
 
 export function summariseCheck(comparison: QueryComparison): CheckSummary {
+	const result = checkOutcome(comparison);
+	const missed = notComparedOf(comparison);
 	return {
 		id: comparison.id,
 		title: comparison.title,
 		source: sideSummary(comparison, 'source'),
 		target: sideSummary(comparison, 'target'),
-		equal: comparison.equal,
-		result: comparison.equal ? 'equal' : 'differs',
+		equal: result === 'equal',
+		result,
+		...(missed ? {notCompared: missed.cause} : {}),
 	};
 }
 
@@ -75,20 +104,29 @@ export function summaryRows(report: VerificationReport): CheckSummary[] {
 	return report.comparisons.map(summariseCheck);
 }
 
-/** The checks whose details are shown: those that differ (or failed). */
+/** The checks whose details are shown: those that differ. */
 export function differingChecks(report: VerificationReport): QueryComparison[] {
-	return report.comparisons.filter(comparison => !comparison.equal);
+	return report.comparisons.filter(comparison => checkOutcome(comparison) === 'differs');
 }
 
-/** "All 3 checks equal", "2 of 10 checks differ". */
+/** The checks that did not run to a comparison (interrupted, failed): listed with their cause, never as differences. */
+export function notComparedChecks(report: VerificationReport): QueryComparison[] {
+	return report.comparisons.filter(comparison => checkOutcome(comparison) === 'not-compared');
+}
+
+/** "All 3 checks equal", "2 of 10 checks differ", "3 of 4 checks equal · 1 not compared (interrupted)". */
 export function verdictLine(report: VerificationReport): string {
-	const total = report.comparisons.length;
-	if (total === 0) {
+	const verdict = verdictOf(report.comparisons);
+	if (verdict.checks === 0) {
 		return 'No checks were run';
 	}
 
-	const differing = differingChecks(report).length;
-	return differing === 0 ? `All ${total} checks equal` : `${differing} of ${total} checks differ`;
+	const missed = verdict.notCompared > 0 ? ` · ${describeNotCompared(verdict)}` : '';
+	if (verdict.differing > 0) {
+		return `${verdict.differing} of ${verdict.checks} checks differ${missed}`;
+	}
+
+	return verdict.notCompared === 0 ? `All ${verdict.checks} checks equal` : `${verdict.equal} of ${verdict.checks} checks equal${missed}`;
 }
 
 function listNames(names: readonly string[], limit = 3): string {

@@ -3,12 +3,16 @@
  * side by side) and machines (JSON). The exit code is decided by the caller from `equal`.
  */
 import type {CellComparison, QueryComparison} from './compare.js';
-import {comparisonRules, differingChecks, summaryRows} from './report-summary.js';
+import {type CheckOutcome, describeNotCompared, notComparedCauseText, notComparedOf, sideErrorKind, verdictOf} from './outcome.js';
+import {comparisonRules, differingChecks, notComparedChecks, resultText, summaryRows} from './report-summary.js';
 
 export type ReportSummary = {
 	queries: number;
 	equalQueries: number;
 	differingQueries: number;
+	/** Queries that did not run to a comparison (interrupted, failed): never counted as differing. */
+	notComparedQueries: number;
+	/** Queries with a side that answered with an error, compared or not (a missing table is compared: it differs). */
 	failedQueries: number;
 	differingCells: number;
 	missingRows: number;
@@ -21,30 +25,39 @@ export type VerificationReport = {
 	startedAt: string;
 	finishedAt: string;
 	comparisons: QueryComparison[];
+	/** The verdict (outcome.ts): `differs` only when a comparison differed; `not-compared` when a check did not run. */
+	outcome: CheckOutcome;
+	/** `outcome === 'equal'`. */
 	equal: boolean;
 	summary: ReportSummary;
 };
 
 export function buildReport(input: {sessionId?: string; startedAt: Date | string; finishedAt: Date | string; comparisons: QueryComparison[]}): VerificationReport {
 	const {comparisons} = input;
+	const verdict = verdictOf(comparisons);
 	const failedQueries = comparisons.filter(comparison => comparison.errors.length > 0).length;
-	const equalQueries = comparisons.filter(comparison => comparison.equal).length;
 	const differingCells = comparisons.reduce((total, comparison) => total + comparison.rows.reduce((sum, row) => sum + row.cells.filter(cell => !cell.equal).length, 0), 0);
 	const missingRows = comparisons.reduce((total, comparison) => total + comparison.missingRows.length, 0);
 	const extraRows = comparisons.reduce((total, comparison) => total + comparison.extraRows.length, 0);
-	const equal = comparisons.length > 0 && equalQueries === comparisons.length;
-	const differingQueries = comparisons.length - equalQueries;
-	const text = comparisons.length === 0
-		? 'No query was compared.'
-		: (equal
-			? `${comparisons.length === 1 ? 'The query returns' : `All ${comparisons.length} queries return`} the same results on both sides.`
-			: `${differingQueries} of ${comparisons.length} queries differ (${differingCells} differing cells, ${missingRows} rows missing on the target, ${extraRows} extra rows on the target${failedQueries > 0 ? `, ${failedQueries} queries failed` : ''}).`);
+	const notCompared = verdict.notCompared > 0 ? `; ${describeNotCompared(verdict)}` : '';
+	let text: string;
+	if (comparisons.length === 0) {
+		text = 'No query was compared.';
+	} else if (verdict.outcome === 'equal') {
+		text = `${comparisons.length === 1 ? 'The query returns' : `All ${comparisons.length} queries return`} the same results on both sides.`;
+	} else if (verdict.outcome === 'differs') {
+		text = `${verdict.differing} of ${comparisons.length} queries differ (${differingCells} differing cells, ${missingRows} rows missing on the target, ${extraRows} extra rows on the target)${notCompared}.`;
+	} else {
+		text = `No difference found, but the verification is incomplete: ${verdict.equal} of ${comparisons.length} queries return the same results${notCompared}.`;
+	}
+
 	const report: VerificationReport = {
 		startedAt: toIso(input.startedAt),
 		finishedAt: toIso(input.finishedAt),
 		comparisons,
-		equal,
-		summary: {queries: comparisons.length, equalQueries, differingQueries, failedQueries, differingCells, missingRows, extraRows, text},
+		outcome: verdict.outcome,
+		equal: verdict.outcome === 'equal',
+		summary: {queries: comparisons.length, equalQueries: verdict.equal, differingQueries: verdict.differing, notComparedQueries: verdict.notCompared, failedQueries, differingCells, missingRows, extraRows, text},
 	};
 	if (input.sessionId !== undefined) {
 		report.sessionId = input.sessionId;
@@ -155,17 +168,28 @@ export function renderMarkdown(report: VerificationReport): string {
 		'',
 		`${report.sessionId === undefined ? '' : `Session \`${report.sessionId}\`, `}started ${report.startedAt}, finished ${report.finishedAt}.`,
 		'',
-		`**${report.equal ? 'Equal' : 'Differences found'}:** ${report.summary.text}`,
+		`**${verdictHeading(report)}:** ${report.summary.text}`,
 		'',
 	];
 	const rows = summaryRows(report);
 	if (rows.length > 0) {
 		lines.push('| Check | Source | Target | Result |', '|---|---:|---:|---|');
 		for (const row of rows) {
-			lines.push(tableRow([cell(row.title), cell(row.source), cell(row.target), row.equal ? '✓ equal' : '✗ differs']));
+			lines.push(tableRow([cell(row.title), cell(row.source), cell(row.target), resultText(row, {equal: '✓', differs: '✗', notCompared: '–'})]));
 		}
 
 		lines.push('', `**Rules:** ${comparisonRules(report).join(' ')}`, '');
+	}
+
+	const missed = notComparedChecks(report);
+	if (missed.length > 0) {
+		lines.push('## Not compared', '', 'These checks did not run to a comparison; they say nothing about the data. `ferry resume` (or `ferry verify`) runs them again.', '');
+		for (const comparison of missed) {
+			const missing = notComparedOf(comparison)!;
+			lines.push(`- ${cell(comparison.title)} (\`${comparison.id}\`): ${notComparedCauseText[missing.cause]} — ${comparison.errors.filter(error => sideErrorKind(error) === missing.cause).map(error => `${error.side}: ${cell(error.message)}`).join('; ')}`);
+		}
+
+		lines.push('');
 	}
 
 	const differing = differingChecks(report);
@@ -174,6 +198,22 @@ export function renderMarkdown(report: VerificationReport): string {
 	}
 
 	return lines.join('\n').replace(/\n+$/, '\n');
+}
+
+function verdictHeading(report: VerificationReport): string {
+	switch (verdictOf(report.comparisons).outcome) {
+		case 'equal': {
+			return 'Equal';
+		}
+
+		case 'differs': {
+			return 'Differences found';
+		}
+
+		case 'not-compared': {
+			return 'Incomplete';
+		}
+	}
 }
 
 export function toJson(report: VerificationReport): string {

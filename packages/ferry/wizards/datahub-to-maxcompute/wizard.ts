@@ -5,7 +5,7 @@ import {parameters} from './parameters.js';
 import {compareSchemas, quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
 import {topicsPerProjectLimit} from '../../source/clouds/datahub/limits.js';
 import {encodeRecordSchema} from '../../source/clouds/datahub/schema.js';
-import {answerNumber, answerText, count, defineWizard, formatBytes, formatDuration, maxComputeSide, pollUntil, PreflightError, requiredOutput, runVerification, type StepContext, StepError, stepSummary, verdictLine} from '../../source/kit.js';
+import {answerNumber, answerText, count, defineWizard, formatBytes, formatDuration, maxComputeSide, pollUntil, PreflightError, requiredOutput, runVerification, type StepContext, StepError, stepSummary, checkLine, verdictLine} from '../../source/kit.js';
 import {deniedPermission, permissionDenied, permissionProbes, probePermissions} from './permissions.js';
 import {generateRecords, readInputRecords, type WireRecord} from './records.js';
 import {partitionValue} from './time.js';
@@ -416,7 +416,7 @@ const wizard = defineWizard<DataHubClients>({
 					},
 					sessionId: context.sessionId,
 					signal: context.signal,
-					onPair: (pair, equal) => context.report(`${equal ? '✔' : '✖'} ${pair.title}`),
+					onPair: (pair, outcome) => context.report(checkLine(pair.title, outcome)),
 				});
 				context.verified(report);
 				context.report(report.summary.text);

@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises';
-import {answerNumber, answerText, count, defineWizard, maxComputeSide, pollUntil, PreflightError, requiredOutput, runVerification, sessionFilePath, type StepContext, StepError, stepSummary, verdictLine, writeFileAtomic} from '../../source/kit.js';
+import {answerNumber, answerText, count, defineWizard, maxComputeSide, pollUntil, PreflightError, requiredOutput, runVerification, sessionFilePath, type StepContext, StepError, stepSummary, checkLine, verdictLine, writeFileAtomic} from '../../source/kit.js';
 import {about} from './about.js';
 import {createLogHubClients, type LogHubClients} from './clients.js';
 import {buildJob, checkJob, type JobShape} from './job.js';
@@ -396,7 +396,7 @@ const wizard = defineWizard<LogHubClients>({
 					},
 					sessionId: context.sessionId,
 					signal: context.signal,
-					onPair: (pair, equal) => context.report(`${equal ? '✔' : '✖'} ${pair.title}`),
+					onPair: (pair, outcome) => context.report(checkLine(pair.title, outcome)),
 				});
 				context.verified(report);
 				context.report(report.summary.text);

@@ -1,6 +1,7 @@
 import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
 import type {RedshiftConnection} from '../../source/clouds/redshift/connection.js';
 import type {QueryOutcome} from '../../source/verify/compare.js';
+import type {CheckOutcome} from '../../source/verify/outcome.js';
 import {type QueryPair} from '../../source/verify/query-pair.js';
 import {builtInPairs, type MigratedTable} from './checks.js';
 import type {VerificationReport} from '../../source/verify/report.js';
@@ -28,7 +29,7 @@ export async function verifyMigration(options: {
 	extraPairs?: QueryPair[];
 	sessionId: string;
 	signal: AbortSignal;
-	onPair?: (pair: QueryPair, equal: boolean) => void;
+	onPair?: (pair: QueryPair, outcome: CheckOutcome) => void;
 }): Promise<VerificationReport> {
 	const {clients} = options;
 	return runVerification({

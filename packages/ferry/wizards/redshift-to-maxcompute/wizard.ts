@@ -10,7 +10,7 @@ import type {Inventory} from '../../source/clouds/object-store/client.js';
 import {mapConcurrent} from '../../source/engine/concurrency.js';
 import {formatBytes} from '../../source/engine/progress.js';
 import {defineWizard, type StepContext} from '../../source/engine/wizard.js';
-import {count, maxComputeSide, stepSummary, verdictLine} from '../../source/kit.js';
+import {count, maxComputeSide, stepSummary, checkLine, verdictLine} from '../../source/kit.js';
 import {StepError} from '../../source/engine/errors.js';
 import {ossInternalEndpoint} from './sql.js';
 import {defaultRelativeTolerance, type QueryPair} from '../../source/verify/query-pair.js';
@@ -262,7 +262,7 @@ const wizard = defineWizard<MigrationClients>({
 					extraPairs: customPairs(context.answers['customChecks']),
 					sessionId: context.sessionId,
 					signal: context.signal,
-					onPair: (pair, equal) => context.report(`${equal ? '✔' : '✖'} ${pair.title}`),
+					onPair: (pair, outcome) => context.report(checkLine(pair.title, outcome)),
 				});
 				context.verified(report);
 				context.report(report.summary.text);
