@@ -4,7 +4,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
-import {ConfigurationError, UsageError} from 'ferry/engine/errors';
+import {ConfigurationError, InterruptedError, UsageError} from 'ferry/engine/errors';
 import {writeFileAtomic} from 'ferry/store/atomic-write';
 import {localCloudFiles, readLocalCloudState, type FaultRule, type IdentitiesSeed, type LocalCloudState} from 'ferry/local/files';
 import {describeProgress, readProgressFile, type LocalCloudProgress} from 'ferry/local/progress';
@@ -130,6 +130,11 @@ export type StartLocalCloudOptions = {
 	onProgress?: (progress: LocalCloudProgress) => void;
 	/** @default 100 */
 	pollMs?: number;
+	/**
+	 * Ends the wait at once when aborted (Ctrl-C, SIGTERM, SIGHUP), with the signal's reason; the daemon goes on
+	 * starting in the background, where the next start or run finds it.
+	 */
+	signal?: AbortSignal;
 };
 
 /** The last meaningful line the daemon wrote to its log after `offset` (this start's lines only), to say why it died. */
@@ -221,7 +226,9 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
 		return progress;
 	};
 
+	const {signal} = options;
 	for (;;) {
+		throwIfInterrupted(signal);
 		const progress = poll();
 
 		if (exited !== undefined || (child.pid !== undefined && !isProcessAlive(child.pid))) {
@@ -243,7 +250,16 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
 			throw new ConfigurationError(`The local cloud made no progress for ${Math.round(stallTimeoutMs / 1000)} s (last: ${doing.charAt(0).toLowerCase()}${doing.slice(1)}); it is still running in the background`, {hint: `See ${files.log}; \`ferry local-cloud stop\` ends it, then start again.`});
 		}
 
-		await sleep(pollMs);
+		await sleep(pollMs, undefined, signal ? {signal} : undefined).catch(error => {
+			throwIfInterrupted(signal);
+			throw error;
+		});
+	}
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined): void {
+	if (signal?.aborted) {
+		throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('Interrupted while the local cloud was starting; it goes on starting in the background', {cause: signal.reason});
 	}
 }
 

@@ -6,7 +6,10 @@ import module from 'node:module';
 import process from 'node:process';
 import {packageVersion} from './version.js';
 import {unsupportedRuntimeMessage} from './runtime.js';
+import {installSignalHandlers} from './signals.js';
 
+// First of all: from here on no SIGINT, SIGTERM or SIGHUP meets Node's default action (signals.ts).
+installSignalHandlers();
 const argv = process.argv.slice(2);
 const runtimeProblem = unsupportedRuntimeMessage(process.versions.node);
 
@@ -37,25 +40,8 @@ if (runtimeProblem) {
 
 	process.stdout.on('error', exitOnBrokenPipe);
 	process.stderr.on('error', exitOnBrokenPipe);
-	// A Ctrl-C while the modules load would otherwise kill ferry by signal: a run or resume gets it as an interrupt
-	// at its first boundary (the session saved, exit 130); any other command stops with 130 once loaded.
-	let early = 0;
-	const recordEarly = () => {
-		early++;
-	};
-
-	process.on('SIGINT', recordEarly);
-	process.on('SIGTERM', recordEarly);
-	const {main, recordEarlyInterrupt} = await import('./main.js');
-	process.off('SIGINT', recordEarly);
-	process.off('SIGTERM', recordEarly);
-	if (early > 0 && argv[0] !== 'run' && argv[0] !== 'resume') {
-		process.exitCode = 130;
-	} else {
-		for (let count = 0; count < early; count++) {
-			recordEarlyInterrupt();
-		}
-
-		process.exitCode = await main(argv);
-	}
+	// A signal while the modules load is kept: a run or resume gets it as an interrupt at its first boundary (the
+	// session saved), any other command stops with its code once loaded (signals.ts).
+	const {main} = await import('./main.js');
+	process.exitCode = await main(argv);
 }

@@ -44,7 +44,9 @@ Common options
 
 Exit codes
   0 done · 1 a step failed · 2 usage or missing input · 3 configuration or credentials
-  4 preflight failed · 5 verification found a difference · 130 interrupted (session saved)
+  4 preflight failed · 5 verification found a difference (a comparison differed; a check that
+  could not run is never one) · 128 + the signal when interrupted, the session saved and resumable:
+  130 Ctrl-C (SIGINT) · 143 SIGTERM (timeout, docker stop, systemd) · 129 SIGHUP (a dropped SSH session)
 
 Files
   FERRY_HOME overrides every path; otherwise ~/.config/ferry (profiles, credentials, mode 0600)
@@ -100,7 +102,8 @@ Examples
 `,
 	verify: `ferry verify <SESSION> — run the verification queries again on both sides
 
-Exit code 5 when any check differs.
+Exit code 5 when a comparison differs; a check that could not run (interrupted, its query failed) is listed as
+"not compared" with its cause, and exits 130 (143, 129 by signal) or 1, resumable.
 
 Examples
   $ ferry verify ${session}

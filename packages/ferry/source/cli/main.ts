@@ -3,10 +3,9 @@ import {parseCliArgs, type ParsedArgs} from './cli-args.js';
 import {describeError, exitCodes, UsageError} from '../engine/errors.js';
 import {helpText, knownCommands} from './help.js';
 import {redact} from '../log/redact.js';
-import {beginInterruptWatch, recordInterrupt, type CommandIo} from './io.js';
+import type {CommandIo} from './io.js';
+import {beginCommand, endCommand} from './signals.js';
 import {packageVersion} from './version.js';
-
-export {recordEarlyInterrupt} from './io.js';
 
 type CommandModule = {default: (args: ParsedArgs, io: CommandIo) => Promise<number>};
 
@@ -22,13 +21,11 @@ const commandModules: Record<string, () => Promise<CommandModule>> = {
 	home: async () => import('../commands/home.js'),
 };
 
-/** Commands that run a session: a Ctrl-C while they load and prepare is kept for the run to act on. */
-const interruptibleCommands = new Set(['run', 'resume']);
+/** Commands that run a session: a signal while they load and prepare is kept for the run to act on (signals.ts). */
+const interruptibleCommands = new Set(['run', 'resume', 'verify']);
 
 export async function main(argv: string[], io: CommandIo = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin}): Promise<number> {
 	let args: ParsedArgs | undefined;
-	beginInterruptWatch();
-	let guarded = false;
 	try {
 		args = parseCliArgs(argv);
 		if (args.flags.version) {
@@ -53,21 +50,14 @@ export async function main(argv: string[], io: CommandIo = {stdout: process.stdo
 			throw new UsageError(`Unknown command ${JSON.stringify(command)}`, {hint: suggestion ? `Did you mean \`ferry ${suggestion}\`? See \`ferry --help\`.` : 'See `ferry --help`.'});
 		}
 
-		if (interruptibleCommands.has(command)) {
-			process.on('SIGINT', recordInterrupt);
-			process.on('SIGTERM', recordInterrupt);
-			guarded = true;
-		}
-
+		// A signal that arrived while ferry loaded ends any other command here, with its exit code.
+		beginCommand({defer: interruptibleCommands.has(command)});
 		const module = await load();
 		return await module.default(args, io);
 	} catch (error) {
 		return reportError(error, io, args?.flags.json ?? false);
 	} finally {
-		if (guarded) {
-			process.off('SIGINT', recordInterrupt);
-			process.off('SIGTERM', recordInterrupt);
-		}
+		endCommand();
 	}
 }
 

@@ -3,12 +3,13 @@ import type {Flags} from './cli-args.js';
 import {runSession, type RunnerUi} from '../engine/runner.js';
 import {type Session, verificationOf} from '../engine/session.js';
 import type {SecretStore, Wizard} from '../engine/wizard.js';
-import {describeError, exitCodes, InterruptedError} from '../engine/errors.js';
+import {describeError, exitCodes, InterruptedError, signalExitCodes} from '../engine/errors.js';
 import {hintForSavedSession} from '../engine/parameters.js';
 import {createFileLogger} from '../log/logger.js';
 import {redact} from '../log/redact.js';
 import type {CommandIo} from './io.js';
 import type {Mode} from './mode.js';
+import {deferSignals, interrupt, interruptSignal, receivedSignal} from './signals.js';
 import {sessionFiles} from '../store/session-store.js';
 import type {InteractiveApp} from '../ui/interactive-app.js';
 
@@ -24,33 +25,27 @@ export type ExecuteOptions = {
 };
 
 /**
- * Runs a session in the chosen mode with crash-only bookkeeping: Ctrl-C aborts the run cleanly and saves it
- * (exit 130), a second Ctrl-C exits at once. Returns the exit code.
+ * Runs a session in the chosen mode with crash-only bookkeeping: Ctrl-C, SIGTERM or SIGHUP aborts the run cleanly and
+ * saves it (exit 130, 143 or 129), a second signal exits at once. Returns the exit code.
  */
 export async function executeSession(options: ExecuteOptions): Promise<number> {
 	const {wizard, session, secrets, mode, flags, io} = options;
 	const log = createFileLogger(sessionFiles(session.id).log);
-	const controller = new AbortController();
-	let interrupts = 0;
-	const interrupt = () => {
-		interrupts++;
-		if (interrupts > 1) {
-			io.stderr.write('\nInterrupted again: exiting now. The session was saved at the last transition.\n');
-			process.exit(exitCodes.interrupted);
-		}
+	const signal = interruptSignal();
+	const restoreSignals = deferSignals(' The session was saved at the last transition.');
+	const logInterrupt = () => log.warn(`interrupted (${receivedSignal() ?? 'SIGINT'})`);
+	if (signal.aborted) {
+		logInterrupt();
+	} else {
+		signal.addEventListener('abort', logInterrupt, {once: true});
+	}
 
-		log.warn('interrupted by the user');
-		controller.abort(new InterruptedError('Interrupted: the session is saved', {hint: `Continue with \`ferry resume ${session.id}\`.`}));
-	};
-
-	process.on('SIGINT', interrupt);
-	process.on('SIGTERM', interrupt);
 	let app = options.app;
 	let ui: RunnerUi;
 	if (mode === 'interactive') {
 		if (!app) {
 			const {startInteractiveApp} = await import('../ui/interactive-app.js');
-			app = startInteractiveApp({stdout: flags.json ? io.stderr : io.stdout, stdin: io.stdin, onInterrupt: interrupt});
+			app = startInteractiveApp({stdout: flags.json ? io.stderr : io.stdout, stdin: io.stdin, onInterrupt: () => interrupt('SIGINT')});
 		}
 
 		ui = app.runnerUi;
@@ -64,18 +59,23 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 	let exitCode: number;
 	let error: {message: string; hint?: string} | undefined;
 	try {
-		const result = await runSession({wizard, session, ui, secrets, log, signal: controller.signal});
+		const result = await runSession({wizard, session, ui, secrets, log, signal});
 		exitCode = result.exitCode;
 	} catch (caught) {
-		const ended = controller.signal.aborted ? controller.signal.reason : caught;
-		const described = describeError(ended);
-		exitCode = controller.signal.aborted ? exitCodes.interrupted : described.exitCode;
-		const hint = hintForSavedSession(ended, described.hint, wizard.parameters, session.id);
-		error = {message: redact(described.message), ...(hint ? {hint} : {})};
-		log.error(`run ended: ${described.message}`);
+		if (signal.aborted) {
+			exitCode = signalExitCodes[receivedSignal() ?? 'SIGINT'];
+			error = {message: caught instanceof InterruptedError ? redact(caught.message) : 'Interrupted: the session is saved', hint: `Continue with \`ferry resume ${session.id}\`.`};
+			log.error(`run ended: interrupted (exit ${exitCode})`);
+		} else {
+			const described = describeError(caught);
+			exitCode = described.exitCode;
+			const hint = hintForSavedSession(caught, described.hint, wizard.parameters, session.id);
+			error = {message: redact(described.message), ...(hint ? {hint} : {})};
+			log.error(`run ended: ${described.message}`);
+		}
 	} finally {
-		process.off('SIGINT', interrupt);
-		process.off('SIGTERM', interrupt);
+		signal.removeEventListener('abort', logInterrupt);
+		restoreSignals();
 	}
 
 	const report = findVerificationReport(wizard, session);

@@ -9,6 +9,7 @@ import type {Answers, SecretStore, Wizard} from '../engine/wizard.js';
 import {createFileLogger} from '../log/logger.js';
 import {registerSecret} from '../log/redact.js';
 import {interruptRequested, type CommandIo} from '../cli/io.js';
+import {interruptSignal} from '../cli/signals.js';
 import {decideMode} from '../cli/mode.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
 import {executeSession} from '../cli/session-run.js';
@@ -43,7 +44,7 @@ async function resumeLocked(id: string, options: {args: ParsedArgs; io: CommandI
 	applyAnswerChanges({wizard, session, secrets, changes: await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set})});
 	const profile = await getProfile(session.profile);
 	// With the Ink app on screen, a stray stderr line would tear its frame.
-	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
+	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), signal: interruptSignal(), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
 	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: args.flags.json});
 	session.pid = process.pid;
 	if (interruptRequested()) {

@@ -3,8 +3,9 @@ import type {ParsedArgs} from '../cli/cli-args.js';
 import {validateAnswers} from '../engine/parameters.js';
 import {createSession, type Session} from '../engine/session.js';
 import type {Wizard} from '../engine/wizard.js';
-import {exitCodes, InterruptedError, UsageError} from '../engine/errors.js';
+import {InterruptedError, signalExitCodes, UsageError} from '../engine/errors.js';
 import {interruptRequested, type CommandIo} from '../cli/io.js';
+import {interruptSignal, receivedSignal} from '../cli/signals.js';
 import {decideMode} from '../cli/mode.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
 import {executeSession, resultDocument} from '../cli/session-run.js';
@@ -41,7 +42,7 @@ function checkRequiredAnswers(wizard: Wizard<unknown>, answers: Record<string, u
 
 function stopIfInterrupted(): void {
 	if (interruptRequested()) {
-		throw new InterruptedError('Interrupted before the session was created: nothing was changed', {hint: 'Start again with `ferry run` when ready.'});
+		throw new InterruptedError('Interrupted before the session was created: nothing was changed', {hint: 'Start again with `ferry run` when ready.', signal: receivedSignal() ?? 'SIGINT'});
 	}
 }
 
@@ -51,6 +52,7 @@ function stopIfInterrupted(): void {
  */
 export function interruptBeforeRun(options: {wizard: Wizard<unknown>; session: Session; json: boolean; io: CommandIo}): number {
 	const {wizard, session, io} = options;
+	const exitCode = signalExitCodes[receivedSignal() ?? 'SIGINT'];
 	if (session.state === 'running') {
 		session.state = 'interrupted';
 		saveSession(session);
@@ -58,11 +60,11 @@ export function interruptBeforeRun(options: {wizard: Wizard<unknown>; session: S
 
 	const error = {message: 'Interrupted: the session is saved', hint: `Continue with \`ferry resume ${session.id}\`.`};
 	if (options.json) {
-		io.stdout.write(`${JSON.stringify(resultDocument(wizard, session, exitCodes.interrupted, error, undefined), undefined, 2)}\n`);
+		io.stdout.write(`${JSON.stringify(resultDocument(wizard, session, exitCode, error, undefined), undefined, 2)}\n`);
 	}
 
 	io.stderr.write(`✖ ${error.message}\n  ${error.hint}\n`);
-	return exitCodes.interrupted;
+	return exitCode;
 }
 
 export async function startRun(options: {wizardId: string; profileName: string; args: ParsedArgs; io: CommandIo; app?: InteractiveApp}): Promise<number> {
@@ -76,7 +78,7 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings: profileSettings(profile.name)});
 	stopIfInterrupted();
 	// With the Ink app on screen, a stray stderr line would tear its frame.
-	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
+	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), signal: interruptSignal(), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
 	const settings = profileSettings(profile.name);
 	const secrets = {...profileSecrets(profile.name), ...givenSecrets};
 	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings});

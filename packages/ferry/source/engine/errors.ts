@@ -9,10 +9,29 @@ export const exitCodes = {
 	configuration: 3,
 	preflight: 4,
 	verification: 5,
+	/** Interrupted by SIGHUP (the terminal or SSH connection went away): 128 + 1. */
+	hangUp: 129,
+	/** Interrupted by Ctrl-C (SIGINT), or stopped at a review: 128 + 2. */
 	interrupted: 130,
+	/** Interrupted by SIGTERM (`timeout`, `docker stop`, systemd): 128 + 15. */
+	terminated: 143,
 } as const;
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+/** The signals ferry treats as an interrupt: the session is saved and the run stops at once. */
+export const interruptSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type InterruptSignal = (typeof interruptSignals)[number];
+
+/**
+ * The one rule for an interrupted run's exit code: 128 + the signal's number, the code a shell reports for a process
+ * that signal ended (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP), so `timeout`, systemd and scripts read it as
+ * they would read a killed process, while the session is saved and resumable.
+ */
+export const signalExitCodes: Readonly<Record<InterruptSignal, ExitCode>> = {SIGINT: exitCodes.interrupted, SIGTERM: exitCodes.terminated, SIGHUP: exitCodes.hangUp};
+
+// The signal-specific codes first: an AbortError (130) caused by a SIGTERM's InterruptedError exits 143.
+const interruptedCodes: readonly ExitCode[] = [exitCodes.terminated, exitCodes.hangUp, exitCodes.interrupted];
 
 export type FerryErrorOptions = {
 	hint?: string;
@@ -110,11 +129,15 @@ export class ServiceError extends FerryError {
 	}
 }
 
-/** The user pressed Ctrl-C or the run was otherwise aborted. Exit 130. */
+/** The user pressed Ctrl-C, a SIGTERM or SIGHUP arrived, or the run was otherwise aborted. Exit 130 (or 143, 129: `signalExitCodes`). */
 export class InterruptedError extends FerryError {
-	constructor(message = 'Interrupted', options: FerryErrorOptions = {}) {
-		super(message, exitCodes.interrupted, options);
+	readonly signal: InterruptSignal | undefined;
+
+	constructor(message = 'Interrupted', options: FerryErrorOptions & {signal?: InterruptSignal} = {}) {
+		const {signal, ...rest} = options;
+		super(message, signal === undefined ? exitCodes.interrupted : signalExitCodes[signal], rest);
 		this.name = 'InterruptedError';
+		this.signal = signal;
 	}
 }
 
@@ -132,7 +155,7 @@ const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHO
 const usageCodes = new Set(['NoSuchSchema', 'SchemaNotFound']);
 
 /** Which cause decides when several are found: the user's next action (stop, fix an answer, fix a profile). */
-const causePriority: readonly ExitCode[] = [exitCodes.interrupted, exitCodes.usage, exitCodes.configuration, exitCodes.verification];
+const causePriority: readonly ExitCode[] = [...interruptedCodes, exitCodes.usage, exitCodes.configuration, exitCodes.verification];
 
 /** The exit code one error link says by itself, when it names its cause; undefined for a generic failure. */
 function causeCode(error: unknown): ExitCode | undefined {
@@ -141,7 +164,11 @@ function causeCode(error: unknown): ExitCode | undefined {
 	}
 
 	const code = (error as NodeJS.ErrnoException).code;
-	if (error.name === 'AbortError' || error instanceof InterruptedError) {
+	if (error instanceof InterruptedError) {
+		return error.exitCode;
+	}
+
+	if (error.name === 'AbortError') {
 		return exitCodes.interrupted;
 	}
 
@@ -187,7 +214,7 @@ function errorTree(error: unknown, seen = new Set<unknown>()): unknown[] {
 }
 
 /**
- * The one mapping from cause to exit code: the most decisive cause anywhere in the error (interrupted 130, a wrong
+ * The one mapping from cause to exit code: the most decisive cause anywhere in the error (interrupted 130/143/129, a wrong
  * answer 2, wrong credentials or an unreachable endpoint 3, a verification difference 5), else the error's own code
  * (preflight 4, step 1). So the same cause exits the same way however deep it surfaces.
  */

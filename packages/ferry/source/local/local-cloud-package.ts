@@ -29,7 +29,7 @@ export async function loadLocalCloud(): Promise<LocalCloudPackage> {
  * interactive app's live line) or, without one, to `log` as plain lines, so a first start that seeds TPC-H is never
  * a blank wait.
  */
-export async function ensureLocalCloud(options: {log: (message: string) => void; onProgress?: (progress: LocalCloudProgress) => void}): Promise<LocalCloudState> {
+export async function ensureLocalCloud(options: {log: (message: string) => void; onProgress?: (progress: LocalCloudProgress) => void; signal?: AbortSignal}): Promise<LocalCloudState> {
 	const running = readLocalCloudState();
 	if (running) {
 		return running;
@@ -40,5 +40,5 @@ export async function ensureLocalCloud(options: {log: (message: string) => void;
 		options.log('Starting the local cloud (its first start seeds TPC-H)…');
 	}
 
-	return localCloud.startLocalCloud({onProgress: options.onProgress ?? progressLogger(options.log)});
+	return localCloud.startLocalCloud({onProgress: options.onProgress ?? progressLogger(options.log), ...(options.signal ? {signal: options.signal} : {})});
 }

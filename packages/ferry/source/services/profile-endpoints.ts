@@ -53,7 +53,7 @@ function endpointsFor(vendor: Vendor, profile: Profile, localServices: Record<st
  * Starts the local cloud when a local profile needs it. What it is doing goes to `onProgress` (the interactive app's
  * live line) or, without one, to `log` as plain lines, so a first start that seeds TPC-H is never a blank wait.
  */
-export async function prepareProfile(profile: Profile, options: {log: (message: string) => void; onProgress?: (progress: LocalCloudProgress) => void}): Promise<void> {
+export async function prepareProfile(profile: Profile, options: {log: (message: string) => void; onProgress?: (progress: LocalCloudProgress) => void; signal?: AbortSignal}): Promise<void> {
 	if (usesLocalCloud(profile)) {
 		await ensureLocalCloud(options);
 	}

@@ -16,7 +16,7 @@ const pairs: QueryPair[] = ['a', 'b', 'c', 'd'].map(id => ({id, title: `Rows in 
 const count = (value: number): QueryOutcome => ({columns: [{name: 'row_count'}], rows: [[value]]});
 
 function verifyingWizard(target: Side, onStart?: () => void): Wizard<unknown> {
-	return defineWizard({
+	return defineWizard<unknown>({
 		id: 'verifying',
 		title: 'Verifying',
 		description: 'One verify step over four checks',

@@ -5,7 +5,7 @@
 import {readFileSync} from 'node:fs';
 import process from 'node:process';
 import test from 'ava';
-import {ConfigurationError} from '../../source/engine/errors.js';
+import {ConfigurationError, InterruptedError} from '../../source/engine/errors.js';
 import {setDaemonCommandForTests, startLocalCloud} from '@ferry/local-cloud/manager';
 import {localCloudFiles} from '../../source/local/files.js';
 import type {LocalCloudProgress} from '../../source/local/progress.js';
@@ -78,4 +78,17 @@ test.serial('a daemon that dies ends the wait at once, with the reason from its 
 	const error = await t.throwsAsync(startLocalCloud({stallTimeoutMs: 60_000, pollMs: 50}), {instanceOf: ConfigurationError});
 	t.true(Date.now() - started < 10_000, 'not after the stall timeout');
 	t.regex(error?.message ?? '', /failed to start \(daemon exit 4\): Error: listen EADDRINUSE/);
+});
+
+test.serial('an interrupt ends the start wait within a second, with the signal\'s InterruptedError', async t => {
+	useFerryHome(t);
+	useFakeDaemon(t, fakeDaemon({reports: 100, everyMs: 200, then: 'ready'}));
+	const controller = new AbortController();
+	setTimeout(() => {
+		controller.abort(new InterruptedError('Interrupted: the session is saved', {signal: 'SIGTERM'}));
+	}, 300);
+	const started = Date.now();
+	const error = await t.throwsAsync(startLocalCloud({pollMs: 5000, signal: controller.signal}), {instanceOf: InterruptedError});
+	t.true(Date.now() - started < 1300, `${Date.now() - started} ms`);
+	t.is(error?.exitCode, 143);
 });
