@@ -2,7 +2,7 @@ import process from 'node:process';
 import type {ParsedArgs} from '../cli/cli-args.js';
 import {collectAnswers} from '../cli/answers.js';
 import {changeAnswers, type AnswerChange} from '../engine/answer-changes.js';
-import {AnswerError, hintForSavedSession} from '../engine/parameters.js';
+import {AnswerError, hintForSavedSession, resumeWithAnswer, validateAnswers} from '../engine/parameters.js';
 import {UsageError} from '../engine/errors.js';
 import type {Session} from '../engine/session.js';
 import type {Answers, SecretStore, Wizard} from '../engine/wizard.js';
@@ -15,7 +15,7 @@ import {prepareProfile} from '../services/profile-endpoints.js';
 import {executeSession} from '../cli/session-run.js';
 import {interruptBeforeRun} from './run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
-import {getProfile} from '../store/profiles.js';
+import {getProfile, profileSettings} from '../store/profiles.js';
 import {acquireSessionLock, sessionLockHolder} from '../store/session-lock.js';
 import {listSessions, loadSession, resolveSessionId, saveSession, sessionFiles} from '../store/session-store.js';
 import type {InteractiveApp} from '../ui/interactive-app.js';
@@ -41,7 +41,9 @@ async function resumeLocked(id: string, options: {args: ParsedArgs; io: CommandI
 	}
 
 	const secrets = await openSessionSecrets(session.id);
-	applyAnswerChanges({wizard, session, secrets, changes: await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set})});
+	const changes = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	checkSavedAnswers(wizard, session, new Set(Object.keys(changes.answers)));
+	applyAnswerChanges({wizard, session, secrets, changes});
 	const profile = await getProfile(session.profile);
 	// With the Ink app on screen, a stray stderr line would tear its frame.
 	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), signal: interruptSignal(), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
@@ -52,6 +54,27 @@ async function resumeLocked(id: string, options: {args: ParsedArgs; io: CommandI
 	}
 
 	return executeSession({wizard, session, secrets, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {})});
+}
+
+/**
+ * The session's saved answers are checked as `ferry run` checks given ones, because session.json may have been
+ * edited by hand: a wrong one stops here (exit 2, the key named, and how to change it) before anything runs. Answers
+ * this resume changes are checked with their new values instead (`changeAnswers`).
+ */
+function checkSavedAnswers(wizard: Wizard<unknown>, session: Session, changing: ReadonlySet<string>): void {
+	const known = new Set(wizard.parameters.map(parameter => parameter.key));
+	const saved = new Set(Object.keys(session.answers).filter(key => known.has(key) && !changing.has(key)));
+	const outputs = Object.fromEntries(Object.entries(session.steps).map(([id, record]) => [id, record.outputs]));
+	try {
+		validateAnswers(wizard.parameters, {answers: session.answers, outputs, profile: session.profile, settings: profileSettings(session.profile)}, {only: saved});
+	} catch (error) {
+		if (error instanceof AnswerError) {
+			const parameter = wizard.parameters.find(candidate => candidate.key === error.key)!;
+			throw new AnswerError(error.key, `The saved answer ${error.key} of session ${session.id} is not valid: ${error.message.replace(/^Invalid answer \w+: /, '')}`, {hint: `Put it back as it was in ${sessionFiles(session.id).session}, or change it with ${resumeWithAnswer(session.id, parameter)}. ${parameter.help}`});
+		}
+
+		throw error;
+	}
 }
 
 /**

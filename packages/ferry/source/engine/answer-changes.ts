@@ -1,7 +1,8 @@
 import {profileSettings} from '../store/profiles.js';
+import {UsageError} from './errors.js';
 import {AnswerError, parseAnswer, validateAnswers} from './parameters.js';
-import {emptyStepRecord, type Session} from './session.js';
-import type {Answers, StepOutputs, Wizard} from './wizard.js';
+import {emptyStepRecord, type Session, type StepRecord} from './session.js';
+import type {Answers, Step, StepOutputs, Wizard} from './wizard.js';
 
 export type AnswerChange = {key: string; from: unknown; to: unknown; secret: boolean};
 
@@ -22,6 +23,33 @@ function outputsOf(session: Session): StepOutputs {
  * attempts stay, so a step that would duplicate data still asks before it runs again. A replaced secret is recorded
  * as a change but sets no step back. Returns what changed.
  */
+/** Whether a step has done remote work this session knows of: it finished, or recorded a checkpoint on the way. */
+function hasWritten(record: StepRecord | undefined): boolean {
+	return record !== undefined && (record.state === 'done' || Object.values(record.checkpoints).some(value => value !== undefined && value !== null));
+}
+
+/**
+ * A change that would set back a step whose run from the start duplicates data (its `rerunFromStart`, else its
+ * `rerun` policy, is `duplicates`) after it wrote anything is refused, with the reason and what to do instead: the
+ * session is left as it was. Run again, that step would write its data a second time (into a new topic that syncs
+ * into the same table, or the same logs again), which no later step can undo.
+ */
+function refuseDuplicatingReset(options: {wizard: Wizard<unknown>; session: Session; steps: ReadonlyArray<Step<unknown>>; changed: string[]}): void {
+	const {wizard, session} = options;
+	const blocking = options.steps.find(step => (step.rerunFromStart ?? step.rerun) === 'duplicates' && hasWritten(session.steps[step.id]));
+	if (!blocking) {
+		return;
+	}
+
+	const record = session.steps[blocking.id]!;
+	const keys = options.changed.join(', ');
+	const how = options.changed.map(key => `--set ${key}=…`).join(' ');
+	throw new UsageError(
+		`Cannot change ${keys} of session ${session.id}: "${blocking.title}" already ${record.state === 'done' ? 'ran' : 'wrote part of its data'} with the old ${options.changed.length === 1 ? 'answer' : 'answers'}, and running it again with the new one would write that data a second time`,
+		{hint: `Nothing was changed. Start a new session with the new ${options.changed.length === 1 ? 'answer' : 'answers'} (\`ferry run ${wizard.id} ${how}\`), after removing what "${blocking.title}" wrote if it must not stay; or continue this one as it is with \`ferry resume ${session.id}\`.`},
+	);
+}
+
 export function changeAnswers(options: {wizard: Wizard<unknown>; session: Session; answers: Answers; changedSecrets?: string[]}): AnswerChanges {
 	const {wizard, session} = options;
 	const parameters = new Map(wizard.parameters.map(parameter => [parameter.key, parameter]));
@@ -44,19 +72,17 @@ export function changeAnswers(options: {wizard: Wizard<unknown>; session: Sessio
 		return {changes, reset: []};
 	}
 
-	Object.assign(session.answers, parsed);
 	// A replaced secret (a rotated password) changes no result of a finished step: only answers set steps back.
 	const changedKeys = new Set(changes.filter(change => !change.secret).map(change => change.key));
 	const askedAt = wizard.steps.findIndex(step => step.parameters?.some(key => changedKeys.has(key)));
+	const toReset = askedAt < 0 ? [] : wizard.steps.slice(askedAt).filter(step => (session.steps[step.id]?.state ?? 'pending') !== 'pending' || hasWritten(session.steps[step.id]));
+	refuseDuplicatingReset({wizard, session, steps: toReset, changed: [...changedKeys]});
+	Object.assign(session.answers, parsed);
 	const reset: string[] = [];
-	if (askedAt >= 0) {
-		for (const step of wizard.steps.slice(askedAt)) {
-			const record = session.steps[step.id];
-			if (record && record.state !== 'pending') {
-				session.steps[step.id] = {...emptyStepRecord(), attempts: record.attempts};
-				reset.push(step.id);
-			}
-		}
+	for (const step of toReset) {
+		const record = session.steps[step.id]!;
+		session.steps[step.id] = {...emptyStepRecord(), attempts: record.attempts};
+		reset.push(step.id);
 	}
 
 	if (session.state === 'done' || session.state === 'different') {

@@ -134,6 +134,13 @@ export type Step<Clients = unknown> = {
 	/** Form steps: the parameter keys asked on this step, in order. */
 	parameters?: string[];
 	rerun: RerunPolicy;
+	/**
+	 * What running the step again *from its start* does, once its checkpoints are dropped: `ferry resume ID --set`
+	 * sets a step back to the start when an answer it ran with changes. Differs from `rerun` for a step whose reruns
+	 * are safe only thanks to its checkpoints (e.g. writes resumed by record number, which start over without them).
+	 * @default rerun
+	 */
+	rerunFromStart?: RerunPolicy;
 	/** Runs before a form's prompts (e.g. discovering tables), or as the whole work of task/verify steps. */
 	run?: (context: StepContext<Clients>) => Promise<void>;
 	/** Review steps: the document to show and confirm. */

@@ -1,5 +1,6 @@
 import test from 'ava';
 import {changeAnswers} from '../../source/engine/answer-changes.js';
+import {UsageError} from '../../source/engine/errors.js';
 import {AnswerError} from '../../source/engine/parameters.js';
 import {createSession, type Session} from '../../source/engine/session.js';
 import type {Parameter, Step, Wizard} from '../../source/engine/wizard.js';
@@ -82,9 +83,36 @@ test('a finished session whose answer changes is no longer finished', t => {
 	}
 
 	Object.assign(session, {state: 'done', exitCode: 0});
-	const {reset} = changeAnswers({wizard, session, answers: {tables: 'orders'}});
+	// The copy step of this session cleans up after itself: a rerun from its start is allowed (a `duplicates` one is
+	// refused, see below).
+	const cleaning: Wizard<unknown> = {...wizard, steps: [...wizard.steps.slice(0, 3), step('copy', 'task', {rerun: 'cleanup'})]};
+	const {reset} = changeAnswers({wizard: cleaning, session, answers: {tables: 'orders'}});
 	t.deepEqual(reset, ['tables', 'copy']);
-	t.is(session.steps['copy']?.attempts, 1, 'a step that would duplicate data still asks before it runs again');
+	t.is(session.steps['copy']?.attempts, 1, 'attempts are kept, so the runner\'s rerun guard still sees the step ran');
 	t.is(session.state, 'interrupted');
 	t.is(session.exitCode, undefined);
+});
+
+test('a change that would rerun a step that duplicates data, after it wrote, is refused and changes nothing', t => {
+	const session = failedAtTables();
+	Object.assign(session.steps['tables']!, {state: 'done', error: undefined});
+	Object.assign(session.steps['copy']!, {state: 'interrupted', attempts: 1, checkpoints: {written: 5000}});
+	const before = structuredClone(session);
+	const refused = t.throws(() => changeAnswers({wizard, session, answers: {bucket: 'new-bucket'}}), {instanceOf: UsageError});
+	t.is(refused?.exitCode, 2);
+	t.regex(refused!.message, /^Cannot change bucket of session .+: "copy" already wrote part of its data with the old answer, and running it again with the new one would write that data a second time$/);
+	t.regex(refused!.hint ?? '', /^Nothing was changed\. Start a new session with the new answer \(`ferry run test-wizard --set bucket=…`\)/);
+	t.deepEqual(session, before);
+});
+
+test('a step safe to resume but duplicating from its start (rerunFromStart) is guarded the same way; one that wrote nothing is not', t => {
+	const guarded: Wizard<unknown> = {...wizard, steps: [...wizard.steps.slice(0, 3), step('copy', 'task', {rerun: 'safe', rerunFromStart: 'duplicates'})]};
+	const session = failedAtTables();
+	Object.assign(session.steps['copy']!, {state: 'done', attempts: 1});
+	t.throws(() => changeAnswers({wizard: guarded, session, answers: {bucket: 'new-bucket'}}), {instanceOf: UsageError, message: /"copy" already ran with the old answer/});
+
+	const untouched = failedAtTables();
+	Object.assign(untouched.steps['copy']!, {state: 'interrupted', attempts: 1, checkpoints: {}});
+	const {reset} = changeAnswers({wizard: guarded, session: untouched, answers: {bucket: 'new-bucket'}});
+	t.deepEqual(reset, ['connections', 'preflight', 'tables', 'copy']);
 });

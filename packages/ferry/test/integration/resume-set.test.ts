@@ -1,7 +1,7 @@
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
-import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, sessionDirectory, useLocalCloud} from '../helpers/cli.js';
+import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, sessionDirectory, useLocalCloud, waitForSession} from '../helpers/cli.js';
 import type {RunDocument} from '../helpers/run-document.js';
 
 // A wrong answer found only once the session exists (a schema with no tables, a table that is not there) is
@@ -56,4 +56,45 @@ test.serial('a missing MaxCompute project: its hint once, not once per check tha
 	const sentences = hint.split(/(?<=\.) /);
 	t.true(sentences.length > 0);
 	t.is(new Set(sentences).size, sentences.length, hint);
+});
+
+// The issue's case: killed during "Write records", then resumed with another topic, the records went again into the
+// new topic, whose connector synced them into the same table (21,100 rows for 20,000 records).
+test.serial('resume --set datahubTopic=another after a kill during "Write records" is refused, and the session is unchanged', async t => {
+	t.timeout(600_000);
+	const before = new Set(listSessionIds(cloud.home));
+	const child = cloud.spawn(['run', 'datahub-to-maxcompute', '--local', '--yes', '--json', '--set', 'records=20000', '--set', 'batchSize=100'], {timeoutMs: 300_000});
+	let exited = false;
+	void child.finally(() => {
+		exited = true;
+	});
+	const writing = await waitForSession(cloud.home, session => !before.has(session.id) && typeof session.steps['write']?.checkpoints['written'] === 'number', {intervalMs: 10, exited: () => exited, timeoutMs: 240_000});
+	child.kill('SIGKILL');
+	await child;
+	t.truthy(writing, 'the write step was never seen writing');
+	const file = path.join(sessionDirectory(cloud.home, writing!.id), 'session.json');
+	const saved = readFileSync(file, 'utf8');
+
+	const refused = await cloud.ferry(['resume', writing!.id, '--yes', '--json', '--set', 'datahubTopic=another_topic']);
+	t.is(refused.exitCode, 2, describeRun(refused));
+	const {error} = parseJsonOutput<RunDocument>(refused);
+	t.regex(error?.message ?? '', /^Cannot change datahubTopic of session .+: "Write records" already (wrote part of its data|ran) with the old answer, and running it again with the new one would write that data a second time$/);
+	t.regex(error?.hint ?? '', /Start a new session with the new answer \(`ferry run datahub-to-maxcompute --set datahubTopic=…`\)/);
+	t.is(readFileSync(file, 'utf8'), saved, 'the session is unchanged');
+
+	// An answer edited by hand in session.json is checked again on resume: exit 2, the key named, nothing run.
+	const edited = JSON.parse(saved) as {answers: Record<string, unknown>};
+	edited.answers['batchSize'] = 0;
+	writeFileSync(file, JSON.stringify(edited, undefined, '\t'));
+	const rejected = await cloud.ferry(['resume', writing!.id, '--yes', '--json']);
+	t.is(rejected.exitCode, 2, describeRun(rejected));
+	t.regex(parseJsonOutput<RunDocument>(rejected).error?.message ?? '', /^The saved answer batchSize of session .+ is not valid/);
+	t.regex(parseJsonOutput<RunDocument>(rejected).error?.hint ?? '', new RegExp(`^Put it back as it was in .+session\\.json, or change it with \`ferry resume ${writing!.id} --set batchSize=`));
+	t.is(readSessionFile(cloud.home, writing!.id)?.steps['write']?.state, JSON.parse(saved).steps.write.state, 'nothing ran');
+
+	// Put back, the session resumes to a verified result with its own topic.
+	writeFileSync(file, saved);
+	const fixed = await cloud.ferry(['resume', writing!.id, '--yes', '--json'], {timeoutMs: 300_000});
+	t.is(fixed.exitCode, 0, describeRun(fixed));
+	t.is(parseJsonOutput<RunDocument>(fixed).verification?.outcome, 'equal');
 });

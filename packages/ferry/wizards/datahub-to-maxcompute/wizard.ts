@@ -303,6 +303,8 @@ const wizard = defineWizard<DataHubClients>({
 			title: 'Write records',
 			kind: 'task',
 			rerun: 'safe',
+			// Safe only with its checkpoints: run from the start (an answer changed), it writes every record again.
+			rerunFromStart: 'duplicates',
 			explain: 'The records go to the topic in batches spread over the shards (step 4). Each acknowledged batch is saved; after a crash the batch in flight is looked up in the topic by its record numbers, so nothing is written twice.',
 			async run(context) {
 				const {datahub} = context.clients;
