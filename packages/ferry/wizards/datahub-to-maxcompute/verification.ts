@@ -7,7 +7,7 @@
 import type {CursorRequest, DataHubClient, DataHubRecord} from '../../source/clouds/datahub/client.js';
 import {decodeRecordValue, microsToDate} from '../../source/clouds/datahub/schema.js';
 import {quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../source/clouds/maxcompute/ddl.js';
-import {defaultRelativeTolerance, formatDecimal, parseDecimal, type Decimal, type QueryOutcome, type QueryPair} from '../../source/kit.js';
+import {defaultRelativeTolerance, formatDecimal, parseDecimal, type Decimal, type QueryOutcome, type QueryPair, StepError} from '../../source/kit.js';
 import {formatDateTime, partitionValue} from './time.js';
 import type {ColumnMapping} from './type-mapping.js';
 
@@ -222,7 +222,13 @@ function literal(mapping: ColumnMapping, value: unknown): string {
 		}
 
 		default: {
-			return String(value);
+			// A number enters the SQL text as itself; anything else here would be a record preflight let through.
+			const text = String(value);
+			if (!/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) {
+				throw new StepError(`The ${mapping.fieldType} value ${JSON.stringify(text)} of ${mapping.column} is not a number`, {hint: 'Check the input records against the table\'s columns.'});
+			}
+
+			return text;
 		}
 	}
 }

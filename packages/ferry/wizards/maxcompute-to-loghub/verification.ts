@@ -28,9 +28,14 @@ const writerCauses = {
 	fewer: 'logs not written (dirty records, or a run that failed part-way), or stamped outside the window (unparsed times become "now")',
 };
 
+/** A partition (`pt=20161226`) as a MaxCompute condition, its column and value quoted: `\`pt\` = '20161226'`. */
+export function partitionCondition(partition: {column: string; value: string}): string {
+	return `${quoteMaxComputeIdentifier(partition.column)} = ${quoteMaxComputeString(partition.value)}`;
+}
+
 export function logCheckPairs(plan: LogCheckPlan): QueryPair[] {
 	const table = quoteMaxComputeIdentifier(plan.table);
-	const where = `${quoteMaxComputeIdentifier(plan.partitionColumn)} = ${quoteMaxComputeString(plan.partitionValue)}`;
+	const where = partitionCondition({column: plan.partitionColumn, value: plan.partitionValue});
 	const aggregates = plan.columns.flatMap((column, index) => {
 		const type = baseType(column.type);
 		if (numericTypes.has(type)) {

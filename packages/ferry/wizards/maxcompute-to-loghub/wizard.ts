@@ -8,7 +8,8 @@ import {logTimeParser} from './log-time.js';
 import {startManualRun, type ManualRunCheckpoint} from './manual-run.js';
 import {cycleFor, type Cycle} from './schedule.js';
 import {parameters} from './parameters.js';
-import {logCheckPairs, sampleSize, type ExportedColumn, type LogCheckPlan} from './verification.js';
+import {logCheckPairs, partitionCondition, sampleSize, type ExportedColumn, type LogCheckPlan} from './verification.js';
+import {quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
 
 type Context = StepContext<LogHubClients>;
 
@@ -155,8 +156,8 @@ const wizard = defineWizard<LogHubClients>({
 				}
 
 				const columns = (wanted.length > 0 ? wanted.map(name => dataColumns.find(column => column.name.toLowerCase() === name.toLowerCase())!) : dataColumns).map(column => ({name: column.name, type: column.type}));
-				const where = `\`${partitionColumn}\` = '${partitionValue.replaceAll('\'', '\\\'')}'`;
-				const counted = await maxcompute.runSql(`SELECT count(*) FROM \`${table}\` WHERE ${where};`, {settings, signal: context.signal});
+				const where = partitionCondition({column: partitionColumn, value: partitionValue});
+				const counted = await maxcompute.runSql(`SELECT count(*) FROM ${quoteMaxComputeIdentifier(table)} WHERE ${where};`, {settings, signal: context.signal});
 				const rows = Number(counted.rows[0]?.[0] ?? 0);
 				if (rows === 0) {
 					throw new PreflightError(`Partition ${partitionColumn}=${partitionValue} of ${table} has no rows`, {hint: 'Check --set partition; the job would write no logs.'});
@@ -545,8 +546,8 @@ async function scheduledInstance(context: Context): Promise<number> {
 /** The logs' time window of a partition other than the one preflight sampled. */
 async function partitionWindow(context: Context, job: JobShape, partition: {column: string; value: string}): Promise<{from: number; to: number}> {
 	const table = answerText(context, 'maxcomputeTable');
-	const where = `\`${partition.column}\` = '${partition.value.replaceAll('\'', '\\\'')}'`;
-	const counted = await context.clients.maxcompute.runSql(`SELECT count(*) FROM \`${table}\` WHERE ${where};`, {settings, signal: context.signal});
+	const where = partitionCondition(partition);
+	const counted = await context.clients.maxcompute.runSql(`SELECT count(*) FROM ${quoteMaxComputeIdentifier(table)} WHERE ${where};`, {settings, signal: context.signal});
 	return checkTimes(context, job, table, where, Number(counted.rows[0]?.[0] ?? 0), {refuse: false});
 }
 
@@ -611,7 +612,7 @@ async function checkTimes(context: Context, job: JobShape, table: string, where:
 		throw new PreflightError(`The time format ${JSON.stringify(job.writer.timeFormat)} has ${parser.problem}`, {hint: 'Use bigint (Unix seconds) or a Java SimpleDateFormat pattern such as yyyy_MM_dd HH:mm:ss.'});
 	}
 
-	const sampled = await context.clients.maxcompute.runSql(`SELECT \`${job.writer.time}\` FROM \`${table}\` WHERE ${where} LIMIT ${timeSampleRows};`, {settings, signal: context.signal});
+	const sampled = await context.clients.maxcompute.runSql(`SELECT ${quoteMaxComputeIdentifier(job.writer.time)} FROM ${quoteMaxComputeIdentifier(table)} WHERE ${where} LIMIT ${timeSampleRows};`, {settings, signal: context.signal});
 	let earliest = Number.POSITIVE_INFINITY;
 	let latest = Number.NEGATIVE_INFINITY;
 	for (const [value] of sampled.rows) {

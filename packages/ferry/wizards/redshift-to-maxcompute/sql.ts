@@ -7,6 +7,7 @@
 import {UsageError} from '../../source/engine/errors.js';
 import {registerSecret} from '../../source/log/redact.js';
 import {quoteMaxComputeIdentifier, quoteMaxComputeString, rejectControlCharacters, rejectEmpty} from '../../source/clouds/maxcompute/ddl.js';
+import {quoteLiteral} from '../../source/clouds/redshift/sql-text.js';
 import type {MappedColumn} from './type-mapping.js';
 
 export type Dialect = 'redshift' | 'maxcompute';
@@ -17,20 +18,8 @@ export function quoteRedshiftIdentifier(name: string): string {
 	return `"${name.replaceAll('"', '""')}"`;
 }
 
-/**
- * Redshift processes backslash escapes in ordinary string literals (its QUOTE_LITERAL doubles them), while a
- * PostgreSQL with standard_conforming_strings does not; no spelling means the same to both, so a backslash is refused.
- */
-export function quoteRedshiftString(value: string): string {
-	rejectControlCharacters(value, 'Redshift string');
-	if (value.includes('\\')) {
-		throw new UsageError(`The value ${JSON.stringify(value)} contains a backslash, which Redshift reads as an escape inside a string literal`, {
-			hint: 'Rename the table or column, or choose a path without a backslash.',
-		});
-	}
-
-	return `'${value.replaceAll('\'', '\'\'')}'`;
-}
+/** Redshift string literals: the one quoting function of the dialect (source/clouds/redshift/sql-text.ts). */
+export const quoteRedshiftString = quoteLiteral;
 
 function redshiftTableName(schema: string | undefined, table: string): string {
 	return schema === undefined ? quoteRedshiftIdentifier(table) : `${quoteRedshiftIdentifier(schema)}.${quoteRedshiftIdentifier(table)}`;

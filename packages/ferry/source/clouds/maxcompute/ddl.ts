@@ -25,11 +25,27 @@ export function quoteMaxComputeIdentifier(name: string): string {
 	return `\`${name.replaceAll('`', '``')}\``;
 }
 
-/** MaxCompute string literals use backslash escapes (doc "Escape characters"); `\;` keeps clients from splitting there. */
+const maxComputeEscapes: Readonly<Record<string, string>> = {'\\': '\\\\', '\'': '\\\'', ';': '\\;', '\n': '\\n', '\r': '\\r', '\t': '\\t'};
+
+/**
+ * The one way a value enters MaxCompute SQL text as a string literal. MaxCompute string literals take backslash
+ * escapes (doc "Escape characters"): a backslash and a quote are escaped (so a value ending in a backslash still
+ * closes its literal), `\;` keeps clients from splitting a statement there, line breaks and tabs are `\n`, `\r`,
+ * `\t`, other control characters three octal digits. NUL is refused: a STRING cannot be given one in SQL text.
+ */
 export function quoteMaxComputeString(value: string): string {
-	rejectControlCharacters(value, 'MaxCompute string');
-	const escaped = value.replaceAll('\\', '\\\\').replaceAll('\'', '\\\'').replaceAll(';', '\\;');
-	return `'${escaped}'`;
+	if (value.includes('\u0000')) {
+		throw new UsageError(`The value ${JSON.stringify(value)} contains a NUL character, which MaxCompute SQL cannot take in a string`, {hint: 'Remove the NUL character from the value.'});
+	}
+
+	let body = '';
+	for (const character of value) {
+		const escape = maxComputeEscapes[character];
+		// eslint-disable-next-line no-control-regex
+		body += escape ?? (/[\u0001-\u001f\u007f]/.test(character) ? `\\${character.codePointAt(0)!.toString(8).padStart(3, '0')}` : character);
+	}
+
+	return `'${body}'`;
 }
 
 export type SchemaColumn = {name: string; type: string};
