@@ -20,7 +20,9 @@ const cloud = await startLocalCloudServices({dataDir: files.data, credentials: l
 const endpoints = Object.fromEntries(Object.entries(cloud.services).map(([name, handle]) => [name, handle.url]));
 const doorPorts = Object.fromEntries(Object.values(cloud.services).flatMap(handle => Object.entries(handle.doorPorts ?? {})));
 // Not a stand-in: the proxy lets clients that cannot resolve *.localhost reach the virtual-hosted ones (OSS, Log Service).
-const proxy = await startLocalhostProxy({port: options.ports?.[localhostProxyPortName]});
+// It connects only to the stand-ins' own ports, never to another program listening on 127.0.0.1.
+const ownPorts = new Set([...Object.values(endpoints).map(url => Number(new URL(url).port)), ...Object.values(doorPorts)]);
+const proxy = await startLocalhostProxy({port: options.ports?.[localhostProxyPortName], allowedPorts: ownPorts});
 rememberPorts({...cloud.ports, [localhostProxyPortName]: proxy.port});
 // Ready is reported before the state file exists, so whoever sees the state has seen ready too.
 progress({phase: 'ready'});

@@ -3,7 +3,8 @@
  * the system resolver, which does not map `bucket.oss-region.localhost` to 127.0.0.1; with HTTP_PROXY pointing here a
  * client sends the absolute URL with its own Host header, and the proxy connects to 127.0.0.1 on the URL's port, the
  * Host header (and so the virtual-hosted bucket or project, and the signature) unchanged. It never connects anywhere
- * but 127.0.0.1: any other destination gets 403, so it cannot become an open relay.
+ * but 127.0.0.1, and there (in the daemon) only to the local cloud's own ports: any other destination gets 403, so it
+ * can neither become an open relay nor reach another program on the machine (`http://evil.localhost:22/`).
  */
 import http from 'node:http';
 import net, {type AddressInfo} from 'node:net';
@@ -32,7 +33,14 @@ function refuse(response: http.ServerResponse, status: number, message: string):
 	response.writeHead(status, {'content-type': 'text/plain; charset=utf-8', connection: 'close'}).end(`${message}\n`);
 }
 
-function forward(request: http.IncomingMessage, response: http.ServerResponse): void {
+/** The ports the proxy may connect to; undefined: any port of 127.0.0.1 (tests that proxy to servers of their own). */
+type AllowedPorts = ReadonlySet<number> | undefined;
+
+function allowed(ports: AllowedPorts, port: number): boolean {
+	return ports === undefined || ports.has(port);
+}
+
+function forward(ports: AllowedPorts, request: http.IncomingMessage, response: http.ServerResponse): void {
 	let target: URL;
 	try {
 		target = new URL(request.url ?? '');
@@ -44,6 +52,11 @@ function forward(request: http.IncomingMessage, response: http.ServerResponse): 
 	const port = parsePort(target.port, 80);
 	if (target.protocol !== 'http:' || !isLocalDestination(target.hostname) || port === undefined) {
 		refuse(response, 403, `ferry localhost proxy: only http://*.localhost is reachable through this proxy, not ${target.protocol}//${target.host}`);
+		return;
+	}
+
+	if (!allowed(ports, port)) {
+		refuse(response, 403, `ferry localhost proxy: port ${port} is not one of the local cloud's`);
 		return;
 	}
 
@@ -65,12 +78,12 @@ function forward(request: http.IncomingMessage, response: http.ServerResponse): 
 }
 
 /** CONNECT host:port tunnels, for clients that tunnel even plain HTTP; the same 127.0.0.1-only rule applies. */
-function tunnel(request: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+function tunnel(ports: AllowedPorts, request: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
 	const authority = request.url ?? '';
 	const separator = authority.lastIndexOf(':');
 	const hostname = separator > 0 ? authority.slice(0, separator).replace(/^\[|\]$/g, '') : authority;
 	const port = separator > 0 ? parsePort(authority.slice(separator + 1), 443) : undefined;
-	if (!isLocalDestination(hostname) || port === undefined) {
+	if (!isLocalDestination(hostname) || port === undefined || !allowed(ports, port)) {
 		socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nferry localhost proxy: only *.localhost is reachable through this proxy, not ${authority}\n`);
 		return;
 	}
@@ -109,13 +122,13 @@ async function listen(server: http.Server, port: number): Promise<void> {
 }
 
 /**
- * Starts the proxy on 127.0.0.1. `port` is the one remembered from an earlier start; when another program holds it,
+ * Starts the proxy on 127.0.0.1; with `allowedPorts` (the daemon passes its stand-ins' ports) it connects to those only. `port` is the one remembered from an earlier start; when another program holds it,
  * a free port is taken instead (the state file, and so `ferry local-cloud env`, names whichever is used).
  */
-export async function startLocalhostProxy(options: {port?: number | undefined} = {}): Promise<LocalhostProxy> {
+export async function startLocalhostProxy(options: {port?: number | undefined; allowedPorts?: ReadonlySet<number>} = {}): Promise<LocalhostProxy> {
 	const sockets = new Set<net.Socket>();
-	const server = http.createServer(forward);
-	server.on('connect', tunnel);
+	const server = http.createServer((request, response) => forward(options.allowedPorts, request, response));
+	server.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => tunnel(options.allowedPorts, request, socket, head));
 	server.on('connection', socket => {
 		sockets.add(socket);
 		socket.once('close', () => sockets.delete(socket));

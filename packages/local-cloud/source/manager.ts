@@ -1,11 +1,11 @@
 import {spawn} from 'node:child_process';
-import {closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, statSync} from 'node:fs';
+import {closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, statSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {ConfigurationError, InterruptedError, UsageError} from 'ferry/engine/errors';
-import {writeFileAtomic} from 'ferry/store/atomic-write';
+import {ensurePrivateDirectory, writeFileAtomic} from 'ferry/store/atomic-write';
 import {localCloudFiles, readLocalCloudState, type FaultRule, type IdentitiesSeed, type LocalCloudState} from 'ferry/local/files';
 import {describeProgress, readProgressFile, type LocalCloudProgress} from 'ferry/local/progress';
 import {ferryPaths} from 'ferry/store/paths';
@@ -39,7 +39,7 @@ export function identitiesForStart(requested: IdentitiesSeed | undefined): Ident
 }
 
 export function writeLocalCloudState(state: LocalCloudState): void {
-	writeFileAtomic(localCloudFiles().state, `${JSON.stringify(state, undefined, '\t')}\n`, 0o644);
+	writeFileAtomic(localCloudFiles().state, `${JSON.stringify(state, undefined, '\t')}\n`);
 }
 
 /** Ports chosen at the first start are kept, so endpoints stay the same across restarts. */
@@ -53,7 +53,7 @@ export function rememberedPorts(): DaemonOptions['ports'] {
 }
 
 export function rememberPorts(ports: DaemonOptions['ports']): void {
-	writeFileAtomic(localCloudFiles().ports, `${JSON.stringify(ports, undefined, '\t')}\n`, 0o644);
+	writeFileAtomic(localCloudFiles().ports, `${JSON.stringify(ports, undefined, '\t')}\n`);
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -188,8 +188,9 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
 
 	const files = localCloudFiles();
 	const identities = identitiesForStart(options.identities);
-	mkdirSync(files.data, {recursive: true});
-	writeFileAtomic(files.identities, `${JSON.stringify({identities})}\n`, 0o644);
+	ensurePrivateDirectory(files.data);
+	writeFileAtomic(files.identities, `${JSON.stringify({identities})}
+`);
 	rmSync(files.state, {force: true});
 	rmSync(files.progress, {force: true});
 	const daemonOptions: DaemonOptions = {ports: {...rememberedPorts(), ...options.ports}, scaleFactor: options.scaleFactor ?? 0.01, identities, ...(options.faults?.length ? {faults: options.faults} : {})};

@@ -37,7 +37,7 @@ export function progressFileWriter(file: string, options: {minIntervalMs?: numbe
 		const document: LocalCloudProgress = {...report, sequence, pid: process.pid, updatedAt: new Date(now()).toISOString()};
 		const temporary = `${file}.${process.pid}.tmp`;
 		try {
-			writeFileSync(temporary, `${JSON.stringify(document)}\n`, {mode: 0o644});
+			writeFileSync(temporary, `${JSON.stringify(document)}\n`, {mode: 0o600});
 			renameSync(temporary, file);
 		} catch {
 			// Progress is a courtesy: a full disk must not stop the local cloud from starting.

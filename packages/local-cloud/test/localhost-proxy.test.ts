@@ -107,3 +107,22 @@ test('a remembered port is reused; when another program holds it a free one is t
 	t.is(again.port, port);
 	await again.close();
 });
+
+test('with the local cloud\'s ports named, any other loopback port is refused (http://evil.localhost:22/)', async t => {
+	const own = await startOrigin();
+	const other = await startOrigin();
+	const proxy = await startLocalhostProxy({allowedPorts: new Set([own.port])});
+	t.teardown(async () => {
+		await proxy.close();
+		await own.close();
+		await other.close();
+	});
+	t.is((await viaProxy(proxy.port, `http://bucket.oss-ap-southeast-1.localhost:${own.port}/`)).status, 200);
+	const refused = await viaProxy(proxy.port, `http://evil.localhost:${other.port}/`);
+	t.is(refused.status, 403);
+	t.regex(refused.body, new RegExp(`port ${other.port} is not one of the local cloud's`));
+	t.is((await viaProxy(proxy.port, 'http://evil.localhost:22/')).status, 403);
+	t.is((await viaProxy(proxy.port, 'http://127.0.0.1:22/')).status, 403);
+	t.regex(await connect(proxy.port, `evil.localhost:${other.port}`), /^HTTP\/1\.1 403 /);
+	t.regex(await connect(proxy.port, `project.log.localhost:${own.port}`), /^HTTP\/1\.1 200 /);
+});

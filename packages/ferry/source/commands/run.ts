@@ -3,7 +3,7 @@ import type {ParsedArgs} from '../cli/cli-args.js';
 import {validateAnswers} from '../engine/parameters.js';
 import {createSession, type Session} from '../engine/session.js';
 import type {Wizard} from '../engine/wizard.js';
-import {InterruptedError, signalExitCodes, UsageError} from '../engine/errors.js';
+import {describeError, InterruptedError, signalExitCodes, StepError, UsageError} from '../engine/errors.js';
 import {interruptRequested, type CommandIo} from '../cli/io.js';
 import {interruptSignal, receivedSignal} from '../cli/signals.js';
 import {decideMode} from '../cli/mode.js';
@@ -12,7 +12,7 @@ import {executeSession, resultDocument} from '../cli/session-run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile, localProfileName, profileSecrets, profileSettings} from '../store/profiles.js';
 import {acquireSessionLock} from '../store/session-lock.js';
-import {saveSession} from '../store/session-store.js';
+import {discardUnsavedSession, saveSession} from '../store/session-store.js';
 import type {InteractiveApp} from '../ui/interactive-app.js';
 import {loadWizard, wizardCatalog} from '../../wizards/index.js';
 
@@ -89,9 +89,18 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	stopIfInterrupted();
 	// The session records its owner from the start, and this process holds its lock until it exits.
 	const session = createSession({wizard: wizard.id, wizardVersion: wizard.version, profile: profile.name, stepIds: wizard.steps.map(step => step.id), answers});
-	const lock = acquireSessionLock(session.id);
+	let lock: ReturnType<typeof acquireSessionLock> | undefined;
 	try {
+		lock = acquireSessionLock(session.id);
 		saveSession(session);
+	} catch (error) {
+		// Nothing of the session was saved (a full disk): no empty folder stays behind, and there is nothing to resume.
+		lock?.release();
+		discardUnsavedSession(session.id);
+		throw new StepError(`Could not create the session: ${describeError(error).message}`, {cause: error, hint: 'Nothing was created. Free some disk space, then run the same command again.'});
+	}
+
+	try {
 		const secretStore = await openSessionSecrets(session.id);
 		for (const [key, value] of Object.entries(secrets)) {
 			secretStore.set(key, value);

@@ -1,4 +1,5 @@
-import {appendFileSync, mkdirSync} from 'node:fs';
+import {appendFileSync} from 'node:fs';
+import {ensurePrivateDirectory} from '../store/atomic-write.js';
 import path from 'node:path';
 import {redact} from './redact.js';
 
@@ -55,7 +56,7 @@ function createLogger(sink: Sink, prefix = ''): Logger {
 
 /** Appends plain-text lines to a file; synchronous so a crash loses nothing already logged. */
 export function createFileLogger(file: string): Logger {
-	mkdirSync(path.dirname(file), {recursive: true});
+	ensurePrivateDirectory(path.dirname(file));
 	return createLogger(line => {
 		appendFileSync(file, `${line}\n`, {mode: 0o600});
 	});

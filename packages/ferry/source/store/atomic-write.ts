@@ -1,4 +1,4 @@
-import {closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync} from 'node:fs';
+import {chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {exitCodes, FerryError} from '../engine/errors.js';
@@ -30,6 +30,45 @@ export function setWriteBytesForTests(write?: WriteBytes): void {
 	writeBytes = write ?? systemWrite;
 }
 
+/** ferry's own files (sessions, reports, job files, logs, the local cloud's state) are the owner's alone, whatever the umask. */
+export const privateFileMode = 0o600;
+/** And so are its directories (FERRY_HOME, the session folders, the local cloud's folder). */
+export const privateDirectoryMode = 0o700;
+
+/**
+ * Creates a directory (and its missing parents) as 0700 whatever the umask; directories that already exist are left
+ * as they are (FERRY_HOME may be a folder of the user's choosing).
+ */
+export function ensurePrivateDirectory(directory: string): void {
+	const first = mkdirSync(directory, {recursive: true, mode: privateDirectoryMode});
+	if (first === undefined) {
+		return;
+	}
+
+	// The umask may have taken bits from the mode: set it on every directory this call created.
+	for (let current = path.resolve(directory); ; current = path.dirname(current)) {
+		chmodSync(current, privateDirectoryMode);
+		if (current === path.resolve(first) || path.dirname(current) === current) {
+			break;
+		}
+	}
+}
+
+/** Writes all of `bytes` to `fd` through the write seam; returns how many went in (fewer only when a write wrote nothing). */
+export function writeBytesOf(fd: number, bytes: Uint8Array): number {
+	let offset = 0;
+	while (offset < bytes.length) {
+		const written = writeBytes(fd, bytes, offset, bytes.length - offset);
+		if (written <= 0) {
+			return offset;
+		}
+
+		offset += written;
+	}
+
+	return offset;
+}
+
 const temporarySuffix = '.tmp';
 
 function temporaryName(file: string): string {
@@ -42,24 +81,21 @@ function temporaryName(file: string): string {
  * can be short without failing), fsync it, rename it over the target, fsync the directory so the rename survives
  * a power cut. A failed write removes the temp file and throws a FileWriteError; `hint` says what to do next.
  */
-export function writeFileAtomic(file: string, content: string | Uint8Array, mode = 0o600, options: {hint?: string} = {}): void {
+export function writeFileAtomic(file: string, content: string | Uint8Array, mode = privateFileMode, options: {hint?: string} = {}): void {
 	const directory = path.dirname(file);
 	const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
 	const temporary = temporaryName(file);
 	let created = false;
 	try {
-		mkdirSync(directory, {recursive: true});
+		ensurePrivateDirectory(directory);
 		const fd = openSync(temporary, 'wx', mode);
 		created = true;
 		try {
-			let offset = 0;
-			while (offset < bytes.length) {
-				const written = writeBytes(fd, bytes, offset, bytes.length - offset);
-				if (written <= 0) {
-					throw Object.assign(new Error(`short write (${offset} of ${bytes.length} bytes)`), {code: 'ENOSPC'});
-				}
-
-				offset += written;
+			// The mode exactly, whatever the umask.
+			fchmodSync(fd, mode);
+			const offset = writeBytesOf(fd, bytes);
+			if (offset < bytes.length) {
+				throw Object.assign(new Error(`short write (${offset} of ${bytes.length} bytes)`), {code: 'ENOSPC'});
 			}
 
 			fsyncSync(fd);
@@ -80,7 +116,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array, mode
 }
 
 /** Writes a JSON document the way ferry's stores keep them: tab-indented, one trailing newline. */
-export function writeJsonFile(file: string, value: unknown, mode = 0o600, options: {hint?: string} = {}): void {
+export function writeJsonFile(file: string, value: unknown, mode = privateFileMode, options: {hint?: string} = {}): void {
 	writeFileAtomic(file, `${JSON.stringify(value, undefined, '\t')}\n`, mode, options);
 }
 

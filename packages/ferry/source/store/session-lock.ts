@@ -1,6 +1,7 @@
-import {closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs';
+import {closeSync, linkSync, openSync, readFileSync, renameSync, rmSync} from 'node:fs';
 import process from 'node:process';
 import {exitCodes, FerryError} from '../engine/errors.js';
+import {ensurePrivateDirectory, privateFileMode, writeBytesOf} from './atomic-write.js';
 import {isSameProcessAlive, processStartTicks} from './process-alive.js';
 import {sessionFiles} from './session-store.js';
 
@@ -71,14 +72,18 @@ function releaseLock(id: string): void {
 /** Writes the lock content to a temp file and hard-links it into place: the link either creates the lock whole or fails with EEXIST. */
 function tryCreate(file: string, token: string): boolean {
 	const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-	const fd = openSync(temporary, 'wx', 0o600);
+	// The temp file goes whatever happens, a full disk failing the write included.
 	try {
-		writeSync(fd, token);
-	} finally {
-		closeSync(fd);
-	}
+		const fd = openSync(temporary, 'wx', privateFileMode);
+		try {
+			const bytes = Buffer.from(token);
+			if (writeBytesOf(fd, bytes) < bytes.length) {
+				throw Object.assign(new Error('short write of the session lock'), {code: 'ENOSPC'});
+			}
+		} finally {
+			closeSync(fd);
+		}
 
-	try {
 		linkSync(temporary, file);
 		return true;
 	} catch (error) {
@@ -99,7 +104,7 @@ function tryCreate(file: string, token: string): boolean {
  */
 export function acquireSessionLock(id: string): SessionLock {
 	const files = sessionFiles(id);
-	mkdirSync(files.directory, {recursive: true});
+	ensurePrivateDirectory(files.directory);
 	const holder: LockHolder = {pid: process.pid, startedAt: new Date().toISOString()};
 	const processStart = processStartTicks(process.pid);
 	const token = `${JSON.stringify(processStart === undefined ? holder : {...holder, processStart})}\n`;

@@ -39,6 +39,16 @@ export function saveSession(session: Session): void {
 	writeJsonFile(sessionFiles(session.id).session, session, 0o600, {hint: `Free disk space, then \`ferry resume ${session.id}\`.`});
 }
 
+/**
+ * Removes the folder of a session whose first save never happened (a full disk, a lock that could not be written),
+ * so a run that could not start leaves no empty session folder behind.
+ */
+export function discardUnsavedSession(id: string): void {
+	if (!sessionExists(id)) {
+		rmSync(sessionDirectory(id), {recursive: true, force: true});
+	}
+}
+
 export function sessionExists(id: string): boolean {
 	return existsSync(sessionFiles(id).session);
 }

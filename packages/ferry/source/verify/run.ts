@@ -51,7 +51,7 @@ export async function runVerification(options: {
 
 	const report = buildReport({sessionId: options.sessionId, startedAt, finishedAt: new Date(), comparisons});
 	const files = sessionFiles(options.sessionId);
-	writeFileAtomic(files.reportMarkdown, renderMarkdown(report), 0o644);
-	writeFileAtomic(files.reportJson, toJson(report), 0o644);
+	writeFileAtomic(files.reportMarkdown, renderMarkdown(report));
+	writeFileAtomic(files.reportJson, toJson(report));
 	return report;
 }

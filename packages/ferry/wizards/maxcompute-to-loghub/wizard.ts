@@ -242,7 +242,7 @@ const wizard = defineWizard<LogHubClients>({
 				const shape = shapeOf(context);
 				const projectId = answerNumber(context, 'workspaceId');
 				const jobFile = await sessionFilePath(context.sessionId, 'job.json');
-				writeFileAtomic(jobFile, `${JSON.stringify(shape.job, undefined, 2)}\n`, 0o644);
+				writeFileAtomic(jobFile, `${JSON.stringify(shape.job, undefined, 2)}\n`);
 				context.output('jobFile', jobFile);
 				const workflow = workflowOf(context);
 				const businessId = await context.checkpoint.once('businessId', async () => {
