@@ -1,6 +1,7 @@
 // The background process behind `ferry local-cloud start`: runs every stand-in until SIGTERM.
 import process from 'node:process';
 import {localCloudFiles} from 'ferry/local/files';
+import {processStartTicks} from 'ferry/store/process-alive';
 import {loadLocalCredentials} from './local-credentials.js';
 import {localAlibabaAccountId, localAwsAccountId} from './contract.js';
 import {rememberPorts, writeLocalCloudState, type DaemonOptions} from './manager.js';
@@ -24,10 +25,11 @@ const doorPorts = Object.fromEntries(Object.values(cloud.services).flatMap(handl
 const ownPorts = new Set([...Object.values(endpoints).map(url => Number(new URL(url).port)), ...Object.values(doorPorts)]);
 const proxy = await startLocalhostProxy({port: options.ports?.[localhostProxyPortName], allowedPorts: ownPorts});
 rememberPorts({...cloud.ports, [localhostProxyPortName]: proxy.port});
+const processStart = processStartTicks(process.pid);
 // Ready is reported before the state file exists, so whoever sees the state has seen ready too.
 progress({phase: 'ready'});
 setProgressReporter(undefined);
-writeLocalCloudState({pid: process.pid, startedAt: new Date().toISOString(), scaleFactor: options.scaleFactor ?? 0.01, identities, services: endpoints, doorPorts, localhostProxy: proxy.url, accounts: {aws: localAwsAccountId, alibaba: localAlibabaAccountId}, settings: publishedSettings(doorPorts), secretSettings: {...publishedSecretSettings}, ...(options.faults?.length ? {faults: options.faults} : {})});
+writeLocalCloudState({pid: process.pid, ...(processStart === undefined ? {} : {processStart}), startedAt: new Date().toISOString(), scaleFactor: options.scaleFactor ?? 0.01, identities, services: endpoints, doorPorts, localhostProxy: proxy.url, accounts: {aws: localAwsAccountId, alibaba: localAlibabaAccountId}, settings: publishedSettings(doorPorts), secretSettings: {...publishedSecretSettings}, ...(options.faults?.length ? {faults: options.faults} : {})});
 console.log(`${new Date().toISOString()} local cloud up: ${JSON.stringify(endpoints)}`);
 
 let stopping = false;

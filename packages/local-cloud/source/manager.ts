@@ -6,7 +6,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {ConfigurationError, InterruptedError, UsageError} from 'ferry/engine/errors';
 import {ensurePrivateDirectory, writeFileAtomic} from 'ferry/store/atomic-write';
-import {localCloudFiles, readLocalCloudState, type FaultRule, type IdentitiesSeed, type LocalCloudState} from 'ferry/local/files';
+import {isDaemonRunning, localCloudFiles, readLocalCloudState, type FaultRule, type IdentitiesSeed, type LocalCloudState} from 'ferry/local/files';
 import {describeProgress, readProgressFile, type LocalCloudProgress} from 'ferry/local/progress';
 import {ferryPaths} from 'ferry/store/paths';
 import {isProcessAlive} from 'ferry/store/process-alive';
@@ -131,6 +131,11 @@ export type StartLocalCloudOptions = {
 	/** @default 100 */
 	pollMs?: number;
 	/**
+	 * How long a daemon that runs but whose services do not answer is waited for before it is reported as hung.
+	 * @default 10_000
+	 */
+	hungAfterMs?: number;
+	/**
 	 * Ends the wait at once when aborted (Ctrl-C, SIGTERM, SIGHUP), with the signal's reason; the daemon goes on
 	 * starting in the background, where the next start or run finds it.
 	 */
@@ -183,7 +188,10 @@ export function startFailure(exitCode: number | string, logOffset: number, free 
 export async function startLocalCloud(options: StartLocalCloudOptions = {}): Promise<LocalCloudState> {
 	const running = readLocalCloudState();
 	if (running) {
-		return running;
+		const healthy = await healthyOrGone(running, options);
+		if (healthy) {
+			return healthy;
+		}
 	}
 
 	const files = localCloudFiles();
@@ -258,6 +266,40 @@ export async function startLocalCloud(options: StartLocalCloudOptions = {}): Pro
 	}
 }
 
+/**
+ * A daemon the state file names and that runs (`isDaemonRunning`: alive, not a zombie, not a reused pid) is judged by
+ * its services: answering, it is the local cloud; ending meanwhile (it was being torn down), it is waited out and a
+ * fresh one starts on the remembered ports (undefined); still running with its services silent after `hungAfterMs`,
+ * it is hung, and reported so with the way out.
+ */
+async function healthyOrGone(state: LocalCloudState, options: StartLocalCloudOptions): Promise<LocalCloudState | undefined> {
+	const deadline = Date.now() + (options.hungAfterMs ?? 10_000);
+	for (;;) {
+		throwIfInterrupted(options.signal);
+		if (!isDaemonRunning(state)) {
+			return undefined;
+		}
+
+		const down = (await serviceHealth(state)).filter(service => !service.up).map(service => service.name);
+		if (down.length === 0) {
+			return state;
+		}
+
+		if (!isDaemonRunning(state)) {
+			return undefined;
+		}
+
+		if (Date.now() >= deadline) {
+			throw new ConfigurationError(`The local cloud's daemon (pid ${state.pid}) is running, but ${down.join(', ')} ${down.length === 1 ? 'does' : 'do'} not answer`, {hint: `It may be hung: \`ferry local-cloud stop\` ends it, then \`ferry local-cloud start\` starts a fresh one on the same ports (see ${localCloudFiles().log}).`});
+		}
+
+		await sleep(200, undefined, options.signal ? {signal: options.signal} : undefined).catch(error => {
+			throwIfInterrupted(options.signal);
+			throw error;
+		});
+	}
+}
+
 function throwIfInterrupted(signal: AbortSignal | undefined): void {
 	if (signal?.aborted) {
 		throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('Interrupted while the local cloud was starting; it goes on starting in the background', {cause: signal.reason});
@@ -273,11 +315,11 @@ export async function stopLocalCloud(): Promise<boolean> {
 
 	process.kill(state.pid, 'SIGTERM');
 	const deadline = Date.now() + 15_000;
-	while (isProcessAlive(state.pid) && Date.now() < deadline) {
+	while (isDaemonRunning(state) && Date.now() < deadline) {
 		await sleep(100);
 	}
 
-	if (isProcessAlive(state.pid)) {
+	if (isDaemonRunning(state)) {
 		process.kill(state.pid, 'SIGKILL');
 	}
 

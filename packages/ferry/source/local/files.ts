@@ -7,7 +7,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {registerSecret} from '../log/redact.js';
 import {ferryPaths} from '../store/paths.js';
-import {isProcessAlive} from '../store/process-alive.js';
+import {isSameProcessAlive} from '../store/process-alive.js';
 
 /** Region of every local service: the procedures' own example region (Singapore). */
 export const localRegion = 'ap-southeast-1';
@@ -39,6 +39,8 @@ export const identitiesSeeds: readonly IdentitiesSeed[] = ['configured', 'missin
 
 export type LocalCloudState = {
 	pid: number;
+	/** When the daemon process started, in the kernel's clock ticks (/proc/PID/stat), to tell it from a reused pid. */
+	processStart?: string;
 	startedAt: string;
 	scaleFactor: number;
 	/** Endpoint URL by service name. */
@@ -81,8 +83,8 @@ export function localCloudFiles() {
 	};
 }
 
-/** The state the daemon wrote, when its process is alive. */
-export function readLocalCloudState(): LocalCloudState | undefined {
+/** The state file as the daemon last wrote it, whether or not its process still runs. */
+export function readLocalCloudStateFile(): LocalCloudState | undefined {
 	const {state} = localCloudFiles();
 	if (!existsSync(state)) {
 		return undefined;
@@ -90,10 +92,26 @@ export function readLocalCloudState(): LocalCloudState | undefined {
 
 	try {
 		const parsed = JSON.parse(readFileSync(state, 'utf8')) as LocalCloudState;
-		return isProcessAlive(parsed.pid) ? {...parsed, doorPorts: parsed.doorPorts ?? {}} : undefined;
+		return {...parsed, doorPorts: parsed.doorPorts ?? {}};
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * The one judgement of whether the daemon a state file names still runs: its pid answers, it is not a zombie or
+ * being reaped (/proc/PID/stat state Z or X: a SIGKILLed daemon still answers `kill -0` until it is reaped), and it
+ * is the same process that wrote the file (its start time, so a reused pid is not taken for it). Whether its
+ * services answer is the other half of its health, asked over the network by `startLocalCloud` and `status`.
+ */
+export function isDaemonRunning(state: Pick<LocalCloudState, 'pid' | 'processStart'>): boolean {
+	return isSameProcessAlive(state.pid, state.processStart);
+}
+
+/** The state the daemon wrote, when its process runs (`isDaemonRunning`). */
+export function readLocalCloudState(): LocalCloudState | undefined {
+	const state = readLocalCloudStateFile();
+	return state && isDaemonRunning(state) ? state : undefined;
 }
 
 /** The local cloud's keys, when a start has made them; their secrets are registered for redaction. */

@@ -82,3 +82,35 @@ test.serial('SIGKILL of the local cloud during UNLOAD: restart it, resume, and t
 		t.is(target, source, `${table}: MaxCompute has ${target} rows, Redshift ${source}`);
 	}
 });
+
+// `kill -9` of the daemon, then `ferry local-cloud start` at once: a SIGKILLed daemon still answers `kill -0` until
+// it is reaped (a zombie where nothing reaps it), and `start` used to say "running" with every service down.
+test.serial('kill -9 of the daemon then `local-cloud start` at once, 10 times: always a healthy cloud; then resume finishes verified', async t => {
+	t.timeout(900_000);
+	const before = new Set(listSessionIds(cloud.home));
+	const child = cloud.spawn(['run', 'redshift-to-maxcompute', '--local', '--yes', '--json']);
+	let exited = false;
+	void child.finally(() => {
+		exited = true;
+	});
+	const unloading = await waitForSession(cloud.home, session => !before.has(session.id) && session.steps['unload']?.state === 'running', {intervalMs: 20, exited: () => exited});
+	t.truthy(unloading, 'the unload step was never seen running');
+
+	for (let round = 1; round <= 10; round++) {
+		const pid = daemonPid(cloud.home);
+		process.kill(pid, 'SIGKILL');
+		const started = await cloud.ferry(['local-cloud', 'start', '--json'], {timeoutMs: 150_000});
+		t.is(started.exitCode, 0, `round ${round}: ${describeRun(started)}`);
+		const fresh = parseJsonOutput<{running: boolean; pid: number}>(started);
+		t.not(fresh.pid, pid, `round ${round}: the killed daemon was taken for the running one`);
+		const status = await cloud.ferry(['local-cloud', 'status', '--json']);
+		t.is(status.exitCode, 0, `round ${round}: ${describeRun(status)}`);
+		const services = parseJsonOutput<{services: Array<{name: string; up: boolean}>}>(status).services;
+		t.deepEqual(services.filter(service => !service.up).map(service => service.name), [], `round ${round}`);
+	}
+
+	await child;
+	const resumed = await cloud.ferry(['resume', unloading!.id, '--yes', '--json'], {timeoutMs: 300_000});
+	t.is(resumed.exitCode, 0, describeRun(resumed));
+	t.is(parseJsonOutput<RunDocument>(resumed).verification?.outcome, 'equal');
+});
