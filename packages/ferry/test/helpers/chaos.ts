@@ -6,6 +6,8 @@
  */
 import {setTimeout as sleep} from 'node:timers/promises';
 import {standInNames} from '@ferry/local-cloud';
+import {signalExitCodes, type InterruptSignal} from '../../source/engine/errors.js';
+import {verdictOfReport} from '../../source/verify/outcome.js';
 import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, runFerry, spawnFerry} from './cli.js';
 import type {RunDocument} from './run-document.js';
 
@@ -17,6 +19,15 @@ export type ChaosRun = {
 	killed: boolean;
 	/** The step running when the kill landed. */
 	killedIn: string | undefined;
+	/** The signal sent. */
+	signal: NodeJS.Signals;
+	/** For SIGINT, SIGTERM and SIGHUP: how long the process took to exit after the signal, and with which code. */
+	exitAfterMs?: number;
+	exitCode?: number;
+	/** A catchable signal the process did not end on promptly (2 s), or not with 128 + its number. */
+	slowOrWrongExit: boolean;
+	/** A run or resume that recorded a verification as different (exit 5) though no comparison differed. */
+	falseDifference: boolean;
 	resumes: number;
 	verified: boolean;
 	lost: boolean;
@@ -49,7 +60,15 @@ function runArguments(procedure: ChaosProcedure, index: number): string[] {
 	}
 }
 
-export type ChaosSummary = {runs: ChaosRun[]; killed: number; verified: number; duplicates: number; lost: number};
+export type ChaosSummary = {runs: ChaosRun[]; killed: number; verified: number; duplicates: number; lost: number; slowOrWrongExits: number; falseDifferences: number};
+
+/** The kill modes of a campaign: SIGKILL (a crash) and the three signals ferry handles like Ctrl-C. */
+export const killSignals: readonly NodeJS.Signals[] = ['SIGKILL', 'SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** A document that says "different" must come from a comparison that differed (verify/outcome.ts). */
+function falselyDifferent(document: RunDocument | undefined): boolean {
+	return document?.exitCode === 5 && verdictOfReport(document.verification)?.outcome !== 'differs';
+}
 
 /** `--faults` putting `rate` (e.g. "5%") of 503s on every service with a stand-in. */
 export function faultsOnEveryService(rate: string): string {
@@ -72,25 +91,42 @@ async function count(home: string, sessionId: string, side: 'source' | 'target',
 	throw new Error(`counting ${table} on the ${side} failed:\n${last}`);
 }
 
-export async function chaosRun(home: string, index: number, options: {killWindowMs: [number, number]; maxResumes: number; random?: () => number; procedure?: ChaosProcedure}): Promise<ChaosRun> {
+export async function chaosRun(home: string, index: number, options: {killWindowMs: [number, number]; maxResumes: number; random?: () => number; procedure?: ChaosProcedure; signals?: readonly NodeJS.Signals[]}): Promise<ChaosRun> {
 	const procedure = options.procedure ?? 'redshift-to-maxcompute';
 	const random = options.random ?? Math.random;
 	const before = new Set(listSessionIds(home));
 	const [low, high] = options.killWindowMs;
 	const killedAfterMs = Math.round(low + (random() * (high - low)));
-	const run: ChaosRun = {index, sessionId: undefined, killedAfterMs, killed: false, killedIn: undefined, resumes: 0, verified: false, lost: false, duplicates: [], failures: []};
+	const signals = options.signals ?? ['SIGKILL'];
+	const signal = signals[Math.floor(random() * signals.length)]!;
+	const run: ChaosRun = {index, sessionId: undefined, killedAfterMs, killed: false, killedIn: undefined, signal, slowOrWrongExit: false, falseDifference: false, resumes: 0, verified: false, lost: false, duplicates: [], failures: []};
 	const child = spawnFerry(home, ['run', procedure, '--local', '--yes', '--json', ...runArguments(procedure, index)], {timeoutMs: 15 * 60_000});
 	let exited = false;
 	void child.finally(() => {
 		exited = true;
 	});
 	await Promise.race([sleep(killedAfterMs), child]);
+	let sentAt: number | undefined;
 	if (!exited) {
-		child.kill('SIGKILL');
+		sentAt = Date.now();
+		child.kill(signal);
 	}
 
 	const first = await child;
-	run.killed = first.signal === 'SIGKILL';
+	run.killed = sentAt !== undefined && (first.signal === signal || signal !== 'SIGKILL');
+	if (sentAt !== undefined && signal !== 'SIGKILL') {
+		run.exitAfterMs = Date.now() - sentAt;
+		run.exitCode = first.exitCode ?? undefined;
+		// A run that finished in the moment before the signal landed exits 0 or 5 on its own; one the signal ended exits
+		// 128 + n (or, when it landed during Node's own start-up, before ferry's first line, dies of it).
+		const expected = signalExitCodes[signal as InterruptSignal];
+		const ended = first.exitCode === expected || first.signal === signal || first.exitCode === 0 || first.exitCode === 5;
+		if (run.exitAfterMs >= 2000 || !ended) {
+			run.slowOrWrongExit = true;
+			run.failures.push(`${signal}: exited after ${run.exitAfterMs} ms with ${first.signal ?? first.exitCode}, expected ${expected} within 2 s`);
+		}
+	}
+
 	const sessionId = listSessionIds(home).find(id => !before.has(id));
 	run.sessionId = sessionId;
 	if (!sessionId) {
@@ -101,7 +137,14 @@ export async function chaosRun(home: string, index: number, options: {killWindow
 
 	const crashed = readSessionFile(home, sessionId);
 	run.killedIn = crashed?.currentStep;
-	let document: RunDocument | undefined = first.exitCode === 0 ? parseJsonOutput<RunDocument>(first) : undefined;
+	let document: RunDocument | undefined;
+	try {
+		document = first.stdout.trim() === '' ? undefined : parseJsonOutput<RunDocument>(first);
+	} catch {
+		document = undefined;
+	}
+
+	run.falseDifference ||= falselyDifferent(document);
 	while (!document?.ok && run.resumes < options.maxResumes) {
 		run.resumes++;
 		const resumed = await runFerry(home, ['resume', sessionId, '--yes', '--json'], {timeoutMs: 15 * 60_000});
@@ -110,6 +153,8 @@ export async function chaosRun(home: string, index: number, options: {killWindow
 		} catch {
 			document = undefined;
 		}
+
+		run.falseDifference ||= falselyDifferent(document);
 
 		if (resumed.exitCode !== 0) {
 			run.failures.push(`resume ${run.resumes}: ${describeRun(resumed, 6)}`);
@@ -159,5 +204,7 @@ export function summarize(runs: ChaosRun[]): ChaosSummary {
 		verified: runs.filter(run => run.verified).length,
 		duplicates: runs.reduce((sum, run) => sum + run.duplicates.length, 0),
 		lost: runs.filter(run => run.lost).length,
+		slowOrWrongExits: runs.filter(run => run.slowOrWrongExit).length,
+		falseDifferences: runs.filter(run => run.falseDifference).length,
 	};
 }
