@@ -69,7 +69,7 @@ export class RedshiftCluster {
 	}
 
 	private save(): void {
-		writeFileAtomic(this.file, `${JSON.stringify(this.data, undefined, '\t')}\n`, 0o644);
+		writeFileAtomic(this.file, `${JSON.stringify(this.data, undefined, '\t')}\n`);
 	}
 
 	/** Applies the changes whose time has come: `adding` becomes `in-sync`, `removing` disappears. */
