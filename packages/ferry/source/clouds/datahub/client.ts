@@ -3,16 +3,14 @@
  * every request signed with the DATAHUB scheme. Paths and bodies follow aliyun-datahub-sdk-python `datahub/implement.py`
  * and `datahub/models/params.py`, and the exact fixtures in aliyun-datahub-sdk-go `datahub/api_test.go`.
  */
-import http from 'node:http';
-import https from 'node:https';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {InterruptedError, ServiceError, UsageError} from '../../engine/errors.js';
 import {silentLogger, type Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
 import type {AlibabaCredentialsProvider} from '../credentials/alibaba.js';
-import {createHttpAgents} from '../http-agent.js';
-import {backoffDelay, withRetry} from '../retry.js';
-import {dataHubError, dataHubNetworkError, isAlreadyExistError, isRetryableDataHubError, parseDataHubErrorBody, serviceName, type DataHubErrorContext} from './errors.js';
+import {createHttpPipeline, type HttpCall} from '../http-pipeline.js';
+import {backoffDelay} from '../retry.js';
+import {dataHubError, dataHubNetworkError, isAlreadyExistError, parseDataHubErrorBody, serviceName, type DataHubErrorContext} from './errors.js';
 import {encodeRecordSchema, parseRecordSchema, type RecordSchema, type SchemaField} from './schema.js';
 import {signDataHubRequest} from './signature.js';
 
@@ -142,16 +140,13 @@ const userAgent = 'ferry/0.1 (DataHub REST)';
 const permanentRecordCodes = new Set(['MalformedRecord', 'InvalidParameter', 'InvalidSchema', 'InvalidShardOperation', 'NoSuchShard', 'NoSuchTopic', 'NoSuchProject', 'Unauthorized', 'NoPermission']);
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-type Call = {
-	operation: string;
+type Call = HttpCall & {
 	method: Method;
+	/** Below the endpoint's path, without the query. */
 	path: string;
 	query?: Record<string, string>;
-	body?: unknown;
-	signal?: AbortSignal;
 	context?: Omit<DataHubErrorContext, 'operation' | 'endpoint'>;
 };
-type RawResponse = {status: number; requestId: string | undefined; text: string};
 
 export function createDataHubClient(options: DataHubClientOptions): DataHubClient {
 	const base = new URL(options.endpoint.includes('://') ? options.endpoint : `https://${options.endpoint}`);
@@ -163,93 +158,45 @@ export function createDataHubClient(options: DataHubClientOptions): DataHubClien
 	const baseDelayMs = options.retry?.baseDelayMs ?? 200;
 	const maxDelayMs = options.retry?.maxDelayMs ?? 5000;
 	const pollIntervalMs = options.pollIntervalMs ?? 1000;
-	const {httpAgent, httpsAgent} = createHttpAgents({maxSockets: 16});
-	const transport = base.protocol === 'http:' ? http : https;
-	const agent = base.protocol === 'http:' ? httpAgent : httpsAgent;
-
-	function send(url: URL, method: Method, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<RawResponse> {
-		return new Promise((resolve, reject) => {
-			const request = transport.request(url, {method, headers, agent, signal}, response => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('error', reject);
-				response.on('end', () => {
-					const requestId = response.headers['x-datahub-request-id'];
-					resolve({status: response.statusCode ?? 0, requestId: Array.isArray(requestId) ? requestId[0] : requestId, text: Buffer.concat(chunks).toString('utf8')});
-				});
-			});
-			request.on('error', reject);
-			request.end(body);
-		});
-	}
-
-	async function attempt(call: Call, attemptNumber: number): Promise<unknown> {
-		const keys = await options.credentials.getCredentials();
-		registerSecret(keys.accessKeySecret);
-		registerSecret(keys.securityToken);
-		const path = `${basePath}${call.path}`;
-		const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-		const headers: Record<string, string> = {
-			...signDataHubRequest({method: call.method, path, query: call.query}, keys),
-			'User-Agent': userAgent,
-		};
-		if (body !== undefined) {
-			headers['Content-Length'] = String(Buffer.byteLength(body));
-		}
-
-		const url = new URL(`${base.origin}${path}${queryString(call.query)}`);
-		const timeout = AbortSignal.timeout(timeoutMs);
-		const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-		const started = performance.now();
-		const log = (status: number | string | undefined, requestId?: string, error?: string) => {
-			logger.request({service: 'datahub', operation: call.operation, method: call.method, url: `${endpoint}${call.path}`, status, durationMs: performance.now() - started, requestId, attempt: attemptNumber, error});
-		};
-
-		let response: RawResponse;
-		try {
-			response = await send(url, call.method, headers, body, signal);
-		} catch (error) {
-			if (call.signal?.aborted) {
-				log('aborted');
-				throw error;
+	const pipeline = createHttpPipeline<Call>({
+		service: 'datahub',
+		logger,
+		timeoutMs,
+		retry: {attempts, baseDelayMs, maxDelayMs},
+		interruptedMessage: 'The DataHub call was interrupted',
+		async sign(request, call) {
+			const keys = await options.credentials.getCredentials();
+			registerSecret(keys.accessKeySecret);
+			registerSecret(keys.securityToken);
+			return {...request, headers: {...request.headers, ...signDataHubRequest({method: call.method, path: `${basePath}${call.path}`, query: call.query}, keys), 'User-Agent': userAgent}};
+		},
+		requestId: response => response.headers.get('x-datahub-request-id') ?? undefined,
+		classify(response, call) {
+			if (response.status < 400) {
+				return undefined;
 			}
 
-			const failure = dataHubNetworkError(call.operation, endpoint, error, timeout.aborted ? timeoutMs : undefined);
-			log(timeout.aborted ? 'timeout' : 'network-error', undefined, failure.message);
-			throw failure;
-		}
+			const parsed = parseDataHubErrorBody(response.status, response.text, response.headers.get('x-datahub-request-id') ?? undefined);
+			return dataHubError(response.status, parsed, {operation: call.operation, endpoint, ...call.context});
+		},
+		unanswered: (failure, call) => dataHubNetworkError(call.operation, endpoint, failure.cause, failure.timedOutMs),
+	});
 
-		if (response.status >= 400) {
-			const parsed = parseDataHubErrorBody(response.status, response.text, response.requestId);
-			log(response.status, parsed.requestId, parsed.code ?? parsed.message.slice(0, 120));
-			throw dataHubError(response.status, parsed, {operation: call.operation, endpoint, ...call.context});
-		}
-
-		log(response.status, response.requestId);
+	async function request({body: json, ...call}: Omit<Call, 'url' | 'body'> & {body?: unknown}): Promise<Record<string, unknown>> {
+		const url = new URL(`${base.origin}${basePath}${call.path}${queryString(call.query)}`);
+		const response = await pipeline.send({...call, url, ...(json === undefined ? {} : {body: JSON.stringify(json)})});
 		if (response.text.trim() === '') {
 			return {};
 		}
 
+		let result: unknown;
 		try {
-			return JSON.parse(response.text) as unknown;
+			result = JSON.parse(response.text) as unknown;
 		} catch (error) {
-			throw new ServiceError(serviceName, `${call.operation}: the service answered HTTP ${response.status} with a body that is not JSON`, {status: response.status, requestId: response.requestId, cause: error});
+			throw new ServiceError(serviceName, `${call.operation}: the service answered HTTP ${response.status} with a body that is not JSON`, {status: response.status, requestId: response.headers.get('x-datahub-request-id') ?? undefined, cause: error});
 		}
-	}
 
-	async function request(call: Call): Promise<Record<string, unknown>> {
-		try {
-			const result = await withRetry(attemptNumber => attempt(call, attemptNumber), {
-				attempts,
-				baseDelayMs,
-				maxDelayMs,
-				signal: call.signal,
-				isRetryable: isRetryableDataHubError,
-			});
-			return result !== null && typeof result === 'object' ? result as Record<string, unknown> : {};
-		} catch (error) {
-			throw interrupted(call.signal, error);
-		}
+		return result !== null && typeof result === 'object' ? result as Record<string, unknown> : {};
 	}
 
 	const projectPath = (project: string) => `/projects/${encodeURIComponent(checkedName('project', project))}`;

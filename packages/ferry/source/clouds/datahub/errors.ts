@@ -137,7 +137,3 @@ export function dataHubNetworkError(operation: string, endpoint: string, cause: 
 		hint: 'Check the DataHub endpoint in the profile (https://dh-<region>.aliyuncs.com) and the network; for the local cloud run `ferry local-cloud status`.',
 	});
 }
-
-export function isRetryableDataHubError(error: unknown): boolean {
-	return error instanceof ServiceError && error.retryable;
-}
