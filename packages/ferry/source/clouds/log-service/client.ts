@@ -6,15 +6,12 @@
  * timeout, the caller's AbortSignal, jittered retries for throttling and 5xx (never for auth errors) and one
  * redacted log line.
  */
-import http from 'node:http';
-import https from 'node:https';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {ConfigurationError, InterruptedError, ServiceError, StepError, UsageError} from '../../engine/errors.js';
 import {silentLogger, type Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
 import type {AlibabaCredentialsProvider} from '../credentials/alibaba.js';
-import {createHttpAgents} from '../http-agent.js';
-import {withRetry} from '../retry.js';
+import {createHttpPipeline, type HttpCall, type HttpResponse} from '../http-pipeline.js';
 import {compressBody, type CompressType} from './compression.js';
 import {alreadyExistCodes, logServiceError, parseErrorBody, serviceName} from './errors.js';
 import {encodeLog, groupTrailer, logField, type LogPair} from './protobuf.js';
@@ -122,10 +119,10 @@ type Call = {
 	compressType?: string;
 	signal?: AbortSignal | undefined;
 };
-type Answer = {status: number; headers: http.IncomingHttpHeaders; text: string};
+type Answer = HttpResponse;
 
-function header(headers: http.IncomingHttpHeaders, name: string): string | undefined {
-	return [headers[name]].flat()[0];
+function header(headers: Headers, name: string): string | undefined {
+	return headers.get(name) ?? undefined;
 }
 
 function isIpAddress(hostname: string): boolean {
@@ -191,10 +188,6 @@ export function createLogServiceClient(options: LogServiceClientOptions): LogSer
 	const logger = options.logger ?? silentLogger;
 	const timeoutMs = options.timeoutMs ?? 30_000;
 	const incomplete = {attempts: 10, initialDelayMs: 300, maxDelayMs: 5000, ...options.incomplete};
-	const {httpAgent, httpsAgent} = createHttpAgents({maxSockets: 16});
-	const transport = base.protocol === 'http:' ? http : https;
-	const agent = base.protocol === 'http:' ? httpAgent : httpsAgent;
-
 	function hostnameFor(project: string | undefined): string {
 		if (project === undefined) {
 			return base.hostname;
@@ -207,109 +200,58 @@ export function createLogServiceClient(options: LogServiceClientOptions): LogSer
 		return `${project}.${base.hostname}`;
 	}
 
-	function send(call: Call, headers: Record<string, string>, signal: AbortSignal): Promise<Answer> {
-		const search = Object.entries(call.query ?? {}).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
-		const hostname = hostnameFor(call.project);
-		return new Promise((resolve, reject) => {
-			const request = transport.request({
-				hostname,
-				port: base.port || undefined,
+	const pipeline = createHttpPipeline<HttpCall & {source: Call}>({
+		service: logOperationService,
+		logger,
+		timeoutMs,
+		retry: {attempts: options.retry?.attempts ?? 5, baseDelayMs: options.retry?.baseDelayMs ?? 200, maxDelayMs: options.retry?.maxDelayMs ?? 5000},
+		async sign(request, {source: call}) {
+			const keys = await options.credentials.getCredentials();
+			registerSecret(keys.accessKeySecret);
+			registerSecret(keys.securityToken);
+			const headers = signLogRequest({
 				method: call.method,
-				path: `${call.path}${search ? `?${search}` : ''}`,
-				headers: {...headers, Host: base.port ? `${hostname}:${base.port}` : hostname},
-				agent,
-				signal,
-			}, response => {
-				const chunks: Buffer[] = [];
-				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('error', reject);
-				response.on('aborted', () => reject(Object.assign(new Error('the response was cut off'), {code: 'ECONNRESET'})));
-				response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8')}));
-			});
-			request.on('error', reject);
-			request.end(call.body);
-		});
-	}
-
-	async function attempt(call: Call, attemptNumber: number): Promise<Answer> {
-		const keys = await options.credentials.getCredentials();
-		registerSecret(keys.accessKeySecret);
-		registerSecret(keys.securityToken);
-		const headers = signLogRequest({
-			method: call.method,
-			path: call.path,
-			...(call.query ? {query: call.query} : {}),
-			...(call.body ? {body: call.body} : {}),
-			...(call.rawSize === undefined ? {} : {rawSize: call.rawSize}),
-			...(call.contentType ? {contentType: call.contentType} : {}),
-			...(call.compressType ? {headers: {'x-log-compresstype': call.compressType}} : {}),
-		}, keys);
-		headers['Content-Length'] = String(call.body?.length ?? 0);
-		headers['User-Agent'] = userAgent;
-
-		const timeout = AbortSignal.timeout(timeoutMs);
-		const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-		const started = performance.now();
-		const url = `${base.protocol}//${call.project ? `${call.project}.` : ''}${base.host}${call.path}`;
-		const log = (status: number | string, requestId?: string, error?: string) => logger.request({
-			service: logOperationService, operation: call.operation, method: call.method, url, status, durationMs: performance.now() - started,
-			...(requestId ? {requestId} : {}), attempt: attemptNumber, ...(error ? {error} : {}),
-		});
-
-		let answer: Answer;
-		try {
-			answer = await send(call, headers, signal);
-		} catch (error) {
-			if (error instanceof UsageError) {
-				throw error;
+				path: call.path,
+				...(call.query ? {query: call.query} : {}),
+				...(call.body ? {body: call.body} : {}),
+				...(call.rawSize === undefined ? {} : {rawSize: call.rawSize}),
+				...(call.contentType ? {contentType: call.contentType} : {}),
+				...(call.compressType ? {headers: {'x-log-compresstype': call.compressType}} : {}),
+			}, keys);
+			headers['Content-Length'] = String(call.body?.length ?? 0);
+			headers['User-Agent'] = userAgent;
+			return {...request, headers: {...request.headers, ...headers}};
+		},
+		requestId: response => header(response.headers, 'x-log-requestid'),
+		classify(response, {source: call}) {
+			if (response.status >= 200 && response.status < 300) {
+				return undefined;
 			}
 
-			if (call.signal?.aborted) {
-				log('aborted');
-				throw new InterruptedError();
-			}
-
-			const code = (error as NodeJS.ErrnoException).code;
-			log(timeout.aborted ? 'timeout' : 'network-error', undefined, code ?? (error as Error).message);
-			if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
-				throw new ConfigurationError(`${serviceName} ${call.operation}: cannot reach ${url} (${code})`, {hint: 'Check the Log Service endpoint of the profile; for the local cloud run `ferry local-cloud status`.', cause: error});
-			}
-
-			throw new ServiceError(serviceName, `${call.operation}: ${timeout.aborted ? `no answer within ${timeoutMs} ms` : `the connection failed (${code ?? (error as Error).message})`}`, {retryable: true, cause: error});
-		}
-
-		const requestId = header(answer.headers, 'x-log-requestid');
-		if (answer.status < 200 || answer.status >= 300) {
-			const body = parseErrorBody(answer.status, answer.text);
-			log(answer.status, requestId, body.code ?? body.message.slice(0, 120));
-			throw logServiceError(answer.status, body, requestId, {
+			return logServiceError(response.status, parseErrorBody(response.status, response.text), header(response.headers, 'x-log-requestid'), {
 				operation: call.operation,
 				endpoint: base.origin,
 				...(call.project ? {project: call.project} : {}),
 				...(call.logstore ? {logstore: call.logstore} : {}),
 			});
-		}
-
-		log(answer.status, requestId);
-		return answer;
-	}
-
-	async function call(request: Call): Promise<Answer> {
-		try {
-			return await withRetry(number => attempt(request, number), {
-				attempts: options.retry?.attempts ?? 5,
-				baseDelayMs: options.retry?.baseDelayMs ?? 200,
-				maxDelayMs: options.retry?.maxDelayMs ?? 5000,
-				...(request.signal ? {signal: request.signal} : {}),
-				isRetryable: error => error instanceof ServiceError && error.retryable,
-			});
-		} catch (error) {
-			if (request.signal?.aborted && !(error instanceof InterruptedError)) {
-				throw new InterruptedError('Interrupted', {cause: error});
+		},
+		unanswered(failure, {source: call, url}) {
+			if (failure.code === 'ECONNREFUSED' || failure.code === 'ENOTFOUND') {
+				return new ConfigurationError(`${serviceName} ${call.operation}: cannot reach ${url.origin}${url.pathname} (${failure.code})`, {hint: 'Check the Log Service endpoint of the profile; for the local cloud run `ferry local-cloud status`.', cause: failure.cause});
 			}
 
-			throw error;
-		}
+			const reason = failure.timedOutMs === undefined ? `the connection failed (${failure.code === 'NetworkError' ? (failure.cause as Error).message : failure.code})` : `no answer within ${failure.timedOutMs} ms`;
+			return new ServiceError(serviceName, `${call.operation}: ${reason}`, {retryable: true, cause: failure.cause});
+		},
+	});
+
+	async function call(request: Call): Promise<Answer> {
+		const search = Object.entries(request.query ?? {}).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
+		const url = new URL(`${base.protocol}//${hostnameFor(request.project)}${base.port ? `:${base.port}` : ''}${request.path}${search ? `?${search}` : ''}`);
+		return pipeline.send({
+			operation: request.operation, method: request.method, url, source: request,
+			...(request.body ? {body: request.body} : {}), ...(request.signal ? {signal: request.signal} : {}),
+		});
 	}
 
 	function parseJson<T>(answer: Answer, operation: string, fallback: T): T {

@@ -8,7 +8,7 @@ import {XMLParser} from 'fast-xml-parser';
 import {InterruptedError, ServiceError, UsageError} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
-import {withRetry} from '../retry.js';
+import {createHttpPipeline, type HttpCall, type HttpResponse, type NetworkFailure} from '../http-pipeline.js';
 import {httpError, OdpsSqlError, parseErrorBody, serviceName} from './errors.js';
 import {parseResultCsv} from './result-csv.js';
 import {signRequest, type Credentials} from './signature.js';
@@ -95,7 +95,7 @@ const xmlParser = new XMLParser({
 	isArray: name => name === 'Task',
 });
 
-type Response = {status: number; headers: Headers; text: string};
+type Response = HttpResponse;
 type CallOptions = {query?: Record<string, string>; body?: string; contentType?: string; signal?: AbortSignal; idempotent: boolean};
 
 export function createMaxComputeClient(options: MaxComputeClientOptions): MaxComputeClient {
@@ -117,81 +117,49 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
 		registerSecret(options.credentials.securityToken);
 	}
 
-	async function attempt(operation: string, method: string, path: string, call: CallOptions, attemptNumber: number): Promise<Response> {
+	const pipeline = createHttpPipeline<HttpCall & {resource: string}>({
+		service: 'maxcompute',
+		logger,
+		timeoutMs,
+		retry: {attempts: options.attempts ?? 5, baseDelayMs: options.retryBaseDelayMs ?? 300, maxDelayMs: 5000},
+		interruptedMessage: 'The MaxCompute call was interrupted',
+		async sign(request, call) {
+			const headers: Record<string, string> = {...request.headers, Date: new Date().toUTCString()};
+			return {...request, headers: {...headers, ...signRequest({method: call.method, resource: call.resource, headers}, await resolveCredentials())}};
+		},
+		requestId: response => response.headers.get('x-odps-request-id') ?? undefined,
+		classify(response, call) {
+			if (response.status < 400) {
+				return undefined;
+			}
+
+			return httpError(response.status, parseErrorBody(response.status, response.text, response.headers), {project, endpoint, region: options.region, idempotent: call.idempotent !== false});
+		},
+		unanswered(failure, call) {
+			const timedOut = failure.timedOutMs !== undefined;
+			return new ServiceError(serviceName, timedOut ? `${call.operation} timed out after ${failure.timedOutMs} ms` : `${call.operation} could not reach ${endpoint} (${networkCause(failure)})`, {
+				retryable: call.idempotent !== false,
+				cause: failure.cause,
+				hint: timedOut ? undefined : 'Check the endpoint in the profile and the network; for the local cloud run `ferry local-cloud status`.',
+			});
+		},
+	});
+
+	async function request(operation: string, method: HttpCall['method'], path: string, call: CallOptions): Promise<Response> {
 		const query = {curr_project: project, ...call.query};
 		const queryText = Object.entries(query)
 			.map(([key, value]) => (value === '' ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`))
 			.join('&');
 		const resource = `${path}?${queryText}`;
-		const headers: Record<string, string> = {
-			Date: new Date().toUTCString(),
-			'User-Agent': userAgent,
-			'x-odps-user-agent': userAgent,
-		};
+		const headers: Record<string, string> = {'User-Agent': userAgent, 'x-odps-user-agent': userAgent};
 		if (call.contentType) {
 			headers['Content-Type'] = call.contentType;
 		}
 
-		Object.assign(headers, signRequest({method, resource, headers}, await resolveCredentials()));
-		const timeout = AbortSignal.timeout(timeoutMs);
-		const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-		const started = performance.now();
-		const url = `${endpoint}${resource}`;
-		const log = (status: number | string | undefined, requestId?: string, error?: string) => {
-			logger.request({service: 'maxcompute', operation, method, url: `${endpoint}${path}`, status, durationMs: performance.now() - started, requestId, attempt: attemptNumber, error});
-		};
-
-		let response: globalThis.Response;
-		try {
-			response = await fetch(url, {method, headers, body: call.body, signal});
-		} catch (error) {
-			if (call.signal?.aborted) {
-				log('aborted');
-				throw error;
-			}
-
-			const timedOut = timeout.aborted;
-			const message = timedOut ? `${operation} timed out after ${timeoutMs} ms` : `${operation} could not reach ${endpoint} (${networkCause(error)})`;
-			log(timedOut ? 'timeout' : 'network-error', undefined, message);
-			throw new ServiceError(serviceName, message, {
-				retryable: call.idempotent,
-				cause: error,
-				hint: timedOut ? undefined : 'Check the endpoint in the profile and the network; for the local cloud run `ferry local-cloud status`.',
-			});
-		}
-
-		let text: string;
-		try {
-			text = await response.text();
-		} catch (error) {
-			log(response.status, undefined, 'body interrupted');
-			throw new ServiceError(serviceName, `${operation}: the response was interrupted`, {retryable: call.idempotent, cause: error, status: response.status});
-		}
-
-		const requestId = response.headers.get('x-odps-request-id') ?? undefined;
-		if (response.status >= 400) {
-			const body = parseErrorBody(response.status, text, response.headers);
-			const error = httpError(response.status, body, {project, endpoint, region: options.region, idempotent: call.idempotent});
-			log(response.status, requestId, body.code ?? body.message.slice(0, 120));
-			throw error;
-		}
-
-		log(response.status, requestId);
-		return {status: response.status, headers: response.headers, text};
-	}
-
-	async function request(operation: string, method: string, path: string, call: CallOptions): Promise<Response> {
-		try {
-			return await withRetry(attemptNumber => attempt(operation, method, path, call, attemptNumber), {
-				attempts: options.attempts ?? 5,
-				baseDelayMs: options.retryBaseDelayMs ?? 300,
-				maxDelayMs: 5000,
-				signal: call.signal,
-				isRetryable: error => error instanceof ServiceError && error.retryable,
-			});
-		} catch (error) {
-			throw interrupted(call.signal, error);
-		}
+		return pipeline.send({
+			operation, method, url: new URL(`${endpoint}${resource}`), resource, headers, idempotent: call.idempotent,
+			...(call.body === undefined ? {} : {body: call.body}), ...(call.signal ? {signal: call.signal} : {}),
+		});
 	}
 
 	const instancePath = (instanceId: string) => {
@@ -416,9 +384,8 @@ function interrupted(signal: AbortSignal | undefined, error: unknown): unknown {
 	return new InterruptedError('The MaxCompute call was interrupted', {cause: signal.reason});
 }
 
-function networkCause(error: unknown): string {
-	const cause = (error as {cause?: {code?: string; message?: string}}).cause;
-	return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+function networkCause(failure: NetworkFailure): string {
+	return failure.code === 'NetworkError' && failure.cause instanceof Error ? failure.cause.message : failure.code;
 }
 
 function textOf(value: unknown): string | undefined {
