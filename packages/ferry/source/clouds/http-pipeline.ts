@@ -39,7 +39,7 @@ export type HttpCall = {
 export type HttpResponse = {status: number; headers: Headers; body: Buffer; text: string};
 
 /** A request that got no answer: refused, reset, timed out. */
-export type NetworkFailure = {cause: unknown; code: string; timedOutMs: number | undefined};
+export type NetworkFailure = {cause: unknown; code: string; timedOutMs: number | undefined; request: OutgoingRequest};
 
 export type RetrySettings = {
 	/** @default 5 */
@@ -112,7 +112,7 @@ export function createHttpPipeline<Call extends HttpCall>(options: HttpPipelineO
 		const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
 		const started = performance.now();
 		const log = (status: number | string, requestId?: string, error?: string) => logger.request({
-			service: options.service, operation: call.operation, method: call.method, url: `${call.url.origin}${call.url.pathname}`,
+			service: options.service, operation: call.operation, method: request.method, url: `${request.url.origin}${request.url.pathname}`,
 			status, durationMs: performance.now() - started, attempt: attemptNumber, ...(requestId ? {requestId} : {}), ...(error ? {error} : {}),
 		});
 
@@ -131,7 +131,7 @@ export function createHttpPipeline<Call extends HttpCall>(options: HttpPipelineO
 
 			const timedOut = timeout.aborted;
 			const code = timedOut ? 'Timeout' : networkCode(cause);
-			const error = options.unanswered({cause, code, timedOutMs: timedOut ? options.timeoutMs : undefined}, call);
+			const error = options.unanswered({cause, code, timedOutMs: timedOut ? options.timeoutMs : undefined, request}, call);
 			log(timedOut ? 'timeout' : 'network-error', undefined, error.code ?? error.message);
 			failures.set(error, {status: undefined, retryAfterMs: undefined, answered: false});
 			throw error;

@@ -1,17 +1,19 @@
 /**
- * ferry's DataWorks client (dataworks-public 2020-05-18, RPC style) on @alicloud/openapi-client `callApi`, the way the
- * generated SDKs call it (ACS3-HMAC-SHA256 signing, form bodies, JSON answers). Which parameters go in the query and
+ * ferry's DataWorks client (dataworks-public 2020-05-18, RPC style): the requests @alicloud/openapi-client's `callApi`
+ * builds for the generated SDKs (ACS3-HMAC-SHA256, signed by the vendor's @alicloud/openapi-util; form bodies, JSON
+ * answers), sent through ferry's HTTP pipeline (the SDK's own sender takes no agent and ignores proxy settings). Which parameters go in the query and
  * which in the form body follows the vendor's Java SDK request classes (aliyun-openapi-java-sdk
  * aliyun-java-sdk-dataworks-public …/v20200518/*Request.java). A batch job goes CreateDISyncTask → SubmitFile →
  * (DeployFile in standard mode) → GetDeployment → RunCycleDagNodes → ListInstances/GetInstance → GetInstanceLog.
  */
-import OpenApi, {Config, OpenApiRequest, Params} from '@alicloud/openapi-client';
-import {ConfigurationError, InterruptedError, ServiceError} from '../../engine/errors.js';
-import {silentLogger, type Logger} from '../../log/logger.js';
+import {createHash, randomUUID} from 'node:crypto';
+import OpenApiUtil from '@alicloud/openapi-util';
+import {ConfigurationError, ServiceError} from '../../engine/errors.js';
+import type {Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
 import type {AlibabaCredentialsProvider} from '../credentials/alibaba.js';
-import {withRetry, type RetryOptions} from '../retry.js';
-import {dataWorksError, serviceName, toDataWorksError} from './errors.js';
+import {createHttpPipeline, type HttpCall, type HttpResponse, type RetrySettings} from '../http-pipeline.js';
+import {dataWorksAnswerError, dataWorksError, dataWorksNetworkError, serviceName} from './errors.js';
 
 const apiVersion = '2020-05-18';
 
@@ -23,7 +25,7 @@ export type DataWorksClientOptions = {
 	logger?: Logger;
 	/** Per request. @default 30000 */
 	timeoutMs?: number;
-	retry?: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
+	retry?: Pick<RetrySettings, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
 };
 
 export type CallOptions = {signal?: AbortSignal};
@@ -163,9 +165,6 @@ export type FileScheduling = {
 export type Page<T> = {total: number; pageNumber: number; pageSize: number; items: T[]};
 
 type Json = Record<string, unknown>;
-type CallApi = InstanceType<typeof OpenApi.default>['callApi'];
-type RuntimeOptions = Parameters<CallApi>[2];
-type Credential = NonNullable<ConstructorParameters<typeof Config>[0]>['credential'];
 
 function parseEndpoint(endpoint: string): {protocol: 'http' | 'https'; host: string} {
 	try {
@@ -270,24 +269,6 @@ function readDataSource(item: Json): DataSource {
 
 const deploymentStatuses: Record<number, DeploymentStatus> = {0: 'ready', 1: 'success', 2: 'failed'};
 
-async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-	if (!signal) {
-		return promise;
-	}
-
-	signal.throwIfAborted();
-	let onAbort: (() => void) | undefined;
-	const aborted = new Promise<never>((_resolve, reject) => {
-		onAbort = () => reject(new InterruptedError('DataWorks call interrupted', {cause: signal.reason}));
-		signal.addEventListener('abort', onAbort, {once: true});
-	});
-	try {
-		return await Promise.race([promise, aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort!);
-	}
-}
-
 function secretsIn(content: Record<string, unknown>): void {
 	for (const [key, value] of Object.entries(content)) {
 		if (typeof value === 'string' && /key|secret|password|token/i.test(key) && !/^(accessId|accessKeyId)$/i.test(key)) {
@@ -298,82 +279,93 @@ function secretsIn(content: Record<string, unknown>): void {
 
 export type DataWorksClient = ReturnType<typeof createDataWorksClient>;
 
+const userAgent = 'ferry/0.1 (DataWorks RPC)';
+const signatureAlgorithm = 'ACS3-HMAC-SHA256';
+
+/** `key=value&…` with RFC 3986 escapes, the form @alicloud/openapi-client sends. */
+function formOf(values: Record<string, string>): string {
+	return Object.entries(values).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
+}
+
 export function createDataWorksClient(options: DataWorksClientOptions) {
 	const endpoint = parseEndpoint(options.endpoint);
-	const logger = options.logger ?? silentLogger;
 	const timeoutMs = options.timeoutMs ?? 30_000;
-	const credential = {
-		async getCredential() {
-			const keys = await options.credentials.getCredentials();
-			registerSecret(keys.accessKeySecret);
-			registerSecret(keys.securityToken);
-			return {...keys, type: keys.securityToken ? 'sts' : 'access_key', providerName: ''};
-		},
-	} as unknown as Credential;
-	const openApi = new OpenApi.default(new Config({
-		endpoint: endpoint.host,
-		protocol: endpoint.protocol,
-		regionId: options.regionId,
-		credential,
-		readTimeout: timeoutMs,
-		connectTimeout: Math.min(timeoutMs, 10_000),
-	}));
 
 	/** `once`: a single attempt, for a start that must not happen twice. */
 	type Call = {action: string; method?: 'GET' | 'POST'; once?: boolean; query?: Record<string, string | number | boolean | undefined>; body?: Record<string, string | number | boolean | undefined>};
+	type SignedCall = HttpCall & {query: Record<string, string>; form: Record<string, string>};
 
 	const strings = (values: Call['query']) => Object.fromEntries(Object.entries(values ?? {}).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
+	const json = (response: HttpResponse): Json => {
+		try {
+			return asObject(JSON.parse(response.text));
+		} catch {
+			return {};
+		}
+	};
+
+	const pipeline = createHttpPipeline<SignedCall>({
+		service: serviceName,
+		...(options.logger ? {logger: options.logger} : {}),
+		timeoutMs,
+		...(options.retry ? {retry: options.retry} : {}),
+		interruptedMessage: 'DataWorks call interrupted',
+		async sign(request, call) {
+			// The RPC request of @alicloud/openapi-client's doRequest (ACS3-HMAC-SHA256), signed by its @alicloud/openapi-util.
+			const keys = await options.credentials.getCredentials();
+			registerSecret(keys.accessKeySecret);
+			registerSecret(keys.securityToken);
+			const body = Object.keys(call.form).length > 0 ? formOf(call.form) : undefined;
+			const headers: Record<string, string> = {
+				host: endpoint.host,
+				'x-acs-version': apiVersion,
+				'x-acs-action': call.operation,
+				'user-agent': userAgent,
+				'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+				'x-acs-signature-nonce': randomUUID(),
+				accept: 'application/json',
+				...(body === undefined ? {} : {'content-type': 'application/x-www-form-urlencoded'}),
+			};
+			const payloadHash = createHash('sha256').update(body ?? '').digest('hex');
+			headers['x-acs-content-sha256'] = payloadHash;
+			if (keys.securityToken) {
+				headers['x-acs-accesskey-id'] = keys.accessKeyId;
+				headers['x-acs-security-token'] = keys.securityToken;
+			}
+
+			headers.Authorization = OpenApiUtil.default.getAuthorization({method: call.method, pathname: '/', headers, query: call.query} as never, signatureAlgorithm, payloadHash, keys.accessKeyId, keys.accessKeySecret);
+			return {...request, headers, ...(body === undefined ? {} : {body})};
+		},
+		requestId: response => asText(json(response).RequestId),
+		classify(response, call) {
+			if (response.status >= 400) {
+				return dataWorksAnswerError(call.operation, response.status, response.text);
+			}
+
+			const answer = json(response);
+			if (answer.Success !== false) {
+				return undefined;
+			}
+
+			const requestId = asText(answer.RequestId);
+			return dataWorksError(call.operation, {code: asText(answer.ErrorCode) ?? asText(answer.Code) ?? 'Failed', message: asText(answer.ErrorMessage) ?? asText(answer.Message) ?? 'the call did not succeed', status: asNumber(answer.HttpStatusCode) ?? 200, ...(requestId ? {requestId} : {})});
+		},
+		unanswered: (failure, call) => dataWorksNetworkError(call.operation, failure),
+	});
 
 	async function call(request: Call, callOptions: CallOptions = {}): Promise<Json> {
-		const method = request.method ?? 'POST';
-		try {
-			return await attempts(request, method, callOptions);
-		} catch (error) {
-			if (callOptions.signal?.aborted && !(error instanceof InterruptedError)) {
-				throw new InterruptedError('DataWorks call interrupted', {cause: callOptions.signal.reason});
-			}
-
-			throw error;
-		}
-	}
-
-	async function attempts(request: Call, method: 'GET' | 'POST', callOptions: CallOptions): Promise<Json> {
-		return withRetry(async attempt => {
-			const started = performance.now();
-			const entry = {service: serviceName, operation: request.action, method, url: `${endpoint.protocol}://${endpoint.host}/`, attempt};
-			try {
-				const body = strings(request.body);
-				const response = await abortable(openApi.callApi(
-					new Params({action: request.action, version: apiVersion, protocol: endpoint.protocol.toUpperCase(), pathname: '/', method, authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json'}),
-					new OpenApiRequest({query: strings(request.query), ...(Object.keys(body).length > 0 ? {body} : {})}),
-					{readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000), autoretry: false} as RuntimeOptions,
-				), callOptions.signal);
-				const answer = asObject(response.body);
-				const requestId = asText(answer.RequestId);
-				if (answer.Success === false) {
-					const details = {code: asText(answer.ErrorCode) ?? asText(answer.Code) ?? 'Failed', message: asText(answer.ErrorMessage) ?? asText(answer.Message) ?? 'the call did not succeed', status: asNumber(answer.HttpStatusCode) ?? 200, ...(requestId ? {requestId} : {})};
-					throw dataWorksError(request.action, details);
-				}
-
-				logger.request({...entry, status: response.statusCode as number, durationMs: performance.now() - started, requestId});
-				return answer;
-			} catch (error) {
-				const mapped = toDataWorksError(error, request.action);
-				logger.request({
-					...entry,
-					status: mapped instanceof ServiceError ? (mapped.status ?? mapped.code) : 'interrupted',
-					durationMs: performance.now() - started,
-					requestId: mapped instanceof ServiceError ? mapped.requestId : undefined,
-					error: mapped.code ?? mapped.name,
-				});
-				throw mapped;
-			}
-		}, {
-			...options.retry,
+		const query = strings(request.query);
+		const search = formOf(query);
+		const response = await pipeline.send({
+			operation: request.action,
+			method: request.method ?? 'POST',
+			url: new URL(`${endpoint.protocol}://${endpoint.host}/${search ? `?${search}` : ''}`),
+			query,
+			form: strings(request.body),
 			...(request.once ? {attempts: 1} : {}),
-			signal: callOptions.signal,
-			isRetryable: error => error instanceof ServiceError && error.retryable,
+			...(callOptions.signal ? {signal: callOptions.signal} : {}),
 		});
+		return json(response);
 	}
 
 	const data = async (request: Call, callOptions?: CallOptions) => (await call(request, callOptions)).Data;

@@ -1,11 +1,13 @@
 /**
  * DataWorks errors as ferry errors. The OpenAPI gateway answers `{RequestId, HostId, Code, Message, Recommend}` with the
- * HTTP status; @alicloud/openapi-client throws them with `code`, `data.statusCode` and the body in `data`. Some
+ * HTTP status (as JSON, or as XML `<Error>` when it says `text/xml`, the way @alicloud/openapi-client reads both). Some
  * DataWorks actions also answer 200 with `Success: false` and `ErrorCode`/`ErrorMessage` (the 2020-05-18 response
  * models carry those fields).
  */
-import {InterruptedError, ServiceError} from '../../engine/errors.js';
-import {networkErrorMessage} from '../network-message.js';
+import {XMLParser} from 'fast-xml-parser';
+import {ServiceError} from '../../engine/errors.js';
+import type {NetworkFailure} from '../http-pipeline.js';
+import {networkServiceError} from '../network-message.js';
 import {isRetryableStatus} from '../retry.js';
 
 export const serviceName = 'dataworks';
@@ -62,32 +64,30 @@ export function dataWorksError(operation: string, details: ApiErrorDetails, caus
 	});
 }
 
-const networkCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ReadTimeout', 'ConnectTimeout', 'EAI_AGAIN']);
+const xmlParser = new XMLParser({parseTagValue: false, trimValues: true});
 
-/** Anything @alicloud/openapi-client or the network threw, as a ServiceError (InterruptedError passes through). */
-export function toDataWorksError(error: unknown, operation: string): ServiceError | InterruptedError {
-	if (error instanceof ServiceError || error instanceof InterruptedError) {
-		return error;
+/** The error a gateway answer of HTTP 4xx/5xx stands for: its JSON (or XML) `Code`, `Message` and `RequestId`. */
+export function dataWorksAnswerError(operation: string, status: number, text: string): ServiceError {
+	let body: Record<string, unknown> = {};
+	try {
+		const trimmed = text.trim();
+		const parsed: unknown = trimmed.startsWith('<') ? (xmlParser.parse(trimmed) as {Error?: unknown}).Error : JSON.parse(trimmed);
+		body = parsed && typeof parsed === 'object' ? parsed as Record<string, unknown> : {};
+	} catch {
+		// Not JSON or XML (a proxy's page, say): the status and the start of the text below.
 	}
 
-	const thrown = error as {code?: unknown; name?: unknown; message?: unknown; data?: Record<string, unknown>};
-	const data = thrown.data;
-	if (data && typeof data === 'object' && (data.Code !== undefined || data.code !== undefined)) {
-		const status = typeof data.statusCode === 'number' ? data.statusCode : undefined;
-		return dataWorksError(operation, {
-			code: String(data.Code ?? data.code),
-			message: String(data.Message ?? data.message ?? ''),
-			...(status === undefined ? {} : {status}),
-			...(typeof data.RequestId === 'string' ? {requestId: data.RequestId} : {}),
-		}, error);
-	}
-
-	const code = typeof thrown.code === 'string' ? thrown.code : (typeof thrown.name === 'string' ? thrown.name : 'NetworkError');
-	const message = networkErrorMessage(typeof thrown.message === 'string' ? thrown.message : String(error));
-	return new ServiceError(serviceName, `${operation} failed: ${message}`, {
-		code,
-		cause: error,
-		retryable: networkCodes.has(code) || /timeout|socket hang up|ECONNRESET/i.test(message),
-		...(code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message) ? {hint: 'Cannot reach the DataWorks endpoint; check it in the profile (for the local cloud: `ferry local-cloud status`).'} : {}),
+	const code = body.Code ?? body.code;
+	const message = body.Message ?? body.message;
+	return dataWorksError(operation, {
+		code: code === undefined ? `HTTP${status}` : String(code),
+		message: message === undefined ? (text.trim().slice(0, 200) || `HTTP ${status}`) : String(message),
+		status,
+		...(typeof body.RequestId === 'string' ? {requestId: body.RequestId} : {}),
 	});
+}
+
+/** A call that got no answer, as a ServiceError: refused, reset, timed out. */
+export function dataWorksNetworkError(operation: string, failure: NetworkFailure): ServiceError {
+	return networkServiceError(serviceName, operation, failure, 'Cannot reach the DataWorks endpoint; check it in the profile (for the local cloud: `ferry local-cloud status`).');
 }

@@ -1,24 +1,25 @@
 /**
- * OSS Data Online Migration (hcs-mgw 2024-06-26) client. Calls go through @alicloud/openapi-client (`callApi`,
- * style ROA, XML bodies) with the hcs-mgw gateway plugged in, exactly as the vendor SDKs do: production endpoint
- * `{region}.mgw.aliyuncs.com`, sent to host `{uid}.{region}.mgw.aliyuncs.com`, signed with OSS4-HMAC-SHA256.
+ * OSS Data Online Migration (hcs-mgw 2024-06-26) client. Calls are ROA style with XML bodies, prepared by the hcs-mgw
+ * gateway (`gateway.ts`) as the vendor SDKs' openapi-client `execute` path has it prepare them, and sent through
+ * ferry's HTTP pipeline: production endpoint `{region}.mgw.aliyuncs.com`, sent to host
+ * `{uid}.{region}.mgw.aliyuncs.com`, signed with OSS4-HMAC-SHA256. (@alicloud/openapi-client's own sender,
+ * @alicloud/tea-typescript 1.8, takes no agent and ignores its proxy options, so it could not honour HTTPS_PROXY.)
  *
  * The local cloud's endpoint is `http://127.0.0.1:PORT`; like the SDK's gateway (which only prefixes the UID on
  * `*.mgw.aliyuncs.com`), the client then sends the bare host and the stand-in takes the account from the AccessKey.
  */
 import {setTimeout as sleep} from 'node:timers/promises';
-import OpenApi, {Config, OpenApiRequest, Params} from '@alicloud/openapi-client';
 import {ConfigurationError, InterruptedError, ServiceError} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
-import {networkErrorMessage} from '../network-message.js';
-import {isRetryableStatus, withRetry, type RetryOptions} from '../retry.js';
+import {networkServiceError} from '../network-message.js';
+import {createHttpPipeline, type HttpCall, type NetworkFailure, type RetrySettings} from '../http-pipeline.js';
+import {isRetryableStatus} from '../retry.js';
 import type {AlibabaCredentialsProvider} from '../credentials/alibaba.js';
-import {MigrationApiError, MigrationGateway} from './gateway.js';
+import {MigrationGateway, migrationApiError, parseXmlSafely, type MigrationApiError} from './gateway.js';
 import {xmlList, xmlNumber, xmlObject, xmlText, type XmlObject} from './xml.js';
 
 const service = 'online-migration';
-const apiVersion = '2024-06-26';
 
 export type AddressType = 's3' | 'oss';
 
@@ -120,7 +121,7 @@ export type OnlineMigrationClientOptions = {
 	region?: string;
 	/** Per request. @default 30000 */
 	timeoutMs?: number;
-	retry?: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
+	retry?: Pick<RetrySettings, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
 };
 
 export type OnlineMigrationClient = ReturnType<typeof createOnlineMigrationClient>;
@@ -180,47 +181,16 @@ function hintFor(code: string, auth: boolean, subject: string | undefined): stri
 	}
 }
 
-const networkRetryCodes = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ReadTimeout', 'ConnectTimeout', 'EAI_AGAIN']);
-
-function toServiceError(error: unknown, operation: string, subject: string | undefined): ServiceError | InterruptedError {
-	if (error instanceof ServiceError || error instanceof InterruptedError) {
-		return error;
-	}
-
-	if (error instanceof MigrationApiError) {
-		const {auth, retryable} = statusOf(error);
-		const hint = hintFor(error.code, auth, subject);
-		return new ServiceError(service, `${operation} failed: ${error.code}: ${error.message}`, {
-			status: error.status, code: error.code, requestId: error.requestId, retryable, auth, cause: error, ...(hint ? {hint} : {}),
-		});
-	}
-
-	const code = (error as {code?: string}).code ?? (error as {name?: string}).name ?? 'NetworkError';
-	const message = networkErrorMessage(error instanceof Error ? error.message : String(error));
-	return new ServiceError(service, `${operation} failed: ${message}`, {
-		code,
-		cause: error,
-		retryable: networkRetryCodes.has(code) || /timeout|socket hang up/i.test(message),
-		hint: code === 'ECONNREFUSED' ? 'Cannot reach the Data Online Migration endpoint; check it in the profile (for the local cloud: `ferry local-cloud status`).' : undefined,
+function apiError(error: MigrationApiError, operation: string, subject: string | undefined): ServiceError {
+	const {auth, retryable} = statusOf(error);
+	const hint = hintFor(error.code, auth, subject);
+	return new ServiceError(service, `${operation} failed: ${error.code}: ${error.message}`, {
+		status: error.status, code: error.code, requestId: error.requestId, retryable, auth, cause: error, ...(hint ? {hint} : {}),
 	});
 }
 
-async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-	if (!signal) {
-		return promise;
-	}
-
-	signal.throwIfAborted();
-	let onAbort: (() => void) | undefined;
-	const aborted = new Promise<never>((_resolve, reject) => {
-		onAbort = () => reject(new InterruptedError('Data Online Migration call interrupted', {cause: signal.reason}));
-		signal.addEventListener('abort', onAbort, {once: true});
-	});
-	try {
-		return await Promise.race([promise, aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort!);
-	}
+function networkError(failure: NetworkFailure, operation: string): ServiceError {
+	return networkServiceError(service, operation, failure, 'Cannot reach the Data Online Migration endpoint; check it in the profile (for the local cloud: `ferry local-cloud status`).');
 }
 
 function sameValue(left: string | undefined, right: string | undefined): boolean {
@@ -304,23 +274,25 @@ function readReport(value: XmlObject): JobReport {
 
 const failedStatuses = new Set(['IMPORT_JOB_INTERRUPTED', 'IMPORT_JOB_CLOSING', 'IMPORT_JOB_DELETING']);
 
-type CallApi = InstanceType<typeof OpenApi.default>['callApi'];
-type RuntimeOptions = Parameters<CallApi>[2];
+const userAgent = 'ferry/0.1 (Data Online Migration)';
+
+type GatewayRequest = {
+	headers: Record<string, string>;
+	query: Record<string, string>;
+	body?: XmlObject;
+	stream?: string;
+	hostMap: Record<string, string>;
+	pathname: string;
+	method: string;
+	reqBodyType: string;
+	bodyType: string;
+	userAgent: string;
+};
 
 export function createOnlineMigrationClient(options: OnlineMigrationClientOptions) {
 	const endpoint = parseEndpoint(options.endpoint, options.region);
 	const timeoutMs = options.timeoutMs ?? 30_000;
-	const openApi = new OpenApi.default(new Config({
-		endpoint: endpoint.host,
-		protocol: endpoint.protocol,
-		regionId: endpoint.region,
-		signatureVersion: 'v4',
-		readTimeout: timeoutMs,
-		connectTimeout: Math.min(timeoutMs, 10_000),
-	}));
-	// The SDK's execute path hands every request to this gateway, as the hcs-mgw SDKs do with alibabacloud-gateway-oss.
-	(openApi as unknown as {_spi: MigrationGateway})._spi = new MigrationGateway({credentials: options.credentials, region: endpoint.region});
-	const sentHost = /\.mgw(-internal)?\.aliyuncs\.com$/.test(endpoint.host) ? `${options.accountId}.${endpoint.host}` : endpoint.host;
+	const gateway = new MigrationGateway({credentials: options.credentials, region: endpoint.region});
 
 	type Call = {
 		operation: string;
@@ -331,38 +303,42 @@ export function createOnlineMigrationClient(options: OnlineMigrationClientOption
 		subject?: string;
 	};
 
+	const pipeline = createHttpPipeline<HttpCall & {source: Call}>({
+		service,
+		logger: options.logger,
+		timeoutMs,
+		...(options.retry ? {retry: options.retry} : {}),
+		interruptedMessage: 'Data Online Migration call interrupted',
+		async sign(request, {source: call}) {
+			// The gateway gets what @alicloud/openapi-client's execute path hands it, and says what to send.
+			const gatewayRequest: GatewayRequest = {
+				headers: {}, query: {...call.query}, ...(call.body ? {body: call.body} : {}), hostMap: {userid: options.accountId},
+				pathname: call.pathname, method: call.method, reqBodyType: 'xml', bodyType: 'xml', userAgent,
+			};
+			await gateway.modifyRequest({request: gatewayRequest, configuration: {endpoint: endpoint.host}} as never);
+			const {headers, query, pathname, stream} = gatewayRequest;
+			const search = Object.entries(query).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
+			return {
+				method: request.method,
+				url: new URL(`${endpoint.protocol}://${headers.host}${pathname}${search ? `?${search}` : ''}`),
+				headers,
+				...(stream === undefined ? {} : {body: stream}),
+			};
+		},
+		requestId: response => response.headers.get('x-oss-request-id') ?? response.headers.get('x-acs-request-id') ?? undefined,
+		classify(response, {source: call}) {
+			const error = migrationApiError(response.status, response.text, response.headers.get('x-oss-request-id') ?? response.headers.get('x-acs-request-id') ?? undefined);
+			return error && apiError(error, call.operation, call.subject);
+		},
+		unanswered: (failure, {source: call}) => networkError(failure, call.operation),
+	});
+
 	async function call(request: Call, callOptions: CallOptions = {}): Promise<XmlObject> {
-		return withRetry(async attempt => {
-			const started = performance.now();
-			const logEntry = {service, operation: request.operation, method: request.method, url: `${endpoint.protocol}://${sentHost}${request.pathname}`, attempt};
-			try {
-				const response = await abortable(openApi.callApi(
-					new Params({
-						action: request.operation, version: apiVersion, protocol: endpoint.protocol.toUpperCase(), pathname: request.pathname,
-						method: request.method, authType: 'AK', style: 'ROA', reqBodyType: 'xml', bodyType: 'xml',
-					}),
-					new OpenApiRequest({hostMap: {userid: options.accountId}, query: request.query ?? {}, ...(request.body ? {body: request.body} : {})}),
-					{readTimeout: timeoutMs, connectTimeout: Math.min(timeoutMs, 10_000), autoretry: false} as RuntimeOptions,
-				), callOptions.signal);
-				const headers = (response.headers ?? {}) as Record<string, string>;
-				options.logger.request({...logEntry, status: response.statusCode as number, durationMs: performance.now() - started, requestId: headers['x-oss-request-id']});
-				return xmlObject(response.body as XmlObject);
-			} catch (error) {
-				const mapped = toServiceError(error, request.operation, request.subject);
-				options.logger.request({
-					...logEntry,
-					status: mapped instanceof ServiceError ? (mapped.status ?? mapped.code) : 'interrupted',
-					durationMs: performance.now() - started,
-					requestId: mapped instanceof ServiceError ? mapped.requestId : undefined,
-					error: mapped.code ?? mapped.name,
-				});
-				throw mapped;
-			}
-		}, {
-			...options.retry,
-			signal: callOptions.signal,
-			isRetryable: error => error instanceof ServiceError && error.retryable,
+		const response = await pipeline.send({
+			operation: request.operation, method: request.method, url: new URL(`${endpoint.protocol}://${endpoint.host}${request.pathname}`), source: request,
+			...(callOptions.signal ? {signal: callOptions.signal} : {}),
 		});
+		return xmlObject(parseXmlSafely(response.text));
 	}
 
 	const encodeName = (name: string) => encodeURIComponent(name);

@@ -1,6 +1,6 @@
 /**
- * The request/response interceptor ("SPI") that @alicloud/openapi-client's `execute` path calls, doing for hcs-mgw
- * what the vendor SDKs' `alibabacloud-gateway-oss` does: XML body with Content-MD5, the account UID as host prefix
+ * The request/response interceptor ("SPI", in the shape @alicloud/openapi-client's `execute` path hands it), doing for
+ * hcs-mgw what the vendor SDKs' `alibabacloud-gateway-oss` does; ferry's client runs it as its pipeline's sign stage: XML body with Content-MD5, the account UID as host prefix
  * on `*.mgw.aliyuncs.com`, `?verify`-style sub-resources split into the query, an OSS4-HMAC-SHA256 signature, XML
  * success bodies and OSS-style `<Error>` bodies.
  */
@@ -122,22 +122,26 @@ export class MigrationGateway {
 	async modifyResponse(context: InterceptorContext): Promise<void> {
 		const {response} = context;
 		const text = response.body ? await readBody(response.body) : '';
-		const requestId = response.headers['x-oss-request-id'] ?? response.headers['x-acs-request-id'];
-		if (response.statusCode >= 400) {
-			const error = xmlObject(parseXmlSafely(text).Error);
-			throw new MigrationApiError(
-				response.statusCode,
-				xmlText(error.Code) ?? String(response.statusCode),
-				xmlText(error.Message) ?? `HTTP ${response.statusCode}`,
-				xmlText(error.RequestId) ?? requestId,
-			);
+		const error = migrationApiError(response.statusCode, text, response.headers['x-oss-request-id'] ?? response.headers['x-acs-request-id']);
+		if (error) {
+			throw error;
 		}
 
 		response.deserializedBody = parseXmlSafely(text);
 	}
 }
 
-function parseXmlSafely(text: string): XmlObject {
+/** The OSS-style `<Error>` of a failed answer (undefined for a success). */
+export function migrationApiError(status: number, text: string, requestIdHeader: string | undefined): MigrationApiError | undefined {
+	if (status < 400) {
+		return undefined;
+	}
+
+	const error = xmlObject(parseXmlSafely(text).Error);
+	return new MigrationApiError(status, xmlText(error.Code) ?? String(status), xmlText(error.Message) ?? `HTTP ${status}`, xmlText(error.RequestId) ?? requestIdHeader);
+}
+
+export function parseXmlSafely(text: string): XmlObject {
 	try {
 		return parseXml(text);
 	} catch {
