@@ -91,7 +91,7 @@ export function createObjectStore(options: ObjectStoreOptions): ObjectStore {
 		registerSecret(options.credentials.sessionToken);
 	}
 
-	const requestHandler = createRequestHandler({connectTimeoutMs: options.connectTimeoutMs, requestTimeoutMs: options.requestTimeoutMs});
+	const requestHandler = createRequestHandler({connectTimeoutMs: options.connectTimeoutMs, requestTimeoutMs: options.requestTimeoutMs, endpoint});
 	const config: S3ClientConfig = {
 		region,
 		endpoint: options.endpoint ?? (kind === 'oss' ? endpoint : undefined),

@@ -14,6 +14,7 @@ import {
 import {ServiceError} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {silentLogger} from '../../log/logger.js';
+import {createRequestHandler} from '../http-agent.js';
 import {withRetry, isRetryableStatus} from '../retry.js';
 import type {
 	AttachableRedshiftConnection,
@@ -172,7 +173,8 @@ export function createDataApiConnection(options: DataApiConnectionOptions): Atta
 		credentials: options.credentials,
 		// ferry retries itself so that each attempt is logged and 403 is never retried.
 		maxAttempts: 1,
-		requestHandler: {requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000},
+		// The Data API's own endpoint decides the proxy (HTTPS_PROXY, NO_PROXY), as for every client.
+		requestHandler: createRequestHandler({requestTimeoutMs: options.requestTimeoutMs ?? 30_000, connectTimeoutMs: 10_000, endpoint: options.endpoint ?? `https://redshift-data.${options.region}.amazonaws.com`}),
 	});
 
 	const target = options.target.kind === 'cluster'
