@@ -2,6 +2,8 @@ import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const httpPipelineMessage = 'Send requests through the HTTP pipeline (packages/ferry/source/clouds/http-pipeline.ts), which signs, times out, proxies, logs, classifies and retries them.';
+
 export default tseslint.config(
 	{ignores: ['**/distribution/**', '**/node_modules/**', 'media/**']},
 	js.configs.recommended,
@@ -36,6 +38,21 @@ export default tseslint.config(
 			'@stylistic/padding-line-between-statements': ['error', {blankLine: 'always', prev: 'block-like', next: '*'}],
 			'@stylistic/member-delimiter-style': ['error', {multiline: {delimiter: 'semi'}, singleline: {delimiter: 'semi', requireLast: false}}],
 			'@stylistic/jsx-quotes': ['error', 'prefer-double'],
+		},
+	},
+	// One HTTP pipeline (docs/architecture.md): ferry's own code sends requests only through
+	// source/clouds/http-transport.ts, with agents from source/clouds/http-agent.ts; the AWS SDK clients keep their SDK's
+	// handler. Tests and the local cloud's package are outside this rule.
+	{
+		files: ['packages/ferry/source/**/*.{ts,tsx}', 'packages/ferry/wizards/**/*.{ts,tsx}'],
+		ignores: ['packages/ferry/source/clouds/http-transport.ts', 'packages/ferry/source/clouds/http-agent.ts'],
+		rules: {
+			'no-restricted-globals': ['error', ...['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource'].map(name => ({name, message: httpPipelineMessage}))],
+			'no-restricted-properties': ['error', ...['globalThis', 'global'].map(object => ({object, property: 'fetch', message: httpPipelineMessage}))],
+			'@typescript-eslint/no-restricted-imports': ['error', {
+				paths: ['node:http', 'http', 'node:https', 'https', 'node:http2', 'http2', 'undici'].map(name => ({name, allowTypeImports: true, message: httpPipelineMessage})),
+				patterns: [{group: ['undici/*'], message: httpPipelineMessage}],
+			}],
 		},
 	},
 	{
