@@ -92,7 +92,7 @@ for (const service of services) {
 			const answer = service.shape(entry.status, service.codes[entry.code]);
 			const fake = await fakeEndpoint(t, [answer, answer, answer]);
 			const error = await t.throwsAsync(service.call(`http://${service.host ?? '127.0.0.1'}:${fake.port}`), {instanceOf: ServiceError});
-			t.is(error.exitCode, entry.exitCode, error.message);
+			t.is(error.exitCode as number, entry.exitCode, error.message);
 			t.is(error.status, entry.status);
 			t.is(error.code, service.codes[entry.code]);
 			t.regex(error.requestId ?? '', /^RID-/);
