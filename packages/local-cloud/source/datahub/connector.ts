@@ -13,6 +13,7 @@ import {createMaxComputeClient, type ColumnDescription, type MaxComputeClient} f
 import {OdpsSqlError} from 'ferry/clouds/maxcompute/errors';
 import {ServiceError} from 'ferry/engine/errors';
 import {silentLogger} from 'ferry/log/logger';
+import {StandInError} from '../stand-in-kit.js';
 import {invalidParameter} from './errors.js';
 import {insertStatement, maxComputeTypeMatches, timestampToMs, valueLiteral} from './odps-sql.js';
 import {isTimeZone, timePartition, unsupportedDirectives, windowStart} from './partition.js';
@@ -354,7 +355,7 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 			layout = tableLayout(await client.describeTable(connector.config.Table, {signal: controller.signal}));
 			checkTopicAgainstTable(fields, connector, layout);
 		} catch (error) {
-			if (error instanceof OdpsSqlError || (error instanceof Error && error.name === 'DataHubError')) throw new HangError(`MaxCompute table ${connector.config.Project}.${connector.config.Table}: ${errorText(error)}`);
+			if (error instanceof OdpsSqlError || error instanceof StandInError) throw new HangError(`MaxCompute table ${connector.config.Project}.${connector.config.Table}: ${errorText(error)}`);
 			throw error;
 		}
 

@@ -5,15 +5,14 @@
  * sdk-java `client/ut/*Test.java`, aliyun-datahub-sdk-python `tests/fixtures`). Data persists under `dataDir`.
  */
 import {createHash, randomBytes} from 'node:crypto';
-import type {IncomingMessage, ServerResponse} from 'node:http';
 import zlib from 'node:zlib';
 import type {StandInHandle} from '../contract.js';
 import {topicsPerProjectLimit} from 'ferry/clouds/datahub/limits';
 import {createFaultPoint} from '../faults.js';
-import {serveHttp} from '../http-serve.js';
+import {crashMessage, serveStandIn, StandInError, type StandInRequest} from '../stand-in-kit.js';
 import {defaultClientFactory, parseCreateRequest, startConnectorRunner, validateAgainstMaxCompute, type MaxComputeClientFactory} from './connector.js';
 import {
-	connectorExists, DataHubError, invalidCursor, invalidParameter, invalidUri, limitExceeded, malformedRecord, noSuchConnector,
+	connectorExists, dataHubErrorBody, invalidCursor, invalidParameter, invalidUri, limitExceeded, malformedRecord, noSuchConnector,
 	noSuchProject, noSuchShard, noSuchTopic, operationDenied, projectExists, seekOutOfRange, topicExists, unauthorized,
 } from './errors.js';
 import {parseRecordSchema, renderRecordSchema, valueProblem, type Field} from './schema.js';
@@ -82,15 +81,14 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 	});
 	const faults = createFaultPoint();
 
-	function authenticate(request: IncomingMessage, target: string): void {
+	function authenticate(request: StandInRequest): void {
 		const parsed = parseDataHubAuthorization(request.headers.authorization);
 		if (!parsed) throw unauthorized('The Authorization header is missing or is not "DATAHUB <AccessKeyId>:<Signature>".');
 		const date = Date.parse(request.headers.date ?? '');
 		if (Number.isNaN(date)) throw unauthorized('The Date header is missing or is not an RFC 1123 date.');
 		if (Math.abs(now() - date) > maxSkewMs) throw unauthorized(`The request time ${request.headers.date} differs from the server time by more than 15 minutes.`);
 		if (parsed.accessKeyId !== credentials.accessKeyId) throw unauthorized(`The AccessKeyId ${parsed.accessKeyId} does not exist.`);
-		const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]));
-		if (!verifyDataHubSignature({method: request.method ?? 'GET', target, headers}, credentials.secret, parsed.signature)) {
+		if (!verifyDataHubSignature({method: request.method, target: request.target, headers: request.headers}, credentials.secret, parsed.signature)) {
 			throw unauthorized('Authroize failed: the request signature does not match.');
 		}
 
@@ -98,23 +96,16 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		if (credentials.securityToken !== undefined && token !== credentials.securityToken) throw unauthorized('The security token is missing, expired or does not belong to this AccessKey.');
 	}
 
-	async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		for await (const chunk of request) {
-			size += (chunk as Buffer).length;
-			if (size > 16 * 1024 * 1024) throw invalidParameter('The request body is larger than 16 MB.');
-			chunks.push(chunk as Buffer);
-		}
-
-		let body: Buffer = Buffer.concat(chunks);
+	/** The body as a JSON object, inflated first as Content-Encoding says. */
+	function readJson(request: StandInRequest): Record<string, unknown> {
+		let {body} = request;
 		const encoding = (request.headers['content-encoding'] ?? '').toLowerCase();
 		try {
 			if (encoding === 'deflate') body = zlib.inflateSync(body);
 			else if (encoding === 'zstd' && 'zstdDecompressSync' in zlib) body = (zlib as unknown as {zstdDecompressSync(input: Buffer): Buffer}).zstdDecompressSync(body);
 			else if (encoding !== '' && encoding !== 'identity') throw invalidParameter(`Content-Encoding ${encoding} is not supported by the local DataHub; send plain JSON.`);
 		} catch (error) {
-			if (error instanceof DataHubError) throw error;
+			if (error instanceof StandInError) throw error;
 			throw invalidParameter(`The ${encoding} request body cannot be decompressed.`);
 		}
 
@@ -126,12 +117,6 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		} catch {
 			throw invalidParameter('The request body is not a JSON object.');
 		}
-	}
-
-	function send(response: ServerResponse, status: number, body: unknown, id: string): void {
-		const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body), 'utf8');
-		response.writeHead(status, {'Content-Type': 'application/json', 'Content-Length': String(payload.length), 'x-datahub-request-id': id, Date: new Date().toUTCString()});
-		response.end(payload);
 	}
 
 	const seconds = () => Math.floor(now() / 1000);
@@ -460,10 +445,9 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		}
 	}
 
-	async function route(request: IncomingMessage, target: string): Promise<{status: number; body?: unknown}> {
-		const url = new URL(target, 'http://localhost');
+	async function route(request: StandInRequest): Promise<{status: number; body?: unknown}> {
+		const {url, method} = request;
 		const segments = url.pathname.split('/').filter(Boolean).map(segment => decodeURIComponent(segment));
-		const method = request.method ?? 'GET';
 		const [root, projectName, topicsWord, topicName, kind, item] = segments;
 		if (root !== 'projects' || segments.length > 6) throw invalidUri(`Unknown resource ${url.pathname}.`);
 		const unsupported = () => invalidUri(`${method} ${url.pathname} is not a DataHub operation.`);
@@ -476,7 +460,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		if (topicsWord === undefined) {
 			switch (method) {
 				case 'POST': {
-					const body = await readJson(request);
+					const body = readJson(request);
 					if (!validName(projectName, 32)) throw invalidParameter('Project name must start with a letter, contain only letters, digits and "_" and be 3 to 32 characters long.');
 					if (catalog.projects[projectName.toLowerCase()]) throw projectExists();
 					const time = seconds();
@@ -491,7 +475,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 				}
 
 				case 'PUT': {
-					const body = await readJson(request);
+					const body = readJson(request);
 					const record = project(projectName);
 					Object.assign(record, {comment: typeof body.Comment === 'string' ? body.Comment : record.comment, lastModifyTime: seconds()});
 					await store.saveCatalog();
@@ -521,7 +505,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		if (kind === undefined) {
 			switch (method) {
 				case 'POST':
-					await createTopic(projectName, topicName, await readJson(request));
+					await createTopic(projectName, topicName, readJson(request));
 					return {status: 201};
 				case 'GET': {
 					const record = topic(projectName, topicName);
@@ -542,7 +526,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 				}
 
 				case 'PUT': {
-					const body = await readJson(request);
+					const body = readJson(request);
 					const record = topic(projectName, topicName);
 					if (body.Lifecycle !== undefined) {
 						const lifecycle = Number(body.Lifecycle);
@@ -593,7 +577,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 				}
 
 				if (method !== 'POST') throw unsupported();
-				const body = await readJson(request);
+				const body = readJson(request);
 				const action = String(body.Action ?? '').toLowerCase();
 				if (action !== 'pub') throw invalidParameter(`Unsupported shard action ${String(body.Action)} in the local DataHub.`);
 				return {status: 200, body: await putRecords(record, body, undefined)};
@@ -601,7 +585,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 
 			if (method !== 'POST') throw unsupported();
 			const shard = requireShard(record, item);
-			const body = await readJson(request);
+			const body = readJson(request);
 			switch (String(body.Action ?? '').toLowerCase()) {
 				case 'cursor':
 					return {status: 200, body: getCursor(record, shard, body)};
@@ -622,7 +606,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 
 		switch (method) {
 			case 'POST': {
-				const body = await readJson(request);
+				const body = readJson(request);
 				if (String(body.Action ?? '').toLowerCase() === 'create') return {status: 200, body: await createConnector(record, item, body)};
 				const answer = await connectorAction(connector(record, item), body);
 				return {status: 200, body: answer};
@@ -651,34 +635,17 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		}
 	}
 
-	async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-		const id = requestId();
-		const target = request.url ?? '/';
-		try {
-			const fault = await faults.apply(request);
-			if (fault?.type === 'reset') {
-				return;
-			}
-
-			if (fault) {
-				throw new DataHubError(fault.status, fault.code, `Injected fault (${fault.code})`);
-			}
-
-			authenticate(request, target);
-			const answer = await route(request, target);
-			send(response, answer.status, answer.body, id);
-		} catch (error) {
-			if (response.headersSent) {
-				response.destroy();
-				return;
-			}
-
-			const known = error instanceof DataHubError ? error : new DataHubError(500, 'InternalServerError', `Internal server error: ${(error as Error).message}`);
-			send(response, known.status, {ErrorCode: known.code, ErrorMessage: known.message}, id);
-		}
-	}
-
-	const {port, stop} = await serveHttp(handle, {port: options.port});
+	const {port, stop} = await serveStandIn({
+		port: options.port,
+		faults,
+		requestId,
+		body: {limit: 16 * 1024 * 1024, tooLarge: () => invalidParameter('The request body is larger than 16 MB.')},
+		authenticate,
+		route,
+		errorBody: dataHubErrorBody,
+		internalError: error => new StandInError(500, 'InternalServerError', `Internal server error: ${crashMessage(error)}`),
+		headers: request => ({'Content-Type': 'application/json', 'x-datahub-request-id': request.id, Date: new Date().toUTCString()}),
+	});
 	let closing: Promise<void> | undefined;
 
 	return {

@@ -6,14 +6,13 @@
  * `lib/client.js`; aliyun-log-python-sdk `aliyun/log/logclient.py`). Data lives in DuckDB under `dataDir`.
  */
 import {createHash, randomBytes} from 'node:crypto';
-import type {IncomingMessage, ServerResponse} from 'node:http';
 import zlib from 'node:zlib';
 import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
-import {serveHttp} from '../http-serve.js';
+import {crashMessage, serveStandIn, StandInError, type StandInReply, type StandInRequest} from '../stand-in-kit.js';
 import {
 	accessKeyIdNotFound, indexAlreadyExist, indexConfigNotExist, invalidApiVersion, invalidBodyRawSize, invalidCompressType, invalidContentType, invalidDateFormat,
-	invalidHost, invalidSignatureMethod, logStoreAlreadyExist, logStoreNotExist, LogServiceError, missingApiVersion, missingBodyRawSize, missingContentType,
+	invalidHost, invalidSignatureMethod, logServiceErrorBody, logStoreAlreadyExist, logStoreNotExist, missingApiVersion, missingBodyRawSize, missingContentType,
 	missingDate, missingSignatureMethod, notSupported, parameterInvalid, postBodyInvalid, postBodyTooLarge, postBodyUncompressError, projectAlreadyExist,
 	projectNotExist, requestTimeExpired, signatureNotMatch, unauthorized,
 } from './errors.js';
@@ -42,8 +41,9 @@ const maxShards = 256;
 const projectName = /^[a-z\d][a-z\d-]{1,61}[a-z\d]$/;
 const logStoreName = /^[a-z\d][\w-]{1,61}[a-z\d]$/;
 
-type Answer = {status?: number; body?: unknown; headers?: Record<string, string>};
-type Request = {method: string; target: string; url: URL; headers: Record<string, string | undefined>; body: Buffer; project?: string; segments: string[]};
+type Answer = StandInReply;
+/** A request with the project its Host names (none: the bare endpoint) and its path's segments, decoded. */
+type Request = StandInRequest & {project?: string; segments: string[]};
 
 function requestId(): string {
 	return randomBytes(12).toString('hex').toUpperCase();
@@ -69,7 +69,9 @@ export async function startLogServiceStandIn(options: LogServiceStandInOptions):
 		throw invalidHost(hostHeader ?? '');
 	}
 
-	function authenticate(request: Request): void {
+	/** Checks the signature, which covers the Host, and names the project the Host names. */
+	function authenticate(request: StandInRequest): {project?: string} {
+		const project = projectOf(request.headers.host);
 		const {headers} = request;
 		const date = headers.date;
 		if (!date) throw missingDate();
@@ -90,6 +92,7 @@ export async function startLogServiceStandIn(options: LogServiceStandInOptions):
 		const token = headers['x-acs-security-token'];
 		if (credentials.securityToken !== undefined && token !== credentials.securityToken) throw unauthorized('The security token you provided is invalid.');
 		if (credentials.securityToken === undefined && token !== undefined) throw unauthorized('The security token you provided is invalid.');
+		return project === undefined ? {} : {project};
 	}
 
 	/** Checks Content-MD5 and decompresses the body as `x-log-compresstype` says; checks `x-log-bodyrawsize`. */
@@ -129,7 +132,7 @@ export async function startLogServiceStandIn(options: LogServiceStandInOptions):
 						throw invalidCompressType(compression);
 				}
 			} catch (error) {
-				if (error instanceof LogServiceError) throw error;
+				if (error instanceof StandInError) throw error;
 				if (error instanceof Lz4Error || error instanceof Error) throw postBodyUncompressError(`The ${compression} request body cannot be decompressed: ${error.message}`);
 				throw error;
 			}
@@ -416,69 +419,19 @@ export async function startLogServiceStandIn(options: LogServiceStandInOptions):
 		return answer;
 	}
 
-	async function readBody(request: IncomingMessage): Promise<Buffer> {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		for await (const chunk of request) {
-			size += (chunk as Buffer).length;
-			if (size > maxRawBody) throw postBodyTooLarge(size, maxRawBody);
-			chunks.push(chunk as Buffer);
-		}
-
-		return Buffer.concat(chunks);
-	}
-
-	function send(response: ServerResponse, status: number, body: unknown, id: string, extra: Record<string, string> = {}): void {
-		const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body), 'utf8');
-		response.writeHead(status, {
-			...(payload.length > 0 ? {'Content-Type': 'application/json'} : {}),
-			'Content-Length': String(payload.length),
-			'x-log-requestid': id,
-			Date: new Date(now()).toUTCString(),
-			...extra,
-		});
-		response.end(payload);
-	}
-
-	async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
-		const id = requestId();
-		try {
-			const fault = await faults.apply(incoming);
-			if (fault?.type === 'reset') {
-				return;
-			}
-
-			if (fault) {
-				throw new LogServiceError(fault.status, fault.code, `Injected fault (${fault.code})`);
-			}
-
-			const target = incoming.url ?? '/';
-			const url = new URL(target, 'http://localhost');
-			const headers = Object.fromEntries(Object.entries(incoming.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]));
-			const request: Request = {
-				method: incoming.method ?? 'GET',
-				target,
-				url,
-				headers,
-				body: await readBody(incoming),
-				project: projectOf(incoming.headers.host),
-				segments: url.pathname.split('/').filter(Boolean).map(segment => decodeURIComponent(segment)),
-			};
-			authenticate(request);
-			const answer = await route(request);
-			send(response, answer.status ?? 200, answer.body, id, answer.headers);
-		} catch (error) {
-			if (response.headersSent) {
-				response.destroy();
-				return;
-			}
-
-			const known = error instanceof LogServiceError ? error : new LogServiceError(500, 'InternalServerError', `Internal server error: ${(error as Error).message}`);
-			send(response, known.status, {errorCode: known.code, errorMessage: known.message}, id);
-		}
-	}
-
-	const {port, stop} = await serveHttp(handle, {port: options.port});
+	const {port, stop} = await serveStandIn({
+		port: options.port,
+		faults,
+		requestId,
+		body: {limit: maxRawBody, tooLarge: postBodyTooLarge},
+		authenticate,
+		async route(request, {project}) {
+			return route({...request, ...(project === undefined ? {} : {project}), segments: request.url.pathname.split('/').filter(Boolean).map(segment => decodeURIComponent(segment))});
+		},
+		errorBody: logServiceErrorBody,
+		internalError: error => new StandInError(500, 'InternalServerError', `Internal server error: ${crashMessage(error)}`),
+		headers: (request, size) => ({...(size !== 0 ? {'Content-Type': 'application/json'} : {}), 'x-log-requestid': request.id, Date: new Date(now()).toUTCString()}),
+	});
 	let closing: Promise<void> | undefined;
 
 	return {
