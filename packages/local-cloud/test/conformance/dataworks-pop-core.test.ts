@@ -11,6 +11,7 @@ import test from 'ava';
 import RPCClient from '@alicloud/pop-core';
 import type {DiRunner, DiRunRequest} from '../../source/dataworks/di-runner.js';
 import {startDataWorksStandIn, type DataWorksStandInHandle} from '../../source/dataworks/server.js';
+import {until} from '../helpers/until.js';
 
 const keys = {accessKeyId: 'LTAIpopcore000001', secret: 'pop-core-secret-Xy7'};
 const projectId = 10_001;
@@ -60,19 +61,6 @@ async function call(action: string, params: Json, method: 'POST' | 'GET' = 'POST
 async function data(action: string, params: Json, method: 'POST' | 'GET' = 'POST'): Promise<Json> {
 	const answer = await call(action, params, method);
 	return answer.Data as Json;
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-	for (let attempt = 0; attempt < 200; attempt++) {
-		const value = await read();
-		if (done(value)) {
-			return value;
-		}
-
-		await new Promise(resolve => setTimeout(resolve, 20));
-	}
-
-	throw new Error('timed out');
 }
 
 async function failure(t: {throwsAsync: (promise: Promise<unknown>) => Promise<unknown>}, promise: Promise<unknown>): Promise<PopError> {

@@ -7,6 +7,7 @@ import {resolveAlibabaCredentials} from 'ferry/clouds/credentials/alibaba';
 import {ServiceError} from 'ferry/engine/errors';
 import type {DiRunner, DiRunRequest} from '../../source/dataworks/di-runner.js';
 import {startDataWorksStandIn} from '../../source/dataworks/server.js';
+import {until} from '../helpers/until.js';
 
 const keys = {accessKeyId: 'LTAIdataworks00002', secret: 'dw-secret-Sc4eD9'};
 const folder = 'Workflow/ferry/Data Integration';
@@ -48,19 +49,6 @@ const job = {
 	setting: {errorLimit: {record: '0'}, speed: {throttle: false, concurrent: 1}},
 	order: {hops: [{from: 'Reader', to: 'Writer'}]},
 };
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-	for (let index = 0; index < 300; index++) {
-		const value = await read();
-		if (done(value)) {
-			return value;
-		}
-
-		await new Promise(resolve => setTimeout(resolve, 15));
-	}
-
-	throw new Error('timed out');
-}
 
 async function scheduledNode(dataworks: DataWorksClient, schedule: Parameters<DataWorksClient['updateFile']>[0] extends infer R ? Omit<R, 'projectId' | 'fileId'> : never): Promise<number> {
 	const {fileId} = await dataworks.createDISyncTask({projectId: 10_001, taskName: 'scheduled', taskContent: job, taskParam: {FileFolderPath: folder, ResourceGroup: 'S_res_group_ferry'}, clientToken: 's-1'});
@@ -146,7 +134,9 @@ test('a manually triggered workflow: its node is MANUAL, never scheduled or back
 	const today = await t.throwsAsync(dataworks.runManualDagNodes({...manual, bizDate: '2026-11-21 00:00:00'}));
 	t.regex(today.message, /one or more days before the current date/);
 	const notManual = await t.throwsAsync(dataworks.runManualDagNodes({...manual, flowName: 'ferry', bizDate: '2026-11-20 00:00:00'}));
-	t.regex(notManual.message, /manually triggered workflow ferry has no node/);
+	t.regex(notManual.message, /InvalidParameter\.FlowName: .*the workflow ferry is auto-triggered \(UseType NORMAL\)/, 'an auto-triggered workflow is named as such, not as a manual one without nodes');
+	const unknown = await t.throwsAsync(dataworks.runManualDagNodes({...manual, flowName: 'no_such_flow', bizDate: '2026-11-20 00:00:00'}));
+	t.regex(unknown.message, /Invalid\.ManualDag\.NotExist: The workspace has no manually triggered workflow named no_such_flow/);
 
 	const {dagId} = await dataworks.runManualDagNodes({...manual, bizDate: '2026-11-20 00:00:00'});
 	const [instance] = (await until(async () => dataworks.listInstances({projectId: 10_001, projectEnv: 'PROD', dagId}), page => page.items[0]?.status === 'SUCCESS')).items;

@@ -2,12 +2,14 @@ import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
+import RPCClient from '@alicloud/pop-core';
 import {createDataWorksClient, type DataWorksClient} from 'ferry/clouds/dataworks/client';
 import {resolveAlibabaCredentials} from 'ferry/clouds/credentials/alibaba';
 import {ServiceError} from 'ferry/engine/errors';
 import {createMemoryLogger} from 'ferry/log/logger';
 import type {DiRunner, DiRunRequest} from '../../source/dataworks/di-runner.js';
 import {startDataWorksStandIn, type DataWorksStandInHandle, type DataWorksWorkspace} from '../../source/dataworks/server.js';
+import {until} from '../helpers/until.js';
 
 const keys = {accessKeyId: 'LTAIdataworks00001', secret: 'dw-secret-Hk3pR7'};
 const folder = 'Workflow/ferry/Data Integration';
@@ -55,19 +57,6 @@ const taskContent = (batchSize: number | string = 1024) => ({
 	setting: {errorLimit: {record: '0'}, speed: {throttle: false, concurrent: 1}},
 	order: {hops: [{from: 'Reader', to: 'Writer'}]},
 });
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-	for (let index = 0; index < 200; index++) {
-		const value = await read();
-		if (done(value)) {
-			return value;
-		}
-
-		await new Promise(resolve => setTimeout(resolve, 15));
-	}
-
-	throw new Error('timed out');
-}
 
 async function release(dataworks: DataWorksClient, fileId: number, mode: 'standard' | 'basic'): Promise<number> {
 	const {deploymentId} = await dataworks.submitFile({projectId: 10_001, fileId});
@@ -127,6 +116,27 @@ test('standard workspace: data source, DI task, submit, deploy, backfill, instan
 	t.not(again.dagIds[0], dagIds[0]);
 	await until(async () => (await dataworks.listInstances({projectId: 10_001, projectEnv: 'PROD', dagId: again.dagIds[0]})).items[0]?.status, status => status === 'SUCCESS');
 	t.is(runs.length, 2, 'a rerun runs the job again (and would send the logs again)');
+});
+
+test('ListInstances lists newest first, by instance id unless OrderBy says CREATE_TIME_DESC; another order is refused', async t => {
+	const {standIn} = await start(t, 'basic', fakeRunner([]));
+	const {dataworks} = client(standIn);
+	const {fileId} = await dataworks.createDISyncTask({projectId: 10_001, taskName: 'ordered', taskContent: taskContent(), taskParam: {FileFolderPath: folder, ResourceGroup: 'S_res_group_ferry'}, clientToken: 'o-1'});
+	const nodeId = await release(dataworks, fileId, 'basic');
+	const backfill = {projectEnv: 'PROD' as const, name: 'o', rootNodeId: nodeId, includeNodeIds: [nodeId], parallelism: false};
+	await dataworks.runCycleDagNodes({...backfill, startBizDate: '2024-03-01 00:00:00', endBizDate: '2024-03-01 00:00:00'});
+	await dataworks.runCycleDagNodes({...backfill, startBizDate: '2024-02-01 00:00:00', endBizDate: '2024-02-01 00:00:00'});
+	const listed = (await dataworks.listInstances({projectId: 10_001, projectEnv: 'PROD', nodeId})).items;
+	t.is(listed.length, 2);
+	t.true(listed[0]!.instanceId > listed[1]!.instanceId, 'the newest instance comes first');
+	t.is(listed[0]!.bizdate, Date.UTC(2024, 0, 31, 16), 'the newest is the second backfill, whatever its business date');
+
+	const rpc = new RPCClient({accessKeyId: keys.accessKeyId, accessKeySecret: keys.secret, endpoint: standIn.url, apiVersion: '2020-05-18'});
+	const list = async (orderBy: string) => rpc.request<{Data: {Instances: Array<{InstanceId: number}>}}>('ListInstances', {ProjectId: 10_001, ProjectEnv: 'PROD', NodeId: nodeId, OrderBy: orderBy}, {method: 'POST'});
+	t.deepEqual((await list('CREATE_TIME_DESC')).Data.Instances.map(instance => instance.InstanceId), listed.map(instance => instance.instanceId));
+	t.deepEqual((await list('INSTANCE_ID_DESC')).Data.Instances.map(instance => instance.InstanceId), listed.map(instance => instance.instanceId));
+	const refused = await t.throwsAsync(list('CREATE_TIME_ASC'));
+	t.like(refused, {code: 'InvalidParameter.OrderBy'});
 });
 
 test('basic workspace: submit releases to production, DeployFile is refused', async t => {
