@@ -73,19 +73,30 @@ function flatHeaders(incoming: IncomingMessage): Record<string, string | undefin
 	return Object.fromEntries(Object.entries(incoming.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]));
 }
 
+/**
+ * The whole body, or the service's refusal once it passes the limit; the rest is then read and dropped, so that the
+ * refusal can still be answered (leaving a `for await` over the request would destroy its socket).
+ */
 async function readBody(incoming: IncomingMessage, limit: StandInOptions<unknown>['body']): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of incoming) {
-		size += (chunk as Buffer).length;
-		if (size > limit.limit) {
-			throw limit.tooLarge(size, limit.limit);
-		}
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		incoming.on('data', (chunk: Buffer) => {
+			if (size > limit.limit) {
+				return;
+			}
 
-		chunks.push(chunk as Buffer);
-	}
+			size += chunk.length;
+			if (size > limit.limit) {
+				reject(limit.tooLarge(size, limit.limit));
+				return;
+			}
 
-	return Buffer.concat(chunks);
+			chunks.push(chunk);
+		});
+		incoming.on('end', () => resolve(Buffer.concat(chunks)));
+		incoming.on('error', reject);
+	});
 }
 
 function payloadOf(body: unknown): Buffer {
