@@ -1,18 +1,7 @@
-/** The Data API's JSON error shapes and its request-field validation (botocore redshift-data 2019-12-20 model). */
-export class ApiError extends Error {
-	readonly status: number;
-	readonly type: string;
-	readonly extra: Record<string, unknown>;
+/** The Data API's request-field validation and its refusals (botocore redshift-data 2019-12-20 model). */
+import {StandInError} from '../stand-in-kit.js';
 
-	constructor(status: number, type: string, message: string, extra: Record<string, unknown> = {}) {
-		super(message);
-		this.status = status;
-		this.type = type;
-		this.extra = extra;
-	}
-}
-
-export const validation = (message: string) => new ApiError(400, 'ValidationException', message);
+export const validation = (message: string) => new StandInError(400, 'ValidationException', message);
 
 const memberName = (name: string) => `${name.charAt(0).toLowerCase()}${name.slice(1)}`;
 

@@ -4,9 +4,10 @@ import {precisionAndScale, typeNameOfOid} from 'ferry/clouds/redshift/postgres-t
 import type {FaultInjection} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
 import {verifySigV4} from '../sigv4.js';
+import {StandInError} from '../stand-in-kit.js';
 import {describeTable, listDatabases, listSchemas, listTables, type CatalogQuery} from './data-api-catalog.js';
 import {
-	ApiError, checkClusterIdentifier, constraintError, optionalString, page, pageSize, requireStatementId, requireString, validation,
+	checkClusterIdentifier, constraintError, optionalString, page, pageSize, requireStatementId, requireString, validation,
 } from './data-api-errors.js';
 import type {SharedBackend} from './sessions.js';
 import {quoteLiteral} from 'ferry/clouds/redshift/sql-text';
@@ -336,7 +337,7 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 		const statement = store.get(baseId!);
 		const sub = suffix === undefined ? undefined : statement?.subStatements?.[Number(suffix) - 1];
 		if (!statement || (suffix !== undefined && !sub)) {
-			throw new ApiError(400, 'ResourceNotFoundException', 'Query does not exist.', {ResourceId: id});
+			throw new StandInError(400, 'ResourceNotFoundException', 'Query does not exist.', {ResourceId: id});
 		}
 
 		return {statement, ...(sub ? {sub} : {})};
@@ -385,7 +386,7 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 
 		const result = holder.hasResultSet && !(statement.subStatements && !sub) ? await store.readResult(holder.id) : undefined;
 		if (!result) {
-			throw new ApiError(400, 'ResourceNotFoundException', 'Query does not have result. Please check query status with DescribeStatement.', {ResourceId: holder.id});
+			throw new StandInError(400, 'ResourceNotFoundException', 'Query does not have result. Please check query status with DescribeStatement.', {ResourceId: holder.id});
 		}
 
 		const {items, nextToken} = page(result.rows, body, holder.id, resultPageRows);
@@ -459,7 +460,7 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 		const target = readTarget(body);
 		const database = optionalString(body, 'ConnectedDatabase') ?? target.database;
 		if (database !== options.databaseName || target.database !== options.databaseName) {
-			throw new ApiError(500, 'DatabaseConnectionException', `FATAL: database "${database === options.databaseName ? target.database : database}" does not exist`);
+			throw new StandInError(500, 'DatabaseConnectionException', `FATAL: database "${database === options.databaseName ? target.database : database}" does not exist`);
 		}
 
 		return operation(body);
@@ -501,7 +502,7 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 					}
 
 					if (fault) {
-						throw new ApiError(fault.status, fault.code, `Injected fault: ${fault.code}`);
+						throw new StandInError(fault.status, fault.code, `Injected fault: ${fault.code}`);
 					}
 
 					const body = Buffer.concat(chunks);
@@ -518,26 +519,26 @@ export function createDataApiServer(options: DataApiServerOptions): {server: htt
 							: verified.reason === 'bad-signature'
 								? 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.'
 								: verified.message;
-						throw new ApiError(403, type, message);
+						throw new StandInError(403, type, message);
 					}
 
 					const target = String(request.headers['x-amz-target'] ?? '');
 					const operation = target.startsWith('RedshiftData.') ? operations[target.slice('RedshiftData.'.length)] : undefined;
 					if (request.method !== 'POST' || !operation) {
-						throw new ApiError(400, 'UnknownOperationException', `Unknown operation ${target}`);
+						throw new StandInError(400, 'UnknownOperationException', `Unknown operation ${target}`);
 					}
 
 					let parsed: unknown;
 					try {
 						parsed = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
 					} catch {
-						throw new ApiError(400, 'SerializationException', 'Malformed JSON in the request body');
+						throw new StandInError(400, 'SerializationException', 'Malformed JSON in the request body');
 					}
 
 					send(200, await operation(parsed as Record<string, unknown>));
 				} catch (error) {
-					if (error instanceof ApiError) {
-						send(error.status, {__type: error.type, message: error.message, ...error.extra});
+					if (error instanceof StandInError) {
+						send(error.status, {__type: error.code, message: error.message, ...error.extra});
 					} else {
 						send(500, {__type: 'InternalServerException', message: error instanceof Error ? error.message : String(error)});
 					}
