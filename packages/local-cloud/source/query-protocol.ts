@@ -5,27 +5,14 @@
  * </Error><RequestId>…</RequestId></ErrorResponse>`. The signature is checked with the local cloud's own SigV4
  * code; keys are looked up in the local AWS account (its root, IAM users' keys and role sessions with their token).
  */
-import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {IncomingMessage} from 'node:http';
 import type {FaultInjection, StandInHandle} from './contract.js';
 import {createFaultPoint} from './faults.js';
-import {serveHttp} from './http-serve.js';
 import type {AwsAccount, Caller} from './iam/account.js';
 import {requestId as newRequestId} from './iam/account.js';
 import {xmlDocument, type XmlElement} from './object-store/xml.js';
 import {verifySigV4} from './sigv4.js';
-
-export class QueryError extends Error {
-	readonly status: number;
-	readonly code: string;
-	readonly type: 'Sender' | 'Receiver';
-	constructor(status: number, code: string, message: string, type: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender') {
-		super(message);
-		this.name = 'QueryError';
-		this.status = status;
-		this.code = code;
-		this.type = type;
-	}
-}
+import {crashMessage, serveStandIn, StandInError} from './stand-in-kit.js';
 
 /** The request's parameters: the query string's and, for a form POST, the body's. */
 export type QueryParameters = {
@@ -77,21 +64,6 @@ export type QueryServiceOptions = {
 
 const maximumBody = 1024 * 1024;
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of request as AsyncIterable<Buffer>) {
-		size += chunk.length;
-		if (size > maximumBody) {
-			throw new QueryError(413, 'RequestEntityTooLarge', 'Request body is too large.');
-		}
-
-		chunks.push(chunk);
-	}
-
-	return Buffer.concat(chunks);
-}
-
 function amzDateText(date: Date): string {
 	return date.toISOString().replaceAll(/[-:]|\.\d{3}/g, '');
 }
@@ -114,11 +86,11 @@ export async function authenticateQuery(request: IncomingMessage, body: Buffer, 
 	const now = options.now ?? new Date();
 	const scope = credentialScope(request);
 	if (scope && !options.regions.includes(scope.region)) {
-		throw new QueryError(403, 'SignatureDoesNotMatch', `Credential should be scoped to a valid region, not '${scope.region}'. `);
+		throw new StandInError(403, 'SignatureDoesNotMatch', `Credential should be scoped to a valid region, not '${scope.region}'. `);
 	}
 
 	if (scope && scope.service !== options.service) {
-		throw new QueryError(403, 'SignatureDoesNotMatch', `Credential should be scoped to correct service: '${options.service}'. `);
+		throw new StandInError(403, 'SignatureDoesNotMatch', `Credential should be scoped to correct service: '${options.service}'. `);
 	}
 
 	const holder = (id: string) => options.account.keyHolder(id);
@@ -126,28 +98,28 @@ export async function authenticateQuery(request: IncomingMessage, body: Buffer, 
 	if (!result.ok) {
 		switch (result.reason) {
 			case 'missing': {
-				throw new QueryError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+				throw new StandInError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
 			}
 
 			case 'unknown-key': {
-				throw new QueryError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+				throw new StandInError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
 			}
 
 			case 'bad-signature': {
-				throw new QueryError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.');
+				throw new StandInError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.');
 			}
 
 			case 'skewed':
 			case 'expired': {
 				const signed = String(request.headers['x-amz-date'] ?? '');
 				const early = Date.parse(`${signed.slice(0, 4)}-${signed.slice(4, 6)}-${signed.slice(6, 8)}T${signed.slice(9, 11)}:${signed.slice(11, 13)}:${signed.slice(13, 15)}Z`) < now.getTime();
-				throw new QueryError(403, 'SignatureDoesNotMatch', early
+				throw new StandInError(403, 'SignatureDoesNotMatch', early
 					? `Signature expired: ${signed} is now earlier than ${amzDateText(new Date(now.getTime() - (15 * 60_000)))} (${amzDateText(now)} - 15 min.)`
 					: `Signature not yet current: ${signed} is still later than ${amzDateText(new Date(now.getTime() + (15 * 60_000)))} (${amzDateText(now)} + 15 min.)`);
 			}
 
 			default: {
-				throw new QueryError(400, 'IncompleteSignature', result.message);
+				throw new StandInError(400, 'IncompleteSignature', result.message);
 			}
 		}
 	}
@@ -156,11 +128,11 @@ export async function authenticateQuery(request: IncomingMessage, body: Buffer, 
 	const token = request.headers['x-amz-security-token'] ?? new URL(request.url ?? '/', 'http://local').searchParams.get('X-Amz-Security-Token') ?? undefined;
 	if (signer.sessionToken !== undefined || token !== undefined) {
 		if (token !== signer.sessionToken) {
-			throw new QueryError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+			throw new StandInError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
 		}
 
 		if ((signer.expiresAt ?? Infinity) <= now.getTime()) {
-			throw new QueryError(403, 'ExpiredToken', 'The security token included in the request is expired');
+			throw new StandInError(403, 'ExpiredToken', 'The security token included in the request is expired');
 		}
 	}
 
@@ -174,63 +146,51 @@ export function queryResponseXml(action: string, namespace: string, result: XmlE
 	}, namespace);
 }
 
-export function queryErrorXml(namespace: string, error: QueryError, requestId: string): string {
-	return xmlDocument('ErrorResponse', {Error: {Type: error.type, Code: error.code, Message: error.message}, RequestId: requestId}, namespace);
+/** The error document; a refusal is the sender's fault, a 5xx the receiver's. */
+export function queryErrorXml(namespace: string, error: StandInError, requestId: string): string {
+	return xmlDocument('ErrorResponse', {Error: {Type: error.status >= 500 ? 'Receiver' : 'Sender', Code: error.code, Message: error.message}, RequestId: requestId}, namespace);
 }
 
-/** An HTTP server for one query-protocol service: faults first, then the signature, the action and its version. */
+/** An HTTP server for one query-protocol service on the stand-in kit: faults first, then the signature, the action and its version. */
 export async function serveQueryService(options: QueryServiceOptions): Promise<StandInHandle> {
 	const faults = createFaultPoint();
-	const send = (response: ServerResponse, status: number, text: string, requestId: string) => {
-		response.writeHead(status, {'content-type': 'text/xml', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': requestId});
-		response.end(text);
-	};
-
-	const handle = async (request: IncomingMessage, response: ServerResponse) => {
-		const requestId = newRequestId();
-		try {
-			const fault = await faults.apply(request);
-			if (fault?.type === 'reset') {
-				return;
+	const throttled = (status: number, code: string) => code === 'ServiceUnavailable' || status === 429;
+	const served = await serveStandIn({
+		port: options.port,
+		faults,
+		requestId: newRequestId,
+		body: {limit: maximumBody, tooLarge: () => new StandInError(413, 'RequestEntityTooLarge', 'Request body is too large.')},
+		faultError: fault => (throttled(fault.status, fault.code) ? new StandInError(fault.status, 'Throttling', 'Rate exceeded') : new StandInError(fault.status, fault.code, `Injected fault: ${fault.code}`)),
+		async authenticate(request) {
+			const pairs: Array<[string, string]> = [...request.url.searchParams.entries()];
+			if (request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+				pairs.push(...new URLSearchParams(request.body.toString('utf8')).entries());
 			}
 
-			if (fault) {
-				throw new QueryError(fault.status, fault.code === 'ServiceUnavailable' || fault.status === 429 ? 'Throttling' : fault.code, fault.code === 'ServiceUnavailable' || fault.status === 429 ? 'Rate exceeded' : `Injected fault: ${fault.code}`);
-			}
-
-			const body = await readBody(request);
-			const contentType = String(request.headers['content-type'] ?? '');
-			const url = new URL(request.url ?? '/', 'http://local');
-			const pairs: Array<[string, string]> = [...url.searchParams.entries()];
-			if (request.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
-				pairs.push(...new URLSearchParams(body.toString('utf8')).entries());
-			}
-
-			const parameters = queryParameters(pairs);
-			const caller = await authenticateQuery(request, body, {service: options.service, regions: options.regions, account: options.account, ...(options.now ? {now: options.now()} : {})});
+			const caller = await authenticateQuery(request.incoming, request.body, {service: options.service, regions: options.regions, account: options.account, ...(options.now ? {now: options.now()} : {})});
+			return {caller, parameters: queryParameters(pairs)};
+		},
+		async route(request, {caller, parameters}) {
 			const action = parameters.get('Action');
 			if (!action) {
-				throw new QueryError(400, 'MissingAction', 'Missing Action');
+				throw new StandInError(400, 'MissingAction', 'Missing Action');
 			}
 
 			const operation = Object.hasOwn(options.operations, action) ? options.operations[action] : undefined;
 			if (!operation) {
-				throw new QueryError(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
+				throw new StandInError(400, 'InvalidAction', `The action ${action} is not valid for this web service.`);
 			}
 
 			if (parameters.get('Version') !== options.version) {
-				throw new QueryError(400, 'InvalidAction', `Could not find operation ${action} for version ${parameters.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
+				throw new StandInError(400, 'InvalidAction', `Could not find operation ${action} for version ${parameters.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
 			}
 
-			const result = await operation(parameters, caller);
-			send(response, 200, queryResponseXml(action, options.namespace, result, requestId), requestId);
-		} catch (error) {
-			const failure = error instanceof QueryError ? error : new QueryError(500, 'ServiceFailure', error instanceof Error ? error.message : String(error));
-			send(response, failure.status, queryErrorXml(options.namespace, failure, requestId), requestId);
-		}
-	};
-
-	const served = await serveHttp(handle, {port: options.port});
+			return {body: queryResponseXml(action, options.namespace, await operation(parameters, caller), request.id)};
+		},
+		errorBody: (error, request) => queryErrorXml(options.namespace, error, request.id),
+		internalError: error => new StandInError(500, 'ServiceFailure', crashMessage(error)),
+		headers: request => ({'content-type': 'text/xml', 'x-amzn-requestid': request.id}),
+	});
 	return {
 		name: options.name,
 		url: `http://127.0.0.1:${served.port}`,
@@ -246,13 +206,13 @@ export async function serveQueryService(options: QueryServiceOptions): Promise<S
 export function required(parameters: QueryParameters, name: string, member: string): string {
 	const value = parameters.get(name);
 	if (value === undefined) {
-		throw new QueryError(400, 'ValidationError', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+		throw new StandInError(400, 'ValidationError', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
 	}
 
 	return value;
 }
 
 /** A constraint failure in AWS's ValidationError wording. */
-export function constraintError(member: string, value: string, constraint: string): QueryError {
-	return new QueryError(400, 'ValidationError', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
+export function constraintError(member: string, value: string, constraint: string): StandInError {
+	return new StandInError(400, 'ValidationError', `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
 }

@@ -9,7 +9,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {healthProbeHeader, type FaultPoint} from './faults.js';
+import {healthProbeHeader, type FaultOutcome, type FaultPoint} from './faults.js';
 import {serveHttp, type ServedHttp} from './http-serve.js';
 
 /** A refusal in the service's terms: the HTTP status, the service's error code and message, and any fields its error document carries beside them. */
@@ -64,6 +64,8 @@ export type StandInOptions<Caller> = {
 	errorBody: (error: StandInError, request: StandInRequest) => unknown;
 	/** The service's internal error, for what an action throws that is not a StandInError. */
 	internalError: (error: unknown) => StandInError;
+	/** How the service words an injected error status. @default the fault's code, "Injected fault (CODE)" */
+	faultError?: (fault: Extract<FaultOutcome, {type: 'status'}>) => StandInError;
 	/** Headers of every answer, errors too (the request id, Date, the content type), given the payload's size (none: streamed). */
 	headers: (request: StandInRequest, size: number | undefined) => Record<string, string>;
 };
@@ -158,7 +160,7 @@ export async function serveStandIn<Caller>(options: StandInOptions<Caller>): Pro
 			}
 
 			if (fault) {
-				throw new StandInError(fault.status, fault.code, `Injected fault (${fault.code})`);
+				throw options.faultError?.(fault) ?? new StandInError(fault.status, fault.code, `Injected fault (${fault.code})`);
 			}
 
 			request = {...arrived, body: await readBody(incoming, options.body)};

@@ -6,6 +6,7 @@ import {rpcErrorBody, rpcHeaders, rpcInternalError} from '../source/dataworks/rp
 import {createFaultPoint, healthProbeHeader, type FaultPoint} from '../source/faults.js';
 import {logServiceErrorBody} from '../source/log-service/errors.js';
 import {xmlDocument} from '../source/object-store/xml.js';
+import {queryErrorXml} from '../source/query-protocol.js';
 import {serveStandIn, StandInError, type StandInOptions, type StandInRequest} from '../source/stand-in-kit.js';
 
 type Seen = {stages: string[]; bodies: string[]};
@@ -177,4 +178,22 @@ test('a StandInError in S3\'s XML, its extra fields beside Code and Message', as
 	t.is(answer.status, 404);
 	t.is(answer.type, 'application/xml');
 	t.is(answer.text, '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchThing</Code><Message>The thing &lt;a&amp;b&gt; does not exist.</Message><Resource>things/a&amp;b</Resource><RequestId>REQ-1</RequestId></Error>');
+});
+
+test('a StandInError in the AWS query protocol\'s XML (IAM, STS, Redshift): a refusal is the Sender\'s, a 5xx the Receiver\'s', async t => {
+	const namespace = 'https://iam.amazonaws.com/doc/2010-05-08/';
+	const style = {errorBody: (error: StandInError, request: StandInRequest) => queryErrorXml(namespace, error, request.id), headers: () => ({'content-type': 'text/xml'})};
+	const answer = await refused(t, style);
+	t.is(answer.status, 404);
+	t.is(answer.text, `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>NoSuchThing</Code><Message>The thing &lt;a&amp;b&gt; does not exist.</Message></Error><RequestId>REQ-1</RequestId></ErrorResponse>`);
+	const {url} = await serve(t, {
+		...style,
+		internalError: error => new StandInError(500, 'ServiceFailure', (error as Error).message),
+		async route() {
+			throw new Error('boom');
+		},
+	});
+	const crashed = await fetch(`${url}/`, {headers: signed});
+	t.is(crashed.status, 500);
+	t.regex(await crashed.text(), /<Type>Receiver<\/Type><Code>ServiceFailure<\/Code><Message>boom<\/Message>/);
 });

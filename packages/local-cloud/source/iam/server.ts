@@ -8,7 +8,8 @@
 import type {StandInHandle} from '../contract.js';
 import {evaluatePolicies, parsePolicy, PolicyDocumentError, type MatchedStatement, type Policy, type PolicyKind, type SourcedPolicy} from '../identity/policy.js';
 import type {XmlElement} from '../object-store/xml.js';
-import {constraintError, QueryError, required, serveQueryService, type QueryOperation, type QueryParameters} from '../query-protocol.js';
+import {constraintError, required, serveQueryService, type QueryOperation, type QueryParameters} from '../query-protocol.js';
+import {StandInError} from '../stand-in-kit.js';
 import {AwsAccount, iamDate, type Caller, type ManagedPolicyRecord, type RoleRecord, type UserRecord} from './account.js';
 import {awsManagedPolicies, type AwsManagedPolicy} from './aws-managed-policies.js';
 
@@ -83,19 +84,19 @@ function parseDocument(document: string, kind: PolicyKind): Policy {
 		return parsePolicy(document, {dialect: 'aws', kind});
 	} catch (error) {
 		if (error instanceof PolicyDocumentError) {
-			throw new QueryError(400, 'MalformedPolicyDocument', error.message);
+			throw new StandInError(400, 'MalformedPolicyDocument', error.message);
 		}
 
 		throw error;
 	}
 }
 
-function noSuchRole(name: string): QueryError {
-	return new QueryError(404, 'NoSuchEntity', `The role with name ${name} cannot be found.`);
+function noSuchRole(name: string): StandInError {
+	return new StandInError(404, 'NoSuchEntity', `The role with name ${name} cannot be found.`);
 }
 
-function noSuchUser(name: string): QueryError {
-	return new QueryError(404, 'NoSuchEntity', `The user with name ${name} cannot be found.`);
+function noSuchUser(name: string): StandInError {
+	return new StandInError(404, 'NoSuchEntity', `The user with name ${name} cannot be found.`);
 }
 
 /** Marker/MaxItems paging over a list already in IAM's order. */
@@ -109,7 +110,7 @@ function page<T>(items: readonly T[], parameters: QueryParameters): {items: T[];
 	const markerText = parameters.get('Marker');
 	const start = markerText === undefined ? 0 : Number(Buffer.from(markerText, 'base64url').toString('utf8').replace(/^ferry-iam-/, ''));
 	if (!Number.isInteger(start) || start < 0) {
-		throw new QueryError(400, 'InvalidInput', 'Invalid Marker.');
+		throw new StandInError(400, 'InvalidInput', 'Invalid Marker.');
 	}
 
 	const slice = items.slice(start, start + max);
@@ -131,7 +132,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 	const authorize = (caller: Caller, action: string, resource: string) => {
 		const result = account.authorize(caller, {action: `iam:${action}`, resource});
 		if (result.decision !== 'allowed') {
-			throw new QueryError(403, 'AccessDenied', result.message);
+			throw new StandInError(403, 'AccessDenied', result.message);
 		}
 	};
 
@@ -179,7 +180,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 		checkDocument(document, 'policyDocument');
 		const policy = parseDocument(document, 'trust');
 		if (policySize(document) > iamLimits.trustPolicyChars) {
-			throw new QueryError(409, 'LimitExceeded', `Cannot exceed quota for ACLSizePerRole: ${iamLimits.trustPolicyChars}`);
+			throw new StandInError(409, 'LimitExceeded', `Cannot exceed quota for ACLSizePerRole: ${iamLimits.trustPolicyChars}`);
 		}
 
 		for (const statement of policy.statements) {
@@ -188,7 +189,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 				const own = new RegExp(`^arn:aws:iam::${account.accountId}:(user|role)(/.*)$`).exec(arn);
 				const exists = !own || (own[1] === 'user' ? account.userByArn(arn) : account.roleByArn(arn));
 				if (!exists) {
-					throw new QueryError(400, 'MalformedPolicyDocument', `Invalid principal in policy: "AWS":"${arn}"`);
+					throw new StandInError(400, 'MalformedPolicyDocument', `Invalid principal in policy: "AWS":"${arn}"`);
 				}
 			}
 		}
@@ -201,7 +202,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 		const others = Object.entries(entity.record.inline).filter(([other]) => other !== name).reduce((sum, [, text]) => sum + policySize(text), 0);
 		const limit = entity.kind === 'role' ? iamLimits.roleInlineChars : iamLimits.userInlineChars;
 		if (others + policySize(document) > limit) {
-			throw new QueryError(409, 'LimitExceeded', `Maximum policy size of ${limit} bytes exceeded for ${entity.kind} ${entity.record.name}`);
+			throw new StandInError(409, 'LimitExceeded', `Maximum policy size of ${limit} bytes exceeded for ${entity.kind} ${entity.record.name}`);
 		}
 
 		entity.record.inline[name] = document;
@@ -210,7 +211,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 
 	const attach = (entity: Entity, arn: string) => {
 		if (!account.managedPolicy(arn)) {
-			throw new QueryError(404, 'NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`);
+			throw new StandInError(404, 'NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`);
 		}
 
 		if (entity.record.attached.includes(arn)) {
@@ -218,7 +219,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 		}
 
 		if (entity.record.attached.length >= iamLimits.attachedPerEntity) {
-			throw new QueryError(409, 'LimitExceeded', `Cannot exceed quota for PoliciesPer${entity.kind === 'role' ? 'Role' : 'User'}: ${iamLimits.attachedPerEntity}`);
+			throw new StandInError(409, 'LimitExceeded', `Cannot exceed quota for PoliciesPer${entity.kind === 'role' ? 'Role' : 'User'}: ${iamLimits.attachedPerEntity}`);
 		}
 
 		entity.record.attached.push(arn);
@@ -227,7 +228,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 
 	const detach = (entity: Entity, arn: string) => {
 		if (!entity.record.attached.includes(arn)) {
-			throw new QueryError(404, 'NoSuchEntity', `Policy ${arn} was not found.`);
+			throw new StandInError(404, 'NoSuchEntity', `Policy ${arn} was not found.`);
 		}
 
 		entity.record.attached = entity.record.attached.filter(attached => attached !== arn);
@@ -239,7 +240,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 	const requirePolicy = (arn: string) => {
 		const found = account.managedPolicy(arn);
 		if (!found) {
-			throw new QueryError(404, 'NoSuchEntity', `Policy ${arn} was not found.`);
+			throw new StandInError(404, 'NoSuchEntity', `Policy ${arn} was not found.`);
 		}
 
 		return found;
@@ -260,7 +261,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			return 'root';
 		}
 
-		throw new QueryError(400, 'ValidationError', 'Must specify userName when calling with non-User credentials');
+		throw new StandInError(400, 'ValidationError', 'Must specify userName when calling with non-User credentials');
 	};
 
 	const simulate: QueryOperation = (parameters, caller) => {
@@ -268,13 +269,13 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 		authorize(caller, 'SimulatePrincipalPolicy', source);
 		const match = new RegExp(`^arn:aws:iam::${account.accountId}:(user|role)/(?:.*/)?([^/]+)$`).exec(source);
 		if (!match) {
-			throw new QueryError(400, 'InvalidInput', `Invalid Entity Arn: ${source} does not clearly define entity type and name.`);
+			throw new StandInError(400, 'InvalidInput', `Invalid Entity Arn: ${source} does not clearly define entity type and name.`);
 		}
 
 		const entity: RoleRecord | UserRecord = match[1] === 'user' ? requireUser(match[2]!) : requireRole(match[2]!);
 		const actions = parameters.list('ActionNames');
 		if (actions.length === 0) {
-			throw new QueryError(400, 'ValidationError', '1 validation error detected: Value null at \'actionNames\' failed to satisfy constraint: Member must not be null');
+			throw new StandInError(400, 'ValidationError', '1 validation error detected: Value null at \'actionNames\' failed to satisfy constraint: Member must not be null');
 		}
 
 		const resources = parameters.list('ResourceArns');
@@ -330,12 +331,12 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			}
 
 			if (account.role(name)) {
-				throw new QueryError(409, 'EntityAlreadyExists', `Role with name ${name} already exists.`);
+				throw new StandInError(409, 'EntityAlreadyExists', `Role with name ${name} already exists.`);
 			}
 
 			checkTrustPolicy(trustPolicy);
 			if (account.roles().length >= iamLimits.rolesPerAccount) {
-				throw new QueryError(409, 'LimitExceeded', `Cannot exceed quota for RolesPerAccount: ${iamLimits.rolesPerAccount}`);
+				throw new StandInError(409, 'LimitExceeded', `Cannot exceed quota for RolesPerAccount: ${iamLimits.rolesPerAccount}`);
 			}
 
 			const role = account.addRole({name, path, trustPolicy, maxSessionDuration: duration, ...(description === undefined ? {} : {description})});
@@ -361,11 +362,11 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			const role = requireRole(checkName(required(parameters, 'RoleName', 'roleName'), 'roleName', 64));
 			authorize(caller, 'DeleteRole', account.roleArn(role));
 			if (Object.keys(role.inline).length > 0) {
-				throw new QueryError(409, 'DeleteConflict', 'Cannot delete entity, must delete policies first.');
+				throw new StandInError(409, 'DeleteConflict', 'Cannot delete entity, must delete policies first.');
 			}
 
 			if (role.attached.length > 0) {
-				throw new QueryError(409, 'DeleteConflict', 'Cannot delete entity, must detach all policies first.');
+				throw new StandInError(409, 'DeleteConflict', 'Cannot delete entity, must detach all policies first.');
 			}
 
 			account.deleteRole(role);
@@ -396,7 +397,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			const name = checkName(required(parameters, 'PolicyName', 'policyName'), 'policyName', 128);
 			const document = role.inline[name];
 			if (document === undefined) {
-				throw new QueryError(404, 'NoSuchEntity', `The role policy with name ${name} cannot be found.`);
+				throw new StandInError(404, 'NoSuchEntity', `The role policy with name ${name} cannot be found.`);
 			}
 
 			return {RoleName: role.name, PolicyName: name, PolicyDocument: encodeDocument(document)};
@@ -413,7 +414,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			authorize(caller, 'DeleteRolePolicy', account.roleArn(role));
 			const name = checkName(required(parameters, 'PolicyName', 'policyName'), 'policyName', 128);
 			if (role.inline[name] === undefined) {
-				throw new QueryError(404, 'NoSuchEntity', `The role policy with name ${name} cannot be found.`);
+				throw new StandInError(404, 'NoSuchEntity', `The role policy with name ${name} cannot be found.`);
 			}
 
 			delete role.inline[name];
@@ -448,12 +449,12 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			authorize(caller, 'CreatePolicy', arn);
 			const document = checkDocument(required(parameters, 'PolicyDocument', 'policyDocument'), 'policyDocument');
 			if (account.customerPolicies().some(policy => policy.name.toLowerCase() === name.toLowerCase())) {
-				throw new QueryError(409, 'EntityAlreadyExists', `A policy called ${name} already exists. Duplicate names are not allowed.`);
+				throw new StandInError(409, 'EntityAlreadyExists', `A policy called ${name} already exists. Duplicate names are not allowed.`);
 			}
 
 			parseDocument(document, 'identity');
 			if (policySize(document) > iamLimits.managedPolicyChars) {
-				throw new QueryError(409, 'LimitExceeded', `Cannot exceed quota for PolicySize: ${iamLimits.managedPolicyChars}`);
+				throw new StandInError(409, 'LimitExceeded', `Cannot exceed quota for PolicySize: ${iamLimits.managedPolicyChars}`);
 			}
 
 			const description = parameters.get('Description');
@@ -478,7 +479,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 				? (versionId === found.policy.defaultVersion ? {id: versionId, document: found.policy.document, createDate: found.policy.updateDate} : undefined)
 				: found.policy.versions.find(candidate => candidate.id === versionId);
 			if (!version) {
-				throw new QueryError(404, 'NoSuchEntity', `Policy ${arn} version ${versionId} does not exist or is not attachable.`);
+				throw new StandInError(404, 'NoSuchEntity', `Policy ${arn} version ${versionId} does not exist or is not attachable.`);
 			}
 
 			return {PolicyVersion: {Document: encodeDocument(version.document), VersionId: version.id, IsDefaultVersion: version.id === found.policy.defaultVersion, CreateDate: version.createDate}};
@@ -505,7 +506,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			const path = checkPath(parameters.get('Path'));
 			authorize(caller, 'CreateUser', userArnFor(name, path));
 			if (account.user(name)) {
-				throw new QueryError(409, 'EntityAlreadyExists', `User with name ${name} already exists.`);
+				throw new StandInError(409, 'EntityAlreadyExists', `User with name ${name} already exists.`);
 			}
 
 			const user = account.addUser({name, path});
@@ -527,15 +528,15 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			const user = requireUser(checkName(required(parameters, 'UserName', 'userName'), 'userName', 128));
 			authorize(caller, 'DeleteUser', account.userArn(user));
 			if (user.keys.length > 0) {
-				throw new QueryError(409, 'DeleteConflict', 'Cannot delete entity, must delete access keys first.');
+				throw new StandInError(409, 'DeleteConflict', 'Cannot delete entity, must delete access keys first.');
 			}
 
 			if (Object.keys(user.inline).length > 0) {
-				throw new QueryError(409, 'DeleteConflict', 'Cannot delete entity, must delete policies first.');
+				throw new StandInError(409, 'DeleteConflict', 'Cannot delete entity, must delete policies first.');
 			}
 
 			if (user.attached.length > 0) {
-				throw new QueryError(409, 'DeleteConflict', 'Cannot delete entity, must detach all policies first.');
+				throw new StandInError(409, 'DeleteConflict', 'Cannot delete entity, must detach all policies first.');
 			}
 
 			account.deleteUser(user);
@@ -556,7 +557,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			const name = checkName(required(parameters, 'PolicyName', 'policyName'), 'policyName', 128);
 			const document = user.inline[name];
 			if (document === undefined) {
-				throw new QueryError(404, 'NoSuchEntity', `The user policy with name ${name} cannot be found.`);
+				throw new StandInError(404, 'NoSuchEntity', `The user policy with name ${name} cannot be found.`);
 			}
 
 			return {UserName: user.name, PolicyName: name, PolicyDocument: encodeDocument(document)};
@@ -573,7 +574,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			authorize(caller, 'DeleteUserPolicy', account.userArn(user));
 			const name = checkName(required(parameters, 'PolicyName', 'policyName'), 'policyName', 128);
 			if (user.inline[name] === undefined) {
-				throw new QueryError(404, 'NoSuchEntity', `The user policy with name ${name} cannot be found.`);
+				throw new StandInError(404, 'NoSuchEntity', `The user policy with name ${name} cannot be found.`);
 			}
 
 			delete user.inline[name];
@@ -604,12 +605,12 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 		CreateAccessKey(parameters, caller) {
 			const user = targetUser(parameters, caller);
 			if (user === 'root') {
-				throw new QueryError(400, 'InvalidInput', 'The local IAM does not create access keys for the account\'s root user; create an IAM user and give it keys.');
+				throw new StandInError(400, 'InvalidInput', 'The local IAM does not create access keys for the account\'s root user; create an IAM user and give it keys.');
 			}
 
 			authorize(caller, 'CreateAccessKey', account.userArn(user));
 			if (user.keys.length >= iamLimits.accessKeysPerUser) {
-				throw new QueryError(409, 'LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${iamLimits.accessKeysPerUser}`);
+				throw new StandInError(409, 'LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${iamLimits.accessKeysPerUser}`);
 			}
 
 			const key = account.addAccessKey(user);
@@ -632,7 +633,7 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			const id = required(parameters, 'AccessKeyId', 'accessKeyId');
 			const key = user === 'root' ? undefined : user.keys.find(candidate => candidate.id === id);
 			if (user === 'root' || !key) {
-				throw new QueryError(404, 'NoSuchEntity', `The Access Key with id ${id} cannot be found.`);
+				throw new StandInError(404, 'NoSuchEntity', `The Access Key with id ${id} cannot be found.`);
 			}
 
 			authorize(caller, 'DeleteAccessKey', account.userArn(user));

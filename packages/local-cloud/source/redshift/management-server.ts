@@ -8,7 +8,8 @@ import type {StandInHandle} from '../contract.js';
 import type {AwsAccount, Caller} from '../iam/account.js';
 import {evaluatePolicies, parsePolicy} from '../identity/policy.js';
 import type {XmlElement} from '../object-store/xml.js';
-import {constraintError, QueryError, required, serveQueryService} from '../query-protocol.js';
+import {constraintError, required, serveQueryService} from '../query-protocol.js';
+import {StandInError} from '../stand-in-kit.js';
 import type {RedshiftCluster} from './cluster.js';
 
 export const redshiftNamespace = 'http://redshift.amazonaws.com/doc/2012-12-01/';
@@ -36,13 +37,13 @@ export async function startRedshiftManagementStandIn(options: RedshiftManagement
 	const authorize = (caller: Caller, action: string, resource: string) => {
 		const result = account.authorize(caller, {action, resource});
 		if (result.decision !== 'allowed') {
-			throw new QueryError(403, 'AccessDenied', result.message);
+			throw new StandInError(403, 'AccessDenied', result.message);
 		}
 	};
 
 	const requireCluster = (identifier: string | undefined) => {
 		if (identifier !== undefined && identifier !== cluster.identifier) {
-			throw new QueryError(404, 'ClusterNotFound', `Cluster ${identifier} not found.`);
+			throw new StandInError(404, 'ClusterNotFound', `Cluster ${identifier} not found.`);
 		}
 	};
 
@@ -93,7 +94,7 @@ export async function startRedshiftManagementStandIn(options: RedshiftManagement
 			action: 'sts:AssumeRole', resource: arn, principal: {type: 'Service', name: 'redshift.amazonaws.com'},
 		}).decision === 'allowed';
 		if (!trusted) {
-			throw new QueryError(400, 'InvalidParameterValue', `The IAM role ${arn.split('/').at(-1)} is not valid. The IAM role must delegate access to an Amazon Redshift account.`);
+			throw new StandInError(400, 'InvalidParameterValue', `The IAM role ${arn.split('/').at(-1)} is not valid. The IAM role must delegate access to an Amazon Redshift account.`);
 		}
 	};
 
@@ -109,12 +110,12 @@ export async function startRedshiftManagementStandIn(options: RedshiftManagement
 			DescribeClusters(parameters, caller) {
 				const identifier = parameters.get('ClusterIdentifier');
 				if (identifier !== undefined && parameters.get('Marker') !== undefined) {
-					throw new QueryError(400, 'InvalidParameterCombination', 'A ClusterIdentifier and a Marker cannot be specified together.');
+					throw new StandInError(400, 'InvalidParameterCombination', 'A ClusterIdentifier and a Marker cannot be specified together.');
 				}
 
 				const maxRecords = parameters.get('MaxRecords');
 				if (maxRecords !== undefined && !(Number(maxRecords) >= 20 && Number(maxRecords) <= 100)) {
-					throw new QueryError(400, 'InvalidParameterValue', 'MaxRecords must be between 20 and 100.');
+					throw new StandInError(400, 'InvalidParameterValue', 'MaxRecords must be between 20 and 100.');
 				}
 
 				requireCluster(identifier);
@@ -145,11 +146,11 @@ export async function startRedshiftManagementStandIn(options: RedshiftManagement
 				const after = new Set([...current.filter(arn => !remove.includes(arn)), ...add]);
 				if (after.size > iamRolesPerCluster) {
 					// The service's text for this quota could not be found offline.
-					throw new QueryError(400, 'InvalidParameterValue', `A cluster can have at most ${iamRolesPerCluster} IAM roles associated with it.`);
+					throw new StandInError(400, 'InvalidParameterValue', `A cluster can have at most ${iamRolesPerCluster} IAM roles associated with it.`);
 				}
 
 				if (defaultArn && !after.has(defaultArn)) {
-					throw new QueryError(400, 'InvalidParameterValue', `The default IAM role ${defaultArn} must be associated with the cluster.`);
+					throw new StandInError(400, 'InvalidParameterValue', `The default IAM role ${defaultArn} must be associated with the cluster.`);
 				}
 
 				cluster.modifyIamRoles({add, remove, ...(defaultArn ? {defaultIamRoleArn: defaultArn} : {})});

@@ -6,7 +6,8 @@
  */
 import type {StandInHandle} from '../contract.js';
 import type {AwsAccount} from '../iam/account.js';
-import {constraintError, QueryError, required, serveQueryService} from '../query-protocol.js';
+import {constraintError, required, serveQueryService} from '../query-protocol.js';
+import {StandInError} from '../stand-in-kit.js';
 
 export const stsNamespace = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
@@ -52,8 +53,8 @@ export async function startStsStandIn(options: StsStandInOptions): Promise<Stand
 				const assumed = account.assumeRole({caller}, {roleArn, sessionName, ...(duration === undefined ? {} : {durationSeconds: duration})});
 				if ('reason' in assumed) {
 					throw assumed.reason === 'duration'
-						? new QueryError(400, 'ValidationError', assumed.message)
-						: new QueryError(403, 'AccessDenied', assumed.message);
+						? new StandInError(400, 'ValidationError', assumed.message)
+						: new StandInError(403, 'AccessDenied', assumed.message);
 				}
 
 				return {
