@@ -1,8 +1,8 @@
 import http from 'node:http';
 import {Readable} from 'node:stream';
 import test, {type ExecutionContext} from 'ava';
+import {rpcErrorBody, rpcHeaders, rpcInternalError} from '../source/alibaba-rpc/rpc-api.js';
 import {dataHubErrorBody} from '../source/datahub/errors.js';
-import {rpcErrorBody, rpcHeaders, rpcInternalError} from '../source/dataworks/rpc.js';
 import {createFaultPoint, healthProbeHeader, type FaultPoint} from '../source/faults.js';
 import {logServiceErrorBody} from '../source/log-service/errors.js';
 import {xmlDocument} from '../source/object-store/xml.js';
@@ -106,7 +106,7 @@ test('the local DataWorks\' crash is its POP gateway InternalError', async t => 
 		async route() {
 			throw new Error('disk full');
 		},
-		errorBody: rpcErrorBody, internalError: rpcInternalError, headers: rpcHeaders,
+		errorBody: rpcErrorBody('dataworks-public'), internalError: rpcInternalError, headers: rpcHeaders,
 	});
 	const answer = await fetch(`${url}/`, {headers: signed});
 	t.is(answer.status, 500);
@@ -161,7 +161,7 @@ test('a StandInError in Log Service\'s JSON: {errorCode, errorMessage}', async t
 });
 
 test('a StandInError in DataWorks\' JSON: the POP gateway\'s {RequestId, HostId, Code, Message, Recommend}', async t => {
-	const answer = await refused(t, {errorBody: rpcErrorBody, headers: rpcHeaders});
+	const answer = await refused(t, {errorBody: rpcErrorBody('dataworks-public'), headers: rpcHeaders});
 	t.is(answer.status, 404);
 	t.is(answer.type, 'application/json;charset=utf-8');
 	t.deepEqual(JSON.parse(answer.text), {

@@ -1,9 +1,7 @@
 /** The local DataWorks' refusals that more than one of its modules makes, worded as the POP gateway and the service word them. */
 import {StandInError} from '../stand-in-kit.js';
 
-export const missing = (name: string) => new StandInError(400, `MissingParameter.${name}`, `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
-
-export const invalid = (name: string, why: string) => new StandInError(400, `InvalidParameter.${name}`, `The specified parameter "${name}" is invalid: ${why}`);
+export {invalidParameter as invalid, missingParameter as missing} from '../alibaba-rpc/rpc-api.js';
 
 export const noWorkspace = (name: string, region: string) => new StandInError(403, 'Forbidden.Access.ProjectNotExistOrNoPermission', `The workspace ${name} does not exist in region ${region} or you are not a member of it.`);
 

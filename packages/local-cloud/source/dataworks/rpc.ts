@@ -1,26 +1,15 @@
 /**
- * The local DataWorks' RPC side (dataworks-public 2020-05-18): a request's parameters (the query's, then a form body's),
- * its signature (ACS3-HMAC-SHA256 with the action and version in signed headers, or the legacy v1 signature with them
- * among the parameters; both checked by signature-check.ts), the decoding of action parameters, and the answer
- * envelope: `{RequestId, Success, HttpStatusCode, Data}`, fields beside RequestId for the actions that answer so, and
- * errors as the POP gateway writes them, `{RequestId, HostId, Code, Message, Recommend}` with the HTTP status.
+ * The local DataWorks' side of the RPC protocol (dataworks-public 2020-05-18), over the gateway's checks in
+ * ../alibaba-rpc/: the decoding of action parameters, and the answer envelope, `{RequestId, Success, HttpStatusCode,
+ * Data}`, or fields beside RequestId for the actions that answer so.
  */
-import type {StandInRequest} from '../stand-in-kit.js';
-import {crashMessage, StandInError} from '../stand-in-kit.js';
+import type {RpcParams} from '../alibaba-rpc/rpc-api.js';
 import {invalid, missing} from './errors.js';
 import {cstOffsetMs} from './scheduling.js';
-import {isRpcV1Request, NonceLedger, verifyAcs3Request, verifyRpcV1Request} from '../alibaba-rpc/signature-check.js';
 
-export type Params = Record<string, string>;
+export type Params = RpcParams;
 
 export const apiVersion = '2020-05-18';
-
-/** The parameters of the v1 signature itself, not of the action. */
-const rpcCommonParameters = ['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'SecurityToken'];
-
-export const maxBodyBytes = 16 * 1024 * 1024;
-
-export const bodyTooLarge = () => new StandInError(413, 'RequestEntityTooLarge', 'The request body is larger than 16 MB.');
 
 export function required(params: Params, name: string): string {
 	const value = params[name];
@@ -93,77 +82,4 @@ export class TopLevelAnswer {
 
 export function rpcAnswer(requestId: string, data: unknown): Record<string, unknown> {
 	return data instanceof TopLevelAnswer ? {RequestId: requestId, ...data.fields} : {RequestId: requestId, Success: true, HttpStatusCode: 200, Data: data};
-}
-
-export function rpcErrorBody(error: StandInError, request: StandInRequest): Record<string, unknown> {
-	return {
-		RequestId: request.id, HostId: request.headers.host ?? '127.0.0.1', Code: error.code, Message: error.message,
-		Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=dataworks-public`,
-	};
-}
-
-export const rpcInternalError = (error: unknown) => new StandInError(500, 'InternalError', `The request processing has failed due to some unknown error. (${crashMessage(error)})`);
-
-export const rpcHeaders = (request: StandInRequest) => ({'Content-Type': 'application/json;charset=utf-8', 'x-acs-request-id': request.id});
-
-/** The request's parameters: the query's, then a form body's (a POST's parameters travel there). */
-function parametersOf(request: StandInRequest): Params {
-	const params: Params = {};
-	for (const [key, value] of new URLSearchParams(request.rawQuery.replaceAll('+', '%2B'))) {
-		params[key] = value;
-	}
-
-	if (request.body.length > 0 && (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-		for (const [key, value] of new URLSearchParams(request.body.toString('utf8'))) {
-			params[key] = value;
-		}
-	}
-
-	return params;
-}
-
-export type RpcCall = {action: string; version: string; params: Params};
-
-/**
- * Checks a request's signature and names the action and version it asks for: an ACS3 request carries them in signed
- * headers; a v1 request (no Authorization header, the signature among its parameters) in signed parameters, which then
- * leave the parameters the action reads.
- */
-export function rpcAuthenticator(options: {credentials: {accessKeyId: string; secret: string}; maxSkewMs: number}): (request: StandInRequest) => RpcCall {
-	const nonces = new NonceLedger(options.maxSkewMs);
-	const secretOf = (id: string) => (id === options.credentials.accessKeyId ? options.credentials.secret : undefined);
-	return request => {
-		const now = Date.now();
-		const params = parametersOf(request);
-		if (request.headers.authorization === undefined && isRpcV1Request(params)) {
-			const verdict = verifyRpcV1Request({method: request.method, params}, {secretOf, nowMs: now, maxSkewMs: options.maxSkewMs, nonces});
-			if (!verdict.ok) {
-				throw new StandInError(verdict.status, verdict.code, verdict.message);
-			}
-
-			// A v1 request chooses its answer's format, XML by default; the local DataWorks writes JSON only.
-			if ((params.Format ?? '').toUpperCase() !== 'JSON') {
-				throw invalid('Format', 'the local DataWorks answers in JSON only: send Format=JSON');
-			}
-
-			const {Action: action = '', Version: version = ''} = params;
-			for (const name of rpcCommonParameters) {
-				delete params[name];
-			}
-
-			return {action, version, params};
-		}
-
-		const {incoming} = request;
-		const verdict = verifyAcs3Request({method: request.method, path: request.path, rawQuery: request.rawQuery, headers: incoming.headers, body: request.body}, {secretOf, nowMs: now, maxSkewMs: options.maxSkewMs});
-		if (!verdict.ok) {
-			throw new StandInError(verdict.status, verdict.code, verdict.message);
-		}
-
-		if (!nonces.claim(String(incoming.headers['x-acs-signature-nonce']), now)) {
-			throw new StandInError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
-		}
-
-		return {action: String(incoming.headers['x-acs-action'] ?? ''), version: String(incoming.headers['x-acs-version'] ?? ''), params};
-	};
 }

@@ -1,14 +1,13 @@
 /**
  * The local DataWorks stand-in (dataworks-public 2020-05-18, RPC): POST/GET `/` with parameters in the query and the
- * form body, signed with ACS3-HMAC-SHA256 or the legacy RPC signature (rpc.ts). It keeps workflows, data sources, DI
+ * form body, signed with ACS3-HMAC-SHA256 or the legacy RPC signature (checked as every RPC stand-in does, ../alibaba-rpc/). It keeps workflows, data sources, DI
  * files with their scheduling properties, deployments, and backfill, cycle and manual instances under its data dir
  * (model.ts), runs them with the DI runner and schedules them as the service does (scheduler.ts); each group of actions
  * is a module of its own under actions/.
  */
-import {randomUUID} from 'node:crypto';
 import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
-import {serveStandIn, StandInError} from '../stand-in-kit.js';
+import {serveRpcActions} from '../alibaba-rpc/rpc-api.js';
 import type {Action, ActionContext} from './actions/context.js';
 import {dataSourceActions} from './actions/data-sources.js';
 import {deploymentActions} from './actions/deployments.js';
@@ -19,7 +18,7 @@ import {workflowActions} from './actions/workflows.js';
 import {workspaceActions} from './actions/workspace.js';
 import type {DiRunner} from './di-runner.js';
 import {DataWorksModel, type DataWorksWorkspace} from './model.js';
-import {apiVersion, bodyTooLarge, maxBodyBytes, rpcAnswer, rpcAuthenticator, rpcErrorBody, rpcHeaders, rpcInternalError} from './rpc.js';
+import {apiVersion, rpcAnswer} from './rpc.js';
 import {startScheduler} from './scheduler.js';
 
 export type {DataWorksWorkspace} from './model.js';
@@ -55,27 +54,16 @@ export async function startDataWorksStandIn(options: DataWorksStandInOptions): P
 		...fileActions(context), ...deploymentActions(context), ...instanceActions(context),
 	};
 	const faults = createFaultPoint();
-	const {port, stop} = await serveStandIn({
+	const {port, stop} = await serveRpcActions({
 		port: options.port,
 		faults,
-		requestId: () => randomUUID().toUpperCase(),
-		body: {limit: maxBodyBytes, tooLarge: bodyTooLarge},
-		authenticate: rpcAuthenticator({credentials: options.credentials, maxSkewMs: options.maxSkewMs ?? 900_000}),
-		async route(request, {action, version, params}) {
-			if (version !== apiVersion) {
-				throw new StandInError(400, 'InvalidVersion', `Specified parameter Version is not valid: the local DataWorks speaks ${apiVersion}.`);
-			}
-
-			const handler = Object.hasOwn(actions, action) ? actions[action] : undefined;
-			if (request.path !== '/' || !handler) {
-				throw new StandInError(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method. (${action})`);
-			}
-
-			return {body: rpcAnswer(request.id, await handler(params))};
-		},
-		errorBody: rpcErrorBody,
-		internalError: rpcInternalError,
-		headers: rpcHeaders,
+		product: 'dataworks-public',
+		serviceTitle: 'the local DataWorks',
+		version: apiVersion,
+		keyOf: id => (id === options.credentials.accessKeyId ? {secret: options.credentials.secret} : undefined),
+		...(options.maxSkewMs === undefined ? {} : {maxSkewMs: options.maxSkewMs}),
+		actions,
+		envelope: rpcAnswer,
 	});
 
 	let closing: Promise<void> | undefined;

@@ -8,7 +8,8 @@
  * reference's (AlibabaCloudDocs/ram, "Error messages" and each operation).
  */
 import type {StandInHandle} from '../contract.js';
-import {RpcError, startRpcApi, type RpcAction, type RpcCaller, type RpcParams} from '../alibaba-rpc/rpc-api.js';
+import {startRpcApi, type RpcAction, type RpcCaller, type RpcParams} from '../alibaba-rpc/rpc-api.js';
+import {StandInError} from '../stand-in-kit.js';
 import {IdentityError} from '../identity/alibaba.js';
 import {gatewayKey, type AlibabaPrincipal} from '../identity/alibaba.js';
 import {RamAccount, type AttachedPolicy, type PolicyType, type PolicyView, type RoleRecord, type UserRecord} from './account.js';
@@ -20,9 +21,9 @@ export type RamStandInOptions = {account: RamAccount; port?: number};
 // --- parameters, as the POP gateway and RAM check them ------------------------------------------------------------
 
 /** The gateway's answer for a required parameter left out. */
-const missing = (name: string) => new RpcError(400, `Missing${name}`, `${name} is mandatory for this action.`);
-const beyondLength = (name: string) => new RpcError(400, `InvalidParameter.${name}.Length`, `The parameter - "${name}" beyond the length limit.`);
-const invalidChars = (name: string) => new RpcError(400, `InvalidParameter.${name}.InvalidChars`, `The parameter - "${name}" contains invalid chars.`);
+const missing = (name: string) => new StandInError(400, `Missing${name}`, `${name} is mandatory for this action.`);
+const beyondLength = (name: string) => new StandInError(400, `InvalidParameter.${name}.Length`, `The parameter - "${name}" beyond the length limit.`);
+const invalidChars = (name: string) => new StandInError(400, `InvalidParameter.${name}.InvalidChars`, `The parameter - "${name}" contains invalid chars.`);
 
 function optional(params: RpcParams, name: string): string | undefined {
 	const value = params[name];
@@ -80,7 +81,7 @@ function policyType(params: RpcParams, needed = true): PolicyType | undefined {
 	}
 
 	if (value !== 'System' && value !== 'Custom') {
-		throw new RpcError(400, 'InvalidParameter.PolicyType', 'The parameter - "PolicyType" is incorrect.');
+		throw new StandInError(400, 'InvalidParameter.PolicyType', 'The parameter - "PolicyType" is incorrect.');
 	}
 
 	return value;
@@ -94,7 +95,7 @@ function sessionDuration(params: RpcParams, parameter: string): number | undefin
 
 	const seconds = Number(value);
 	if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 43_200) {
-		throw new RpcError(400, `InvalidParameter.${parameter}`, `The parameter - "${parameter}" MUST be in the range of 3600 and 43200.`);
+		throw new StandInError(400, `InvalidParameter.${parameter}`, `The parameter - "${parameter}" MUST be in the range of 3600 and 43200.`);
 	}
 
 	return seconds;
@@ -117,7 +118,7 @@ function page<T>(items: readonly T[], params: RpcParams, keyOf: (item: T) => str
 	const maxText = optional(params, 'MaxItems');
 	const max = maxText === undefined ? 100 : Number(maxText);
 	if (!Number.isInteger(max) || max < 1 || max > 1000) {
-		throw new RpcError(400, 'InvalidParameter.MaxItems', 'The parameter - "MaxItems" MUST be in the range of 1 and 1000.');
+		throw new StandInError(400, 'InvalidParameter.MaxItems', 'The parameter - "MaxItems" MUST be in the range of 1 and 1000.');
 	}
 
 	const marker = optional(params, 'Marker');
@@ -126,7 +127,7 @@ function page<T>(items: readonly T[], params: RpcParams, keyOf: (item: T) => str
 		const after = Buffer.from(marker, 'base64url').toString('utf8');
 		start = items.findIndex(item => keyOf(item) === after);
 		if (start === -1) {
-			throw new RpcError(400, 'InvalidParameter.Marker', 'The parameter - "Marker" is incorrect.');
+			throw new StandInError(400, 'InvalidParameter.Marker', 'The parameter - "Marker" is incorrect.');
 		}
 	}
 
@@ -202,7 +203,7 @@ export async function startRamStandIn(options: RamStandInOptions): Promise<Stand
 		try {
 			return await run(params, caller);
 		} catch (error) {
-			throw error instanceof IdentityError ? new RpcError(error.status, error.code, error.message) : error;
+			throw error instanceof IdentityError ? new StandInError(error.status, error.code, error.message) : error;
 		}
 	};
 
@@ -272,7 +273,7 @@ export async function startRamStandIn(options: RamStandInOptions): Promise<Stand
 			const type = policyType(params)!;
 			const versionId = required(params, 'VersionId');
 			if (!/^v\d+$/.test(versionId)) {
-				throw new RpcError(400, 'InvalidParameter.VersionId.Format', 'The format of the parameter - "VersionId" is incorrect.');
+				throw new StandInError(400, 'InvalidParameter.VersionId.Format', 'The format of the parameter - "VersionId" is incorrect.');
 			}
 
 			permit(caller, 'GetPolicyVersion', resource.policy(policyName, type));
@@ -370,11 +371,11 @@ export async function startRamStandIn(options: RamStandInOptions): Promise<Stand
 			const email = optional(params, 'Email');
 			const mobilePhone = optional(params, 'MobilePhone');
 			if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-				throw new RpcError(400, 'InvalidParameter.Email.Format', 'The format of the parameter - "Email" is incorrect.');
+				throw new StandInError(400, 'InvalidParameter.Email.Format', 'The format of the parameter - "Email" is incorrect.');
 			}
 
 			if (mobilePhone !== undefined && !/^\d{1,4}-\d{4,15}$/.test(mobilePhone)) {
-				throw new RpcError(400, 'InvalidParameter.MobilePhone.Format', 'The format of the parameter - "MobilePhone" is incorrect.');
+				throw new StandInError(400, 'InvalidParameter.MobilePhone.Format', 'The format of the parameter - "MobilePhone" is incorrect.');
 			}
 
 			permit(caller, 'CreateUser', resource.user(userName));
@@ -413,7 +414,7 @@ export async function startRamStandIn(options: RamStandInOptions): Promise<Stand
 			const accessKeyId = required(params, 'UserAccessKeyId');
 			const status = required(params, 'Status');
 			if (status !== 'Active' && status !== 'Inactive') {
-				throw new RpcError(400, 'InvalidParameter.Status', 'The parameter - "Status" is incorrect.');
+				throw new StandInError(400, 'InvalidParameter.Status', 'The parameter - "Status" is incorrect.');
 			}
 
 			permit(caller, 'UpdateAccessKey', resource.user(userName));
@@ -447,7 +448,7 @@ export async function startRamStandIn(options: RamStandInOptions): Promise<Stand
 	const handle = await startRpcApi({
 		name: 'ram',
 		product: 'Ram',
-		title: 'the local RAM',
+		serviceTitle: 'the local RAM',
 		version: ramApiVersion,
 		keyOf: accessKeyId => gatewayKey(account, accessKeyId),
 		actions: Object.fromEntries(Object.entries(actions).map(([actionName, run]) => [actionName, action(run)])),

@@ -7,7 +7,8 @@
  * @alicloud/sts20150401 1.2.0).
  */
 import type {StandInHandle} from '../contract.js';
-import {RpcError, startRpcApi, type RpcParams} from '../alibaba-rpc/rpc-api.js';
+import {startRpcApi, type RpcParams} from '../alibaba-rpc/rpc-api.js';
+import {StandInError} from '../stand-in-kit.js';
 import {checkDocument, type RamAccount} from './account.js';
 import {gatewayKey, IdentityError} from '../identity/alibaba.js';
 
@@ -23,24 +24,24 @@ function optional(params: RpcParams, name: string): string | undefined {
 function required(params: RpcParams, name: string): string {
 	const value = optional(params, name);
 	if (value === undefined) {
-		throw new RpcError(400, `Missing${name}`, `${name} is mandatory for this action.`);
+		throw new StandInError(400, `Missing${name}`, `${name} is mandatory for this action.`);
 	}
 
 	return value;
 }
 
-const wrongSessionName = () => new RpcError(400, 'InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is wrongly formed.');
+const wrongSessionName = () => new StandInError(400, 'InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is wrongly formed.');
 
 export async function startAlibabaStsStandIn(options: StsStandInOptions): Promise<StandInHandle> {
 	const {account} = options;
 	const rethrow = (error: unknown): never => {
-		throw error instanceof IdentityError ? new RpcError(error.status, error.code, error.message) : error;
+		throw error instanceof IdentityError ? new StandInError(error.status, error.code, error.message) : error;
 	};
 
 	return startRpcApi({
 		name: 'alibaba-sts',
 		product: 'Sts',
-		title: 'the local STS',
+		serviceTitle: 'the local STS',
 		version: stsApiVersion,
 		keyOf: accessKeyId => gatewayKey(account, accessKeyId),
 		...(options.port ? {port: options.port} : {}),
@@ -73,19 +74,19 @@ export async function startAlibabaStsStandIn(options: StsStandInOptions): Promis
 				const durationText = optional(params, 'DurationSeconds');
 				const durationSeconds = durationText === undefined ? undefined : Number(durationText);
 				if (durationSeconds !== undefined && !Number.isInteger(durationSeconds)) {
-					throw new RpcError(400, 'InvalidParameter.DurationSeconds', 'The Min/Max value of DurationSeconds is 15min/1hr.');
+					throw new StandInError(400, 'InvalidParameter.DurationSeconds', 'The Min/Max value of DurationSeconds is 15min/1hr.');
 				}
 
 				const policy = optional(params, 'Policy');
 				if (policy !== undefined) {
 					if (Buffer.byteLength(policy) > 1024) {
-						throw new RpcError(400, 'InvalidParameter.PolicySize', 'The size of Policy must be smaller than 1024 bytes.');
+						throw new StandInError(400, 'InvalidParameter.PolicySize', 'The size of Policy must be smaller than 1024 bytes.');
 					}
 
 					try {
 						checkDocument(policy, 'identity');
 					} catch {
-						throw new RpcError(400, 'InvalidParameter.PolicyGrammar', 'The parameter Policy has not passed grammar check.');
+						throw new StandInError(400, 'InvalidParameter.PolicyGrammar', 'The parameter Policy has not passed grammar check.');
 					}
 				}
 
