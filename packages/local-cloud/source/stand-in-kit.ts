@@ -177,6 +177,11 @@ export async function serveStandIn<Caller>(options: StandInOptions<Caller>): Pro
 				return;
 			}
 
+			// A body the refusal came before is read and dropped, so the connection can take the next request.
+			if (!incoming.readableEnded) {
+				incoming.resume();
+			}
+
 			const refusal = error instanceof StandInError ? error : options.internalError(error);
 			await send(response, request, refusal.status, options.errorBody(refusal, request));
 		}

@@ -8,10 +8,9 @@
  * `{uid}.` host prefix, when present, must name that account.
  */
 import {createHash, randomUUID} from 'node:crypto';
-import type {IncomingMessage, ServerResponse} from 'node:http';
 import type {StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
-import {serveHttp} from '../http-serve.js';
+import {crashMessage, serveStandIn, StandInError, type StandInRequest} from '../stand-in-kit.js';
 import {parseXml, toXml, xmlObject, xmlText, type XmlObject} from 'ferry/clouds/online-migration/xml';
 import type {AlibabaIdentities} from '../identity/alibaba.js';
 import {JobRunner, reportPrefix, type OssAccess} from './runner.js';
@@ -30,37 +29,11 @@ export type OnlineMigrationStandInOptions = {
 	port?: number;
 };
 
-class ApiError extends Error {
-	readonly status: number;
-	readonly code: string;
-
-	constructor(status: number, code: string, message: string) {
-		super(message);
-		this.status = status;
-		this.code = code;
-	}
-}
-
 const namePattern = /^[\w-]{3,63}$/;
 const overwriteModes = new Set(['always', 'never']);
 const transferModes = new Set(['all', 'lastmodified', 'changed', '']);
 const activeStatuses = new Set(['IMPORT_JOB_LAUNCHING', 'IMPORT_JOB_PREPARING', 'IMPORT_JOB_DOING']);
 const maxSkewMs = 15 * 60 * 1000;
-
-async function readBody(request: IncomingMessage, limit = 1024 * 1024): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of request) {
-		size += (chunk as Buffer).length;
-		if (size > limit) {
-			throw new ApiError(400, 'InvalidArgument', 'The request body is too large.');
-		}
-
-		chunks.push(chunk as Buffer);
-	}
-
-	return Buffer.concat(chunks);
-}
 
 function addressXml(address: AddressRecord, accountId: string): XmlObject {
 	const {AccessSecret: _secret, ...detail} = address.detail;
@@ -126,40 +99,35 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 		}
 	}
 
-	const respond = (response: ServerResponse, requestId: string, status: number, body?: XmlObject) => {
-		const text = body ? toXml(body) : '';
-		response.writeHead(status, {'content-type': 'application/xml', 'content-length': Buffer.byteLength(text), 'x-oss-request-id': requestId});
-		response.end(text);
-	};
-
-	const authenticate = (request: IncomingMessage, body: Buffer) => {
+	const authenticate = (request: StandInRequest) => {
+		const {incoming, body} = request;
 		if (!request.headers.authorization) {
-			throw new ApiError(403, 'AccessDenied', 'The request is not signed: the Authorization header is missing.');
+			throw new StandInError(403, 'AccessDenied', 'The request is not signed: the Authorization header is missing.');
 		}
 
 		const check = checkMgwSignature(
-			{method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers},
+			{method: request.method, url: request.target, headers: incoming.headers},
 			{accessKeyId: options.credentials.accessKeyId, secret: options.credentials.secret, region: options.region, maxSkewMs},
 		);
 		if (!check.ok) {
-			throw new ApiError(check.status, check.code, check.message);
+			throw new StandInError(check.status, check.code, check.message);
 		}
 
 		const contentMd5 = request.headers['content-md5'];
 		if (body.length > 0 && contentMd5 !== createHash('md5').update(body).digest('base64')) {
-			throw new ApiError(400, 'InvalidDigest', 'The Content-MD5 you specified is not valid.');
+			throw new StandInError(400, 'InvalidDigest', 'The Content-MD5 you specified is not valid.');
 		}
 
 		const firstLabel = (request.headers.host ?? '').split('.')[0] ?? '';
 		if (/^\d{6,}$/.test(firstLabel) && firstLabel !== options.accountId) {
-			throw new ApiError(403, 'AccessDenied', 'The account in the host name does not own this AccessKey.');
+			throw new StandInError(403, 'AccessDenied', 'The account in the host name does not own this AccessKey.');
 		}
 	};
 
 	const findJob = (name: string) => {
 		const job = state.state.jobs[name];
 		if (!job) {
-			throw new ApiError(404, 'NoSuchImportJob', 'The specified job does not exist.');
+			throw new StandInError(404, 'NoSuchImportJob', 'The specified job does not exist.');
 		}
 
 		return job;
@@ -168,7 +136,7 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 	const findAddress = (name: string) => {
 		const address = state.state.addresses[name];
 		if (!address) {
-			throw new ApiError(404, 'NoSuchImportAddress', 'The specified address does not exist.');
+			throw new StandInError(404, 'NoSuchImportAddress', 'The specified address does not exist.');
 		}
 
 		return address;
@@ -180,25 +148,25 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 		const detail = xmlObject(input.AddressDetail);
 		const type = xmlText(detail.AddressType);
 		if (!name || !type || !xmlText(detail.Bucket)) {
-			throw new ApiError(400, 'MissingArgument', 'Name, AddressDetail.AddressType and AddressDetail.Bucket are required.');
+			throw new StandInError(400, 'MissingArgument', 'Name, AddressDetail.AddressType and AddressDetail.Bucket are required.');
 		}
 
 		if (!namePattern.test(name)) {
-			throw new ApiError(400, 'InvalidArgument', 'The name must be 3 to 63 letters, digits, underscores or hyphens.');
+			throw new StandInError(400, 'InvalidArgument', 'The name must be 3 to 63 letters, digits, underscores or hyphens.');
 		}
 
 		if (type !== 's3' && type !== 'oss') {
-			throw new ApiError(400, 'ImportAddressTypeInvalid', `The address type "${type}" is not supported by the local cloud.`);
+			throw new StandInError(400, 'ImportAddressTypeInvalid', `The address type "${type}" is not supported by the local cloud.`);
 		}
 
 		const required = type === 's3' ? ['Domain', 'AccessId', 'AccessSecret'] : ['RegionId', 'Role'];
 		const missing = required.filter(field => !xmlText(detail[field]));
 		if (missing.length > 0) {
-			throw new ApiError(400, 'MissingArgument', `An ${type} address needs ${missing.join(', ')}.`);
+			throw new StandInError(400, 'MissingArgument', `An ${type} address needs ${missing.join(', ')}.`);
 		}
 
 		if (state.state.addresses[name]) {
-			throw new ApiError(409, 'ImportAddressAlreadyExist', 'The address already exists.');
+			throw new StandInError(409, 'ImportAddressAlreadyExist', 'The address already exists.');
 		}
 
 		const now = new Date().toISOString();
@@ -222,23 +190,23 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 		const overwriteMode = xmlText(input.OverwriteMode) ?? 'always';
 		const transferMode = xmlText(input.TransferMode) ?? '';
 		if (!name || !source || !destination) {
-			throw new ApiError(400, 'MissingArgument', 'Name, SrcAddress and DestAddress are required.');
+			throw new StandInError(400, 'MissingArgument', 'Name, SrcAddress and DestAddress are required.');
 		}
 
 		if (!namePattern.test(name)) {
-			throw new ApiError(400, 'InvalidArgument', 'The job name must be 3 to 63 letters, digits, underscores or hyphens.');
+			throw new StandInError(400, 'InvalidArgument', 'The job name must be 3 to 63 letters, digits, underscores or hyphens.');
 		}
 
 		if (!overwriteModes.has(overwriteMode) || !transferModes.has(transferMode)) {
-			throw new ApiError(400, 'InvalidArgument', 'OverwriteMode must be always or never; TransferMode all, lastmodified, changed or empty.');
+			throw new StandInError(400, 'InvalidArgument', 'OverwriteMode must be always or never; TransferMode all, lastmodified, changed or empty.');
 		}
 
 		if (source === destination) {
-			throw new ApiError(400, 'ImportJobRepeatedOnSameAddress', 'The source and destination addresses are the same.');
+			throw new StandInError(400, 'ImportJobRepeatedOnSameAddress', 'The source and destination addresses are the same.');
 		}
 
 		if (state.state.jobs[name]) {
-			throw new ApiError(409, 'ImportJobAlreadyExist', 'The job already exists.');
+			throw new StandInError(409, 'ImportJobAlreadyExist', 'The job already exists.');
 		}
 
 		findAddress(source);
@@ -260,13 +228,13 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 				return;
 			}
 
-			throw new ApiError(400, 'MissingArgument', 'ImportJob.Status or ImportJob.ImportQos is required.');
+			throw new StandInError(400, 'MissingArgument', 'ImportJob.Status or ImportJob.ImportQos is required.');
 		}
 
 		const now = new Date().toISOString();
 		if (status === 'IMPORT_JOB_LAUNCHING') {
 			if (activeStatuses.has(job.status) || runner.isRunning(name)) {
-				throw new ApiError(409, 'ImportJobConflictOnUpdateStatus', 'The job is already running.');
+				throw new StandInError(409, 'ImportJobConflictOnUpdateStatus', 'The job is already running.');
 			}
 
 			const run: RunRecord = {
@@ -294,24 +262,24 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 			return;
 		}
 
-		throw new ApiError(400, 'InvalidImportJobStatus', `The status "${status}" cannot be set.`);
+		throw new StandInError(400, 'InvalidImportJobStatus', `The status "${status}" cannot be set.`);
 	};
 
 	const getReport = (query: URLSearchParams): XmlObject => {
 		const version = query.get('version');
 		if (!version) {
-			throw new ApiError(400, 'MissingArgument', 'version is required.');
+			throw new StandInError(400, 'MissingArgument', 'version is required.');
 		}
 
 		const job = Object.values(state.state.jobs).find(item => item.version === version);
 		if (!job) {
-			throw new ApiError(404, 'NoSuchImportJob', 'No job has that version.');
+			throw new StandInError(404, 'NoSuchImportJob', 'No job has that version.');
 		}
 
 		const runtimeId = query.get('runtimeId');
 		const run = runtimeId ? job.runs.find(item => String(item.runtimeId) === runtimeId) : job.runs.at(-1);
 		if (!run) {
-			throw new ApiError(404, 'NoSuchImportJobRunTimeId', 'The specified runtime id does not exist.');
+			throw new StandInError(404, 'NoSuchImportJobRunTimeId', 'The specified runtime id does not exist.');
 		}
 
 		const finished = Boolean(run.endTime);
@@ -334,8 +302,8 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 		}};
 	};
 
-	const route = async (request: IncomingMessage, url: URL, body: Buffer): Promise<{status: number; body?: XmlObject}> => {
-		const method = request.method ?? 'GET';
+	const route = async (request: StandInRequest): Promise<{status: number; body?: XmlObject}> => {
+		const {method, url, body} = request;
 		const segments = url.pathname.split('/').filter(Boolean).map(segment => decodeURIComponent(segment));
 		const [resource, name] = segments;
 		const document = body.length > 0 ? parseXml(body.toString('utf8')) : {};
@@ -397,7 +365,7 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 			const runtimeId = xmlText(input.RuntimeId);
 			const run = runtimeId ? job.runs.find(item => String(item.runtimeId) === runtimeId) : job.runs.at(-1);
 			if (!run) {
-				throw new ApiError(404, 'NoSuchImportJobRunTimeId', 'The specified runtime id does not exist.');
+				throw new StandInError(404, 'NoSuchImportJobRunTimeId', 'The specified runtime id does not exist.');
 			}
 
 			run.reportCreateTime ??= new Date().toISOString();
@@ -409,32 +377,23 @@ export async function startOnlineMigrationStandIn(options: OnlineMigrationStandI
 			return {status: 200, body: getReport(url.searchParams)};
 		}
 
-		throw new ApiError(404, 'InvalidArgument', `${method} ${url.pathname} is not an operation of hcs-mgw 2024-06-26.`);
+		throw new StandInError(404, 'InvalidArgument', `${method} ${url.pathname} is not an operation of hcs-mgw 2024-06-26.`);
 	};
 
-	const {port, stop} = await serveHttp(async (request, response) => {
-		const requestId = randomUUID().replaceAll('-', '').toUpperCase().slice(0, 24);
-		try {
-			const fault = await faults.apply(request);
-			if (fault?.type === 'reset') {
-				return;
-			}
-
-			if (fault) {
-				request.resume();
-				throw new ApiError(fault.status, fault.code, `Injected fault ${fault.code}.`);
-			}
-
-			const url = new URL(request.url ?? '/', 'http://stand-in');
-			const body = await readBody(request);
-			authenticate(request, body);
-			const result = await route(request, url, body);
-			respond(response, requestId, result.status, result.body);
-		} catch (error) {
-			const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', error instanceof Error ? error.message : String(error));
-			respond(response, requestId, apiError.status, {Error: {Code: apiError.code, Message: apiError.message, RequestId: requestId, HostId: request.headers.host ?? ''}});
-		}
-	}, {port: options.port});
+	const {port, stop} = await serveStandIn({
+		port: options.port,
+		faults,
+		requestId: () => randomUUID().replaceAll('-', '').toUpperCase().slice(0, 24),
+		body: {limit: 1024 * 1024, tooLarge: () => new StandInError(400, 'InvalidArgument', 'The request body is too large.')},
+		authenticate,
+		async route(request) {
+			const result = await route(request);
+			return {status: result.status, body: result.body ? toXml(result.body) : ''};
+		},
+		errorBody: (error, request) => toXml({Error: {Code: error.code, Message: error.message, RequestId: request.id, HostId: request.headers.host ?? ''}}),
+		internalError: error => new StandInError(500, 'InternalError', crashMessage(error)),
+		headers: request => ({'content-type': 'application/xml', 'x-oss-request-id': request.id}),
+	});
 	return {
 		name: 'online-migration',
 		url: `http://127.0.0.1:${port}`,
