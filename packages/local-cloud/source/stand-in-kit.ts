@@ -27,7 +27,10 @@ export class StandInError extends Error {
 	}
 }
 
-/** A request as every stage sees it: the target split as sent, the headers (repeated ones joined by commas), the whole body. */
+/**
+ * A request as every stage sees it: the target split as sent, the headers (repeated ones joined by commas), the whole
+ * body (empty for a stand-in that streams bodies: it reads `incoming` itself).
+ */
 export type StandInRequest = {
 	readonly incoming: IncomingMessage;
 	/** The id the answer carries in the service's request-id header. */
@@ -55,18 +58,26 @@ export type StandInOptions<Caller> = {
 	faults: FaultPoint;
 	/** The service's request ids. */
 	requestId: () => string;
-	/** The largest body the service takes, and its refusal of a larger one. */
-	body: {limit: number; tooLarge: (size: number, limit: number) => StandInError};
+	/**
+	 * The largest body the service takes, and its refusal of a larger one; or `streamed`: the route reads the body
+	 * itself, as a store of large objects does, checking its digests as it goes.
+	 */
+	body: {limit: number; tooLarge: (size: number, limit: number) => StandInError} | 'streamed';
 	/** The service's signature check: who asks (or what the signature covers that the route needs); throws a StandInError to refuse. */
 	authenticate: (request: StandInRequest) => Caller | Promise<Caller>;
 	route: (request: StandInRequest, caller: Caller) => Promise<StandInReply>;
 	/** The service's error document for a refusal. */
 	errorBody: (error: StandInError, request: StandInRequest) => unknown;
+	/** Headers a refusal adds to the answer (a Retry-After, the service's own error-code header). */
+	errorHeaders?: (error: StandInError, request: StandInRequest) => Record<string, string>;
 	/** The service's internal error, for what an action throws that is not a StandInError. */
 	internalError: (error: unknown) => StandInError;
 	/** How the service words an injected error status. @default the fault's code, "Injected fault (CODE)" */
 	faultError?: (fault: Extract<FaultOutcome, {type: 'status'}>) => StandInError;
-	/** Headers of every answer, errors too (the request id, Date, the content type), given the payload's size (none: streamed). */
+	/**
+	 * Headers of every answer, errors too (the request id, Date, the content type), given the payload's size (none:
+	 * streamed). Content-Length is the payload's, unless the route gives its own (a streamed body, a HEAD answer).
+	 */
 	headers: (request: StandInRequest, size: number | undefined) => Record<string, string>;
 };
 
@@ -79,7 +90,7 @@ function flatHeaders(incoming: IncomingMessage): Record<string, string | undefin
  * The whole body, or the service's refusal once it passes the limit; the rest is then read and dropped, so that the
  * refusal can still be answered (leaving a `for await` over the request would destroy its socket).
  */
-async function readBody(incoming: IncomingMessage, limit: StandInOptions<unknown>['body']): Promise<Buffer> {
+async function readBody(incoming: IncomingMessage, limit: Exclude<StandInOptions<unknown>['body'], 'streamed'>): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
@@ -128,7 +139,7 @@ export async function serveStandIn<Caller>(options: StandInOptions<Caller>): Pro
 		}
 
 		const payload = payloadOf(body);
-		response.writeHead(status, {...options.headers(request, payload.length), ...own, 'Content-Length': String(payload.length)});
+		response.writeHead(status, {...options.headers(request, payload.length), 'Content-Length': String(payload.length), ...own});
 		response.end(payload);
 	}
 
@@ -163,7 +174,10 @@ export async function serveStandIn<Caller>(options: StandInOptions<Caller>): Pro
 				throw options.faultError?.(fault) ?? new StandInError(fault.status, fault.code, `Injected fault (${fault.code})`);
 			}
 
-			request = {...arrived, body: await readBody(incoming, options.body)};
+			if (options.body !== 'streamed') {
+				request = {...arrived, body: await readBody(incoming, options.body)};
+			}
+
 			const caller = await options.authenticate(request);
 			const reply = await options.route(request, caller);
 			await send(response, request, reply.status ?? 200, reply.body, reply.headers);
@@ -177,13 +191,16 @@ export async function serveStandIn<Caller>(options: StandInOptions<Caller>): Pro
 				return;
 			}
 
-			// A body the refusal came before is read and dropped, so the connection can take the next request.
+			// The client may still be sending a body the refusal came before: it is dropped as it comes, and the
+			// connection closed after the answer, which is cheaper than draining gigabytes.
 			if (!incoming.readableEnded) {
 				incoming.resume();
 			}
 
+			const arriving = !incoming.complete;
+
 			const refusal = error instanceof StandInError ? error : options.internalError(error);
-			await send(response, request, refusal.status, options.errorBody(refusal, request));
+			await send(response, request, refusal.status, options.errorBody(refusal, request), {...options.errorHeaders?.(refusal, request), ...(arriving ? {Connection: 'close'} : {})});
 		}
 	}, {port: options.port});
 }

@@ -5,7 +5,7 @@
  */
 import {createHash, createHmac, type Hash} from 'node:crypto';
 import {Transform, type TransformCallback} from 'node:stream';
-import {StorageError} from './storage.js';
+import {StandInError} from '../stand-in-kit.js';
 
 const emptySha256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -38,7 +38,7 @@ export class AwsChunkedDecoder extends Transform {
 	}
 
 	override _flush(callback: TransformCallback): void {
-		callback(this.state === 'done' ? null : new StorageError('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header.'));
+		callback(this.state === 'done' ? null : new StandInError(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.'));
 	}
 
 	private takeLine(): string | undefined {
@@ -169,10 +169,10 @@ export class AwsChunkedDecoder extends Transform {
 	}
 }
 
-function malformed(): StorageError {
-	return new StorageError('InvalidRequest', 400, 'The aws-chunked body is malformed.');
+function malformed(): StandInError {
+	return new StandInError(400, 'InvalidRequest', 'The aws-chunked body is malformed.');
 }
 
-function signatureMismatch(): StorageError {
-	return new StorageError('SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+function signatureMismatch(): StandInError {
+	return new StandInError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
 }

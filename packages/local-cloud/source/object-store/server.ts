@@ -6,20 +6,19 @@
  * answered NotImplemented, never served as the plain object or bucket operation.
  */
 import {createHash, randomBytes} from 'node:crypto';
-import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {IncomingMessage} from 'node:http';
 import type {Readable} from 'node:stream';
-import {pipeline} from 'node:stream/promises';
 import {crc32} from 'node:zlib';
 import {localAlibabaAccountId, localAwsAccountId, type StandInHandle} from '../contract.js';
 import {createFaultPoint} from '../faults.js';
 import type {AwsAccount, Caller} from '../iam/account.js';
-import {serveHttp} from '../http-serve.js';
 import {verifySigV4} from '../sigv4.js';
+import {serveStandIn, StandInError, type StandInReply, type StandInRequest} from '../stand-in-kit.js';
 import {ossPermissions, type ObjectStoreAccess, type SignerKey} from './access.js';
 import {AwsChunkedDecoder, type ChunkSigning} from './aws-chunked.js';
 import {isOssV4Authorization, verifyOssV4} from './oss-v4.js';
 import {objectArn, s3Permission} from './s3-permissions.js';
-import {ObjectStorage, StorageError, type BodyDigests, type ObjectRecord} from './storage.js';
+import {ObjectStorage, type BodyDigests, type ObjectRecord} from './storage.js';
 import {unsupportedParameter, type Level} from './subresources.js';
 import {parseXml, xmlDocument, type XmlElement} from './xml.js';
 
@@ -56,10 +55,11 @@ type RequestAuth = {
 
 type Context = {
 	request: IncomingMessage;
-	response: ServerResponse;
 	requestId: string;
 	target: Target;
 	auth: RequestAuth;
+	/** Headers of the answer, gathered as the operation learns them. */
+	headers: Record<string, string>;
 };
 
 const minimumPartSize = 5 * 1024 * 1024;
@@ -103,7 +103,7 @@ export async function startObjectStoreStandIn(options: ObjectStoreStandInOptions
 	const storage = new ObjectStorage(options.dataDir);
 	await storage.open();
 	const server = new ObjectStoreServer(options, storage);
-	const {port, stop} = await serveHttp(async (request, response) => server.handle(request, response), {port: options.port});
+	const {port, stop} = await server.serve();
 	return {
 		name: options.flavor,
 		url: options.flavor === 'oss' ? `http://oss-${options.region}.localhost:${port}` : `http://127.0.0.1:${port}`,
@@ -131,30 +131,25 @@ class ObjectStoreServer {
 		return this.options.flavor === 'oss';
 	}
 
-	async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-		const requestId = randomBytes(12).toString('hex').toUpperCase();
-		response.setHeader(this.isOss ? 'x-oss-request-id' : 'x-amz-request-id', requestId);
-		response.setHeader('Server', this.isOss ? 'AliyunOSS' : 'AmazonS3');
-		try {
-			await this.dispatch(request, response, requestId);
-		} catch (error) {
-			const storageError = error instanceof StorageError
-				? error
-				: new StorageError('InternalError', 500, defaultMessages.InternalError!);
-			this.sendError(request, response, requestId, storageError);
-		}
+	/** Serves S3 or OSS on the stand-in kit: bodies are streamed, and checked against their digests as they arrive. */
+	async serve() {
+		return serveStandIn({
+			port: this.options.port,
+			faults: this.faults,
+			requestId: () => randomBytes(12).toString('hex').toUpperCase(),
+			body: 'streamed',
+			faultError: fault => new StandInError(fault.status, fault.code, defaultMessages[fault.code] ?? fault.code),
+			authenticate: async request => this.admit(request.incoming),
+			route: async (request, admitted) => this.route({request: request.incoming, requestId: request.id, ...admitted, headers: {}}),
+			errorBody: (error, request) => this.errorDocument(error, request),
+			errorHeaders: (error, request) => this.errorHeaders(error, request),
+			internalError: () => new StandInError(500, 'InternalError', defaultMessages.InternalError!),
+			headers: request => ({[this.isOss ? 'x-oss-request-id' : 'x-amz-request-id']: request.id, Server: this.isOss ? 'AliyunOSS' : 'AmazonS3'}),
+		});
 	}
 
-	private async dispatch(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
-		const fault = await this.faults.apply(request);
-		if (fault?.type === 'reset') {
-			return;
-		}
-
-		if (fault) {
-			throw new StorageError(fault.code, fault.status, defaultMessages[fault.code] ?? fault.code);
-		}
-
+	/** The bucket and key a request names and who signed it, once the signature and (OSS with RAM) the permissions allow it. */
+	private async admit(request: IncomingMessage): Promise<Pick<Context, 'target' | 'auth'>> {
 		const target = this.resolveTarget(request);
 		const auth = await this.authenticate(request, target);
 		if (this.isOss && this.options.access) {
@@ -163,8 +158,7 @@ class ObjectStoreServer {
 			}
 		}
 
-		const context: Context = {request, response, requestId, target, auth};
-		await this.route(context);
+		return {target, auth};
 	}
 
 	/**
@@ -179,11 +173,11 @@ class ObjectStoreServer {
 
 		const decision = this.options.access.decide(auth.principal, action, bucket, key);
 		if (decision === 'explicitDeny') {
-			throw new StorageError('AccessDenied', 403, 'Access denied by bucket policy.', {EC: '0003-00000201'});
+			throw new StandInError(403, 'AccessDenied', 'Access denied by bucket policy.', {EC: '0003-00000201'});
 		}
 
 		if (decision === 'implicitDeny') {
-			throw new StorageError('AccessDenied', 403, 'You have no right to access this object because of bucket acl.', {EC: '0003-00000001'});
+			throw new StandInError(403, 'AccessDenied', 'You have no right to access this object because of bucket acl.', {EC: '0003-00000001'});
 		}
 	}
 
@@ -195,7 +189,7 @@ class ObjectStoreServer {
 	 */
 	private checkSigner(request: IncomingMessage, key: SignerKey, scheme: RequestAuth['scheme']): void {
 		if (key.disabled) {
-			throw new StorageError('InvalidAccessKeyId', 403, 'The OSS Access Key Id you provided is disabled.');
+			throw new StandInError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided is disabled.');
 		}
 
 		const header = scheme === 'oss-v4' ? 'x-oss-security-token' : 'x-amz-security-token';
@@ -205,15 +199,15 @@ class ObjectStoreServer {
 		}
 
 		if (token === undefined) {
-			throw new StorageError('InvalidAccessKeyId', 403, 'The OSS Access Key Id you provided does not exist in our records.', {EC: '0002-00000003'});
+			throw new StandInError(403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records.', {EC: '0002-00000003'});
 		}
 
 		if (token !== key.securityToken) {
-			throw new StorageError('AccessKeyIdAndSecurityTokenNotMatch', 403, 'The OSS access key id and security token you provided does not match.');
+			throw new StandInError(403, 'AccessKeyIdAndSecurityTokenNotMatch', 'The OSS access key id and security token you provided does not match.');
 		}
 
 		if (key.expired) {
-			throw new StorageError('SecurityTokenExpired', 403, 'The security token you provided has expired.');
+			throw new StandInError(403, 'SecurityTokenExpired', 'The security token you provided has expired.');
 		}
 	}
 
@@ -234,14 +228,14 @@ class ObjectStoreServer {
 		if (/^(AWS|OSS) [^:\s]+:/.test(authorization)) {
 			throw this.isOss
 				// OSS no longer accepts V1 signatures (EC 0002-00000080, a 403); the documentation gives the EC, not the message text.
-				? new StorageError('AccessDenied', 403, 'The V1 signature is no longer supported. Use the V4 signature.', {EC: '0002-00000080'})
-				: new StorageError('InvalidRequest', 400, 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
+				? new StandInError(403, 'AccessDenied', 'The V1 signature is no longer supported. Use the V4 signature.', {EC: '0002-00000080'})
+				: new StandInError(400, 'InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
 		}
 
 		if (this.isOss && isOssV4Authorization(authorization)) {
 			const result = verifyOssV4(request, {region: this.options.region, bucket: target.bucket, key: target.key, lookupSecret});
 			if (!result.ok) {
-				throw new StorageError(result.code, result.status, result.message, result.extra);
+				throw new StandInError(result.status, result.code, result.message, result.extra);
 			}
 
 			return {scheme: 'oss-v4', payloadHash: result.payloadHash, ...signedBy('oss-v4', result.accessKeyId)};
@@ -270,7 +264,7 @@ class ObjectStoreServer {
 			const message = this.isOss
 				? ossMessages[result.s3Code] ?? result.message.replace('AWS authentication', 'OSS authentication')
 				: result.message;
-			throw new StorageError(result.s3Code, result.status, message, extra);
+			throw new StandInError(result.status, result.s3Code, message, extra);
 		}
 
 		return {
@@ -290,20 +284,20 @@ class ObjectStoreServer {
 		const holder = this.options.account!.keyHolder(accessKeyId)!;
 		const token = firstValue(request.headers['x-amz-security-token']) ?? target.query.get('X-Amz-Security-Token') ?? undefined;
 		if (holder.sessionToken === undefined && token !== undefined) {
-			throw new StorageError('InvalidToken', 400, 'The provided token is malformed or otherwise invalid.');
+			throw new StandInError(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
 		}
 
 		if (holder.sessionToken !== undefined) {
 			if (token === undefined) {
-				throw new StorageError('InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.', {AWSAccessKeyId: accessKeyId});
+				throw new StandInError(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {AWSAccessKeyId: accessKeyId});
 			}
 
 			if (token !== holder.sessionToken) {
-				throw new StorageError('InvalidToken', 400, 'The provided token is malformed or otherwise invalid.');
+				throw new StandInError(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
 			}
 
 			if ((holder.expiresAt ?? Infinity) <= Date.now()) {
-				throw new StorageError('ExpiredToken', 400, 'The provided token has expired.');
+				throw new StandInError(400, 'ExpiredToken', 'The provided token has expired.');
 			}
 		}
 
@@ -319,7 +313,7 @@ class ObjectStoreServer {
 
 		const result = this.options.account!.authorize(caller, {action, resource, ...(conditions ? {context: conditions} : {})}, {quoteResource: true});
 		if (result.decision !== 'allowed') {
-			throw new StorageError('AccessDenied', 403, result.message);
+			throw new StandInError(403, 'AccessDenied', result.message);
 		}
 	}
 
@@ -353,14 +347,14 @@ class ObjectStoreServer {
 
 		const [, bucket = '', ...rest] = decodedPath.split('/');
 		if (bucket !== '' && this.isOss) {
-			throw new StorageError('SecondLevelDomainForbidden', 403, 'Please use virtual hosted style to access.');
+			throw new StandInError(403, 'SecondLevelDomainForbidden', 'Please use virtual hosted style to access.');
 		}
 
 		const key = rest.join('/');
 		return {bucket: bucket === '' ? undefined : bucket, key: key === '' ? undefined : key, query: url.searchParams};
 	}
 
-	private async route(context: Context): Promise<void> {
+	private async route(context: Context): Promise<StandInReply> {
 		const {request, target} = context;
 		const method = request.method ?? 'GET';
 		const {bucket, key, query} = target;
@@ -380,7 +374,7 @@ class ObjectStoreServer {
 				return this.listBuckets(context);
 			}
 
-			throw new StorageError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
+			throw new StandInError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
 		}
 
 		if (key === undefined) {
@@ -474,8 +468,8 @@ class ObjectStoreServer {
 		throw this.notImplemented();
 	}
 
-	private notImplemented(message = 'A header you provided implies functionality that is not implemented'): StorageError {
-		return new StorageError('NotImplemented', 501, message);
+	private notImplemented(message = 'A header you provided implies functionality that is not implemented'): StandInError {
+		return new StandInError(501, 'NotImplemented', message);
 	}
 
 	private copySourceHeader(request: IncomingMessage): string | undefined {
@@ -488,19 +482,19 @@ class ObjectStoreServer {
 			: {ID: createHash('sha256').update(`ferry-local-${localAwsAccountId}`).digest('hex'), DisplayName: 'ferry-local'};
 	}
 
-	private async listBuckets(context: Context): Promise<void> {
+	private async listBuckets(context: Context): Promise<StandInReply> {
 		const {query} = context.target;
 		const prefix = query.get('prefix') ?? '';
 		const after = query.get('continuation-token') ?? '';
 		const maxText = query.get('max-buckets');
 		const max = maxText === null ? 10_000 : Number(maxText);
 		if (!Number.isInteger(max) || max < 1 || max > 10_000) {
-			throw new StorageError('InvalidArgument', 400, 'Argument max-buckets must be an integer between 1 and 10000.', {ArgumentName: 'max-buckets', ArgumentValue: maxText ?? ''});
+			throw new StandInError(400, 'InvalidArgument', 'Argument max-buckets must be an integer between 1 and 10000.', {ArgumentName: 'max-buckets', ArgumentValue: maxText ?? ''});
 		}
 
 		const matching = (await this.storage.listBuckets()).filter(bucket => bucket.name.startsWith(prefix) && bucket.name > after);
 		const page = matching.slice(0, max);
-		this.sendXml(context, 200, xmlDocument('ListAllMyBucketsResult', {
+		return this.sendXml(context, 200, xmlDocument('ListAllMyBucketsResult', {
 			Owner: this.owner(),
 			Buckets: {Bucket: page.map(bucket => ({Name: bucket.name, CreationDate: bucket.created}))},
 			ContinuationToken: matching.length > max ? page.at(-1)!.name : undefined,
@@ -508,30 +502,30 @@ class ObjectStoreServer {
 		}));
 	}
 
-	private async createBucket(context: Context, bucket: string): Promise<void> {
+	private async createBucket(context: Context, bucket: string): Promise<StandInReply> {
 		if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || (this.isOss && bucket.includes('.'))) {
-			throw new StorageError('InvalidBucketName', 400, 'The specified bucket is not valid.', {BucketName: bucket});
+			throw new StandInError(400, 'InvalidBucketName', 'The specified bucket is not valid.', {BucketName: bucket});
 		}
 
 		const body = await this.readSmallBody(context);
 		if (body.length > 0) {
 			const location = (parseXml(body.toString('utf8'))?.CreateBucketConfiguration as {LocationConstraint?: string} | undefined)?.LocationConstraint;
 			if (location && location !== this.options.region) {
-				throw new StorageError('IllegalLocationConstraintException', 400, `The ${location} location constraint is incompatible for the region specific endpoint this request was sent to.`);
+				throw new StandInError(400, 'IllegalLocationConstraintException', `The ${location} location constraint is incompatible for the region specific endpoint this request was sent to.`);
 			}
 		}
 
 		if (await this.storage.createBucket(bucket) === 'exists') {
 			throw this.isOss
-				? new StorageError('BucketAlreadyExists', 409, 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', {BucketName: bucket})
-				: new StorageError('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', {BucketName: bucket});
+				? new StandInError(409, 'BucketAlreadyExists', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', {BucketName: bucket})
+				: new StandInError(409, 'BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', {BucketName: bucket});
 		}
 
-		context.response.setHeader('Location', `/${bucket}`);
-		this.send(context, 200);
+		this.setHeader(context, 'Location', `/${bucket}`);
+		return this.send(context, 200);
 	}
 
-	private async listObjects(context: Context, bucket: string, v2: boolean): Promise<void> {
+	private async listObjects(context: Context, bucket: string, v2: boolean): Promise<StandInReply> {
 		const {query} = context.target;
 		const keys = await this.storage.keys(bucket);
 		const records = await this.storage.records(bucket);
@@ -540,7 +534,7 @@ class ObjectStoreServer {
 		const maxKeysText = query.get('max-keys');
 		const maxKeys = maxKeysText === null ? 1000 : Number(maxKeysText);
 		if (!Number.isInteger(maxKeys) || maxKeys < 0) {
-			throw new StorageError('InvalidArgument', 400, 'Provided max-keys not an integer or within integer range', {ArgumentName: 'max-keys', ArgumentValue: maxKeysText ?? ''});
+			throw new StandInError(400, 'InvalidArgument', 'Provided max-keys not an integer or within integer range', {ArgumentName: 'max-keys', ArgumentValue: maxKeysText ?? ''});
 		}
 
 		const limit = Math.min(maxKeys, 1000);
@@ -552,7 +546,7 @@ class ObjectStoreServer {
 			if (continuationToken !== null) {
 				const decoded = keyFromContinuationToken(continuationToken);
 				if (decoded === undefined) {
-					throw new StorageError('InvalidArgument', 400, 'The continuation token provided is incorrect', {ArgumentName: 'continuation-token', ArgumentValue: continuationToken});
+					throw new StandInError(400, 'InvalidArgument', 'The continuation token provided is incorrect', {ArgumentName: 'continuation-token', ArgumentValue: continuationToken});
 				}
 
 				after = decoded;
@@ -639,7 +633,7 @@ class ObjectStoreServer {
 				NextMarker: truncated && delimiter ? encode(lastKey) : undefined,
 				...entries,
 			};
-		this.sendXml(context, 200, xmlDocument('ListBucketResult', body));
+		return this.sendXml(context, 200, xmlDocument('ListBucketResult', body));
 	}
 
 	/** Wraps the request body: aws-chunked framing removed, and a check of every digest the request declared. */
@@ -653,7 +647,7 @@ class ObjectStoreServer {
 		if (chunked) {
 			const signedChunks = payloadHash === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
 			if (this.isOss && !signedChunks) {
-				throw new StorageError('InvalidArgument', 400, 'aws-chunked encoding is not supported with the specified x-amz-content-sha256 value.', {
+				throw new StandInError(400, 'InvalidArgument', 'aws-chunked encoding is not supported with the specified x-amz-content-sha256 value.', {
 					ArgumentName: 'Content-Encoding',
 					ArgumentValue: 'aws-chunked',
 					EC: '0017-00000804',
@@ -675,7 +669,7 @@ class ObjectStoreServer {
 		const crc32Header = () => firstValue(request.headers['x-amz-checksum-crc32']) ?? decoder?.trailers.get('x-amz-checksum-crc32');
 		const verify = (digests: BodyDigests) => {
 			if (declaredSha256 && digests.sha256 !== declaredSha256) {
-				throw new StorageError('XAmzContentSHA256Mismatch', 400, 'The provided \'x-amz-content-sha256\' header does not match what was computed.', {
+				throw new StandInError(400, 'XAmzContentSHA256Mismatch', 'The provided \'x-amz-content-sha256\' header does not match what was computed.', {
 					ClientComputedContentSHA256: declaredSha256,
 					S3ComputedContentSHA256: digests.sha256 ?? '',
 				});
@@ -683,11 +677,11 @@ class ObjectStoreServer {
 
 			if (contentMd5 !== undefined) {
 				if (Buffer.from(contentMd5, 'base64').length !== 16) {
-					throw new StorageError('InvalidDigest', 400, 'The Content-MD5 you specified was invalid.', {'Content-MD5': contentMd5});
+					throw new StandInError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.', {'Content-MD5': contentMd5});
 				}
 
 				if (Buffer.from(contentMd5, 'base64').compare(digests.md5) !== 0) {
-					throw new StorageError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.', {ExpectedDigest: contentMd5, CalculatedDigest: digests.md5.toString('base64')});
+					throw new StandInError(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.', {ExpectedDigest: contentMd5, CalculatedDigest: digests.md5.toString('base64')});
 				}
 			}
 
@@ -696,12 +690,12 @@ class ObjectStoreServer {
 				const computed = Buffer.alloc(4);
 				computed.writeUInt32BE(digests.crc32 >>> 0);
 				if (computed.toString('base64') !== crc) {
-					throw new StorageError('BadDigest', 400, 'The CRC32 you specified did not match the calculated checksum.');
+					throw new StandInError(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
 				}
 			}
 
 			if (decodedLength !== undefined && Number(decodedLength) !== digests.size) {
-				throw new StorageError('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+				throw new StandInError(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
 			}
 		};
 
@@ -726,11 +720,11 @@ class ObjectStoreServer {
 		}
 
 		throw forbidOverwrite
-			? new StorageError('FileAlreadyExists', 409, 'The object you specified already exists and can not be overwritten.')
-			: new StorageError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {Condition: 'If-None-Match'});
+			? new StandInError(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.')
+			: new StandInError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {Condition: 'If-None-Match'});
 	}
 
-	private async putObject(context: Context, bucket: string, key: string): Promise<void> {
+	private async putObject(context: Context, bucket: string, key: string): Promise<StandInReply> {
 		await this.storage.requireBucket(bucket);
 		await this.refuseOverwrite(context, bucket, key);
 		const {body, wantSha256, verify, crc32Header} = this.bodyOf(context);
@@ -740,26 +734,26 @@ class ObjectStoreServer {
 			wantSha256,
 			verify,
 		});
-		context.response.setHeader('ETag', this.etag(record.etag));
+		this.setHeader(context, 'ETag', this.etag(record.etag));
 		if (crc32Header()) {
-			context.response.setHeader('x-amz-checksum-crc32', record.checksumCrc32 ?? '');
+			this.setHeader(context, 'x-amz-checksum-crc32', record.checksumCrc32 ?? '');
 		}
 
 		this.setCrc64(context, record.crc64);
-		this.send(context, 200);
+		return this.send(context, 200);
 	}
 
 	private setCrc64(context: Context, crc64: string | undefined): void {
 		if (this.isOss && crc64 !== undefined) {
-			context.response.setHeader('x-oss-hash-crc64ecma', crc64);
+			this.setHeader(context, 'x-oss-hash-crc64ecma', crc64);
 		}
 	}
 
-	private async uploadPart(context: Context, bucket: string, key: string): Promise<void> {
+	private async uploadPart(context: Context, bucket: string, key: string): Promise<StandInReply> {
 		const {query} = context.target;
 		const partNumber = Number(query.get('partNumber'));
 		if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10_000) {
-			throw new StorageError('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive', {ArgumentName: 'partNumber', ArgumentValue: query.get('partNumber') ?? ''});
+			throw new StandInError(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', {ArgumentName: 'partNumber', ArgumentValue: query.get('partNumber') ?? ''});
 		}
 
 		if (this.copySourceHeader(context.request) !== undefined) {
@@ -768,27 +762,27 @@ class ObjectStoreServer {
 
 		const {body, wantSha256, verify, crc32Header} = this.bodyOf(context);
 		const part = await this.storage.putPart(bucket, key, query.get('uploadId') ?? '', partNumber, body, {wantSha256, verify});
-		context.response.setHeader('ETag', this.etag(part.etag));
+		this.setHeader(context, 'ETag', this.etag(part.etag));
 		if (crc32Header()) {
-			context.response.setHeader('x-amz-checksum-crc32', part.checksumCrc32 ?? '');
+			this.setHeader(context, 'x-amz-checksum-crc32', part.checksumCrc32 ?? '');
 		}
 
 		this.setCrc64(context, part.crc64);
 
-		this.send(context, 200);
+		return this.send(context, 200);
 	}
 
-	private async completeUpload(context: Context, bucket: string, key: string): Promise<void> {
+	private async completeUpload(context: Context, bucket: string, key: string): Promise<StandInReply> {
 		const body = await this.readSmallBody(context);
 		const parsed = parseXml(body.toString('utf8'))?.CompleteMultipartUpload as {Part?: Array<{PartNumber?: string; ETag?: string}>} | undefined;
 		if (!parsed?.Part) {
-			throw new StorageError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+			throw new StandInError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
 		}
 
 		const parts = parsed.Part.map(part => ({partNumber: Number(part.PartNumber), etag: part.ETag ?? ''}));
 		const record = await this.storage.completeUpload(bucket, key, context.target.query.get('uploadId') ?? '', parts, minimumPartSize);
 		this.setCrc64(context, record.crc64);
-		this.sendXml(context, 200, xmlDocument('CompleteMultipartUploadResult', {
+		return this.sendXml(context, 200, xmlDocument('CompleteMultipartUploadResult', {
 			Location: `http://${context.request.headers.host ?? ''}/${bucket}/${encodeURIComponent(key)}`,
 			Bucket: bucket,
 			Key: key,
@@ -796,7 +790,7 @@ class ObjectStoreServer {
 		}));
 	}
 
-	private async copyObject(context: Context, bucket: string, key: string): Promise<void> {
+	private async copyObject(context: Context, bucket: string, key: string): Promise<StandInReply> {
 		const {request} = context;
 		const [rawSource = '', sourceQuery = ''] = (this.copySourceHeader(request) ?? '').split('?');
 		const versionId = new URLSearchParams(sourceQuery).get('versionId');
@@ -807,7 +801,7 @@ class ObjectStoreServer {
 		const source = decodeURIComponent(rawSource).replace(/^\//, '');
 		const slash = source.indexOf('/');
 		if (slash <= 0) {
-			throw new StorageError('InvalidArgument', 400, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', {ArgumentName: 'x-amz-copy-source'});
+			throw new StandInError(400, 'InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', {ArgumentName: 'x-amz-copy-source'});
 		}
 
 		this.authorize(context, 's3:GetObject', objectArn(source.slice(0, slash), source.slice(slash + 1)));
@@ -820,23 +814,23 @@ class ObjectStoreServer {
 			: undefined;
 		const record = await this.storage.copy(source.slice(0, slash), source.slice(slash + 1), bucket, key, replace);
 		this.setCrc64(context, record.crc64);
-		this.sendXml(context, 200, xmlDocument('CopyObjectResult', {LastModified: record.lastModified, ETag: this.etag(record.etag)}));
+		return this.sendXml(context, 200, xmlDocument('CopyObjectResult', {LastModified: record.lastModified, ETag: this.etag(record.etag)}));
 	}
 
-	private async getObject(context: Context, bucket: string, key: string, headOnly: boolean): Promise<void> {
-		const {request, response} = context;
+	private async getObject(context: Context, bucket: string, key: string, headOnly: boolean): Promise<StandInReply> {
+		const {request} = context;
 		const record = await this.storage.head(bucket, key);
 		await this.drain(context);
 		const etag = this.etag(record.etag);
 		const ifNoneMatch = request.headers['if-none-match'];
 		if (ifNoneMatch && (this.sameEtag(ifNoneMatch, etag) || ifNoneMatch.trim() === '*')) {
-			response.setHeader('ETag', etag);
+			this.setHeader(context, 'ETag', etag);
 			return this.send(context, 304);
 		}
 
 		const ifMatch = request.headers['if-match'];
 		if (ifMatch && !this.sameEtag(ifMatch, etag) && ifMatch.trim() !== '*') {
-			throw new StorageError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {Condition: 'If-Match'});
+			throw new StandInError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {Condition: 'If-Match'});
 		}
 
 		let range: {start: number; end: number} | undefined;
@@ -844,63 +838,59 @@ class ObjectStoreServer {
 		if (rangeHeader) {
 			range = parseRange(rangeHeader, record.size);
 			if (range === undefined) {
-				throw new StorageError('InvalidRange', 416, 'The requested range is not satisfiable', {RangeRequested: rangeHeader, ActualObjectSize: String(record.size)});
+				throw new StandInError(416, 'InvalidRange', 'The requested range is not satisfiable', {RangeRequested: rangeHeader, ActualObjectSize: String(record.size)});
 			}
 		}
 
-		response.setHeader('ETag', etag);
-		response.setHeader('Last-Modified', new Date(record.lastModified).toUTCString());
-		response.setHeader('Content-Type', record.contentType);
-		response.setHeader('Accept-Ranges', 'bytes');
+		this.setHeader(context, 'ETag', etag);
+		this.setHeader(context, 'Last-Modified', new Date(record.lastModified).toUTCString());
+		this.setHeader(context, 'Content-Type', record.contentType);
+		this.setHeader(context, 'Accept-Ranges', 'bytes');
 		const metaPrefix = context.auth.scheme === 'oss-v4' ? 'x-oss-meta-' : 'x-amz-meta-';
 		for (const [name, value] of Object.entries(record.metadata)) {
-			response.setHeader(`${metaPrefix}${name}`, value);
+			this.setHeader(context, `${metaPrefix}${name}`, value);
 		}
 
 		if (this.isOss) {
-			response.setHeader('x-oss-hash-crc64ecma', await this.storage.crc64(bucket, record));
-			response.setHeader('x-oss-object-type', /-\d+"$/.test(record.etag) ? 'Multipart' : 'Normal');
-			response.setHeader('x-oss-storage-class', 'Standard');
+			this.setHeader(context, 'x-oss-hash-crc64ecma', await this.storage.crc64(bucket, record));
+			this.setHeader(context, 'x-oss-object-type', /-\d+"$/.test(record.etag) ? 'Multipart' : 'Normal');
+			this.setHeader(context, 'x-oss-storage-class', 'Standard');
 		}
 
 		for (const [name, header] of [['response-content-type', 'Content-Type'], ['response-content-language', 'Content-Language'], ['response-expires', 'Expires'], ['response-cache-control', 'Cache-Control'], ['response-content-disposition', 'Content-Disposition'], ['response-content-encoding', 'Content-Encoding']] as const) {
 			const value = context.target.query.get(name);
 			if (value !== null) {
-				response.setHeader(header, value);
+				this.setHeader(context, header, value);
 			}
 		}
 
 		if (range) {
-			response.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${record.size}`);
-			response.setHeader('Content-Length', range.end - range.start + 1);
+			this.setHeader(context, 'Content-Range', `bytes ${range.start}-${range.end}/${record.size}`);
+			this.setHeader(context, 'Content-Length', String(range.end - range.start + 1));
 		} else {
-			response.setHeader('Content-Length', record.size);
+			this.setHeader(context, 'Content-Length', String(record.size));
 		}
 
 		const status = range ? 206 : 200;
 		if (headOnly || record.size === 0) {
-			response.writeHead(status);
-			response.end();
-			return;
+			return {status, headers: context.headers};
 		}
 
-		response.writeHead(status);
-		await pipeline(this.storage.read(bucket, record, range), response).catch(() => {
-			response.destroy();
-		});
+		// Streamed: a read that fails half-way drops the connection, so the client never takes a cut object for a whole one.
+		return {status, headers: context.headers, body: this.storage.read(bucket, record, range)};
 	}
 
-	private async deleteObjects(context: Context, bucket: string): Promise<void> {
+	private async deleteObjects(context: Context, bucket: string): Promise<StandInReply> {
 		const {request} = context;
 		if (!request.headers['content-md5'] && (this.isOss || !Object.keys(request.headers).some(name => name.startsWith('x-amz-checksum-')))) {
-			throw new StorageError('InvalidRequest', 400, 'Missing required header for this request: Content-MD5');
+			throw new StandInError(400, 'InvalidRequest', 'Missing required header for this request: Content-MD5');
 		}
 
 		await this.storage.requireBucket(bucket);
 		const raw = await this.readSmallBody(context);
 		const parsed = parseXml(raw.toString('utf8'))?.Delete as {Object?: Array<{Key?: string}>; Quiet?: string} | undefined;
 		if (!parsed?.Object || parsed.Object.length > 1000) {
-			throw new StorageError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+			throw new StandInError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
 		}
 
 		const deleted: XmlElement[] = [];
@@ -915,7 +905,7 @@ class ObjectStoreServer {
 					this.authorize(context, 's3:DeleteObject', objectArn(bucket, key));
 				}
 			} catch (error) {
-				if (error instanceof StorageError) {
+				if (error instanceof StandInError) {
 					failed.push({Key: key, Code: error.code, Message: 'Access Denied'});
 					continue;
 				}
@@ -927,7 +917,7 @@ class ObjectStoreServer {
 			deleted.push({Key: key});
 		}
 
-		this.sendXml(context, 200, xmlDocument('DeleteResult', {Deleted: parsed.Quiet === 'true' ? undefined : deleted, Error: failed.length > 0 ? failed : undefined}));
+		return this.sendXml(context, 200, xmlDocument('DeleteResult', {Deleted: parsed.Quiet === 'true' ? undefined : deleted, Error: failed.length > 0 ? failed : undefined}));
 	}
 
 	/** Reads a small XML body, honouring the same digest checks as object bodies. */
@@ -940,7 +930,7 @@ class ObjectStoreServer {
 		for await (const chunk of body as AsyncIterable<Buffer>) {
 			size += chunk.length;
 			if (size > maximumXmlBody) {
-				throw new StorageError('MaxMessageLengthExceeded', 400, 'Your request was too big.');
+				throw new StandInError(400, 'MaxMessageLengthExceeded', 'Your request was too big.');
 			}
 
 			chunks.push(chunk);
@@ -971,60 +961,56 @@ class ObjectStoreServer {
 		return metadata;
 	}
 
-	private send(context: Context, status: number): void {
-		context.response.writeHead(status, {'Content-Length': 0});
-		context.response.end();
+	private setHeader(context: Context, name: string, value: string): void {
+		context.headers[name] = value;
 	}
 
-	private sendXml(context: Context, status: number, xml: string): void {
-		const body = Buffer.from(xml, 'utf8');
-		context.response.writeHead(status, {'Content-Type': 'application/xml', 'Content-Length': body.length});
-		context.response.end(body);
+	private send(context: Context, status: number): StandInReply {
+		return {status, headers: {...context.headers, 'Content-Length': '0'}};
 	}
 
-	private sendError(request: IncomingMessage, response: ServerResponse, requestId: string, error: StorageError): void {
-		if (response.headersSent) {
-			response.destroy();
-			return;
+	private sendXml(context: Context, status: number, xml: string): StandInReply {
+		return {status, headers: {...context.headers, 'Content-Type': 'application/xml'}, body: xml};
+	}
+
+	/** S3's x-amz-id-2, the HostId of its error body too: the same for both, derived from the request id. */
+	private hostId(request: StandInRequest): string {
+		return createHash('sha256').update(request.id).digest().subarray(0, 24).toString('base64');
+	}
+
+	private ec(error: StandInError): string | undefined {
+		return error.extra.EC ?? ossErrorCodes[error.code];
+	}
+
+	/** The `<Error>` document; a HEAD answer has none. S3 puts the error's own fields before RequestId and HostId, OSS after them. */
+	private errorDocument(error: StandInError, request: StandInRequest): string | undefined {
+		if (request.method === 'HEAD') {
+			return undefined;
 		}
 
-		const {EC: declaredEc, ...extra} = error.extra;
-		const ec = declaredEc ?? ossErrorCodes[error.code];
-		const hostId = randomBytes(24).toString('base64');
+		const {EC: _declared, ...extra} = error.extra;
+		void _declared;
+		const ec = this.ec(error);
 		const message = this.isOss ? ossMessages[error.code] ?? error.message : error.message;
-		// S3 puts the error's own fields before RequestId and HostId, OSS after them.
 		const body: XmlElement = this.isOss
-			? {Code: error.code, Message: message, RequestId: requestId, HostId: (request.headers.host ?? '').replace(/:\d+$/, ''), ...extra}
-			: {Code: error.code, Message: message, ...extra, RequestId: requestId, HostId: hostId};
+			? {Code: error.code, Message: message, RequestId: request.id, HostId: (request.headers.host ?? '').replace(/:\d+$/, ''), ...extra}
+			: {Code: error.code, Message: message, ...extra, RequestId: request.id, HostId: this.hostId(request)};
 		if (this.isOss && ec) {
 			body.EC = ec;
 			body.RecommendDoc = `https://api.aliyun.com/troubleshoot?q=${ec}`;
-			response.setHeader('x-oss-ec', ec);
 		}
 
-		if (!this.isOss) {
-			response.setHeader('x-amz-id-2', hostId);
-		}
+		return xmlDocument('Error', body, false);
+	}
 
-		if (error.code === 'SlowDown' || error.status === 503) {
-			response.setHeader('Retry-After', '1');
-		}
-
-		// The client may still be sending a body we will not read; closing is cheaper than draining gigabytes.
-		if (!request.readableEnded) {
-			response.setHeader('Connection', 'close');
-			request.resume();
-		}
-
-		if (request.method === 'HEAD') {
-			response.writeHead(error.status);
-			response.end();
-			return;
-		}
-
-		const xml = Buffer.from(xmlDocument('Error', body, false), 'utf8');
-		response.writeHead(error.status, {'Content-Type': 'application/xml', 'Content-Length': xml.length});
-		response.end(xml);
+	private errorHeaders(error: StandInError, request: StandInRequest): Record<string, string> {
+		const ec = this.ec(error);
+		return {
+			...(request.method === 'HEAD' ? {} : {'Content-Type': 'application/xml'}),
+			...(this.isOss && ec ? {'x-oss-ec': ec} : {}),
+			...(this.isOss ? {} : {'x-amz-id-2': this.hostId(request)}),
+			...(error.code === 'SlowDown' || error.status === 503 ? {'Retry-After': '1'} : {}),
+		};
 	}
 }
 

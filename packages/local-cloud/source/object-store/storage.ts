@@ -16,6 +16,7 @@ import {Transform, type Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {crc32} from 'node:zlib';
 import {Crc64} from './crc64.js';
+import {StandInError} from '../stand-in-kit.js';
 
 export type ObjectRecord = {
 	key: string;
@@ -38,20 +39,6 @@ export type BodyDigests = {size: number; md5: Buffer; sha256?: string; crc32: nu
 
 type UploadRecord = {uploadId: string; key: string; contentType: string; metadata: Record<string, string>; initiated: string};
 type PartRecord = {partNumber: number; size: number; etag: string; md5: string; checksumCrc32?: string; crc64?: string};
-
-export class StorageError extends Error {
-	readonly code: string;
-	readonly status: number;
-	readonly extra: Record<string, string>;
-
-	constructor(code: string, status: number, message: string, extra: Record<string, string> = {}) {
-		super(message);
-		this.name = 'StorageError';
-		this.code = code;
-		this.status = status;
-		this.extra = extra;
-	}
-}
 
 function keyFileName(key: string): string {
 	return `${createHash('sha256').update(key).digest('hex')}.json`;
@@ -101,7 +88,7 @@ export type WriteOptions = {
 	contentType?: string;
 	metadata?: Record<string, string>;
 	wantSha256?: boolean;
-	/** Throws a StorageError when the received body does not match what the request declared. */
+	/** Throws a StandInError when the received body does not match what the request declared. */
 	verify?: (digests: BodyDigests) => void;
 };
 
@@ -151,7 +138,7 @@ export class ObjectStorage {
 	async requireBucket(name: string): Promise<BucketRecord> {
 		const record = await this.bucket(name);
 		if (!record) {
-			throw new StorageError('NoSuchBucket', 404, 'The specified bucket does not exist', {BucketName: name});
+			throw new StandInError(404, 'NoSuchBucket', 'The specified bucket does not exist', {BucketName: name});
 		}
 
 		return record;
@@ -174,7 +161,7 @@ export class ObjectStorage {
 	async deleteBucket(name: string): Promise<void> {
 		await this.requireBucket(name);
 		if ((await this.index(name)).size > 0) {
-			throw new StorageError('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty', {BucketName: name});
+			throw new StandInError(409, 'BucketNotEmpty', 'The bucket you tried to delete is not empty', {BucketName: name});
 		}
 
 		await fs.rm(this.bucketDir(name), {recursive: true, force: true});
@@ -220,7 +207,7 @@ export class ObjectStorage {
 		await this.requireBucket(bucket);
 		const record = (await this.index(bucket)).get(key);
 		if (!record) {
-			throw new StorageError('NoSuchKey', 404, 'The specified key does not exist.', {Key: key});
+			throw new StandInError(404, 'NoSuchKey', 'The specified key does not exist.', {Key: key});
 		}
 
 		return record;
@@ -342,7 +329,7 @@ export class ObjectStorage {
 	private async upload(bucket: string, key: string, uploadId: string): Promise<UploadRecord> {
 		await this.requireBucket(bucket);
 		if (!/^[0-9A-F]{32}$/.test(uploadId)) {
-			throw new StorageError('NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {UploadId: uploadId});
+			throw new StandInError(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {UploadId: uploadId});
 		}
 
 		try {
@@ -354,7 +341,7 @@ export class ObjectStorage {
 			// Falls through to NoSuchUpload.
 		}
 
-		throw new StorageError('NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {UploadId: uploadId});
+		throw new StandInError(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {UploadId: uploadId});
 	}
 
 	async putPart(bucket: string, key: string, uploadId: string, partNumber: number, body: Readable, options: WriteOptions = {}): Promise<PartRecord> {
@@ -377,7 +364,7 @@ export class ObjectStorage {
 	async completeUpload(bucket: string, key: string, uploadId: string, parts: Array<{partNumber: number; etag: string}>, minPartSize: number): Promise<ObjectRecord> {
 		const upload = await this.upload(bucket, key, uploadId);
 		if (parts.length === 0) {
-			throw new StorageError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+			throw new StandInError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
 		}
 
 		const directory = this.uploadDir(bucket, uploadId);
@@ -385,7 +372,7 @@ export class ObjectStorage {
 		let previous = 0;
 		for (const part of parts) {
 			if (part.partNumber <= previous) {
-				throw new StorageError('InvalidPartOrder', 400, 'The list of parts was not in ascending order. Parts must be ordered by part number.', {UploadId: uploadId});
+				throw new StandInError(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.', {UploadId: uploadId});
 			}
 
 			previous = part.partNumber;
@@ -393,12 +380,12 @@ export class ObjectStorage {
 			try {
 				record = JSON.parse(await fs.readFile(path.join(directory, `${part.partNumber}.json`), 'utf8')) as PartRecord;
 			} catch {
-				throw new StorageError('InvalidPart', 400, 'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.', {UploadId: uploadId, PartNumber: String(part.partNumber)});
+				throw new StandInError(400, 'InvalidPart', 'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.', {UploadId: uploadId, PartNumber: String(part.partNumber)});
 			}
 
 			// OSS hands out upper-case ETags and clients send them back as they got them.
 			if (record.etag.replaceAll('"', '').toLowerCase() !== part.etag.replaceAll('"', '').toLowerCase()) {
-				throw new StorageError('InvalidPart', 400, 'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.', {UploadId: uploadId, PartNumber: String(part.partNumber), ETag: part.etag});
+				throw new StandInError(400, 'InvalidPart', 'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.', {UploadId: uploadId, PartNumber: String(part.partNumber), ETag: part.etag});
 			}
 
 			stored.push(record);
@@ -406,7 +393,7 @@ export class ObjectStorage {
 
 		for (const [index, part] of stored.entries()) {
 			if (index < stored.length - 1 && part.size < minPartSize) {
-				throw new StorageError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', {ProposedSize: String(part.size), MinSizeAllowed: String(minPartSize), PartNumber: String(part.partNumber)});
+				throw new StandInError(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', {ProposedSize: String(part.size), MinSizeAllowed: String(minPartSize), PartNumber: String(part.partNumber)});
 			}
 		}
 
