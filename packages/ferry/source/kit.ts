@@ -3,37 +3,48 @@
  * clients made from a profile, and verification. Wizards import this module, not ferry's internals, so the
  * engine, the store and the UI can change without touching a procedure.
  */
-import {StepError} from './engine/errors.js';
+import {requireOutput} from './engine/procedure.js';
 import type {Answers, StepOutputs} from './engine/wizard.js';
 
 export {defineWizard} from './engine/wizard.js';
+export {defineParameters, defineProcedure, fixedChoices} from './engine/procedure.js';
+export type {AnswersOf, ParameterKeyOf, Procedure, ProcedureClientOptions, ProcedureContext, ProcedureStep, ProcedureTypes, RecordedOutputs, SecretKeyOf} from './engine/procedure.js';
 export type {
 	Answers,
+	Checkpoints,
 	Parameter,
 	ParameterContext,
 	ReviewDocument,
 	ReviewSection,
+	ReviewTable,
 	SecretStore,
 	SideQueryResult,
 	Step,
 	StepContext,
 	StepOutputs,
 	SubTask,
+	SubTaskContext,
 	Wizard,
 	WizardSide,
 } from './engine/wizard.js';
-export {ConfigurationError, PreflightError, ServiceError, StepError, UsageError} from './engine/errors.js';
+export {ConfigurationError, describeError, PreflightError, ServiceError, StepError, UsageError} from './engine/errors.js';
 export {backoffDelay} from './clouds/retry.js';
 export {pollUntil} from './engine/poll.js';
-export {formatBytes, formatDuration} from './engine/progress.js';
+export {formatBytes, formatDuration, formatProgress} from './engine/progress.js';
 export {mapConcurrent} from './engine/concurrency.js';
 export type {Logger} from './log/logger.js';
+export {registerSecret} from './log/redact.js';
 export {resolveProfile, type ResolvedProfile} from './services/profile-endpoints.js';
 export {getProfile} from './store/profiles.js';
 export {maxComputeFor, maxComputeSide} from './services/maxcompute.js';
 export {dataHubFor} from './services/datahub.js';
 export {dataWorksFor} from './services/dataworks.js';
 export {logServiceFor} from './services/log-service.js';
+export {ossFor, s3For} from './services/object-stores.js';
+export {onlineMigrationFor} from './services/online-migration.js';
+export {redshiftFor, type RedshiftAccess} from './services/redshift.js';
+export {describeTable, listTables, type ColumnDescription, type TableSummary} from './clouds/redshift/catalog.js';
+export {copyPrefix, type CopiedObject} from './clouds/object-store/copy.js';
 export {runVerification, type SideRunner} from './verify/run.js';
 export type {QueryOutcome, QueryResult} from './verify/compare.js';
 export {defaultRelativeTolerance, type QueryPair, type RowCountCauses} from './verify/query-pair.js';
@@ -42,6 +53,13 @@ export {checkLine, verdictLine} from './verify/report-summary.js';
 export type {CheckOutcome} from './verify/outcome.js';
 export {formatDecimal, parseDecimal, type Decimal} from './verify/decimal.js';
 export {writeFileAtomic} from './store/atomic-write.js';
+export type {ConnectorShardStatus, CursorRequest, DataHubClient, DataHubRecord} from './clouds/datahub/client.js';
+export type {DataWorksClient} from './clouds/dataworks/client.js';
+export type {LogServiceClient} from './clouds/log-service/client.js';
+export type {MaxComputeClient} from './clouds/maxcompute/client.js';
+export type {Inventory, ObjectStore} from './clouds/object-store/client.js';
+export type {OnlineMigrationClient} from './clouds/online-migration/client.js';
+export type {RedshiftConnection} from './clouds/redshift/connection.js';
 
 /** An answer as text: '' when it was left empty. */
 export function answerText(context: {answers: Answers}, key: string): string {
@@ -58,12 +76,7 @@ export function answerNumber(context: {answers: Answers}, key: string): number {
  * failure that names the step: a session from before that step recorded it cannot go on.
  */
 export function requiredOutput<T>(context: {outputs: StepOutputs}, step: string, key: string): T {
-	const value = context.outputs[step]?.[key];
-	if (value === undefined) {
-		throw new StepError(`The ${step} step's ${key} is missing from the session`, {hint: `Start a new run: the ${step} step records it.`});
-	}
-
-	return value as T;
+	return requireOutput(context.outputs, step, key) as T;
 }
 
 /** A step summary from its parts, e.g. `stepSummary(count(8, 'table'), count(86_791, 'row'), formatBytes(bytes))`; empty parts are left out. */

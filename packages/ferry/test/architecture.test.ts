@@ -94,6 +94,31 @@ test('a procedure imports no other procedure, no UI, no commands and nothing of 
 	}), []);
 });
 
+/** The clients' pure helpers a procedure may import besides the kit: quoting, schema comparison and encoding, limits, inventory parity. */
+const pureClientHelpers = [
+	'source/clouds/maxcompute/ddl',
+	'source/clouds/redshift/sql-text',
+	'source/clouds/datahub/schema',
+	'source/clouds/datahub/limits',
+	'source/clouds/object-store/parity',
+].map(module => `${ferry}/${module}`);
+
+test('a procedure imports only the kit, its own modules and the clients\' pure helpers', t => {
+	t.deepEqual(broken(edge => {
+		const own = /^packages\/ferry\/wizards\/([^/]+)\//.exec(edge.file)?.[1];
+		return own !== undefined && !edge.target.startsWith(`${ferry}/wizards/${own}/`) && edge.target !== `${ferry}/source/kit` && !pureClientHelpers.includes(edge.target);
+	}), []);
+	t.true(edges.filter(edge => /^packages\/ferry\/wizards\/[^/]+\//.test(edge.file) && edge.target === `${ferry}/source/kit`).length >= 20, 'the rule sees the wizards\' kit imports');
+});
+
+test('the clients\' pure helpers a procedure may import do no I/O: they import only typed errors and type declarations', t => {
+	const helperImports = pureClientHelpers.flatMap(helper => importsOf(`${helper}.ts`));
+	t.deepEqual(helperImports.filter(edge => !edge.typeOnly && edge.target !== `${ferry}/source/engine/errors`).map(edge => `${edge.file} → ${edge.specifier}`), []);
+	for (const helper of pureClientHelpers) {
+		t.notRegex(readFileSync(path.join(root, `${helper}.ts`), 'utf8'), /from '(node:)?(fs|net|http|https|child_process)/, helper);
+	}
+});
+
 test('the root of ferry\'s source/ holds only the wizard kit; everything else lives in a folder named for its layer', t => {
 	t.deepEqual(ferrySources.filter(file => /^packages\/ferry\/source\/[^/]+$/.test(file)), [`${ferry}/source/kit.ts`]);
 });

@@ -45,7 +45,7 @@ export {secretEnvName} from '../engine/parameters.js';
  * Merges answers from the file and --set flags, and splits secrets out of them.
  * Unknown keys are refused so a typo does not silently fall back to a default.
  */
-export async function collectAnswers(options: {parameters: Parameter[]; answersFile?: string; set: string[]; env?: NodeJS.ProcessEnv}): Promise<{answers: Answers; secrets: Record<string, string>}> {
+export async function collectAnswers(options: {parameters: readonly Parameter[]; answersFile?: string; set: string[]; env?: NodeJS.ProcessEnv}): Promise<{answers: Answers; secrets: Record<string, string>}> {
 	const env = options.env ?? process.env;
 	const fromFile = options.answersFile ? await readAnswersFile(options.answersFile) : {};
 	const fromFlags = parseSetFlags(options.set);

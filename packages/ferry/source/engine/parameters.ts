@@ -111,7 +111,7 @@ export function setFlagExample(parameter: Parameter): string {
  * Non-interactive resolution of a step's parameters: given answers first, then defaults.
  * A missing answer is a usage error naming the flag to pass.
  */
-export function resolveParameters(parameters: Parameter[], context: ParameterContext, secretAvailable: (key: string) => boolean): Answers {
+export function resolveParameters(parameters: readonly Parameter[], context: ParameterContext, secretAvailable: (key: string) => boolean): Answers {
 	const answers: Answers = {...context.answers};
 	for (const parameter of parameters) {
 		if (parameter.when && !parameter.when(answers)) {
@@ -202,7 +202,7 @@ export function resolveForm(parameters: readonly Parameter[], context: Parameter
  * (the profile's included), parsed and held to their parameter's choices and validator, in order, so `when` sees the
  * answers before it. A missing answer is left to the form that asks it; secrets are not checked here.
  */
-export function validateAnswers(parameters: Parameter[], context: ParameterContext, options: {only?: ReadonlySet<string>} = {}): void {
+export function validateAnswers(parameters: readonly Parameter[], context: ParameterContext, options: {only?: ReadonlySet<string>} = {}): void {
 	const answers: Answers = {...context.answers};
 	for (const parameter of parameters) {
 		if (parameter.type === 'secret' || (parameter.when && !parameter.when(answers))) {
@@ -267,7 +267,7 @@ function findAnswerError(error: unknown): AnswerError | undefined {
  * says `--set KEY`), it says how to change that answer and continue (`ferry resume ID --set key=value`); otherwise
  * the hint is kept.
  */
-export function hintForSavedSession(error: unknown, hint: string | undefined, parameters: Parameter[], sessionId: string): string | undefined {
+export function hintForSavedSession(error: unknown, hint: string | undefined, parameters: readonly Parameter[], sessionId: string): string | undefined {
 	if (hint?.includes(`ferry resume ${sessionId} `)) {
 		return hint;
 	}

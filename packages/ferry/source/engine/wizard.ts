@@ -33,7 +33,7 @@ export type Parameter = {
 	/** Shown in help and in the error for a missing answer. */
 	example?: string;
 	default?: unknown | ((context: ParameterContext) => unknown);
-	choices?: (context: ParameterContext) => Choice[];
+	choices?: (context: ParameterContext) => readonly Choice[];
 	/** Returns a message when the value is not acceptable. Values arrive already parsed to the parameter's type. */
 	validate?: (value: unknown, answers: Answers) => string | undefined;
 	/** Asked only when this returns true. */
@@ -165,7 +165,7 @@ export type Wizard<Clients = unknown> = {
 	description: string;
 	/** Bumped when the session format of this wizard changes incompatibly. */
 	version: number;
-	parameters: Parameter[];
+	parameters: readonly Parameter[];
 	steps: Array<Step<Clients>>;
 	/** Creates the service clients a step uses, from the profile and the answers. */
 	createClients(options: {profile: string; answers: Answers; secrets: SecretStore; log: Logger; signal: AbortSignal}): Promise<Clients>;

@@ -1,17 +1,23 @@
 import type {ResolvedProfile} from './profile-endpoints.js';
 import type {ServiceDescriptor, WhoamiContext} from './descriptor.js';
+import type {Logger} from '../log/logger.js';
 
-async function objectStoreOwner(kind: 's3' | 'oss', {profile, log, signal}: WhoamiContext): Promise<string> {
+/** An S3 client from a resolved profile (path-style on an endpoint of its own, as the local cloud's). */
+export async function s3For(profile: ResolvedProfile, log: Logger) {
 	const {createObjectStore} = await import('../clouds/object-store/client.js');
-	const store = kind === 's3'
-		? createObjectStore({kind, region: profile.aws.region, credentials: profile.aws.credentials, logger: log, profileName: profile.name, ...s3Endpoint(profile)})
-		: createObjectStore({kind, region: profile.alibaba.region, credentials: ossKeys(profile), logger: log, profileName: profile.name, ...(profile.alibaba.endpoints['oss'] ? {endpoint: profile.alibaba.endpoints['oss']} : {})});
-	const who = await store.whoami({signal});
-	return who.displayName ?? who.id;
+	return createObjectStore({kind: 's3', region: profile.aws.region, credentials: profile.aws.credentials, logger: log, profileName: profile.name, ...(profile.aws.endpoints['s3'] ? {endpoint: profile.aws.endpoints['s3'], forcePathStyle: true} : {})});
 }
 
-function s3Endpoint(profile: ResolvedProfile) {
-	return profile.aws.endpoints['s3'] ? {endpoint: profile.aws.endpoints['s3'], forcePathStyle: true} : {};
+/** An OSS client for a region (a bucket's, which may differ from the profile's) from a resolved profile. */
+export async function ossFor(profile: ResolvedProfile, region: string, log: Logger) {
+	const {createObjectStore} = await import('../clouds/object-store/client.js');
+	return createObjectStore({kind: 'oss', region, credentials: ossKeys(profile), logger: log, profileName: profile.name, ...(profile.alibaba.endpoints['oss'] ? {endpoint: profile.alibaba.endpoints['oss']} : {})});
+}
+
+async function objectStoreOwner(kind: 's3' | 'oss', {profile, log, signal}: WhoamiContext): Promise<string> {
+	const store = kind === 's3' ? await s3For(profile, log) : await ossFor(profile, profile.alibaba.region, log);
+	const who = await store.whoami({signal});
+	return who.displayName ?? who.id;
 }
 
 /** OSS speaks the S3 API with Alibaba Cloud keys. */

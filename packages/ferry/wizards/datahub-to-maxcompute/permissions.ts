@@ -5,8 +5,7 @@
  * would change anyway), and reads a denial from MaxCompute's own message: `ODPS-0130013:Authorization exception -
  * Authorization Failed [4019], You have NO privilege 'odps:Update' on {acs:odps:*:projects/p/tables/t}`.
  */
-import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
-import {PreflightError} from '../../source/kit.js';
+import {PreflightError, type MaxComputeClient} from '../../source/kit.js';
 
 export type TablePermission = 'Describe' | 'Alter' | 'Update';
 export type PermissionProbe = {permission: TablePermission; statement: string};

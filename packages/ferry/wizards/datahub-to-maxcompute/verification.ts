@@ -4,10 +4,9 @@
  * column, non-NULL counts, exact sums of integers and DECIMALs, sums of DOUBLEs within a tolerance, characters of
  * strings and TRUE counts; distinct rows (duplicates); and a sample of rows next to the records they came from.
  */
-import type {CursorRequest, DataHubClient, DataHubRecord} from '../../source/clouds/datahub/client.js';
 import {decodeRecordValue, microsToDate} from '../../source/clouds/datahub/schema.js';
 import {quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../source/clouds/maxcompute/ddl.js';
-import {defaultRelativeTolerance, formatDecimal, parseDecimal, type Decimal, type QueryOutcome, type QueryPair, StepError} from '../../source/kit.js';
+import {defaultRelativeTolerance, formatDecimal, parseDecimal, type CursorRequest, type DataHubClient, type DataHubRecord, type Decimal, type QueryOutcome, type QueryPair, StepError} from '../../source/kit.js';
 import {formatDateTime, partitionValue} from './time.js';
 import type {ColumnMapping} from './type-mapping.js';
 

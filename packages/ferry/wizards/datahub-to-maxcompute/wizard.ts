@@ -5,28 +5,19 @@ import {parameters} from './parameters.js';
 import {compareSchemas, quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
 import {topicsPerProjectLimit} from '../../source/clouds/datahub/limits.js';
 import {encodeRecordSchema} from '../../source/clouds/datahub/schema.js';
-import {answerNumber, answerText, count, defineWizard, formatBytes, formatDuration, maxComputeSide, pollUntil, PreflightError, requiredOutput, runVerification, type StepContext, StepError, stepSummary, checkLine, verdictLine} from '../../source/kit.js';
+import {count, defineWizard, formatBytes, formatDuration, maxComputeSide, pollUntil, PreflightError, runVerification, StepError, stepSummary, checkLine, verdictLine} from '../../source/kit.js';
+import {procedure, settings, type Context} from './procedure.js';
 import {deniedPermission, permissionDenied, permissionProbes, probePermissions} from './permissions.js';
 import {generateRecords, readInputRecords, type WireRecord} from './records.js';
 import {partitionValue} from './time.js';
 import {compareTopicFields, fieldTypeFor, topicFieldsFor, type ColumnMapping, type TableColumn} from './type-mapping.js';
 import {chooseSample, eventTimeField, readBackRecords, readShard, sourceOutcome, sourceRows, verificationPairs, type PartitionRule, type VerificationPlan} from './verification.js';
 
-type Context = StepContext<DataHubClients>;
-
-/** What preflight found, saved for the later steps. */
-type Shape = {tableExists: boolean; columns: TableColumn[]; fields: ColumnMapping[]; records: number};
-
-const settings = {'odps.sql.type.system.odps2': 'true', 'odps.sql.decimal.odps2': 'true'};
 /** Attributes on every record, so a resumed write can tell which records of an unacknowledged batch arrived. */
 const sessionAttribute = 'ferry_session';
 const ordinalAttribute = 'ferry_record';
 /** How far before a batch was sent a resumed write looks for its records (clock skew between ferry and DataHub). */
 const readBackMarginMs = 5 * 60_000;
-
-function shapeOf(context: Context): Shape {
-	return requiredOutput<Shape>(context, 'preflight', 'shape');
-}
 
 /** `f1 string, amount decimal(10,2)` → columns; commas inside parentheses belong to the type. */
 export function parseColumnList(text: string): TableColumn[] {
@@ -56,7 +47,7 @@ export function parseColumnList(text: string): TableColumn[] {
 
 /** The topic's fields: the table's columns, plus the partition column as a field when records carry it (USER_DEFINE). */
 function fieldsFor(context: Context, columns: readonly TableColumn[]): ColumnMapping[] {
-	const withPartition = answerText(context, 'partitionMode') === 'USER_DEFINE' ? [...columns, {name: answerText(context, 'partitionColumn'), type: 'string'}] : columns;
+	const withPartition = context.answers.partitionMode === 'USER_DEFINE' ? [...columns, {name: context.answers.partitionColumn, type: 'string'}] : columns;
 	const {mappings, problems} = topicFieldsFor(withPartition);
 	if (problems.length > 0) {
 		throw new PreflightError(`The table cannot be synced from a DataHub topic:\n${problems.map(problem => `- ${problem}`).join('\n')}`, {hint: 'Use a table with flat columns only, or another table.'});
@@ -66,15 +57,15 @@ function fieldsFor(context: Context, columns: readonly TableColumn[]): ColumnMap
 }
 
 function partitionRule(context: Context): PartitionRule {
-	const mode = answerText(context, 'partitionMode');
+	const mode = context.answers.partitionMode;
 	return mode === 'USER_DEFINE'
-		? {mode: 'USER_DEFINE', field: answerText(context, 'partitionColumn')}
-		: {mode: mode === 'EVENT_TIME' ? 'EVENT_TIME' : 'SYSTEM_TIME', format: answerText(context, 'partitionFormat'), timeRangeMinutes: answerNumber(context, 'timeRange'), timeZone: answerText(context, 'timeZone')};
+		? {mode: 'USER_DEFINE', field: context.answers.partitionColumn}
+		: {mode: mode === 'EVENT_TIME' ? 'EVENT_TIME' : 'SYSTEM_TIME', format: (context.answers.partitionFormat ?? ''), timeRangeMinutes: context.answers.timeRange!, timeZone: context.answers.timeZone};
 }
 
 async function recordsFor(context: Context, fields: readonly ColumnMapping[]): Promise<WireRecord[]> {
-	const input = answerText(context, 'input');
-	return input ? readInputRecords(input, fields, answerText(context, 'timeZone')) : generateRecords(fields, answerNumber(context, 'records'), context.sessionId.slice(-4));
+	const input = context.answers.input ?? '';
+	return input ? readInputRecords(input, fields, context.answers.timeZone) : generateRecords(fields, context.answers.records!, context.sessionId.slice(-4));
 }
 
 function regionOf(endpoint: string | undefined, pattern: RegExp): string | undefined {
@@ -84,15 +75,15 @@ function regionOf(endpoint: string | undefined, pattern: RegExp): string | undef
 function connectorConfig(context: Context, keys: {accessKeyId: string; accessKeySecret: string}): Record<string, unknown> {
 	const rule = partitionRule(context);
 	return {
-		Project: answerText(context, 'maxcomputeProject'),
-		Table: answerText(context, 'maxcomputeTable'),
+		Project: context.answers.maxcomputeProject,
+		Table: context.answers.maxcomputeTable,
 		OdpsEndpoint: context.clients.maxcompute.endpoint,
 		AccessId: keys.accessKeyId,
 		AccessKey: keys.accessKeySecret,
 		PartitionMode: rule.mode,
-		...(rule.mode === 'USER_DEFINE' ? {PartitionConfig: {[answerText(context, 'partitionColumn')]: ''}} : {TimeRange: rule.timeRangeMinutes, PartitionConfig: {[answerText(context, 'partitionColumn')]: rule.format}}),
-		TimeZone: answerText(context, 'timeZone'),
-		TimestampUnit: answerText(context, 'timestampUnit'),
+		...(rule.mode === 'USER_DEFINE' ? {PartitionConfig: {[context.answers.partitionColumn]: ''}} : {TimeRange: rule.timeRangeMinutes, PartitionConfig: {[context.answers.partitionColumn]: rule.format}}),
+		TimeZone: context.answers.timeZone,
+		TimestampUnit: context.answers.timestampUnit,
 	};
 }
 
@@ -100,7 +91,7 @@ const wizard = defineWizard<DataHubClients>({
 	...about,
 	version: 1,
 	parameters,
-	createClients: async options => createDataHubClients(options),
+	createClients: procedure.createClients(createDataHubClients),
 	sides: {
 		source: {
 			title: 'DataHub',
@@ -111,15 +102,15 @@ const wizard = defineWizard<DataHubClients>({
 		target: maxComputeSide<DataHubClients>(clients => clients.maxcompute),
 	},
 	steps: [
-		{
+		procedure.step({
 			id: 'connections',
 			title: 'Connections',
 			kind: 'form',
 			rerun: 'safe',
 			explain: 'The DataHub project and TUPLE topic, the MaxCompute project and table the DataConnector syncs into (with its partition column), how the connector partitions, and the records to write: a file of yours or generated log records.',
 			parameters: ['datahubProject', 'datahubTopic', 'shardCount', 'lifecycle', 'maxcomputeProject', 'maxcomputeTable', 'tableColumns', 'partitionColumn', 'partitionMode', 'partitionFormat', 'timeRange', 'timeZone', 'timestampUnit', 'input', 'records', 'batchSize', 'syncTimeoutMinutes'],
-		},
-		{
+		}),
+		procedure.step({
 			id: 'preflight',
 			title: 'Preflight',
 			kind: 'task',
@@ -135,8 +126,8 @@ const wizard = defineWizard<DataHubClients>({
 					throw new PreflightError(`DataHub is in ${dataHubRegion} but the MaxCompute endpoint is in ${maxComputeRegion}`, {hint: 'A DataConnector writes to a MaxCompute project in its own region; use endpoints of one region.'});
 				}
 
-				const table = answerText(context, 'maxcomputeTable');
-				const partitionColumn = answerText(context, 'partitionColumn');
+				const table = context.answers.maxcomputeTable;
+				const partitionColumn = context.answers.partitionColumn;
 				let tableExists: boolean;
 				let described: Awaited<ReturnType<typeof maxcompute.describeTable>> = [];
 				try {
@@ -157,65 +148,65 @@ const wizard = defineWizard<DataHubClients>({
 					columns = described.filter(column => !column.partition).map(column => ({name: column.name, type: column.type}));
 					context.report(`table ${table} exists: ${columns.length} columns, partitioned by ${partitionColumn}`);
 					// The connector writes with the profile's keys (connectorConfig), the same account as this client.
-					const firstValue = answerText(context, 'partitionMode') === 'SYSTEM_TIME' ? partitionValue(Date.now(), answerText(context, 'partitionFormat'), answerNumber(context, 'timeRange'), answerText(context, 'timeZone')) : undefined;
+					const firstValue = context.answers.partitionMode === 'SYSTEM_TIME' ? partitionValue(Date.now(), (context.answers.partitionFormat ?? ''), context.answers.timeRange!, context.answers.timeZone) : undefined;
 					const probed = await probePermissions(maxcompute, permissionProbes(table, columns.map(column => column.name), {column: partitionColumn, ...(firstValue === undefined ? {} : {firstValue})}), {account: who.owner, table}, context.signal);
 					context.report(`the connector's account ${who.owner}: CreateInstance, ${probed.checked.join(', ')} allowed${probed.unchecked.map(item => ` · ${item.permission} not checked (${item.why})`).join('')}${firstValue === undefined ? ' · Alter not checked (the first partition is known only from the records)' : ''}`);
 				} else {
-					columns = parseColumnList(answerText(context, 'tableColumns'));
+					columns = parseColumnList(context.answers.tableColumns);
 					context.report(`table ${table} will be created: ${columns.map(column => `${column.name} ${column.type}`).join(', ')}`);
 				}
 
-				if (answerText(context, 'partitionMode') === 'EVENT_TIME' && !columns.some(column => column.name.toLowerCase() === eventTimeField && JSON.stringify(fieldTypeFor(column.type)) === JSON.stringify({fieldType: 'TIMESTAMP'}))) {
+				if (context.answers.partitionMode === 'EVENT_TIME' && !columns.some(column => column.name.toLowerCase() === eventTimeField && JSON.stringify(fieldTypeFor(column.type)) === JSON.stringify({fieldType: 'TIMESTAMP'}))) {
 					throw new PreflightError(`EVENT_TIME partitions by a DATETIME column named ${eventTimeField}, which ${table} does not have`, {hint: `Add \`${eventTimeField} datetime\` to the table (or to --set tableColumns=…), or use --set partitionMode=SYSTEM_TIME.`});
 				}
 
 				const fields = fieldsFor(context, columns);
-				const project = answerText(context, 'datahubProject');
+				const project = context.answers.datahubProject;
 				const topics = projects.includes(project) ? await datahub.listTopics(project, {signal: context.signal}) : [];
-				if (!topics.includes(answerText(context, 'datahubTopic')) && topics.length >= topicsPerProjectLimit) {
+				if (!topics.includes(context.answers.datahubTopic) && topics.length >= topicsPerProjectLimit) {
 					throw new PreflightError(`DataHub project ${project} already has ${topics.length} topics, DataHub's limit of ${topicsPerProjectLimit} per project`, {hint: 'Use an existing topic, another project, or ask Alibaba Cloud to raise the limit.'});
 				}
 
 				const records = await recordsFor(context, fields);
-				context.report(`${records.length.toLocaleString('en-US')} records to write (${answerText(context, 'input') || 'generated log records'})`);
-				context.output('shape', {tableExists, columns, fields, records: records.length} satisfies Shape);
+				context.report(`${records.length.toLocaleString('en-US')} records to write (${context.answers.input || 'generated log records'})`);
+				context.output('shape', {tableExists, columns, fields, records: records.length});
 				context.summary(stepSummary('2 services reachable', `table ${tableExists ? 'exists' : 'to create'}`, count(fields.length, 'field'), `${count(records.length, 'record')} to write`));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'plan',
 			title: 'Plan review',
 			kind: 'review',
 			rerun: 'safe',
 			explain: 'Every call the next steps make, in the procedure\'s order: the table, the DataHub project and topic with its schema, the DataConnector and its settings, the writes and the checks. Nothing has changed yet.',
 			async review(context) {
-				const shape = shapeOf(context);
-				const table = answerText(context, 'maxcomputeTable');
+				const shape = context.outputOf('preflight', 'shape');
+				const table = context.answers.maxcomputeTable;
 				const config = connectorConfig(context, {accessKeyId: '<the profile\'s AccessKey ID>', accessKeySecret: '<redacted>'});
-				const plan: VerificationPlan = {table, partitionColumn: answerText(context, 'partitionColumn'), fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: answerText(context, 'timeZone')};
+				const plan: VerificationPlan = {table, partitionColumn: context.answers.partitionColumn, fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: context.answers.timeZone};
 				return {
-					title: `Plan: DataHub ${answerText(context, 'datahubProject')}/${answerText(context, 'datahubTopic')} → MaxCompute ${answerText(context, 'maxcomputeProject')}.${table}`,
+					title: `Plan: DataHub ${context.answers.datahubProject}/${context.answers.datahubTopic} → MaxCompute ${context.answers.maxcomputeProject}.${table}`,
 					sections: [
 						{title: `1. ${shape.tableExists ? 'Keep the existing table (its schema is checked)' : 'Create the table'}`, code: createTableStatement(context, shape.columns), language: 'sql'},
-						{title: `2. CreateProject ${answerText(context, 'datahubProject')} (kept if it exists)`},
-						{title: `3. CreateTopic ${answerText(context, 'datahubTopic')}: TUPLE, ${answerNumber(context, 'shardCount')} shards, ${answerNumber(context, 'lifecycle')} days (an existing topic is checked field by field)`, code: JSON.stringify(JSON.parse(encodeRecordSchema(shape.fields.map(field => ({name: field.column, type: field.fieldType})))), undefined, 2), language: 'json'},
-						{title: '4. CreateConnector sink_odps (its id is saved and re-attached on resume)', code: JSON.stringify({ColumnFields: shape.fields.filter(field => answerText(context, 'partitionMode') === 'USER_DEFINE' || field.column !== answerText(context, 'partitionColumn')).map(field => field.column), Config: config}, undefined, 2), language: 'json'},
-						{title: `5. PutRecords: ${shape.records.toLocaleString('en-US')} records in batches of ${answerNumber(context, 'batchSize')}, spread over the shards`},
+						{title: `2. CreateProject ${context.answers.datahubProject} (kept if it exists)`},
+						{title: `3. CreateTopic ${context.answers.datahubTopic}: TUPLE, ${context.answers.shardCount} shards, ${context.answers.lifecycle} days (an existing topic is checked field by field)`, code: JSON.stringify(JSON.parse(encodeRecordSchema(shape.fields.map(field => ({name: field.column, type: field.fieldType})))), undefined, 2), language: 'json'},
+						{title: '4. CreateConnector sink_odps (its id is saved and re-attached on resume)', code: JSON.stringify({ColumnFields: shape.fields.filter(field => context.answers.partitionMode === 'USER_DEFINE' || field.column !== context.answers.partitionColumn).map(field => field.column), Config: config}, undefined, 2), language: 'json'},
+						{title: `5. PutRecords: ${shape.records.toLocaleString('en-US')} records in batches of ${context.answers.batchSize}, spread over the shards`},
 						{title: '6. Watch the DataConnector\'s shard status until every shard has synced the last record written'},
 						{title: '7. Verify: the records read back from DataHub against the table, side by side', code: verificationPairs(plan, []).map(pair => `-- ${pair.title}\n${pair.target};`).join('\n\n'), language: 'sql'},
 					],
 				};
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'table',
 			title: 'Table',
 			kind: 'task',
 			rerun: 'safe',
 			explain: 'The MaxCompute table the data lands in (step 1 of the procedure). An existing table with the same columns is kept; a different one stops with the differences.',
 			async run(context) {
-				const shape = shapeOf(context);
-				const table = answerText(context, 'maxcomputeTable');
+				const shape = context.outputOf('preflight', 'shape');
+				const table = context.answers.maxcomputeTable;
 				const {maxcompute} = context.clients;
 				if (await maxcompute.tableExists(table, {signal: context.signal})) {
 					const existing = (await maxcompute.describeTable(table, {signal: context.signal})).filter(column => !column.partition);
@@ -231,20 +222,20 @@ const wizard = defineWizard<DataHubClients>({
 				await maxcompute.runSql(`${createTableStatement(context, shape.columns)};`, {settings, signal: context.signal});
 				context.summary(`${table} created · ${count(shape.columns.length, 'column')}`);
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'project',
 			title: 'DataHub project',
 			kind: 'task',
 			rerun: 'safe',
 			explain: 'The DataHub project that holds the topic (step 2). An existing project is used as it is.',
 			async run(context) {
-				const project = answerText(context, 'datahubProject');
+				const project = context.answers.datahubProject;
 				const {created} = await context.clients.datahub.createProject(project, 'Created by ferry for the datahub-to-maxcompute procedure', {signal: context.signal});
 				context.summary(`${project} ${created ? 'created' : 'exists: used as it is'}`);
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'topic',
 			title: 'Topic',
 			kind: 'task',
@@ -252,10 +243,10 @@ const wizard = defineWizard<DataHubClients>({
 			explain: 'A TUPLE topic whose schema matches the table: the same field names, types and order, as the procedure requires before a DataConnector can be created (step 3). An existing topic is checked field by field.',
 			async run(context) {
 				const {datahub} = context.clients;
-				const shape = shapeOf(context);
-				const project = answerText(context, 'datahubProject');
-				const topic = answerText(context, 'datahubTopic');
-				const {created} = await datahub.createTopic(project, topic, {shardCount: answerNumber(context, 'shardCount'), lifecycle: answerNumber(context, 'lifecycle'), fields: shape.fields.map(field => ({name: field.column, type: field.fieldType})), comment: 'Created by ferry', signal: context.signal});
+				const shape = context.outputOf('preflight', 'shape');
+				const project = context.answers.datahubProject;
+				const topic = context.answers.datahubTopic;
+				const {created} = await datahub.createTopic(project, topic, {shardCount: context.answers.shardCount, lifecycle: context.answers.lifecycle, fields: shape.fields.map(field => ({name: field.column, type: field.fieldType})), comment: 'Created by ferry', signal: context.signal});
 				if (!created) {
 					const existing = await datahub.getTopic(project, topic, {signal: context.signal});
 					const differences = existing.recordType === 'TUPLE' ? compareTopicFields(existing.schema?.fields ?? [], shape.fields) : [`the topic is ${existing.recordType}, not TUPLE`];
@@ -269,8 +260,8 @@ const wizard = defineWizard<DataHubClients>({
 				context.output('shards', active);
 				context.summary(stepSummary(`${topic} ${created ? 'created' : 'exists with the same schema'}`, count(shape.fields.length, 'field'), `${count(active.length, 'shard')} ACTIVE`));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'connector',
 			title: 'DataConnector',
 			kind: 'task',
@@ -278,27 +269,27 @@ const wizard = defineWizard<DataHubClients>({
 			explain: 'A MaxCompute DataConnector (sink_odps) on the topic: it archives the topic into the table on its own schedule, into the partition its partition mode says. Its id is saved, so a resumed run re-attaches to it.',
 			async run(context) {
 				const {datahub, profile} = context.clients;
-				const project = answerText(context, 'datahubProject');
-				const topic = answerText(context, 'datahubTopic');
-				const shape = shapeOf(context);
+				const project = context.answers.datahubProject;
+				const topic = context.answers.datahubTopic;
+				const shape = context.outputOf('preflight', 'shape');
 				const connectorId = await context.checkpoint.once('connectorId', async () => {
 					const keys = await profile.alibaba.credentials.getCredentials();
-					const columnFields = shape.fields.filter(field => answerText(context, 'partitionMode') === 'USER_DEFINE' || field.column !== answerText(context, 'partitionColumn')).map(field => field.column);
+					const columnFields = shape.fields.filter(field => context.answers.partitionMode === 'USER_DEFINE' || field.column !== context.answers.partitionColumn).map(field => field.column);
 					const {connectorId, created} = await datahub.createConnector(project, topic, 'sink_odps', {columnFields, config: connectorConfig(context, keys), signal: context.signal});
 					context.report(created ? `created ${connectorId}` : `a DataConnector to MaxCompute exists: ${connectorId}`);
 					return connectorId;
 				});
 				const connector = await datahub.getConnector(project, topic, connectorId, {signal: context.signal});
 				const target = `${connector.config['Project'] ?? ''}.${connector.config['Table'] ?? ''}`;
-				if (target.toLowerCase() !== `${answerText(context, 'maxcomputeProject')}.${answerText(context, 'maxcomputeTable')}`.toLowerCase()) {
-					throw new StepError(`The topic's DataConnector ${connectorId} writes to ${target}, not to ${answerText(context, 'maxcomputeProject')}.${answerText(context, 'maxcomputeTable')}`, {hint: 'A topic has one MaxCompute DataConnector: use another topic, or delete that connector in the DataHub console.'});
+				if (target.toLowerCase() !== `${context.answers.maxcomputeProject}.${context.answers.maxcomputeTable}`.toLowerCase()) {
+					throw new StepError(`The topic's DataConnector ${connectorId} writes to ${target}, not to ${context.answers.maxcomputeProject}.${context.answers.maxcomputeTable}`, {hint: 'A topic has one MaxCompute DataConnector: use another topic, or delete that connector in the DataHub console.'});
 				}
 
 				context.output('connectorId', connectorId);
 				context.summary(`${connectorId} · ${connector.state} · ${target}`);
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'write',
 			title: 'Write records',
 			kind: 'task',
@@ -308,11 +299,11 @@ const wizard = defineWizard<DataHubClients>({
 			explain: 'The records go to the topic in batches spread over the shards (step 4). Each acknowledged batch is saved; after a crash the batch in flight is looked up in the topic by its record numbers, so nothing is written twice.',
 			async run(context) {
 				const {datahub} = context.clients;
-				const project = answerText(context, 'datahubProject');
-				const topic = answerText(context, 'datahubTopic');
-				const shards = context.outputs['topic']?.['shards'] as string[];
-				const records = await recordsFor(context, shapeOf(context).fields);
-				const batchSize = answerNumber(context, 'batchSize');
+				const project = context.answers.datahubProject;
+				const topic = context.answers.datahubTopic;
+				const shards = context.outputOf('topic', 'shards');
+				const records = await recordsFor(context, context.outputOf('preflight', 'shape').fields);
+				const batchSize = context.answers.batchSize;
 				const attributes = (ordinal: number) => ({[sessionAttribute]: context.sessionId, [ordinalAttribute]: String(ordinal)});
 				let written = context.checkpoint.get<number>('written') ?? 0;
 				let bytes = context.checkpoint.get<number>('bytes') ?? 0;
@@ -355,8 +346,8 @@ const wizard = defineWizard<DataHubClients>({
 				context.output('bytes', bytes);
 				context.summary(stepSummary(count(records.length, 'record'), count(shards.length, 'shard'), formatBytes(bytes)));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'sync',
 			title: 'Watch the sync',
 			kind: 'task',
@@ -364,12 +355,12 @@ const wizard = defineWizard<DataHubClients>({
 			explain: 'The DataConnector syncs each shard to MaxCompute every five minutes or when 64 MB are waiting (the local cloud every few seconds). Its Sync Offset per shard is watched until every shard has synced the last record written.',
 			async run(context) {
 				const {datahub} = context.clients;
-				const project = answerText(context, 'datahubProject');
-				const topic = answerText(context, 'datahubTopic');
-				const shards = context.outputs['topic']?.['shards'] as string[];
-				const connectorId = context.outputs['connector']?.['connectorId'] as string;
+				const project = context.answers.datahubProject;
+				const topic = context.answers.datahubTopic;
+				const shards = context.outputOf('topic', 'shards');
+				const connectorId = context.outputOf('connector', 'connectorId');
 				const targets = Object.fromEntries(await Promise.all(shards.map(async shardId => [shardId, await lastSequence(context, shardId)] as const)));
-				const timeoutMinutes = answerNumber(context, 'syncTimeoutMinutes');
+				const timeoutMinutes = context.answers.syncTimeoutMinutes;
 				const statuses = await pollUntil({
 					read: async () => datahub.getConnectorShardStatus(project, topic, connectorId, {signal: context.signal}),
 					done(states) {
@@ -394,18 +385,18 @@ const wizard = defineWizard<DataHubClients>({
 				context.report(`every shard synced (${shards.map(shardId => `${shardId}: ${(targets[shardId] ?? -1) + 1}`).join(', ')} records)`);
 				context.summary(stepSummary(`${count(shards.length, 'shard')} synced`, count(shards.reduce((total, shardId) => total + (targets[shardId] ?? -1) + 1, 0), 'record')));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'verify',
 			title: 'Verify',
 			kind: 'verify',
 			rerun: 'safe',
 			explain: 'The procedure\'s SELECT * FROM test, side by side: the records read back from every shard against the table\'s rows, per partition — counts, column sums and characters, distinct rows, and the first rows next to the records they came from.',
 			async run(context) {
-				const shape = shapeOf(context);
-				const shards = context.outputs['topic']?.['shards'] as string[];
-				const plan: VerificationPlan = {table: answerText(context, 'maxcomputeTable'), partitionColumn: answerText(context, 'partitionColumn'), fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: answerText(context, 'timeZone')};
-				const records = await readBackRecords(context.clients.datahub, answerText(context, 'datahubProject'), answerText(context, 'datahubTopic'), shards, context.signal);
+				const shape = context.outputOf('preflight', 'shape');
+				const shards = context.outputOf('topic', 'shards');
+				const plan: VerificationPlan = {table: context.answers.maxcomputeTable, partitionColumn: context.answers.partitionColumn, fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: context.answers.timeZone};
+				const records = await readBackRecords(context.clients.datahub, context.answers.datahubProject, context.answers.datahubTopic, shards, context.signal);
 				const rows = sourceRows(records, plan);
 				const sample = chooseSample(rows, plan);
 				context.report(`${records.length.toLocaleString('en-US')} records read back from DataHub`);
@@ -424,18 +415,18 @@ const wizard = defineWizard<DataHubClients>({
 				context.report(report.summary.text);
 				context.summary(stepSummary(verdictLine(report), `${count(records.length, 'record')} read back`));
 			},
-		},
+		}),
 	],
 });
 
 function createTableStatement(context: Context, columns: readonly TableColumn[]): string {
-	return `CREATE TABLE IF NOT EXISTS ${quoteMaxComputeIdentifier(answerText(context, 'maxcomputeTable'))} (${columns.map(column => `${quoteMaxComputeIdentifier(column.name)} ${column.type.toUpperCase()}`).join(', ')}) PARTITIONED BY (${quoteMaxComputeIdentifier(answerText(context, 'partitionColumn'))} STRING)`;
+	return `CREATE TABLE IF NOT EXISTS ${quoteMaxComputeIdentifier(context.answers.maxcomputeTable)} (${columns.map(column => `${quoteMaxComputeIdentifier(column.name)} ${column.type.toUpperCase()}`).join(', ')}) PARTITIONED BY (${quoteMaxComputeIdentifier(context.answers.partitionColumn)} STRING)`;
 }
 
 /** The sequence of a shard's newest record, or -1 when it has none. */
 async function lastSequence(context: Context, shardId: string): Promise<number> {
 	try {
-		const cursor = await context.clients.datahub.getCursor(answerText(context, 'datahubProject'), answerText(context, 'datahubTopic'), shardId, {type: 'LATEST'}, {signal: context.signal});
+		const cursor = await context.clients.datahub.getCursor(context.answers.datahubProject, context.answers.datahubTopic, shardId, {type: 'LATEST'}, {signal: context.signal});
 		return cursor.sequence;
 	} catch (error) {
 		if ((error as {code?: string}).code === 'SeekOutOfRange') {
@@ -450,7 +441,7 @@ async function lastSequence(context: Context, shardId: string): Promise<number> 
 async function ordinalsInTopic(context: Context, shards: readonly string[], batch: {from: number; to: number; sentAt: number}): Promise<Set<number>> {
 	const found = new Set<number>();
 	for (const shardId of shards) {
-		for (const record of await readShard(context.clients.datahub, answerText(context, 'datahubProject'), answerText(context, 'datahubTopic'), shardId, {type: 'SYSTEM_TIME', systemTimeMs: batch.sentAt - readBackMarginMs}, context.signal)) {
+		for (const record of await readShard(context.clients.datahub, context.answers.datahubProject, context.answers.datahubTopic, shardId, {type: 'SYSTEM_TIME', systemTimeMs: batch.sentAt - readBackMarginMs}, context.signal)) {
 			const ordinal = Number(record.attributes[ordinalAttribute]);
 			if (record.attributes[sessionAttribute] === context.sessionId && ordinal >= batch.from && ordinal < batch.to) {
 				found.add(ordinal);

@@ -1,4 +1,4 @@
-import type {Parameter, ParameterContext} from '../../source/kit.js';
+import {defineParameters, fixedChoices, type ParameterContext} from '../../source/kit.js';
 import {logTimeParser} from './log-time.js';
 
 /**
@@ -12,7 +12,7 @@ const identifier = (value: unknown) => (/^[A-Za-z_][\w$-]*$/.test(String(value))
 const slsName = (underscore: boolean) => (value: unknown) => (new RegExp(`^[a-z0-9][a-z0-9${underscore ? '_' : ''}-]{1,61}[a-z0-9]$`).test(String(value)) ? undefined : `Expected 3–63 lower-case letters, digits${underscore ? ', _' : ''} and hyphens`);
 const wholeNumber = (min: number, max: number) => (value: unknown) => (Number.isInteger(value) && Number(value) >= min && Number(value) <= max ? undefined : `Expected a whole number from ${min} to ${max}`);
 
-export const parameters: Parameter[] = [
+export const parameters = defineParameters([
 	{key: 'maxcomputeProject', label: 'MaxCompute project', type: 'string', help: 'The project holding the table.', example: 'my_project', validate: identifier},
 	{key: 'maxcomputeTable', label: 'MaxCompute table', type: 'string', help: 'The table to export (the procedure\'s example: ak_biz_log_detail).', default: 'ak_biz_log_detail', validate: identifier},
 	{key: 'partition', label: 'Partition', type: 'string', help: 'The partition to export, as the odps reader takes it.', default: 'pt=20161226', validate: value => (/^[A-Za-z_]\w*=[^,'"]+$/.test(String(value)) ? undefined : 'Expected column=value, e.g. pt=20161226')},
@@ -28,10 +28,10 @@ export const parameters: Parameter[] = [
 	}},
 	{key: 'batchSize', label: 'Batch size', type: 'number', help: 'Logs the writer sends per PutLogs (the writer\'s default 1024, at most 4096).', default: 1024, validate: wholeNumber(1, 4096)},
 	{key: 'workspaceId', label: 'DataWorks workspace id', type: 'number', help: 'The workspace (project) id the sync task lives in.', example: '12345', validate: wholeNumber(1, Number.MAX_SAFE_INTEGER)},
-	{key: 'mode', label: 'Run or schedule', type: 'select', help: 'Step 3 of the procedure: run the task once for the partition, in a manually triggered workflow that DataWorks never schedules; or submit it to the scheduler with a cycle that matches the partition\'s (pt=20161226 → daily, reading pt=${bizdate}), then watch its first scheduled instance.', default: 'once', choices: () => [
+	{key: 'mode', label: 'Run or schedule', type: 'select', help: 'Step 3 of the procedure: run the task once for the partition, in a manually triggered workflow that DataWorks never schedules; or submit it to the scheduler with a cycle that matches the partition\'s (pt=20161226 → daily, reading pt=${bizdate}), then watch its first scheduled instance.', default: 'once', choices: fixedChoices([
 		{value: 'once', label: 'Run once', hint: 'a run of its manually triggered workflow, for the partition\'s business date'},
 		{value: 'schedule', label: 'Schedule', hint: 'a daily or hourly cycle; each instance exports its own partition'},
-	]},
+	])},
 	{key: 'folderPath', label: 'Workflow folder', type: 'string', help: 'The folder for the task, Workflow/<workflow>/Data Integration. A missing workflow is created: manually triggered for a run once (DataWorks never schedules its nodes), auto-triggered for a schedule; an existing one must be of that kind.', example: 'Workflow/my_flow/Data Integration', default: profileWorkflowFolder},
 	{key: 'resourceGroup', label: 'Resource group', type: 'string', help: 'The identifier of the Data Integration resource group that runs the task.', example: 'S_res_group_123_456'},
 	{key: 'odpsDataSource', label: 'MaxCompute data source', type: 'string', help: 'The DataWorks data source name for the table\'s project (created if missing; it holds the keys, the job does not).', default: 'ferry_odps', validate: identifier},
@@ -39,4 +39,4 @@ export const parameters: Parameter[] = [
 	{key: 'taskName', label: 'Task name', type: 'string', help: 'The name of the sync task in the workflow folder.', default: 'ferry_ak_biz_log_detail_to_loghub', validate: identifier},
 	{key: 'job', label: 'Job file', type: 'string', help: 'An existing job JSON (script mode, version 1.0 or 2.0) to use instead of the one ferry builds; it is checked the same way.', optional: true},
 	{key: 'waitMinutes', label: 'Run wait (minutes)', type: 'number', help: 'How long to wait for the sync instance to finish.', default: 30, validate: wholeNumber(1, 1440)},
-];
+]);

@@ -1,5 +1,6 @@
 import {readFile} from 'node:fs/promises';
-import {answerNumber, answerText, count, defineWizard, maxComputeSide, pollUntil, PreflightError, requiredOutput, runVerification, sessionFilePath, type StepContext, StepError, stepSummary, checkLine, verdictLine, writeFileAtomic} from '../../source/kit.js';
+import {count, defineWizard, maxComputeSide, pollUntil, PreflightError, runVerification, sessionFilePath, StepError, stepSummary, checkLine, verdictLine, writeFileAtomic} from '../../source/kit.js';
+import {procedure, settings, type Context} from './procedure.js';
 import {about} from './about.js';
 import {createLogHubClients, type LogHubClients} from './clients.js';
 import {buildJob, checkJob, type JobShape} from './job.js';
@@ -11,27 +12,17 @@ import {parameters} from './parameters.js';
 import {logCheckPairs, partitionCondition, sampleSize, type ExportedColumn, type LogCheckPlan} from './verification.js';
 import {quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
 
-type Context = StepContext<LogHubClients>;
-
-/** What preflight found, saved for the later steps. */
-type Shape = {columns: ExportedColumn[]; rows: number; job: Record<string, unknown>; job_shape: JobShape; window: {from: number; to: number}; mode: string; workspaceIdentifier?: string};
-
-const settings = {'odps.sql.type.system.odps2': 'true', 'odps.sql.decimal.odps2': 'true'};
 /** DataWorks resource groups run in China Standard Time: a time format without a zone is read there. */
 const writerZoneMinutes = 480;
 /** Rows sampled to check that the time format parses the column's values. */
 const timeSampleRows = 10_000;
 
-function shapeOf(context: Context): Shape {
-	return requiredOutput<Shape>(context, 'preflight', 'shape');
-}
-
 function partitionOf(context: Context): {column: string; value: string} {
-	const [column = '', value = ''] = answerText(context, 'partition').split('=');
+	const [column = '', value = ''] = context.answers.partition.split('=');
 	return {column, value};
 }
 
-const scheduled = (context: Context) => answerText(context, 'mode') === 'schedule';
+const scheduled = (context: Context) => context.answers.mode === 'schedule';
 
 /**
  * The workflow the task lives in (`Workflow/<workflow>/Data Integration`) and the kind it must be: a run once needs
@@ -39,13 +30,13 @@ const scheduled = (context: Context) => answerText(context, 'mode') === 'schedul
  * without a schedule would run every day); a schedule needs an auto-triggered one.
  */
 function workflowOf(context: Context): {name: string; useType: 'NORMAL' | 'MANUAL_BIZ'; kind: string} {
-	const name = answerText(context, 'folderPath').split('/').filter(Boolean)[1] ?? '';
+	const name = context.answers.folderPath.split('/').filter(Boolean)[1] ?? '';
 	return scheduled(context) ? {name, useType: 'NORMAL', kind: 'auto-triggered'} : {name, useType: 'MANUAL_BIZ', kind: 'manually triggered'};
 }
 
 /** The cycle of schedule mode; preflight has refused a partition without one. */
 function cycleOf(context: Context): Cycle {
-	const cycle = cycleFor(answerText(context, 'partition'));
+	const cycle = cycleFor(context.answers.partition);
 	if ('problem' in cycle) {
 		throw new PreflightError(`Cannot schedule the task: ${cycle.problem}`, {hint: 'Name a partition like pt=20161226 (daily) or pt=2016122613 (hourly), or use --set mode=once.'});
 	}
@@ -55,19 +46,19 @@ function cycleOf(context: Context): Cycle {
 
 /** The partition the run exported: the one named, or the one the first scheduled instance read. */
 function exportedPartition(context: Context): {column: string; value: string} {
-	const partition = context.outputs['run']?.['partition'];
+	const partition = context.outputs.run?.partition;
 	return typeof partition === 'string' ? {column: partitionOf(context).column, value: partition} : partitionOf(context);
 }
 
 function checkPlan(context: Context): LogCheckPlan {
 	const {column, value} = exportedPartition(context);
-	return {table: answerText(context, 'maxcomputeTable'), partitionColumn: column, partitionValue: value, columns: shapeOf(context).columns};
+	return {table: context.answers.maxcomputeTable, partitionColumn: column, partitionValue: value, columns: context.outputOf('preflight', 'shape').columns};
 }
 
 /** The job: the user's file (checked), or one built from the answers and the table's columns. */
 async function jobFor(context: Context, columns: readonly ExportedColumn[]): Promise<{job: Record<string, unknown>; shape: JobShape}> {
 	let job: unknown;
-	const file = answerText(context, 'job');
+	const file = context.answers.job ?? '';
 	if (file) {
 		try {
 			job = JSON.parse(await readFile(file, 'utf8'));
@@ -76,15 +67,15 @@ async function jobFor(context: Context, columns: readonly ExportedColumn[]): Pro
 		}
 	} else {
 		job = buildJob({
-			odpsDataSource: answerText(context, 'odpsDataSource'),
-			loghubDataSource: answerText(context, 'loghubDataSource'),
-			table: answerText(context, 'maxcomputeTable'),
-			partition: scheduled(context) ? cycleOf(context).partition : answerText(context, 'partition'),
+			odpsDataSource: context.answers.odpsDataSource,
+			loghubDataSource: context.answers.loghubDataSource,
+			table: context.answers.maxcomputeTable,
+			partition: scheduled(context) ? cycleOf(context).partition : context.answers.partition,
 			columns: columns.map(column => column.name),
-			logstore: answerText(context, 'logstore'),
-			topic: answerText(context, 'topic'),
-			batchSize: answerNumber(context, 'batchSize'),
-			...(answerText(context, 'time') ? {time: answerText(context, 'time'), timeFormat: answerText(context, 'timeFormat')} : {}),
+			logstore: context.answers.logstore,
+			topic: context.answers.topic ?? '',
+			batchSize: context.answers.batchSize,
+			...(context.answers.time ? {time: context.answers.time, timeFormat: context.answers.timeFormat ?? ''} : {}),
 		});
 	}
 
@@ -104,7 +95,7 @@ const wizard = defineWizard<LogHubClients>({
 	...about,
 	version: 1,
 	parameters,
-	createClients: async options => createLogHubClients(options),
+	createClients: procedure.createClients(createLogHubClients),
 	sides: {
 		source: maxComputeSide<LogHubClients>(clients => clients.maxcompute),
 		target: {
@@ -115,15 +106,15 @@ const wizard = defineWizard<LogHubClients>({
 		},
 	},
 	steps: [
-		{
+		procedure.step({
 			id: 'connections',
 			title: 'Connections',
 			kind: 'form',
 			rerun: 'safe',
 			explain: 'The MaxCompute table and partition to export, the Log Service project, logstore and topic the logs go to, the column that gives each log its time and its format, and the DataWorks workspace, workflow folder and resource group that run the batch sync.',
 			parameters: ['maxcomputeProject', 'maxcomputeTable', 'partition', 'columns', 'logProject', 'logstore', 'logTtlDays', 'topic', 'time', 'timeFormat', 'batchSize', 'workspaceId', 'mode', 'folderPath', 'resourceGroup', 'odpsDataSource', 'loghubDataSource', 'taskName', 'job', 'waitMinutes'],
-		},
-		{
+		}),
+		procedure.step({
 			id: 'preflight',
 			title: 'Preflight',
 			kind: 'task',
@@ -134,10 +125,10 @@ const wizard = defineWizard<LogHubClients>({
 				const [who, projects, workspace] = await Promise.all([
 					maxcompute.whoami({signal: context.signal}),
 					logService.listProjects({signal: context.signal}),
-					dataworks.getProject(answerNumber(context, 'workspaceId'), {signal: context.signal}),
+					dataworks.getProject(context.answers.workspaceId, {signal: context.signal}),
 				]);
 				context.report(`MaxCompute: ${who.owner} · Log Service: ${projects.length} projects · DataWorks: ${workspace.name} (${workspace.mode} mode)`);
-				const table = answerText(context, 'maxcomputeTable');
+				const table = context.answers.maxcomputeTable;
 				if (!(await maxcompute.tableExists(table, {signal: context.signal}))) {
 					throw new PreflightError(`Table ${table} does not exist in ${maxcompute.project}`, {hint: 'Check --set maxcomputeTable and maxcomputeProject.'});
 				}
@@ -148,7 +139,7 @@ const wizard = defineWizard<LogHubClients>({
 					throw new PreflightError(`${table} has no partition column ${partitionColumn}`, {hint: `Its partition columns: ${described.filter(column => column.partition).map(column => column.name).join(', ') || 'none'}.`});
 				}
 
-				const wanted = answerText(context, 'columns').split(',').map(name => name.trim()).filter(Boolean);
+				const wanted = (context.answers.columns ?? '').split(',').map(name => name.trim()).filter(Boolean);
 				const dataColumns = described.filter(column => !column.partition);
 				const unknown = wanted.filter(name => !dataColumns.some(column => column.name.toLowerCase() === name.toLowerCase()));
 				if (unknown.length > 0) {
@@ -173,33 +164,33 @@ const wizard = defineWizard<LogHubClients>({
 				const {job, shape: jobShape} = await jobFor(context, columns);
 				context.report('Note: the LogHub writer is not idempotent; running the job again writes every log again.');
 				const window = await checkTimes(context, jobShape, table, where, rows);
-				context.output('shape', {columns, rows, job, job_shape: jobShape, window, mode: workspace.mode, workspaceIdentifier: workspace.identifier} satisfies Shape);
+				context.output('shape', {columns, rows, job, job_shape: jobShape, window, mode: workspace.mode, workspaceIdentifier: workspace.identifier});
 				context.summary(stepSummary('3 services reachable', count(rows, 'row'), count(columns.length, 'column'), `${workspace.mode} workspace`));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'plan',
 			title: 'Plan review',
 			kind: 'review',
 			rerun: 'safe',
 			explain: 'The Log Service objects, the two data sources, the job DataWorks will run and how it is run, and the checks. Nothing has changed yet.',
 			async review(context) {
-				const shape = shapeOf(context);
+				const shape = context.outputOf('preflight', 'shape');
 				return {
-					title: `Plan: MaxCompute ${answerText(context, 'maxcomputeProject')}.${answerText(context, 'maxcomputeTable')} (${answerText(context, 'partition')}) → Log Service ${answerText(context, 'logProject')}/${answerText(context, 'logstore')}`,
+					title: `Plan: MaxCompute ${context.answers.maxcomputeProject}.${context.answers.maxcomputeTable} (${context.answers.partition}) → Log Service ${context.answers.logProject}/${context.answers.logstore}`,
 					sections: [
-						{title: `1. Log Service: project ${answerText(context, 'logProject')}, logstore ${answerText(context, 'logstore')} (${answerNumber(context, 'logTtlDays')} days) and an index on every key, each kept if it exists`},
-						{title: `2. DataWorks data sources ${answerText(context, 'odpsDataSource')} (odps) and ${answerText(context, 'loghubDataSource')} (loghub), kept if they exist; the keys live in them, not in the job`},
-						{title: `3. The ${workflowOf(context).kind} workflow ${workflowOf(context).name} (created if missing), CreateDISyncTask ${answerText(context, 'taskName')} in ${answerText(context, 'folderPath')} on ${answerText(context, 'resourceGroup')}, then SubmitFile${shape.mode === 'standard' ? ' and DeployFile' : ''}`, code: JSON.stringify(shape.job, undefined, 2), language: 'json'},
+						{title: `1. Log Service: project ${context.answers.logProject}, logstore ${context.answers.logstore} (${context.answers.logTtlDays} days) and an index on every key, each kept if it exists`},
+						{title: `2. DataWorks data sources ${context.answers.odpsDataSource} (odps) and ${context.answers.loghubDataSource} (loghub), kept if they exist; the keys live in them, not in the job`},
+						{title: `3. The ${workflowOf(context).kind} workflow ${workflowOf(context).name} (created if missing), CreateDISyncTask ${context.answers.taskName} in ${context.answers.folderPath} on ${context.answers.resourceGroup}, then SubmitFile${shape.mode === 'standard' ? ' and DeployFile' : ''}`, code: JSON.stringify(shape.job, undefined, 2), language: 'json'},
 						scheduled(context)
 							? {title: `4. UpdateFile before the submit: ${cycleOf(context).cycleType} cycle ${cycleOf(context).cronExpress}, ParaValue ${cycleOf(context).paraValue}, no automatic rerun, instances from the day of deployment; then watch the first scheduled instance and its DI log`, warnings: ['The scheduler then runs the task every cycle until it is stopped in DataWorks.', 'A rerun of an instance writes its logs again: Log Service keeps both copies.']}
 							: {title: `4. RunManualDagNodes: the workflow ${workflowOf(context).name} runs the task once, for business date ${manualBizDate(partitionOf(context).value)}; then watch the instance and its DI log (${shape.rows.toLocaleString('en-US')} rows). The task is never scheduled.`, warnings: ['A rerun of the job writes every log again: Log Service keeps both copies.']},
-						{title: `5. Verify: the partition against the logs of topic "${answerText(context, 'topic')}" between ${new Date(shape.window.from * 1000).toISOString()} and ${new Date(shape.window.to * 1000).toISOString()}`, code: logCheckPairs(checkPlan(context)).map(pair => `-- ${pair.title}\n${pair.source};\n-- Log Service: ${pair.target}`).join('\n\n'), language: 'sql'},
+						{title: `5. Verify: the partition against the logs of topic "${context.answers.topic ?? ''}" between ${new Date(shape.window.from * 1000).toISOString()} and ${new Date(shape.window.to * 1000).toISOString()}`, code: logCheckPairs(checkPlan(context)).map(pair => `-- ${pair.title}\n${pair.source};\n-- Log Service: ${pair.target}`).join('\n\n'), language: 'sql'},
 					],
 				};
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'log-service',
 			title: 'Log Service',
 			kind: 'task',
@@ -207,16 +198,16 @@ const wizard = defineWizard<LogHubClients>({
 			explain: 'The procedure\'s prerequisites in Log Service: the project and the logstore, and an index on every key, created before anything is written because logs written before an index exists cannot be searched.',
 			async run(context) {
 				const {logService} = context.clients;
-				const project = answerText(context, 'logProject');
-				const logstore = answerText(context, 'logstore');
+				const project = context.answers.logProject;
+				const logstore = context.answers.logstore;
 				const projectCreated = (await logService.createProject(project, 'Created by ferry for the maxcompute-to-loghub procedure', {signal: context.signal})).created;
-				const logstoreCreated = (await logService.createLogstore(project, logstore, {ttlDays: answerNumber(context, 'logTtlDays'), shardCount: 2, signal: context.signal})).created;
-				const keys = Object.fromEntries(shapeOf(context).columns.map(column => [column.name, {type: 'text' as const, caseSensitive: true, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}]));
+				const logstoreCreated = (await logService.createLogstore(project, logstore, {ttlDays: context.answers.logTtlDays, shardCount: 2, signal: context.signal})).created;
+				const keys = Object.fromEntries(context.outputOf('preflight', 'shape').columns.map(column => [column.name, {type: 'text' as const, caseSensitive: true, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}]));
 				const indexCreated = (await logService.createIndex(project, logstore, {keys, line: {caseSensitive: false, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}, signal: context.signal})).created;
 				context.summary(stepSummary(`project ${project} ${projectCreated ? 'created' : 'kept'}`, `logstore ${logstore} ${logstoreCreated ? 'created' : 'kept'}`, `index ${indexCreated ? 'created' : 'kept'} (${count(Object.keys(keys).length, 'key')})`));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'data-sources',
 			title: 'Data sources',
 			kind: 'task',
@@ -225,13 +216,13 @@ const wizard = defineWizard<LogHubClients>({
 			async run(context) {
 				const {dataworks, maxcompute, profile} = context.clients;
 				const keys = await profile.alibaba.credentials.getCredentials();
-				const projectId = answerNumber(context, 'workspaceId');
-				const odps = await dataworks.createDataSource({projectId, name: answerText(context, 'odpsDataSource'), dataSourceType: 'odps', envType: 1, content: {endpoint: maxcompute.endpoint, project: answerText(context, 'maxcomputeProject'), accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
-				const loghub = await dataworks.createDataSource({projectId, name: answerText(context, 'loghubDataSource'), dataSourceType: 'loghub', envType: 1, content: {endpoint: profile.alibaba.endpoints['logService']!, project: answerText(context, 'logProject'), accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
-				context.summary(`${answerText(context, 'odpsDataSource')} ${odps.created ? 'created' : 'kept'} · ${answerText(context, 'loghubDataSource')} ${loghub.created ? 'created' : 'kept'}`);
+				const projectId = context.answers.workspaceId;
+				const odps = await dataworks.createDataSource({projectId, name: context.answers.odpsDataSource, dataSourceType: 'odps', envType: 1, content: {endpoint: maxcompute.endpoint, project: context.answers.maxcomputeProject, accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
+				const loghub = await dataworks.createDataSource({projectId, name: context.answers.loghubDataSource, dataSourceType: 'loghub', envType: 1, content: {endpoint: profile.alibaba.endpoints['logService']!, project: context.answers.logProject, accessId: keys.accessKeyId, accessKey: keys.accessKeySecret}}, {signal: context.signal});
+				context.summary(`${context.answers.odpsDataSource} ${odps.created ? 'created' : 'kept'} · ${context.answers.loghubDataSource} ${loghub.created ? 'created' : 'kept'}`);
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'task',
 			title: 'Sync task',
 			kind: 'task',
@@ -239,8 +230,8 @@ const wizard = defineWizard<LogHubClients>({
 			explain: 'The batch sync task in script mode (step 2): created with the job in the workflow folder (the workflow itself is created if missing: manually triggered for a run once, so that DataWorks never schedules the task; auto-triggered for a schedule), then submitted (and, in a standard-mode workspace, deployed). Every id is saved, so a resumed run re-attaches instead of creating a second task.',
 			async run(context) {
 				const {dataworks} = context.clients;
-				const shape = shapeOf(context);
-				const projectId = answerNumber(context, 'workspaceId');
+				const shape = context.outputOf('preflight', 'shape');
+				const projectId = context.answers.workspaceId;
 				const jobFile = await sessionFilePath(context.sessionId, 'job.json');
 				writeFileAtomic(jobFile, `${JSON.stringify(shape.job, undefined, 2)}\n`);
 				context.output('jobFile', jobFile);
@@ -257,20 +248,20 @@ const wizard = defineWizard<LogHubClients>({
 				});
 				const fileId = await context.checkpoint.once('fileId', async () => {
 					// A task of this name from an earlier session is used again when it runs the same job; otherwise ferry stops.
-					const existing = await dataworks.findFile({projectId, fileFolderPath: answerText(context, 'folderPath'), fileName: answerText(context, 'taskName')}, {signal: context.signal});
+					const existing = await dataworks.findFile({projectId, fileFolderPath: context.answers.folderPath, fileName: context.answers.taskName}, {signal: context.signal});
 					if (existing) {
 						const content = existing.content ?? (await dataworks.getFile({projectId, fileId: existing.fileId}, {signal: context.signal})).content;
 						if (!sameJob(content, shape.job)) {
-							throw new StepError(`A task named ${answerText(context, 'taskName')} already exists in ${answerText(context, 'folderPath')} with another job`, {hint: 'Choose another name with --set taskName=…, or delete that task in DataWorks.'});
+							throw new StepError(`A task named ${context.answers.taskName} already exists in ${context.answers.folderPath} with another job`, {hint: 'Choose another name with --set taskName=…, or delete that task in DataWorks.'});
 						}
 
-						context.report(`task ${answerText(context, 'taskName')} exists with the same job: used again`);
+						context.report(`task ${context.answers.taskName} exists with the same job: used again`);
 						return existing.fileId;
 					}
 
-					return (await dataworks.createDISyncTask({projectId, taskName: answerText(context, 'taskName'), taskContent: JSON.stringify(shape.job), taskParam: {FileFolderPath: answerText(context, 'folderPath'), ResourceGroup: answerText(context, 'resourceGroup')}, clientToken: `${context.sessionId}-task`}, {signal: context.signal})).fileId;
+					return (await dataworks.createDISyncTask({projectId, taskName: context.answers.taskName, taskContent: JSON.stringify(shape.job), taskParam: {FileFolderPath: context.answers.folderPath, ResourceGroup: context.answers.resourceGroup}, clientToken: `${context.sessionId}-task`}, {signal: context.signal})).fileId;
 				});
-				context.report(`task file ${fileId} in ${answerText(context, 'folderPath')} (workflow ${businessId})`);
+				context.report(`task file ${fileId} in ${context.answers.folderPath} (workflow ${businessId})`);
 				if (!scheduled(context) && context.checkpoint.get('submitDeployment') === undefined) {
 					await makeManual(context, fileId);
 				}
@@ -306,8 +297,8 @@ const wizard = defineWizard<LogHubClients>({
 				context.output('nodeId', file.nodeId);
 				context.summary(stepSummary(`task file ${fileId}`, `node ${file.nodeId} ${shape.mode === 'standard' ? 'deployed to production' : 'submitted'}`, scheduled(context) ? `${cycleOf(context).kind} cycle` : `manual, in workflow ${workflow.name}`));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'run',
 			title: 'Run and watch',
 			kind: 'task',
@@ -323,7 +314,7 @@ const wizard = defineWizard<LogHubClients>({
 					signal: context.signal,
 					intervalMs: 500,
 					maxIntervalMs: 10_000,
-					timeoutMs: answerNumber(context, 'waitMinutes') * 60_000,
+					timeoutMs: context.answers.waitMinutes * 60_000,
 					what: `DataWorks instance ${instanceId} to finish`,
 					hint: `It keeps running in DataWorks; \`ferry resume ${context.sessionId}\` re-attaches to it.`,
 				});
@@ -342,8 +333,8 @@ const wizard = defineWizard<LogHubClients>({
 
 				context.summary(stepSummary(`instance ${instanceId} succeeded`, `${counts.read.toLocaleString('en-US')} read`, `${counts.written.toLocaleString('en-US')} written`, `${counts.dirty.toLocaleString('en-US')} dirty`));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'verify',
 			title: 'Verify',
 			kind: 'verify',
@@ -351,14 +342,14 @@ const wizard = defineWizard<LogHubClients>({
 			explain: 'MaxCompute and Log Service side by side: the partition\'s rows against the logs of the topic in the data\'s time window — the count, sums of numeric columns cast back from their strings, distinct text values, and the first rows next to the logs they became.',
 			async run(context) {
 				const {maxcompute, logService} = context.clients;
-				const shape = shapeOf(context);
+				const shape = context.outputOf('preflight', 'shape');
 				const plan = checkPlan(context);
 				const partition = exportedPartition(context);
 				// A scheduled instance read another partition than the one preflight sampled: its window comes from its own rows.
 				const own = partition.value === partitionOf(context).value ? shape.window : await partitionWindow(context, shape.job_shape, partition);
-				const window = {from: own.from, to: own.to, topic: answerText(context, 'topic')};
-				const project = answerText(context, 'logProject');
-				const logstore = answerText(context, 'logstore');
+				const window = {from: own.from, to: own.to, topic: context.answers.topic ?? ''};
+				const project = context.answers.logProject;
+				const logstore = context.answers.logstore;
 				const report = await runVerification({
 					pairs: logCheckPairs(plan),
 					async source(pair, signal) {
@@ -403,7 +394,7 @@ const wizard = defineWizard<LogHubClients>({
 				context.report(report.summary.text);
 				context.summary(verdictLine(report));
 			},
-		},
+		}),
 	],
 });
 
@@ -413,8 +404,8 @@ const wizard = defineWizard<LogHubClients>({
  */
 async function submittedInstance(context: Context): Promise<number> {
 	const {dataworks} = context.clients;
-	const projectId = answerNumber(context, 'workspaceId');
-	const nodeId = context.outputs['task']?.['nodeId'] as number;
+	const projectId = context.answers.workspaceId;
+	const nodeId = context.outputOf('task', 'nodeId');
 	const previous = context.checkpoint.get<number>('instanceId');
 	if (previous !== undefined) {
 		const instance = await dataworks.getInstance({instanceId: previous, projectEnv: 'PROD'}, {signal: context.signal});
@@ -436,10 +427,10 @@ async function submittedInstance(context: Context): Promise<number> {
 		checkpoint: context.checkpoint,
 		report: line => context.report(line),
 		signal: context.signal,
-		request: {projectEnv: 'PROD', projectName: shapeOf(context).workspaceIdentifier ?? '', projectId, flowName: workflowOf(context).name, bizDate: `${bizDate} 00:00:00`, includeNodeIds: [nodeId]},
+		request: {projectEnv: 'PROD', projectName: context.outputOf('preflight', 'shape').workspaceIdentifier ?? '', projectId, flowName: workflowOf(context).name, bizDate: `${bizDate} 00:00:00`, includeNodeIds: [nodeId]},
 	});
 	const instances = await pollUntil({
-		read: async () => dataworks.listManualDagInstances({projectEnv: 'PROD', projectName: shapeOf(context).workspaceIdentifier ?? '', dagId}, {signal: context.signal}),
+		read: async () => dataworks.listManualDagInstances({projectEnv: 'PROD', projectName: context.outputOf('preflight', 'shape').workspaceIdentifier ?? '', dagId}, {signal: context.signal}),
 		done: found => found.some(instance => instance.nodeId === nodeId),
 		signal: context.signal,
 		timeoutMs: 5 * 60_000,
@@ -459,10 +450,10 @@ async function submittedInstance(context: Context): Promise<number> {
 async function checkWorkflow(context: Context): Promise<void> {
 	const workflow = workflowOf(context);
 	if (!workflow.name) {
-		throw new PreflightError(`The workflow folder "${answerText(context, 'folderPath')}" names no workflow`, {hint: 'Pass --set folderPath="Workflow/<workflow>/Data Integration".'});
+		throw new PreflightError(`The workflow folder "${context.answers.folderPath}" names no workflow`, {hint: 'Pass --set folderPath="Workflow/<workflow>/Data Integration".'});
 	}
 
-	const existing = await context.clients.dataworks.findBusiness({projectId: answerNumber(context, 'workspaceId'), name: workflow.name}, {signal: context.signal});
+	const existing = await context.clients.dataworks.findBusiness({projectId: context.answers.workspaceId, name: workflow.name}, {signal: context.signal});
 	if (existing && existing.useType !== workflow.useType) {
 		throw new PreflightError(
 			scheduled(context)
@@ -482,7 +473,7 @@ async function checkWorkflow(context: Context): Promise<void> {
  */
 async function makeManual(context: Context, fileId: number): Promise<void> {
 	const {dataworks} = context.clients;
-	const projectId = answerNumber(context, 'workspaceId');
+	const projectId = context.answers.workspaceId;
 	const file = await dataworks.getFile({projectId, fileId}, {signal: context.signal});
 	if (file.useType !== 'MANUAL_BIZ' && file.scheduling.schedulerType !== 'MANUAL') {
 		throw new StepError(`Task file ${fileId} is not in a manually triggered workflow (UseType ${file.useType ?? 'unknown'}, SchedulerType ${file.scheduling.schedulerType ?? 'unknown'}): deployed, DataWorks would run it every day`, {hint: `Nothing was submitted. Delete the task in DataWorks, then \`ferry resume ${context.sessionId} --set folderPath="Workflow/<manually triggered workflow>/Data Integration"\`.`});
@@ -506,8 +497,8 @@ async function makeManual(context: Context, fileId: number): Promise<void> {
  */
 async function scheduledInstance(context: Context): Promise<number> {
 	const {dataworks} = context.clients;
-	const projectId = answerNumber(context, 'workspaceId');
-	const nodeId = context.outputs['task']?.['nodeId'] as number;
+	const projectId = context.answers.workspaceId;
+	const nodeId = context.outputOf('task', 'nodeId');
 	const cycle = cycleOf(context);
 	const previous = context.checkpoint.get<number>('instanceId');
 	if (previous !== undefined) {
@@ -536,8 +527,8 @@ async function scheduledInstance(context: Context): Promise<number> {
 	context.checkpoint.set('instanceId', first.instanceId);
 	context.report(`first scheduled instance ${first.instanceId}: cycle time ${new Date(first.cycTime ?? 0).toISOString()}, reads ${partitionOf(context).column}=${partition}`);
 	const waitMs = (first.cycTime ?? 0) - Date.now();
-	if (waitMs > answerNumber(context, 'waitMinutes') * 60_000) {
-		throw new StepError(`The first scheduled instance ${first.instanceId} runs at ${new Date(first.cycTime ?? 0).toISOString()}, after the ${answerNumber(context, 'waitMinutes')} minutes ferry waits`, {hint: `The task is scheduled; \`ferry resume ${context.sessionId}\` after that time watches this instance and verifies its partition.`});
+	if (waitMs > context.answers.waitMinutes * 60_000) {
+		throw new StepError(`The first scheduled instance ${first.instanceId} runs at ${new Date(first.cycTime ?? 0).toISOString()}, after the ${context.answers.waitMinutes} minutes ferry waits`, {hint: `The task is scheduled; \`ferry resume ${context.sessionId}\` after that time watches this instance and verifies its partition.`});
 	}
 
 	return first.instanceId;
@@ -545,7 +536,7 @@ async function scheduledInstance(context: Context): Promise<number> {
 
 /** The logs' time window of a partition other than the one preflight sampled. */
 async function partitionWindow(context: Context, job: JobShape, partition: {column: string; value: string}): Promise<{from: number; to: number}> {
-	const table = answerText(context, 'maxcomputeTable');
+	const table = context.answers.maxcomputeTable;
 	const where = partitionCondition(partition);
 	const counted = await context.clients.maxcompute.runSql(`SELECT count(*) FROM ${quoteMaxComputeIdentifier(table)} WHERE ${where};`, {settings, signal: context.signal});
 	return checkTimes(context, job, table, where, Number(counted.rows[0]?.[0] ?? 0), {refuse: false});
@@ -585,7 +576,7 @@ export function diCounts(log: string): {read: number; written: number; dirty: nu
 
 async function waitForDeployment(context: Context, deploymentId: number, what: string): Promise<void> {
 	const deployment = await pollUntil({
-		read: async () => context.clients.dataworks.getDeployment({projectId: answerNumber(context, 'workspaceId'), deploymentId}, {signal: context.signal}),
+		read: async () => context.clients.dataworks.getDeployment({projectId: context.answers.workspaceId, deploymentId}, {signal: context.signal}),
 		done: state => state.status !== 'ready' && state.status !== 'unknown',
 		signal: context.signal,
 		timeoutMs: 10 * 60_000,
@@ -636,7 +627,7 @@ async function checkTimes(context: Context, job: JobShape, table: string, where:
 	const ageDays = (now - from) / 86_400;
 	const ttl = await retentionDays(context);
 	if (ageDays > ttl) {
-		throw new PreflightError(`The oldest log would be ${Math.ceil(ageDays)} days old but logstore ${answerText(context, 'logstore')} keeps logs ${ttl} days: Log Service would drop them`, {hint: `Use a logstore with a longer retention (--set logTtlDays=${Math.min(3650, Math.ceil(ageDays) + 1)} for a new one), or another time column.`});
+		throw new PreflightError(`The oldest log would be ${Math.ceil(ageDays)} days old but logstore ${context.answers.logstore} keeps logs ${ttl} days: Log Service would drop them`, {hint: `Use a logstore with a longer retention (--set logTtlDays=${Math.min(3650, Math.ceil(ageDays) + 1)} for a new one), or another time column.`});
 	}
 
 	await refuseExistingLogs(context, {from, to, topic: job.writer.topic});
@@ -651,7 +642,7 @@ async function checkTimes(context: Context, job: JobShape, table: string, where:
 async function refuseExistingLogs(context: Context, window: {from: number; to: number; topic: string}): Promise<void> {
 	let existing: number;
 	try {
-		const result = await context.clients.logService.getLogs(answerText(context, 'logProject'), answerText(context, 'logstore'), {...window, query: '* | select count(*) as logs', signal: context.signal});
+		const result = await context.clients.logService.getLogs(context.answers.logProject, context.answers.logstore, {...window, query: '* | select count(*) as logs', signal: context.signal});
 		existing = Number(result.logs[0]?.['logs'] ?? 0);
 	} catch (error) {
 		if (['ProjectNotExist', 'LogStoreNotExist', 'IndexConfigNotExist'].includes(String((error as {code?: string}).code))) {
@@ -662,17 +653,17 @@ async function refuseExistingLogs(context: Context, window: {from: number; to: n
 	}
 
 	if (existing > 0) {
-		throw new PreflightError(`Logstore ${answerText(context, 'logstore')} already holds ${existing.toLocaleString('en-US')} logs of topic "${window.topic}" in this data's time window: the job would add a second copy and the verification could not tell them apart`, {hint: 'Export into another logstore (--set logstore=…) or under another topic (--set topic=…).'});
+		throw new PreflightError(`Logstore ${context.answers.logstore} already holds ${existing.toLocaleString('en-US')} logs of topic "${window.topic}" in this data's time window: the job would add a second copy and the verification could not tell them apart`, {hint: 'Export into another logstore (--set logstore=…) or under another topic (--set topic=…).'});
 	}
 }
 
 /** The retention of the existing logstore, or of the one ferry will create. */
 async function retentionDays(context: Context): Promise<number> {
 	try {
-		return (await context.clients.logService.getLogstore(answerText(context, 'logProject'), answerText(context, 'logstore'), {signal: context.signal})).ttlDays;
+		return (await context.clients.logService.getLogstore(context.answers.logProject, context.answers.logstore, {signal: context.signal})).ttlDays;
 	} catch (error) {
 		if (['ProjectNotExist', 'LogStoreNotExist'].includes(String((error as {code?: string}).code))) {
-			return answerNumber(context, 'logTtlDays');
+			return context.answers.logTtlDays;
 		}
 
 		throw error;

@@ -1,8 +1,5 @@
-import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
 import {compareSchemas} from '../../source/clouds/maxcompute/ddl.js';
-import type {Checkpoints, SubTask} from '../../source/engine/wizard.js';
-import {StepError} from '../../source/engine/errors.js';
-import type {Logger} from '../../source/log/logger.js';
+import {StepError, type Checkpoints, type Logger, type MaxComputeClient, type SubTask} from '../../source/kit.js';
 import type {TablePlan} from './migration-plan.js';
 
 /** Idempotent: an existing table with the same schema is kept; a different schema stops with the diff. */

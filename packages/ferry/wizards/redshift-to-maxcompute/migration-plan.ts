@@ -1,7 +1,7 @@
-import type {ColumnDescription} from '../../source/clouds/redshift/catalog.js';
+import type {ColumnDescription, ReviewDocument, ReviewTable} from '../../source/kit.js';
+import type {AnswersFor, UnloadSecret} from './procedure.js';
 import {createTableStatement, loadStatement, maxFileSizeForLoad, ossInternalEndpoint, unloadStatement, type UnloadAuthorization} from './sql.js';
 import {mapTable, type MappedColumn} from './type-mapping.js';
-import type {Answers, ReviewDocument, ReviewTable} from '../../source/engine/wizard.js';
 
 /** Everything the later steps run, decided once at the review and saved, so a resumed run does exactly the same. */
 export type TablePlan = {
@@ -33,26 +33,28 @@ export function tableFolder(table: string): string {
 	return table.toLowerCase().replace(/[^a-z0-9_-]+/g, '_');
 }
 
-export function unloadAuthorization(answers: Answers, secret: (key: string) => string | undefined, display: boolean): UnloadAuthorization {
-	if (answers['unloadAuth'] === 'keys') {
+type UnloadAnswers = AnswersFor<'s3Bucket' | 'unloadAuth' | 'unloadAccessKeyId' | 'unloadRoleArn'>;
+
+export function unloadAuthorization(answers: UnloadAnswers, secret: (key: UnloadSecret) => string | undefined, display: boolean): UnloadAuthorization {
+	if (answers.unloadAuth === 'keys') {
 		const token = secret('unloadSessionToken');
 		return {
 			kind: 'keys',
-			accessKeyId: String(answers['unloadAccessKeyId'] ?? ''),
+			accessKeyId: answers.unloadAccessKeyId ?? '',
 			secretAccessKey: display ? 'redacted' : secret('unloadSecretAccessKey') ?? '',
 			...(token ? {sessionToken: display ? 'redacted' : token} : {}),
 		};
 	}
 
-	return {kind: 'role', roleArn: String(answers['unloadRoleArn'] ?? '')};
+	return {kind: 'role', roleArn: answers.unloadRoleArn ?? ''};
 }
 
-export function unloadFor(plan: Pick<TablePlan, 'schema' | 'table' | 's3Prefix'>, answers: Answers, maxFileSizeMb: number, secret: (key: string) => string | undefined) {
+export function unloadFor(plan: Pick<TablePlan, 'schema' | 'table' | 's3Prefix'>, answers: UnloadAnswers, maxFileSizeMb: number, secret: (key: UnloadSecret) => string | undefined) {
 	const folder = tableFolder(plan.table);
 	return unloadStatement({
 		schema: plan.schema,
 		table: plan.table,
-		s3Uri: `s3://${String(answers['s3Bucket'])}/${plan.s3Prefix}${folder}_`,
+		s3Uri: `s3://${answers.s3Bucket}/${plan.s3Prefix}${folder}_`,
 		auth: unloadAuthorization(answers, secret, false),
 		maxFileSizeMb,
 		cleanPath: true,
@@ -60,12 +62,12 @@ export function unloadFor(plan: Pick<TablePlan, 'schema' | 'table' | 's3Prefix'>
 }
 
 /** `secret` only tells which secret answers exist (an optional session token shows in the UNLOAD); values are never kept. */
-export function planTable(schema: string, table: string, catalog: ColumnDescription[], answers: Answers, maxFileSizeMb: number, secret: (key: string) => string | undefined = () => undefined): TablePlan {
+export function planTable(schema: string, table: string, catalog: ColumnDescription[], answers: UnloadAnswers & AnswersFor<'s3Prefix' | 'ossPrefix' | 'ossRegion' | 'ossBucket' | 'loadRoleArn'>, maxFileSizeMb: number, secret: (key: UnloadSecret) => string | undefined = () => undefined): TablePlan {
 	const mapped = mapTable({schema, name: table, columns: catalog.map(column => ({name: column.name, type: column.type, nullable: column.nullable, ...(column.precision === undefined || column.precision === null ? {} : {precision: column.precision}), ...(column.scale === undefined || column.scale === null ? {} : {scale: column.scale}), ...(column.length === undefined || column.length === null ? {} : {length: column.length})}))});
 	const folder = tableFolder(table);
-	const s3Prefix = joinPrefix(String(answers['s3Prefix'] ?? ''), folder, '');
-	const ossPrefix = joinPrefix(String(answers['ossPrefix'] ?? ''), folder, '');
-	const ossEndpointHost = ossInternalEndpoint(String(answers['ossRegion']));
+	const s3Prefix = joinPrefix(answers.s3Prefix ?? '', folder, '');
+	const ossPrefix = joinPrefix(answers.ossPrefix ?? '', folder, '');
+	const ossEndpointHost = ossInternalEndpoint(answers.ossRegion);
 	const unload = unloadFor({schema, table, s3Prefix}, answers, maxFileSizeMb, key => (secret(key) === undefined ? undefined : 'redacted'));
 	return {
 		table,
@@ -75,9 +77,9 @@ export function planTable(schema: string, table: string, catalog: ColumnDescript
 		settings: {...baseSettings, ...mapped.settings},
 		s3Prefix,
 		ossPrefix,
-		unloadDisplay: answers['unloadAuth'] === 'keys' ? unload.display : unload.statement,
+		unloadDisplay: answers.unloadAuth === 'keys' ? unload.display : unload.statement,
 		createTable: createTableStatement({table, columns: mapped.columns}),
-		load: loadStatement({table, ossLocation: {endpointHost: ossEndpointHost, bucket: String(answers['ossBucket']), prefix: ossPrefix}, roleArn: String(answers['loadRoleArn']), overwrite: true}),
+		load: loadStatement({table, ossLocation: {endpointHost: ossEndpointHost, bucket: answers.ossBucket, prefix: ossPrefix}, roleArn: answers.loadRoleArn, overwrite: true}),
 	};
 }
 
@@ -97,19 +99,19 @@ export function typeMappingTables(plan: Pick<MigrationPlan, 'tables'>): ReviewTa
 	}));
 }
 
-export function planReview(plan: MigrationPlan, answers: Answers): ReviewDocument {
+export function planReview(plan: MigrationPlan, answers: AnswersFor<'sourceSchema' | 'maxcomputeProject' | 's3Bucket' | 's3Prefix' | 'ossBucket' | 'ossPrefix' | 'transferMethod'>): ReviewDocument {
 	const columns = plan.tables.flatMap(table => table.columns);
 	const inexact = columns.filter(column => !column.exact).length;
 	return {
-		title: `Plan: ${plan.tables.length} tables from Redshift ${String(answers['sourceSchema'])} to MaxCompute ${String(answers['maxcomputeProject'])}`,
+		title: `Plan: ${plan.tables.length} tables from Redshift ${answers.sourceSchema} to MaxCompute ${answers.maxcomputeProject}`,
 		sections: [
 			{
 				title: 'Type mapping',
 				body: `${columns.length} columns in ${plan.tables.length} tables${inexact > 0 ? `; ${inexact} mapped inexactly, each marked with its reason` : ', every one mapped exactly'}.`,
 				tables: typeMappingTables(plan),
 			},
-			{title: `1. UNLOAD to s3://${String(answers['s3Bucket'])}/${String(answers['s3Prefix'])} (Parquet, MAXFILESIZE ${plan.maxFileSizeMb} MB for LOAD's per-file limit)`, code: plan.tables.map(table => `${table.unloadDisplay};`).join('\n'), language: 'sql'},
-			{title: `2. Copy S3 → oss://${String(answers['ossBucket'])}/${String(answers['ossPrefix'])} (${answers['transferMethod'] === 'stream' ? 'ferry streamed copy' : 'Data Online Migration'}), then check count, bytes and checksums`},
+			{title: `1. UNLOAD to s3://${answers.s3Bucket}/${answers.s3Prefix} (Parquet, MAXFILESIZE ${plan.maxFileSizeMb} MB for LOAD's per-file limit)`, code: plan.tables.map(table => `${table.unloadDisplay};`).join('\n'), language: 'sql'},
+			{title: `2. Copy S3 → oss://${answers.ossBucket}/${answers.ossPrefix} (${answers.transferMethod === 'stream' ? 'ferry streamed copy' : 'Data Online Migration'}), then check count, bytes and checksums`},
 			{title: '3. Create tables in MaxCompute (an existing table with the same schema is kept)', code: plan.tables.map(table => `${table.createTable};`).join('\n\n'), language: 'sql'},
 			{title: `4. LOAD OVERWRITE from ${plan.ossEndpointHost} (settings: ${Object.entries(plan.tables[0]?.settings ?? baseSettings).map(([key, value]) => `${key}=${value}`).join(', ')})`, code: plan.tables.map(table => `${table.load};`).join('\n\n'), language: 'sql'},
 			{title: '5. Verify: number of tables, rows per table and TPC-H Q1 on both sides, side by side'},

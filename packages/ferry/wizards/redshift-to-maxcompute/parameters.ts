@@ -1,4 +1,4 @@
-import type {Parameter, ParameterContext} from '../../source/engine/wizard.js';
+import {defineParameters, fixedChoices, type ParameterContext} from '../../source/kit.js';
 
 const bucketName = (value: unknown) => (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(String(value)) ? undefined : 'Bucket names have 3–63 lower-case letters, digits, dots and hyphens');
 const prefix = (value: unknown) => (String(value).startsWith('/') ? 'A prefix does not start with "/"' : undefined);
@@ -15,12 +15,12 @@ function validateCustomChecks(value: unknown): string | undefined {
 	return bad === -1 ? undefined : `Check ${bad + 1} needs a title, a source and a target query (and keys as a list)`;
 }
 
-export const parameters: Parameter[] = [
-	{key: 'redshiftAccess', label: 'Redshift access', type: 'select', help: 'The Data API needs no network path to the cluster; a direct connection uses the PostgreSQL protocol on port 5439 from inside the VPC.', default: 'data-api-cluster', choices: () => [
+export const parameters = defineParameters([
+	{key: 'redshiftAccess', label: 'Redshift access', type: 'select', help: 'The Data API needs no network path to the cluster; a direct connection uses the PostgreSQL protocol on port 5439 from inside the VPC.', default: 'data-api-cluster', choices: fixedChoices([
 		{value: 'data-api-cluster', label: 'Data API, provisioned cluster'},
 		{value: 'data-api-serverless', label: 'Data API, Serverless workgroup'},
 		{value: 'direct', label: 'Direct connection (PostgreSQL protocol)'},
-	]},
+	])},
 	{key: 'redshiftCluster', label: 'Cluster identifier', type: 'string', help: 'The provisioned cluster to unload from.', example: 'my-cluster', when: answers => answers['redshiftAccess'] === 'data-api-cluster', validate: identifier},
 	{key: 'redshiftDbUser', label: 'Database user', type: 'string', help: 'Temporary credentials are issued for this user (GetClusterCredentials). Leave empty when using a secret.', example: 'awsuser', optional: true, when: answers => answers['redshiftAccess'] === 'data-api-cluster'},
 	{key: 'redshiftWorkgroup', label: 'Serverless workgroup', type: 'string', help: 'The Redshift Serverless workgroup.', example: 'default-workgroup', when: answers => answers['redshiftAccess'] === 'data-api-serverless'},
@@ -33,18 +33,18 @@ export const parameters: Parameter[] = [
 	{key: 'sourceSchema', label: 'Schema', type: 'string', help: 'The schema whose tables are migrated.', default: 'public'},
 	{key: 's3Bucket', label: 'S3 bucket', type: 'string', help: 'UNLOAD writes Parquet files here; created if missing.', example: 'my-unload-bucket', validate: bucketName},
 	{key: 's3Prefix', label: 'S3 prefix', type: 'string', help: 'One folder per table is created under it.', default: 'unload_from_redshift/', validate: prefix},
-	{key: 'unloadAuth', label: 'UNLOAD authorisation', type: 'select', help: 'An IAM role attached to the cluster (recommended), or access keys of an IAM user.', default: 'role', choices: () => [
+	{key: 'unloadAuth', label: 'UNLOAD authorisation', type: 'select', help: 'An IAM role attached to the cluster (recommended), or access keys of an IAM user.', default: 'role', choices: fixedChoices([
 		{value: 'role', label: 'IAM role attached to the cluster'},
 		{value: 'keys', label: 'Access keys (optionally with a session token)'},
-	]},
+	])},
 	{key: 'unloadRoleArn', label: 'IAM role ARN', type: 'string', help: 'The role Redshift assumes to write to S3 (AmazonS3FullAccess or narrower).', example: 'arn:aws:iam::123456789012:role/redshift_s3_role', when: answers => answers['unloadAuth'] === 'role', validate: arn('aws')},
 	{key: 'unloadAccessKeyId', label: 'Access key id', type: 'string', help: 'The IAM user\'s access key id for UNLOAD.', example: 'AKIA…', when: answers => answers['unloadAuth'] === 'keys'},
 	{key: 'unloadSecretAccessKey', label: 'Secret access key', type: 'secret', help: 'Kept in ferry\'s credentials file (0600); shown in plans as [redacted].', when: answers => answers['unloadAuth'] === 'keys'},
 	{key: 'unloadSessionToken', label: 'Session token', type: 'secret', help: 'Only for temporary credentials.', optional: true, when: answers => answers['unloadAuth'] === 'keys'},
-	{key: 'transferMethod', label: 'S3 → OSS transfer', type: 'select', help: 'Data Online Migration copies server-side (activate it first); ferry\'s streamed copy runs on this machine.', default: 'online-migration', choices: () => [
+	{key: 'transferMethod', label: 'S3 → OSS transfer', type: 'select', help: 'Data Online Migration copies server-side (activate it first); ferry\'s streamed copy runs on this machine.', default: 'online-migration', choices: fixedChoices([
 		{value: 'online-migration', label: 'OSS Data Online Migration (server-side)'},
 		{value: 'stream', label: 'ferry streamed copy (through this machine)'},
-	]},
+	])},
 	{key: 'migrationRoleName', label: 'Migration RAM role', type: 'string', help: 'The RAM role Data Online Migration assumes to write to OSS.', example: 'AliyunOSSImportRole', when: answers => answers['transferMethod'] === 'online-migration'},
 	{key: 'ossRegion', label: 'OSS region', type: 'string', help: 'Must be the MaxCompute project\'s region: LOAD reads OSS in the same region only.', example: 'ap-southeast-1', validate: region},
 	{key: 'ossBucket', label: 'OSS bucket', type: 'string', help: 'The landing bucket; created if missing.', example: 'my-landing-bucket', validate: bucketName},
@@ -54,4 +54,4 @@ export const parameters: Parameter[] = [
 	{key: 'tables', label: 'Tables', type: 'list', help: 'The tables to migrate (comma-separated with --set); all by default.', example: 'orders,lineitem', default: (context: ParameterContext) => ((context.outputs['tables']?.['discovered'] as Array<{name: string}> | undefined) ?? []).map(table => table.name), choices: (context: ParameterContext) => ((context.outputs['tables']?.['discovered'] as Array<{name: string; rows: number; sizeMb: number}> | undefined) ?? []).map(table => ({value: table.name, label: table.name, hint: `${table.rows.toLocaleString('en-US')} rows · ${table.sizeMb} MB`}))},
 	{key: 'customChecks', label: 'Custom checks', type: 'json', optional: true, help: 'Extra query pairs for the verification, from the answers file: a list of {title, source, target, keys}, where source is Redshift SQL, target MaxCompute SQL and keys the columns that align rows.', example: '[{"title":"Orders per status","source":"select o_orderstatus, count(*) as n from orders group by 1","target":"select o_orderstatus, count(*) as n from orders group by o_orderstatus","keys":["o_orderstatus"]}]', validate: validateCustomChecks},
 	{key: 'parallelism', label: 'Tables in parallel', type: 'number', help: 'How many tables UNLOAD and LOAD at once.', default: 4, validate: value => (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 16 ? undefined : 'Between 1 and 16')},
-];
+]);

@@ -1,9 +1,5 @@
-import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
-import type {ObjectStore} from '../../source/clouds/object-store/client.js';
-import type {OnlineMigrationClient} from '../../source/clouds/online-migration/client.js';
-import type {RedshiftConnection} from '../../source/clouds/redshift/connection.js';
-import type {Answers} from '../../source/engine/wizard.js';
-import {describeError, PreflightError} from '../../source/engine/errors.js';
+import {describeError, PreflightError, type MaxComputeClient, type ObjectStore, type OnlineMigrationClient, type RedshiftConnection} from '../../source/kit.js';
+import type {AnswersFor} from './procedure.js';
 
 export type CheckResult = {id: string; title: string; ok: boolean; detail: string; hint?: string};
 
@@ -28,8 +24,8 @@ async function bucketCheck(store: ObjectStore, bucket: string, signal: AbortSign
 	return {detail: exists ? `bucket ${bucket} exists` : `bucket ${bucket} does not exist yet; ferry creates it`};
 }
 
-export function preflightChecks(clients: PreflightClients, answers: Answers, signal: AbortSignal): Check[] {
-	const ossRegion = String(answers['ossRegion']);
+export function preflightChecks(clients: PreflightClients, answers: AnswersFor<'ossRegion' | 's3Bucket' | 'ossBucket' | 'transferMethod'>, signal: AbortSignal): Check[] {
+	const ossRegion = answers.ossRegion;
 	const checks: Check[] = [
 		{id: 'redshift', title: 'Redshift: who am I', run: async () => {
 			const who = await clients.redshift.whoami({signal});
@@ -39,12 +35,12 @@ export function preflightChecks(clients: PreflightClients, answers: Answers, sig
 			const who = await clients.s3.whoami({signal});
 			return {detail: `owner ${who.displayName ?? who.id}`};
 		}},
-		{id: 's3-bucket', title: 'S3: unload bucket', run: async () => bucketCheck(clients.s3, String(answers['s3Bucket']), signal)},
+		{id: 's3-bucket', title: 'S3: unload bucket', run: async () => bucketCheck(clients.s3, answers.s3Bucket, signal)},
 		{id: 'oss', title: 'OSS: who am I', run: async () => {
 			const who = await clients.oss.whoami({signal});
 			return {detail: `owner ${who.displayName ?? who.id}`};
 		}},
-		{id: 'oss-bucket', title: 'OSS: landing bucket', run: async () => bucketCheck(clients.oss, String(answers['ossBucket']), signal)},
+		{id: 'oss-bucket', title: 'OSS: landing bucket', run: async () => bucketCheck(clients.oss, answers.ossBucket, signal)},
 		{id: 'maxcompute', title: 'MaxCompute: who am I', run: async () => {
 			const who = await clients.maxcompute.whoami({signal});
 			return {detail: `${who.owner} in project ${clients.maxcompute.project}`};
@@ -64,7 +60,7 @@ export function preflightChecks(clients: PreflightClients, answers: Answers, sig
 				: {detail: `not set on the project (${missing.join(', ')}); ferry sets them on every statement it runs. To set them for everyone: ${missing.map(flag => `setproject ${flag}=true;`).join(' ')}`};
 		}},
 	];
-	if (answers['transferMethod'] === 'online-migration') {
+	if (answers.transferMethod === 'online-migration') {
 		checks.push({id: 'online-migration', title: 'Data Online Migration: activated and reachable', run: async () => {
 			await clients.onlineMigration.whoami({signal});
 			return {detail: 'the service answers with these keys'};

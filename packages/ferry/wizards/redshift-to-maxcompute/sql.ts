@@ -4,8 +4,7 @@
  * quote, backtick, space or non-ASCII character in a name cannot change the statement.
  * Statements carry no trailing semicolon; the client that submits them adds what its protocol needs.
  */
-import {UsageError} from '../../source/engine/errors.js';
-import {registerSecret} from '../../source/log/redact.js';
+import {registerSecret, UsageError} from '../../source/kit.js';
 import {quoteMaxComputeIdentifier, quoteMaxComputeString, rejectControlCharacters, rejectEmpty} from '../../source/clouds/maxcompute/ddl.js';
 import {quoteLiteral} from '../../source/clouds/redshift/sql-text.js';
 import type {MappedColumn} from './type-mapping.js';

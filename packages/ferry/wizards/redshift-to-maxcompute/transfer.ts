@@ -1,11 +1,5 @@
-import type {ObjectStore, Inventory} from '../../source/clouds/object-store/client.js';
-import {copyPrefix, type CopiedObject} from '../../source/clouds/object-store/copy.js';
 import {compareInventories, type CopyRecord, type ParityDifference} from '../../source/clouds/object-store/parity.js';
-import type {OnlineMigrationClient} from '../../source/clouds/online-migration/client.js';
-import {formatProgress} from '../../source/engine/progress.js';
-import type {Checkpoints, SubTaskContext} from '../../source/engine/wizard.js';
-import {ServiceError, StepError} from '../../source/engine/errors.js';
-import type {Logger} from '../../source/log/logger.js';
+import {copyPrefix, formatProgress, ServiceError, StepError, type Checkpoints, type CopiedObject, type Inventory, type Logger, type ObjectStore, type OnlineMigrationClient, type SubTaskContext} from '../../source/kit.js';
 
 export type TransferLocation = {bucket: string; prefix: string};
 

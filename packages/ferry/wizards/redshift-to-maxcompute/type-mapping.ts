@@ -3,7 +3,7 @@
  * can print exactly what the code applies. A row is chosen by the catalog type name, optional bounds on the
  * type's length or scale, and optional mapping options; the first matching row wins.
  */
-import {PreflightError} from '../../source/engine/errors.js';
+import {PreflightError} from '../../source/kit.js';
 
 /** Per-query MaxCompute settings a mapped table needs (sent in the SQL instance's `settings`). */
 export const maxComputeSettings = {

@@ -1,8 +1,4 @@
-import type {ObjectStore} from '../../source/clouds/object-store/client.js';
-import type {RedshiftConnection} from '../../source/clouds/redshift/connection.js';
-import type {Checkpoints, SubTask} from '../../source/engine/wizard.js';
-import {ServiceError} from '../../source/engine/errors.js';
-import type {Logger} from '../../source/log/logger.js';
+import {ServiceError, type Checkpoints, type Logger, type ObjectStore, type RedshiftConnection, type SubTask} from '../../source/kit.js';
 
 export type UnloadResult = {table: string; statementId?: string; rows?: number};
 

@@ -1,11 +1,5 @@
-import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
-import type {RedshiftConnection} from '../../source/clouds/redshift/connection.js';
-import type {QueryOutcome} from '../../source/verify/compare.js';
-import type {CheckOutcome} from '../../source/verify/outcome.js';
-import {type QueryPair} from '../../source/verify/query-pair.js';
+import {runVerification, type CheckOutcome, type MaxComputeClient, type QueryOutcome, type QueryPair, type RedshiftConnection, type VerificationReport} from '../../source/kit.js';
 import {builtInPairs, type MigratedTable} from './checks.js';
-import type {VerificationReport} from '../../source/verify/report.js';
-import {runVerification} from '../../source/verify/run.js';
 
 export type VerificationClients = {redshift: RedshiftConnection; maxcompute: MaxComputeClient};
 

@@ -4,24 +4,16 @@ import {preflightChecks, runPreflight} from './preflight.js';
 import {checkParity, transferWithOnlineMigration, transferWithStream} from './transfer.js';
 import {ensureBucket, unloadTasks, type UnloadResult} from './unload.js';
 import {verifyMigration} from './verification.js';
-import {listTables, describeTable} from '../../source/clouds/redshift/catalog.js';
 import type {CopyRecord} from '../../source/clouds/object-store/parity.js';
-import type {Inventory} from '../../source/clouds/object-store/client.js';
-import {mapConcurrent} from '../../source/engine/concurrency.js';
-import {formatBytes} from '../../source/engine/progress.js';
-import {defineWizard, type StepContext} from '../../source/engine/wizard.js';
-import {count, maxComputeSide, stepSummary, checkLine, verdictLine} from '../../source/kit.js';
-import {StepError} from '../../source/engine/errors.js';
+import {checkLine, count, defaultRelativeTolerance, defineWizard, describeTable, formatBytes, listTables, mapConcurrent, maxComputeSide, StepError, stepSummary, verdictLine, type Inventory, type QueryPair} from '../../source/kit.js';
 import {ossInternalEndpoint} from './sql.js';
-import {defaultRelativeTolerance, type QueryPair} from '../../source/verify/query-pair.js';
 import {createMigrationClients, type MigrationClients} from './clients.js';
+import {procedure, type Context} from './procedure.js';
 import {about} from './about.js';
 import {parameters} from './parameters.js';
 
-type Context = StepContext<MigrationClients>;
-
 function planOf(context: Context): MigrationPlan {
-	const plan = context.outputs['plan']?.['plan'] as MigrationPlan | undefined;
+	const plan = context.outputs.plan?.plan;
 	if (!plan) {
 		throw new StepError('The migration plan is missing from the session', {hint: 'Start a new run; the plan is made at the review step.'});
 	}
@@ -30,14 +22,15 @@ function planOf(context: Context): MigrationPlan {
 }
 
 function selectedTables(context: Context): string[] {
-	return (context.answers['tables'] as string[] | undefined) ?? [];
+	// Asked by the tables step: a step before it runs without.
+	return (context.answers.tables as string[] | undefined) ?? [];
 }
 
 const wizard = defineWizard<MigrationClients>({
 	...about,
 	version: 1,
 	parameters,
-	createClients: async options => createMigrationClients(options),
+	createClients: procedure.createClients(createMigrationClients),
 	async closeClients(clients) {
 		await clients.redshift.close();
 	},
@@ -52,15 +45,15 @@ const wizard = defineWizard<MigrationClients>({
 		target: maxComputeSide<MigrationClients>(clients => clients.maxcompute),
 	},
 	steps: [
-		{
+		procedure.step({
 			id: 'connections',
 			title: 'Connections',
 			kind: 'form',
 			rerun: 'safe',
 			explain: 'Where the data comes from and goes to: the Redshift cluster, the S3 bucket UNLOAD writes to and how it is authorised (an IAM role attached to the cluster, or access keys), the OSS bucket in the MaxCompute project\'s region, the MaxCompute project, and the RAM role LOAD uses to read OSS (STS).',
 			parameters: ['redshiftAccess', 'redshiftCluster', 'redshiftDbUser', 'redshiftWorkgroup', 'redshiftSecretArn', 'redshiftHost', 'redshiftPort', 'redshiftUser', 'redshiftPassword', 'redshiftDatabase', 'sourceSchema', 's3Bucket', 's3Prefix', 'unloadAuth', 'unloadRoleArn', 'unloadAccessKeyId', 'unloadSecretAccessKey', 'unloadSessionToken', 'transferMethod', 'migrationRoleName', 'ossRegion', 'ossBucket', 'ossPrefix', 'maxcomputeProject', 'loadRoleArn', 'parallelism'],
-		},
-		{
+		}),
+		procedure.step({
 			id: 'preflight',
 			title: 'Preflight',
 			kind: 'task',
@@ -72,8 +65,8 @@ const wizard = defineWizard<MigrationClients>({
 				const services = results.filter(result => result.ok && /who am I|reachable/.test(result.title)).length;
 				context.summary(stepSummary(`${count(services, 'service')} reachable`, `${results.filter(result => result.ok).length} of ${count(results.length, 'check')} passed`));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'tables',
 			title: 'Tables',
 			kind: 'form',
@@ -81,7 +74,7 @@ const wizard = defineWizard<MigrationClients>({
 			explain: 'The tables of the schema, with their row counts and sizes from Redshift\'s catalog (SVV_TABLE_INFO). Pick some or all.',
 			parameters: ['tables'],
 			async run(context) {
-				const schema = String(context.answers['sourceSchema']);
+				const schema = context.answers.sourceSchema;
 				const discovered = await listTables(context.clients.redshift, schema, {signal: context.signal});
 				if (discovered.length === 0) {
 					throw new StepError(`Schema ${schema} has no tables`, {code: 'NoSuchSchema', hint: 'Check --set sourceSchema and the database.'});
@@ -91,24 +84,24 @@ const wizard = defineWizard<MigrationClients>({
 				context.report(`${discovered.length} tables in ${schema}`);
 				context.summary(stepSummary(`${count(discovered.length, 'table')} in ${schema}`, count(discovered.reduce((total, table) => total + table.rows, 0), 'row'), `${discovered.reduce((total, table) => total + table.sizeMb, 0).toLocaleString('en-US')} MB`));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'plan',
 			title: 'Plan review',
 			kind: 'review',
 			rerun: 'safe',
 			explain: 'The exact UNLOAD statements (Parquet, files small enough for LOAD), the MaxCompute DDL generated from the Redshift catalog through one type-mapping table, and the LOAD statements. Nothing has changed yet.',
 			async review(context) {
-				const schema = String(context.answers['sourceSchema']);
+				const schema = context.answers.sourceSchema;
 				const maxFileSizeMb = defaultMaxFileSizeMb();
 				const tables = await mapConcurrent(selectedTables(context), 4, async table => planTable(schema, table, await describeTable(context.clients.redshift, schema, table, {signal: context.signal}), context.answers, maxFileSizeMb, key => context.secret(key)));
 
-				const plan: MigrationPlan = {tables, maxFileSizeMb, ossEndpointHost: ossInternalEndpoint(String(context.answers['ossRegion']))};
+				const plan: MigrationPlan = {tables, maxFileSizeMb, ossEndpointHost: ossInternalEndpoint(context.answers.ossRegion)};
 				context.output('plan', plan);
 				return planReview(plan, context.answers);
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'unload',
 			title: 'Unload to S3',
 			kind: 'task',
@@ -116,8 +109,8 @@ const wizard = defineWizard<MigrationClients>({
 			explain: 'Redshift runs UNLOAD for every table and writes Parquet files to S3 (step 1 of the procedure). CLEANPATH empties each table\'s folder first, so a rerun never mixes old and new files.',
 			async run(context) {
 				const plan = planOf(context);
-				if (await ensureBucket(context.clients.s3, String(context.answers['s3Bucket']), context.signal)) {
-					context.report(`created bucket ${String(context.answers['s3Bucket'])}`);
+				if (await ensureBucket(context.clients.s3, context.answers.s3Bucket, context.signal)) {
+					context.report(`created bucket ${context.answers.s3Bucket}`);
 				}
 
 				await context.tasks(unloadTasks({
@@ -126,13 +119,13 @@ const wizard = defineWizard<MigrationClients>({
 					checkpoint: context.checkpoint,
 					signal: context.signal,
 					log: context.log,
-				}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
+				}), {concurrency: context.answers.parallelism});
 				context.output('rows', Object.fromEntries(plan.tables.map(table => [table.table, context.checkpoint.get<UnloadResult>(`done:${table.table}`)?.rows])));
 				const unloaded = plan.tables.reduce((total, table) => total + (context.checkpoint.get<UnloadResult>(`done:${table.table}`)?.rows ?? 0), 0);
-				context.summary(stepSummary(count(plan.tables.length, 'table'), `${count(unloaded, 'row')} unloaded`, `s3://${String(context.answers['s3Bucket'])}`));
+				context.summary(stepSummary(count(plan.tables.length, 'table'), `${count(unloaded, 'row')} unloaded`, `s3://${context.answers.s3Bucket}`));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'inventory',
 			title: 'S3 inventory',
 			kind: 'task',
@@ -140,7 +133,7 @@ const wizard = defineWizard<MigrationClients>({
 			explain: 'The total size and number of files per table in S3, as the procedure asks before migrating ("Get total size"). Data Online Migration is sized with these figures and the copy is checked against them.',
 			async run(context) {
 				const plan = planOf(context);
-				const bucket = String(context.answers['s3Bucket']);
+				const bucket = context.answers.s3Bucket;
 				const inventories: Record<string, {count: number; bytes: number}> = {};
 				for (const table of plan.tables) {
 					const inventory = await context.clients.s3.inventory(bucket, table.s3Prefix, {signal: context.signal});
@@ -157,8 +150,8 @@ const wizard = defineWizard<MigrationClients>({
 				context.output('totals', totals);
 				context.summary(stepSummary(count(plan.tables.length, 'table'), count(totals.count, 'file'), formatBytes(totals.bytes)));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'transfer',
 			title: 'S3 → OSS',
 			kind: 'task',
@@ -167,20 +160,20 @@ const wizard = defineWizard<MigrationClients>({
 			async run(context) {
 				const {clients, answers, signal} = context;
 				const plan = planOf(context);
-				const s3Bucket = String(answers['s3Bucket']);
-				const ossBucket = String(answers['ossBucket']);
-				const s3Prefix = String(answers['s3Prefix']);
-				const ossPrefix = String(answers['ossPrefix']);
+				const s3Bucket = answers.s3Bucket;
+				const ossBucket = answers.ossBucket;
+				const s3Prefix = answers.s3Prefix;
+				const ossPrefix = answers.ossPrefix;
 				if (await ensureBucket(clients.oss, ossBucket, signal)) {
 					context.report(`created bucket ${ossBucket}`);
 				}
 
-				const totals = context.outputs['inventory']?.['totals'] as {count: number; bytes: number} | undefined;
+				const totals = context.outputs.inventory?.totals;
 				const copies: CopyRecord[] = [];
 				await context.tasks([{
-					title: answers['transferMethod'] === 'stream' ? 'Streamed copy S3 → OSS' : 'Data Online Migration job',
+					title: answers.transferMethod === 'stream' ? 'Streamed copy S3 → OSS' : 'Data Online Migration job',
 					async run(task) {
-						if (answers['transferMethod'] === 'stream') {
+						if (answers.transferMethod === 'stream') {
 							const objects = await transferWithStream({from: {store: clients.s3, bucket: s3Bucket, prefix: s3Prefix}, to: {store: clients.oss, bucket: ossBucket, prefix: ossPrefix}, task, logger: context.log, signal});
 							copies.push(...objects.map(object => ({key: object.key, sourceEtag: object.sourceEtag, destinationEtag: object.destinationEtag, ...(object.md5 ? {md5: object.md5} : {})})));
 							return;
@@ -193,8 +186,8 @@ const wizard = defineWizard<MigrationClients>({
 							s3Endpoint: clients.s3.endpoint,
 							s3Keys: {accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey},
 							from: {bucket: s3Bucket, prefix: s3Prefix},
-							to: {bucket: ossBucket, prefix: ossPrefix, regionId: String(answers['ossRegion'])},
-							roleName: String(answers['migrationRoleName']),
+							to: {bucket: ossBucket, prefix: ossPrefix, regionId: answers.ossRegion},
+							roleName: String(answers.migrationRoleName),
 							checkpoint: context.checkpoint,
 							task,
 							totalBytes: totals?.bytes ?? 0,
@@ -220,8 +213,8 @@ const wizard = defineWizard<MigrationClients>({
 				context.output('parity', 'equal');
 				context.summary(stepSummary(`${count(copies.length || totals?.count || 0, 'file')} in oss://${ossBucket}`, totals ? formatBytes(totals.bytes) : undefined, 'sizes and checksums match S3'));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'create-tables',
 			title: 'Create tables',
 			kind: 'task',
@@ -233,33 +226,33 @@ const wizard = defineWizard<MigrationClients>({
 				context.output('created', created);
 				context.summary(stepSummary(`${count(created.length, 'table')} created`, `${planOf(context).tables.length - created.length} kept`));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'load',
 			title: 'LOAD into MaxCompute',
 			kind: 'task',
 			rerun: 'safe',
 			explain: 'MaxCompute runs LOAD OVERWRITE for every table, reading the Parquet files from OSS with the RAM role (STS), with the native Parquet reader so DECIMAL loads (step 3.3). OVERWRITE makes a rerun replace, not duplicate.',
-			confirm: answers => ({expected: String(answers['maxcomputeProject']), message: `LOAD OVERWRITE replaces the contents of ${((answers['tables'] as string[] | undefined) ?? []).length} tables in MaxCompute project ${String(answers['maxcomputeProject'])}.`}),
+			confirm: answers => ({expected: answers.maxcomputeProject, message: `LOAD OVERWRITE replaces the contents of ${((answers.tables as string[] | undefined) ?? []).length} tables in MaxCompute project ${answers.maxcomputeProject}.`}),
 			async run(context) {
 				const tables = planOf(context).tables;
-				await context.tasks(loadTasks({maxcompute: context.clients.maxcompute, tables, checkpoint: context.checkpoint, signal: context.signal, log: context.log}), {concurrency: Number(context.answers['parallelism'] ?? 4)});
+				await context.tasks(loadTasks({maxcompute: context.clients.maxcompute, tables, checkpoint: context.checkpoint, signal: context.signal, log: context.log}), {concurrency: context.answers.parallelism});
 				context.output('instances', Object.fromEntries(tables.map(table => [table.table, context.checkpoint.get<LoadResult>(`done:${table.table}`)?.instanceId])));
-				context.summary(stepSummary(`${count(tables.length, 'table')} loaded`, `${count(tables.length, 'LOAD OVERWRITE instance')}`, String(context.answers['maxcomputeProject'])));
+				context.summary(stepSummary(`${count(tables.length, 'table')} loaded`, `${count(tables.length, 'LOAD OVERWRITE instance')}`, context.answers.maxcomputeProject));
 			},
-		},
-		{
+		}),
+		procedure.step({
 			id: 'verify',
 			title: 'Verify',
 			kind: 'verify',
 			rerun: 'safe',
 			explain: 'The same queries on both sides (step 3.4): the number of tables, the rows of every table, and TPC-H Q1. DECIMAL sums compare exactly, averages within a stated tolerance, rows aligned by their group keys.',
 			async run(context) {
-				const schema = String(context.answers['sourceSchema']);
+				const schema = context.answers.sourceSchema;
 				const report = await verifyMigration({
 					clients: context.clients,
 					tables: planOf(context).tables.map(table => ({schema, table: table.table})),
-					extraPairs: customPairs(context.answers['customChecks']),
+					extraPairs: customPairs(context.answers.customChecks),
 					sessionId: context.sessionId,
 					signal: context.signal,
 					onPair: (pair, outcome) => context.report(checkLine(pair.title, outcome)),
@@ -268,7 +261,7 @@ const wizard = defineWizard<MigrationClients>({
 				context.report(report.summary.text);
 				context.summary(verdictLine(report));
 			},
-		},
+		}),
 	],
 });
 

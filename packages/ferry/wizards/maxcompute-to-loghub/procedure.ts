@@ -1,0 +1,26 @@
+/** The procedure's types: its clients, its parameters and what each step records for the later ones. */
+import {defineProcedure, type ProcedureContext} from '../../source/kit.js';
+import type {LogHubClients} from './clients.js';
+import type {JobShape} from './job.js';
+import type {parameters} from './parameters.js';
+import type {ExportedColumn} from './verification.js';
+
+/** What preflight found, saved for the later steps. */
+export type Shape = {columns: ExportedColumn[]; rows: number; job: Record<string, unknown>; job_shape: JobShape; window: {from: number; to: number}; mode: string; workspaceIdentifier?: string};
+
+type Outputs = {
+	preflight: {shape: Shape};
+	task: {jobFile: string; fileId: number; nodeId: number};
+	/** `partition`: the partition the first scheduled instance read (schedule mode only). */
+	run: {instanceId: number; counts: {read: number; written: number; dirty: number}; partition?: string};
+};
+
+type Types = {clients: LogHubClients; parameters: typeof parameters; outputs: Outputs};
+
+export const procedure = defineProcedure<Types>();
+
+/** A step's context; `Id` names the step whose outputs it records. */
+export type Context<Id extends keyof Outputs = never> = ProcedureContext<Types, Id>;
+
+/** MaxCompute 2.0 types for every statement the procedure runs. */
+export const settings = {'odps.sql.type.system.odps2': 'true', 'odps.sql.decimal.odps2': 'true'};
