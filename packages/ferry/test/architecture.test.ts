@@ -68,6 +68,11 @@ test('clients import no services, commands, UI or anything of the local cloud', 
 	t.deepEqual(broken(edge => inFerry(edge, 'source/clouds/') && (targets(edge, /^source\/(services|commands|ui|local)\//) || edge.target.startsWith(localCloud))), []);
 });
 
+test('the kit\'s shared actions use clients and the engine only: no services, store, UI, commands or local cloud', t => {
+	t.deepEqual(broken(edge => inFerry(edge, 'source/actions/') && (targets(edge, /^source\/(services|store|ui|cli|commands|local)\//) || targets(edge, /^wizards\//) || edge.target.startsWith(localCloud))), []);
+	t.true(edges.some(edge => inFerry(edge, 'source/actions/')), 'the rule sees the actions');
+});
+
 test('ferry reaches the local cloud\'s package only through the one lazy import in source/local/local-cloud-package.ts', t => {
 	const reaching = edges.filter(edge => edge.file.startsWith(`${ferry}/`) && edge.target.startsWith(localCloud));
 	t.deepEqual(reaching.filter(edge => !(edge.file === `${ferry}/source/local/local-cloud-package.ts` && (edge.dynamic || edge.typeOnly))).map(edge => `${edge.file} → ${edge.specifier}`), []);

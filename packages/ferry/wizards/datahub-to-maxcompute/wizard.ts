@@ -2,10 +2,10 @@ import type {DataHubClients} from './clients.js';
 import {createDataHubClients} from './clients.js';
 import {about} from './about.js';
 import {parameters} from './parameters.js';
-import {compareSchemas, quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
+import {quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
 import {topicsPerProjectLimit} from '../../source/clouds/datahub/limits.js';
 import {encodeRecordSchema} from '../../source/clouds/datahub/schema.js';
-import {count, defineWizard, formatBytes, formatDuration, maxComputeSide, pollUntil, PreflightError, runVerification, StepError, stepSummary, checkLine, verdictLine} from '../../source/kit.js';
+import {count, defineWizard, ensureMaxComputeTable, formatBytes, formatDuration, maxComputeSide, pollUntil, PreflightError, runVerification, StepError, stepSummary, checkLine, verdictLine} from '../../source/kit.js';
 import {procedure, settings, type Context} from './procedure.js';
 import {deniedPermission, permissionDenied, permissionProbes, probePermissions} from './permissions.js';
 import {generateRecords, readInputRecords, type WireRecord} from './records.js';
@@ -207,20 +207,15 @@ const wizard = defineWizard<DataHubClients>({
 			async run(context) {
 				const shape = context.outputOf('preflight', 'shape');
 				const table = context.answers.maxcomputeTable;
-				const {maxcompute} = context.clients;
-				if (await maxcompute.tableExists(table, {signal: context.signal})) {
-					const existing = (await maxcompute.describeTable(table, {signal: context.signal})).filter(column => !column.partition);
-					const comparison = compareSchemas(existing, shape.columns);
-					if (!comparison.equal) {
-						throw new StepError(`Table ${table} changed since preflight:\n${comparison.text}`, {hint: 'Start a new run so the topic is derived from the table as it is now.'});
-					}
-
-					context.summary(`${table} kept · ${count(existing.length, 'column')} as expected`);
-					return;
-				}
-
-				await maxcompute.runSql(`${createTableStatement(context, shape.columns)};`, {settings, signal: context.signal});
-				context.summary(`${table} created · ${count(shape.columns.length, 'column')}`);
+				const ensured = await ensureMaxComputeTable(context.clients.maxcompute, {
+					name: table,
+					columns: shape.columns,
+					create: createTableStatement(context, shape.columns),
+					settings,
+					differs: difference => new StepError(`Table ${table} changed since preflight:\n${difference}`, {hint: 'Start a new run so the topic is derived from the table as it is now.'}),
+					signal: context.signal,
+				});
+				context.summary(ensured.created ? `${table} created · ${count(ensured.columns, 'column')}` : `${table} kept · ${count(ensured.columns, 'column')} as expected`);
 			},
 		}),
 		procedure.step({

@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises';
-import {count, defineWizard, maxComputeSide, pollUntil, PreflightError, runVerification, sessionFilePath, StepError, stepSummary, checkLine, verdictLine, writeFileAtomic} from '../../source/kit.js';
+import {count, defineWizard, ensureLogstoreAndIndex, maxComputeSide, pollUntil, PreflightError, runVerification, sessionFilePath, StepError, stepSummary, checkLine, verdictLine, waitForDeployment, writeFileAtomic} from '../../source/kit.js';
 import {procedure, settings, type Context} from './procedure.js';
 import {about} from './about.js';
 import {createLogHubClients, type LogHubClients} from './clients.js';
@@ -197,14 +197,11 @@ const wizard = defineWizard<LogHubClients>({
 			rerun: 'safe',
 			explain: 'The procedure\'s prerequisites in Log Service: the project and the logstore, and an index on every key, created before anything is written because logs written before an index exists cannot be searched.',
 			async run(context) {
-				const {logService} = context.clients;
 				const project = context.answers.logProject;
 				const logstore = context.answers.logstore;
-				const projectCreated = (await logService.createProject(project, 'Created by ferry for the maxcompute-to-loghub procedure', {signal: context.signal})).created;
-				const logstoreCreated = (await logService.createLogstore(project, logstore, {ttlDays: context.answers.logTtlDays, shardCount: 2, signal: context.signal})).created;
-				const keys = Object.fromEntries(context.outputOf('preflight', 'shape').columns.map(column => [column.name, {type: 'text' as const, caseSensitive: true, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}]));
-				const indexCreated = (await logService.createIndex(project, logstore, {keys, line: {caseSensitive: false, token: [',', ' ', '\'', '"', ';', '=', '(', ')', '[', ']', '{', '}', '?', '@', '&', '<', '>', '/', ':', '\n', '\t', '\r']}, signal: context.signal})).created;
-				context.summary(stepSummary(`project ${project} ${projectCreated ? 'created' : 'kept'}`, `logstore ${logstore} ${logstoreCreated ? 'created' : 'kept'}`, `index ${indexCreated ? 'created' : 'kept'} (${count(Object.keys(keys).length, 'key')})`));
+				const keys = context.outputOf('preflight', 'shape').columns.map(column => column.name);
+				const ensured = await ensureLogstoreAndIndex(context.clients.logService, {project, projectDescription: 'Created by ferry for the maxcompute-to-loghub procedure', logstore, ttlDays: context.answers.logTtlDays, shardCount: 2, keys, signal: context.signal});
+				context.summary(stepSummary(`project ${project} ${ensured.projectCreated ? 'created' : 'kept'}`, `logstore ${logstore} ${ensured.logstoreCreated ? 'created' : 'kept'}`, `index ${ensured.indexCreated ? 'created' : 'kept'} (${count(new Set(keys).size, 'key')})`));
 			},
 		}),
 		procedure.step({
@@ -282,10 +279,10 @@ const wizard = defineWizard<LogHubClients>({
 				}
 
 				const submitted = await context.checkpoint.once('submitDeployment', async () => (await dataworks.submitFile({projectId, fileId, comment: 'Submitted by ferry'}, {signal: context.signal})).deploymentId);
-				await waitForDeployment(context, submitted, 'submitted');
+				await waitForDeployment(dataworks, {projectId, deploymentId: submitted, what: 'submitted', signal: context.signal});
 				if (shape.mode === 'standard') {
 					const deployed = await context.checkpoint.once('deployDeployment', async () => (await dataworks.deployFile({projectId, fileId, comment: 'Deployed by ferry'}, {signal: context.signal})).deploymentId);
-					await waitForDeployment(context, deployed, 'deployed');
+					await waitForDeployment(dataworks, {projectId, deploymentId: deployed, what: 'deployed', signal: context.signal});
 				}
 
 				const file = await dataworks.getFile({projectId, fileId}, {signal: context.signal});
@@ -572,19 +569,6 @@ export function diCounts(log: string): {read: number; written: number; dirty: nu
 	const read = Number(/读出记录总数\s*:\s*(\d+)/.exec(log)?.[1] ?? Number.NaN);
 	const dirty = Number(/读写失败总数\s*:\s*(\d+)/.exec(log)?.[1] ?? 0);
 	return {read, written: Number.isNaN(read) ? Number.NaN : read - dirty, dirty};
-}
-
-async function waitForDeployment(context: Context, deploymentId: number, what: string): Promise<void> {
-	const deployment = await pollUntil({
-		read: async () => context.clients.dataworks.getDeployment({projectId: context.answers.workspaceId, deploymentId}, {signal: context.signal}),
-		done: state => state.status !== 'ready' && state.status !== 'unknown',
-		signal: context.signal,
-		timeoutMs: 10 * 60_000,
-		what: `deployment ${deploymentId} (${what})`,
-	});
-	if (deployment.status === 'failed') {
-		throw new StepError(`DataWorks could not finish deployment ${deploymentId} (${what}): ${deployment.errorMessage ?? 'no reason given'}`, {hint: 'Open the task in DataWorks to see why, then `ferry resume`.'});
-	}
 }
 
 /**

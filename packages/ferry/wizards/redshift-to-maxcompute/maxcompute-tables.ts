@@ -1,28 +1,22 @@
-import {compareSchemas} from '../../source/clouds/maxcompute/ddl.js';
-import {StepError, type Checkpoints, type Logger, type MaxComputeClient, type SubTask} from '../../source/kit.js';
+import {ensureMaxComputeTable, StepError, type Checkpoints, type Logger, type MaxComputeClient, type SubTask} from '../../source/kit.js';
 import type {TablePlan} from './migration-plan.js';
 
-/** Idempotent: an existing table with the same schema is kept; a different schema stops with the diff. */
+/** Idempotent (the kit's ensureMaxComputeTable): an existing table with the same schema is kept; a different schema stops with the diff. */
 export function createTableTasks(options: {maxcompute: MaxComputeClient; tables: TablePlan[]; signal: AbortSignal; onDone: (table: string, created: boolean) => void}): SubTask[] {
 	const {maxcompute, signal} = options;
 	return options.tables.map(plan => ({
 		title: `CREATE TABLE ${plan.table}`,
 		async run(task) {
-			if (await maxcompute.tableExists(plan.table, {signal})) {
-				const existing = await maxcompute.describeTable(plan.table, {signal});
-				const comparison = compareSchemas(existing.filter(column => !column.partition).map(column => ({name: column.name, type: column.type})), plan.columns.map(column => ({name: column.name, type: column.maxComputeType})));
-				if (!comparison.equal) {
-					throw new StepError(`Table ${plan.table} already exists in ${maxcompute.project} with a different schema:\n${comparison.text}`, {hint: `Drop or rename it (ferry sql --side target "DROP TABLE ${plan.table}"), then \`ferry resume\`.`});
-				}
-
-				task.output('exists with the same schema: kept');
-				options.onDone(plan.table, false);
-				return;
-			}
-
-			await maxcompute.runSql(`${plan.createTable};`, {settings: plan.settings, signal});
-			task.output('created');
-			options.onDone(plan.table, true);
+			const {created} = await ensureMaxComputeTable(maxcompute, {
+				name: plan.table,
+				columns: plan.columns.map(column => ({name: column.name, type: column.maxComputeType})),
+				create: plan.createTable,
+				settings: plan.settings,
+				differs: difference => new StepError(`Table ${plan.table} already exists in ${maxcompute.project} with a different schema:\n${difference}`, {hint: `Drop or rename it (ferry sql --side target "DROP TABLE ${plan.table}"), then \`ferry resume\`.`}),
+				signal,
+			});
+			task.output(created ? 'created' : 'exists with the same schema: kept');
+			options.onDone(plan.table, created);
 		},
 	}));
 }
