@@ -2,7 +2,7 @@ import test from 'ava';
 import {compareTopicFields, fieldTypeFor, topicFieldsFor} from '../../../wizards/datahub-to-maxcompute/type-mapping.js';
 import {formatDateTime, instantOf, partitionValue, unsupportedDirectives} from '../../../wizards/datahub-to-maxcompute/time.js';
 import {generateRecords, parseCsv} from '../../../wizards/datahub-to-maxcompute/records.js';
-import {parseColumnList} from '../../../wizards/datahub-to-maxcompute/wizard.js';
+import {parseColumnList} from '../../../wizards/datahub-to-maxcompute/preflight.js';
 import {chooseSample, sourceOutcome, sourceRows, verificationPairs, type VerificationPlan} from '../../../wizards/datahub-to-maxcompute/verification.js';
 
 test('every MaxCompute type a DataConnector syncs maps to its DataHub type; MAP, ARRAY and others are refused with a reason', t => {

@@ -2,7 +2,7 @@ import test from 'ava';
 import {buildJob, checkJob} from '../../../wizards/maxcompute-to-loghub/job.js';
 import {javaDoubleString, logString} from '../../../wizards/maxcompute-to-loghub/log-strings.js';
 import {logTimeParser} from '../../../wizards/maxcompute-to-loghub/log-time.js';
-import {diCounts} from '../../../wizards/maxcompute-to-loghub/wizard.js';
+import {diCounts} from '../../../wizards/maxcompute-to-loghub/run-instance.js';
 
 test('values become the strings the LogHub writer sends (Java\'s Double and BigDecimal rules, NULL as "")', t => {
 	const cases: Array<[number, string]> = [[3, '3.0'], [1e10, '10000000000'], [0.1, '0.1'], [-2.5, '-2.5'], [1.5e-7, '0.00000015'], [123_456.789, '123456.789'], [1e7, '10000000'], [9_999_999, '9999999.0']];

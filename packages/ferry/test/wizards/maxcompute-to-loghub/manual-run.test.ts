@@ -2,7 +2,7 @@ import test from 'ava';
 import type {Instance, Page} from '../../../source/clouds/dataworks/client.js';
 import {ServiceError} from '../../../source/engine/errors.js';
 import {startManualRun} from '../../../wizards/maxcompute-to-loghub/manual-run.js';
-import {manualBizDate} from '../../../wizards/maxcompute-to-loghub/wizard.js';
+import {manualBizDate} from '../../../wizards/maxcompute-to-loghub/run-instance.js';
 
 const request = {projectEnv: 'PROD' as const, projectName: 'ws', projectId: 1, flowName: 'flow', bizDate: '2016-12-26 00:00:00', includeNodeIds: [42] as [number]};
 const bizdate = Date.parse('2016-12-26T00:00:00+08:00');
