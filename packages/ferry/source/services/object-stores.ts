@@ -2,21 +2,18 @@ import type {ResolvedProfile} from './profile-endpoints.js';
 import type {ServiceDescriptor, WhoamiContext} from './descriptor.js';
 import type {Logger} from '../log/logger.js';
 
-/** An S3 client from a resolved profile (path-style on an endpoint of its own, as the local cloud's). */
-export async function s3For(profile: ResolvedProfile, log: Logger) {
+/**
+ * An S3 or OSS client from a resolved profile: S3 in the profile's AWS region (path-style on an endpoint of its own,
+ * as the local cloud's), OSS in `region` (a bucket's, which may differ from the profile's) with the Alibaba Cloud keys.
+ */
+export async function objectStoreFor(profile: ResolvedProfile, kind: 's3' | 'oss', log: Logger, region = kind === 's3' ? profile.aws.region : profile.alibaba.region) {
 	const {createObjectStore} = await import('../clouds/object-store/client.js');
-	return createObjectStore({kind: 's3', region: profile.aws.region, credentials: profile.aws.credentials, logger: log, profileName: profile.name, ...(profile.aws.endpoints['s3'] ? {endpoint: profile.aws.endpoints['s3'], forcePathStyle: true} : {})});
-}
-
-/** An OSS client for a region (a bucket's, which may differ from the profile's) from a resolved profile. */
-export async function ossFor(profile: ResolvedProfile, region: string, log: Logger) {
-	const {createObjectStore} = await import('../clouds/object-store/client.js');
-	return createObjectStore({kind: 'oss', region, credentials: ossKeys(profile), logger: log, profileName: profile.name, ...(profile.alibaba.endpoints['oss'] ? {endpoint: profile.alibaba.endpoints['oss']} : {})});
+	const endpoint = kind === 's3' ? profile.aws.endpoints['s3'] : profile.alibaba.endpoints['oss'];
+	return createObjectStore({kind, region, credentials: kind === 's3' ? profile.aws.credentials : ossKeys(profile), logger: log, profileName: profile.name, ...(endpoint ? {endpoint, ...(kind === 's3' ? {forcePathStyle: true} : {})} : {})});
 }
 
 async function objectStoreOwner(kind: 's3' | 'oss', {profile, log, signal}: WhoamiContext): Promise<string> {
-	const store = kind === 's3' ? await s3For(profile, log) : await ossFor(profile, profile.alibaba.region, log);
-	const who = await store.whoami({signal});
+	const who = await (await objectStoreFor(profile, kind, log)).whoami({signal});
 	return who.displayName ?? who.id;
 }
 

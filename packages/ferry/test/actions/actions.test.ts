@@ -1,6 +1,7 @@
 /** The kit's shared actions with recording fakes: what each sends, keeps and refuses, so that a rerun is safe. */
 import test from 'ava';
-import {ensureLogstoreAndIndex, ensureMaxComputeTable, StepError, waitForDeployment, type DataWorksClient, type LogServiceClient, type MaxComputeClient} from '../../source/kit.js';
+import {ensureLogstoreAndIndex, ensureMaxComputeTable, StepError, verifyStep, waitForDeployment, type DataWorksClient, type LogServiceClient, type MaxComputeClient, type QueryPair} from '../../source/kit.js';
+import {useFerryHome} from '../helpers/ferry-home.js';
 
 const signal = new AbortController().signal;
 
@@ -82,4 +83,26 @@ test('waitForDeployment fails the step with DataWorks\' reason, and gives up aft
 	t.is(failed.message, 'DataWorks could not finish deployment 42 (deployed): node has no owner');
 	const stuck = await t.throwsAsync(waitForDeployment(fakeDataWorks([]).client, {projectId: 7, deploymentId: 43, what: 'submitted', signal, timeoutMs: 50}), {instanceOf: StepError});
 	t.regex(stuck.message, /deployment 43 \(submitted\)/);
+});
+
+test.serial('verifyStep runs the pairs on both sides, reports each check, hands the report to the engine and sums it up', async t => {
+	useFerryHome(t);
+	const lines: string[] = [];
+	const verified: Array<{equal: boolean}> = [];
+	let summary = '';
+	const context = {sessionId: 'verify-step-test', signal, report: (line: string) => lines.push(line), verified: (report: {equal: boolean}) => verified.push(report), summary: (line: string) => {
+		summary = line;
+	}};
+	const pairs: QueryPair[] = [{id: 'rows', title: 'Rows', source: 'count', target: 'count', keyColumns: [], kind: 'query'}];
+	const side = (rows: number) => async () => ({columns: [{name: 'n'}], rows: [[rows]]});
+	const equal = await verifyStep(context, {pairs, source: side(3), target: side(3)});
+	t.true(equal.equal);
+	t.deepEqual(verified, [equal]);
+	t.is(lines.length, 2);
+	t.regex(lines[0]!, /Rows/);
+	t.is(lines[1], equal.summary.text);
+	t.regex(summary, /equal/i);
+	const different = await verifyStep(context, {pairs, source: side(3), target: side(4)}, report => `custom: ${report.equal}`);
+	t.false(different.equal);
+	t.is(summary, 'custom: false');
 });

@@ -1,5 +1,5 @@
 /** The verify step: the procedure's SELECT * FROM test, side by side. */
-import {checkLine, count, runVerification, stepSummary, verdictLine} from '../../source/kit.js';
+import {count, stepSummary, verdictLine, verifyStep} from '../../source/kit.js';
 import {partitionRule} from './derived.js';
 import {settings, type Context} from './procedure.js';
 import {chooseSample, readBackRecords, sourceOutcome, sourceRows, verificationPairs, type VerificationPlan} from './verification.js';
@@ -13,18 +13,12 @@ export async function verifyRecords(context: Context): Promise<void> {
 	const rows = sourceRows(records, plan);
 	const sample = chooseSample(rows, plan);
 	context.report(`${records.length.toLocaleString('en-US')} records read back from DataHub`);
-	const report = await runVerification({
+	await verifyStep(context, {
 		pairs: verificationPairs(plan, sample),
 		source: async pair => sourceOutcome(pair, rows, plan, sample),
 		target: async (pair, signal) => {
 			const result = await context.clients.maxcompute.runSql(`${pair.target};`, {settings, signal});
 			return {columns: result.columns.map(name => ({name})), rows: result.rows};
 		},
-		sessionId: context.sessionId,
-		signal: context.signal,
-		onPair: (pair, outcome) => context.report(checkLine(pair.title, outcome)),
-	});
-	context.verified(report);
-	context.report(report.summary.text);
-	context.summary(stepSummary(verdictLine(report), `${count(records.length, 'record')} read back`));
+	}, report => stepSummary(verdictLine(report), `${count(records.length, 'record')} read back`));
 }

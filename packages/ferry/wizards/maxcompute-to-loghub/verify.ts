@@ -1,5 +1,5 @@
 /** The verify step: MaxCompute and Log Service side by side. */
-import {checkLine, runVerification, verdictLine} from '../../source/kit.js';
+import {verifyStep} from '../../source/kit.js';
 import {checkPlan, exportedPartition, partitionOf} from './derived.js';
 import {logString} from './log-strings.js';
 import {settings, type Context} from './procedure.js';
@@ -17,7 +17,7 @@ export async function verifyLogs(context: Context): Promise<void> {
 	const window = {from: own.from, to: own.to, topic: context.answers.topic ?? ''};
 	const project = context.answers.logProject;
 	const logstore = context.answers.logstore;
-	const report = await runVerification({
+	await verifyStep(context, {
 		pairs: logCheckPairs(plan),
 		async source(pair, signal) {
 			const result = await maxcompute.runSql(`${pair.source};`, {settings, signal});
@@ -53,11 +53,5 @@ export async function verifyLogs(context: Context): Promise<void> {
 
 			return {columns: plan.columns.map(column => ({name: column.name.toLowerCase()})), rows: matching};
 		},
-		sessionId: context.sessionId,
-		signal: context.signal,
-		onPair: (pair, outcome) => context.report(checkLine(pair.title, outcome)),
 	});
-	context.verified(report);
-	context.report(report.summary.text);
-	context.summary(verdictLine(report));
 }

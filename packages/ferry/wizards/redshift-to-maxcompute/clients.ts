@@ -1,4 +1,4 @@
-import {ConfigurationError, maxComputeFor, onlineMigrationFor, ossFor, profileNamed, redshiftFor, s3For, type Logger, type MaxComputeClient, type ObjectStore, type OnlineMigrationClient, type RedshiftAccess, type RedshiftConnection, type ResolvedProfile} from '../../source/kit.js';
+import {ConfigurationError, maxComputeFor, objectStoreFor, onlineMigrationFor, profileNamed, redshiftFor, type Logger, type MaxComputeClient, type ObjectStore, type OnlineMigrationClient, type RedshiftAccess, type RedshiftConnection, type ResolvedProfile} from '../../source/kit.js';
 import type {ClientAnswers} from './procedure.js';
 
 export type MigrationClients = {
@@ -36,8 +36,8 @@ export async function createMigrationClients(options: {profile: string; answers:
 	const {answers, log} = options;
 	const [redshift, s3, oss, onlineMigration, maxcompute] = await Promise.all([
 		redshiftFor(profile, redshiftAccess(answers, options.secrets), log),
-		s3For(profile, log),
-		ossFor(profile, answers.ossRegion ?? profile.alibaba.region, log),
+		objectStoreFor(profile, 's3', log),
+		objectStoreFor(profile, 'oss', log, answers.ossRegion ?? profile.alibaba.region),
 		onlineMigrationFor(profile, log),
 		maxComputeFor(profile, answers.maxcomputeProject ?? '', log),
 	]);

@@ -1,4 +1,4 @@
-import {runVerification, type CheckOutcome, type MaxComputeClient, type QueryOutcome, type QueryPair, type RedshiftConnection, type VerificationReport} from '../../source/kit.js';
+import type {Checks, MaxComputeClient, QueryOutcome, QueryPair, RedshiftConnection} from '../../source/kit.js';
 import {builtInPairs, type MigratedTable} from './checks.js';
 
 export type VerificationClients = {redshift: RedshiftConnection; maxcompute: MaxComputeClient};
@@ -17,21 +17,11 @@ export async function runTargetQuery(maxcompute: MaxComputeClient, sql: string, 
 }
 
 /** The procedure's checks (tables, row counts, TPC-H Q1, custom pairs), Redshift against MaxCompute. */
-export async function verifyMigration(options: {
-	clients: VerificationClients;
-	tables: MigratedTable[];
-	extraPairs?: QueryPair[];
-	sessionId: string;
-	signal: AbortSignal;
-	onPair?: (pair: QueryPair, outcome: CheckOutcome) => void;
-}): Promise<VerificationReport> {
+export function migrationChecks(options: {clients: VerificationClients; tables: MigratedTable[]; extraPairs?: QueryPair[]}): Checks {
 	const {clients} = options;
-	return runVerification({
+	return {
 		pairs: [...builtInPairs(options.tables), ...(options.extraPairs ?? [])],
 		source: async (pair, signal) => runSourceQuery(clients.redshift, pair.source, signal),
 		target: async (pair, signal) => runTargetQuery(clients.maxcompute, pair.target, signal),
-		sessionId: options.sessionId,
-		signal: options.signal,
-		...(options.onPair ? {onPair: options.onPair} : {}),
-	});
+	};
 }

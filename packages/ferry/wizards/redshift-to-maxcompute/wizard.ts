@@ -3,9 +3,9 @@ import {createTableTasks, loadTasks, type LoadResult} from './maxcompute-tables.
 import {preflightChecks, runPreflight} from './preflight.js';
 import {checkParity, transferWithOnlineMigration, transferWithStream} from './transfer.js';
 import {ensureBucket, unloadTasks, type UnloadResult} from './unload.js';
-import {verifyMigration} from './verification.js';
+import {migrationChecks} from './verification.js';
 import type {CopyRecord} from '../../source/clouds/object-store/parity.js';
-import {checkLine, count, defaultRelativeTolerance, defineWizard, describeTable, formatBytes, listTables, mapConcurrent, maxComputeSide, StepError, stepSummary, verdictLine, type Inventory, type QueryPair} from '../../source/kit.js';
+import {count, defaultRelativeTolerance, defineWizard, describeTable, formatBytes, listTables, mapConcurrent, maxComputeSide, StepError, stepSummary, verifyStep, type Inventory, type QueryPair} from '../../source/kit.js';
 import {ossInternalEndpoint} from './sql.js';
 import {createMigrationClients, type MigrationClients} from './clients.js';
 import {procedure, type Context} from './procedure.js';
@@ -249,17 +249,11 @@ const wizard = defineWizard<MigrationClients>({
 			explain: 'The same queries on both sides (step 3.4): the number of tables, the rows of every table, and TPC-H Q1. DECIMAL sums compare exactly, averages within a stated tolerance, rows aligned by their group keys.',
 			async run(context) {
 				const schema = context.answers.sourceSchema;
-				const report = await verifyMigration({
+				await verifyStep(context, migrationChecks({
 					clients: context.clients,
 					tables: planOf(context).tables.map(table => ({schema, table: table.table})),
 					extraPairs: customPairs(context.answers.customChecks),
-					sessionId: context.sessionId,
-					signal: context.signal,
-					onPair: (pair, outcome) => context.report(checkLine(pair.title, outcome)),
-				});
-				context.verified(report);
-				context.report(report.summary.text);
-				context.summary(verdictLine(report));
+				}));
 			},
 		}),
 	],
