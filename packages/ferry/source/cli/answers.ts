@@ -3,7 +3,8 @@ import path from 'node:path';
 import process from 'node:process';
 import {parseSetFlags} from './cli-args.js';
 import {UsageError} from '../engine/errors.js';
-import {secretEnvName} from '../engine/parameters.js';
+import {answerEnvName, secretEnvName} from '../engine/parameters.js';
+import {closestMatch} from '../engine/closest-match.js';
 import type {Answers, Parameter} from '../engine/wizard.js';
 
 /** Reads a JSON or YAML answers file; a malformed one is a usage error that names the file and the problem. */
@@ -42,20 +43,32 @@ export async function readAnswersFile(file: string): Promise<Answers> {
 export {secretEnvName} from '../engine/parameters.js';
 
 /**
- * Merges answers from the file and --set flags, and splits secrets out of them.
- * Unknown keys are refused so a typo does not silently fall back to a default.
+ * The answers given outside the forms, each from the first place that has it: --set, then the environment
+ * (FERRY_ANSWER_<KEY>, FERRY_SECRET_<KEY> for secrets), then the answers file. The profile's settings and the
+ * parameters' own defaults come after these (`defaultFor`). Secrets are split out; unknown keys are refused so a typo
+ * does not silently fall back to a default. `answerEnv: false` (resume) leaves FERRY_ANSWER_* out: a variable left
+ * in the shell must not change a saved session's answers.
  */
-export async function collectAnswers(options: {parameters: Parameter[]; answersFile?: string; set: string[]; env?: NodeJS.ProcessEnv}): Promise<{answers: Answers; secrets: Record<string, string>}> {
+export async function collectAnswers(options: {parameters: readonly Parameter[]; answersFile?: string; set: string[]; env?: NodeJS.ProcessEnv; answerEnv?: boolean}): Promise<{answers: Answers; secrets: Record<string, string>}> {
 	const env = options.env ?? process.env;
 	const fromFile = options.answersFile ? await readAnswersFile(options.answersFile) : {};
 	const fromFlags = parseSetFlags(options.set);
 	const known = new Map(options.parameters.map(parameter => [parameter.key, parameter]));
+	const fromEnv: Record<string, string> = {};
+	for (const parameter of options.parameters) {
+		const value = parameter.type === 'secret' ? env[secretEnvName(parameter.key)] : options.answerEnv === false ? undefined : env[answerEnvName(parameter.key)];
+		if (value !== undefined && value !== '') {
+			fromEnv[parameter.key] = value;
+		}
+	}
+
 	const answers: Answers = {};
 	const secrets: Record<string, string> = {};
-	for (const [key, value] of Object.entries({...fromFile, ...fromFlags})) {
+	for (const [key, value] of Object.entries({...fromFile, ...fromEnv, ...fromFlags})) {
 		const parameter = known.get(key);
 		if (!parameter) {
-			throw new UsageError(`Unknown answer ${JSON.stringify(key)}`, {hint: `Known answers: ${[...known.keys()].join(', ')}`});
+			const match = closestMatch(key, [...known.keys()]);
+			throw new UsageError(`Unknown answer ${JSON.stringify(key)}`, {hint: `${match ? `Did you mean ${match}? ` : ''}Known answers: ${[...known.keys()].join(', ')}`});
 		}
 
 		// A key left blank in YAML (`bucket:`) is null: not answered, rather than the text "null".
@@ -73,13 +86,6 @@ export async function collectAnswers(options: {parameters: Parameter[]; answersF
 		}
 
 		answers[key] = value;
-	}
-
-	for (const parameter of options.parameters) {
-		const fromEnv = env[secretEnvName(parameter.key)];
-		if (parameter.type === 'secret' && fromEnv && secrets[parameter.key] === undefined) {
-			secrets[parameter.key] = fromEnv;
-		}
 	}
 
 	return {answers, secrets};

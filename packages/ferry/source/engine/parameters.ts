@@ -12,9 +12,18 @@ export class AnswerError extends UsageError {
 	}
 }
 
+function screamingSnake(key: string): string {
+	return key.replace(/[A-Z]/g, letter => `_${letter}`).toUpperCase();
+}
+
 /** The environment variable a secret answer may come from, e.g. FERRY_SECRET_UNLOAD_SECRET_ACCESS_KEY. */
 export function secretEnvName(key: string): string {
-	return `FERRY_SECRET_${key.replace(/[A-Z]/g, letter => `_${letter}`).toUpperCase()}`;
+	return `FERRY_SECRET_${screamingSnake(key)}`;
+}
+
+/** The environment variable any other answer may come from, e.g. FERRY_ANSWER_TABLES. */
+export function answerEnvName(key: string): string {
+	return `FERRY_ANSWER_${screamingSnake(key)}`;
 }
 
 /** Parses a raw answer (from --set, an answers file or a form) into the parameter's type. */

@@ -55,7 +55,7 @@ test('an unknown flag exits 2 with a one-line message and a hint', async t => {
 	const captured = captureIo();
 	t.is(await main(['run', 'redshift-to-maxcompute', '--frobnicate'], captured.io), 2);
 	t.is(captured.stdout(), '');
-	t.deepEqual(captured.stderr().split('\n'), ["✖ Unknown option '--frobnicate'", '  Run `ferry --help` for the commands and flags.', '']);
+	t.deepEqual(captured.stderr().split('\n'), ['✖ Unknown option --frobnicate for ferry run.', '  See `ferry run --help`.', '']);
 });
 
 test('an unknown command exits 2 and suggests the nearest one', async t => {
@@ -133,7 +133,7 @@ test.serial('sessions usage errors exit 2; with --json the error is also a JSON 
 	savedSession('r2m-2');
 	const ambiguous = captureIo();
 	t.is(await main(['sessions', 'show', 'r2m', '--json'], ambiguous.io), 2);
-	t.deepEqual(JSON.parse(ambiguous.stdout()), {ok: false, exitCode: 2, error: {message: 'r2m matches 2 sessions', hint: 'List sessions with `ferry sessions`.'}});
+	t.deepEqual(JSON.parse(ambiguous.stdout()), {ok: false, exitCode: 2, error: {message: 'r2m matches 2 sessions', hint: 'List sessions with `ferry sessions`.', code: 'usage'}});
 	t.is(ambiguous.stderr(), '✖ r2m matches 2 sessions\n  List sessions with `ferry sessions`.\n');
 	const missingId = captureIo();
 	t.is(await main(['sessions', 'delete'], missingId.io), 2);
