@@ -96,8 +96,9 @@ export function complete(words: readonly string[], sources: CompletionSources): 
 		return filter(flags, current);
 	}
 
-	if (spec.subcommands && positionals === 0) {
-		return filter({files: false, candidates: spec.subcommands.map(command => ({value: command.path.at(-1)!, description: command.summary}))}, current);
+	if (spec.subcommands) {
+		// After a word that names no command or action, nothing fits.
+		return positionals === 0 ? filter({files: false, candidates: spec.subcommands.map(command => ({value: command.path.at(-1)!, description: command.summary}))}, current) : {files: false, candidates: []};
 	}
 
 	const declared = spec.positionals ?? [];

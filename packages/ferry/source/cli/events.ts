@@ -8,9 +8,10 @@
  *   {"event":"step.finished","time":…,"session":…,"step":"unload","title":"…","state":"done","summary":"…","durationMs":…}
  *   {"event":"step.skipped",…,"summary":"…"}                 (done in an earlier run)
  *   {"event":"step.failed",…,"state":"failed"|"interrupted","error":{"message":"…","hint":"…"}}
- *   {"event":"result","time":…,…the --json result document: ok, exitCode, session, steps, error, verification}
+ *   {"event":"result","time":…,"session":…,"result":{the --json result document: ok, exitCode, session, steps, error, verification}}
  *
- * `progress` lines come at most every quarter second per task; every other event always comes. `result` is last.
+ * `progress` lines come at most every quarter second per task (a task's last line always, before its step's end);
+ * every other event always comes. `result` is last.
  */
 import {closeSync, openSync, writeSync} from 'node:fs';
 import type {ProgressUpdate, RunnerUi, StepInfo} from '../engine/runner.js';
@@ -74,6 +75,7 @@ export function openEventStream(target: string | undefined, stdout: {write(text:
 	// Each string is redacted before it is encoded, so a secret with a quote or backslash in it is still found.
 	const emit = (event: string, fields: object) => write(`${JSON.stringify({event, time: new Date().toISOString(), session: sessionId, ...fields}, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value))}\n`);
 	const lastProgress = new Map<string, number>();
+	const held = new Map<string, {step: string; line: string}>();
 	const stepFields = (step: StepInfo) => ({step: step.id, title: step.title});
 	const duration = (record: StepRecord) => (record.startedAt && record.finishedAt ? {durationMs: Date.parse(record.finishedAt) - Date.parse(record.startedAt)} : {});
 	return {
@@ -93,6 +95,14 @@ export function openEventStream(target: string | undefined, stdout: {write(text:
 					ui.stepSkipped(step, index, total, record);
 				},
 				stepFinished(step, record) {
+					// A task's last progress line, held back by the rate limit, comes before its step's end.
+					for (const [key, fields] of held) {
+						if (fields.step === step.id) {
+							held.delete(key);
+							emit('progress', fields);
+						}
+					}
+
 					if (record.state === 'done') {
 						emit('step.finished', {...stepFields(step), state: record.state, ...(record.summary ? {summary: record.summary} : {}), attempts: record.attempts, ...duration(record)});
 					} else {
@@ -103,10 +113,14 @@ export function openEventStream(target: string | undefined, stdout: {write(text:
 				},
 				progress(step, update: ProgressUpdate) {
 					const key = `${step.id}\u0000${update.task ?? ''}`;
+					const fields = {step: step.id, ...(update.task ? {task: update.task} : {}), line: update.line, ...(update.progress ? {progress: update.progress} : {})};
 					const now = Date.now();
 					if (now - (lastProgress.get(key) ?? 0) >= progressIntervalMs) {
 						lastProgress.set(key, now);
-						emit('progress', {step: step.id, ...(update.task ? {task: update.task} : {}), line: update.line, ...(update.progress ? {progress: update.progress} : {})});
+						held.delete(key);
+						emit('progress', fields);
+					} else {
+						held.set(key, fields);
 					}
 
 					ui.progress?.(step, update);
@@ -114,7 +128,7 @@ export function openEventStream(target: string | undefined, stdout: {write(text:
 			};
 		},
 		result(document) {
-			emit('result', document);
+			emit('result', {result: document});
 			close();
 		},
 	};

@@ -102,6 +102,12 @@ export function parseCommandLine(root: CommandSpec, argv: readonly string[]): Pa
 		}
 
 		if (word.startsWith('-') && word !== '-') {
+			if (spec.subcommands && !knownHere(spec, word)) {
+				// Before an action is named, a flag no action here knows is refused as one of the action that would run.
+				const action = spec.subcommands.find(candidate => candidate.path.at(-1) === spec.defaultSubcommand) ?? spec;
+				throw unknownFlag(action, word.split('=')[0]!, root);
+			}
+
 			pending.push(word);
 			index++;
 			if (!word.includes('=') && takesValue(spec, word) && spec.subcommands) {
@@ -131,6 +137,17 @@ export function parseCommandLine(root: CommandSpec, argv: readonly string[]): Pa
 	}
 
 	return {spec, typed, ...parseFlags(spec, [...pending, ...argv.slice(index)], root)};
+}
+
+/** Whether a flag word is one of this command's or of a command below it (combined short flags are left to the parser). */
+function knownHere(spec: CommandSpec, word: string): boolean {
+	const all = [spec, ...(spec.subcommands ?? [])].flatMap(command => command.flags);
+	if (word.startsWith('--')) {
+		const name = word.slice(2).split('=')[0];
+		return all.some(flag => flag.name === name);
+	}
+
+	return word.length > 2 || all.some(flag => flag.short === word.slice(1));
 }
 
 /** Whether a flag word (`--profile`, `-p`) takes the next argument as its value, in this command or one below it. */

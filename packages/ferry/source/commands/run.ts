@@ -82,6 +82,8 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	// Every answer that can be checked is checked now, in both modes: a session is never created around a wrong one.
 	// The given answers first, before a local cloud starts; then with the settings the profile publishes once it runs.
 	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings: profileSettings(profile.name)});
+	// Before the local cloud starts and before the session exists: a path that cannot be written changes nothing.
+	const events = openEventStream(args.flags.events, io.stdout);
 	stopIfInterrupted();
 	// With the Ink app on screen, a stray stderr line would tear its frame.
 	await prepareProfile(profile, {log: lineWriter(io.stderr, args.flags.logLevel, {muted: options.app !== undefined}), signal: interruptSignal(), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
@@ -93,7 +95,6 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	}
 
 	stopIfInterrupted();
-	const events = openEventStream(args.flags.events, io.stdout);
 	// The session records its owner from the start, and this process holds its lock until it exits.
 	const session = createSession({wizard: wizard.id, wizardVersion: wizard.version, profile: profile.name, stepIds: wizard.steps.map(step => step.id), answers});
 	let lock: ReturnType<typeof acquireSessionLock> | undefined;
