@@ -13,6 +13,11 @@ export const example = wizardCatalog[0]!;
 export const exampleSession = `${example.id.split('-').map(part => part[0]).join('')}-20261121-0935-1a2b`;
 const session = exampleSession;
 
+/** The procedures' ids: a wizard argument is one of them, refused with the closest otherwise. */
+const wizardIds = wizardCatalog.map(wizard => wizard.id);
+const wizard = {name: 'wizard', choices: wizardIds, complete: 'wizards'} as const;
+const wizardList = `Wizards\n${wizardCatalog.map(entry => `  ${entry.id.padEnd(Math.max(...wizardIds.map(id => id.length)))}  ${entry.summary}`).join('\n')}`;
+
 const flag = {
 	help: {name: 'help', short: 'h', type: 'boolean', help: 'this help'},
 	version: {name: 'version', short: 'v', type: 'boolean', help: 'the version'},
@@ -40,7 +45,8 @@ const run: CommandSpec = {
 	path: ['run'],
 	summary: 'run a migration procedure',
 	usage: '<wizard> [options]',
-	positionals: [{name: 'wizard', complete: 'wizards'}],
+	description: wizardList,
+	positionals: [wizard],
 	examples: [
 		`$ ferry run ${example.id}                      # interactive, local cloud`,
 		`$ ferry run ${example.id} --local --yes --json </dev/null`,
@@ -88,8 +94,8 @@ const plan: CommandSpec = {
 	path: ['plan'],
 	summary: 'the exact SQL and API calls of each step, as Markdown, secrets redacted',
 	usage: '<wizard> [options]',
-	description: 'Runs the read-only steps (connections, preflight, discovery) up to the review and prints it; no session stays behind.',
-	positionals: [{name: 'wizard', complete: 'wizards'}],
+	description: `Runs the read-only steps (connections, preflight, discovery) up to the review and prints it; no session stays behind.\n\n${wizardList}`,
+	positionals: [wizard],
 	examples: [`$ ferry plan ${example.id} --local`, `$ ferry plan ${example.id} --profile prod --answers answers.yaml -o plan.md`],
 	flags: [flag.profile, flag.local, flag.answers, flag.set, {name: 'output', short: 'o', type: 'string', value: 'FILE', help: 'write the plan to FILE instead of stdout', complete: 'files'}, ...logging, ...common],
 };
@@ -119,7 +125,7 @@ names the procedure whose sides are meant.`,
 	],
 	flags: [
 		flag.session, {...flag.profile, help: 'query with this profile instead of a session\'s'}, flag.local,
-		{name: 'wizard', type: 'string', value: 'ID', help: 'with --profile: the procedure whose sides are meant', complete: 'wizards'},
+		{name: 'wizard', type: 'string', value: 'ID', help: 'with --profile: the procedure whose sides are meant', choices: wizardIds, complete: 'wizards'},
 		{name: 'side', type: 'string', choices: ['source', 'target'], help: 'which side to query'},
 		{...flag.set, help: 'with --profile: an answer the sides need (e.g. the project)'}, flag.json, ...logging, ...common,
 	],

@@ -33,16 +33,17 @@ function findFlag(spec: CommandSpec, word: string): FlagSpec | undefined {
 	return word.startsWith('--') ? all.find(flag => flag.name === word.slice(2).split('=')[0]) : all.find(flag => flag.short === word.at(-1));
 }
 
+/** A source (with descriptions) before bare choices: a wizard argument has both. */
 function valuesOf(choices: readonly string[] | undefined, source: CompletionSource | undefined, sources: CompletionSources): Completion {
-	if (choices) {
-		return {files: false, candidates: choices.map(value => ({value}))};
-	}
-
 	if (source === 'files') {
 		return {files: true};
 	}
 
-	return {files: false, candidates: source ? [...sources[source]()] : []};
+	if (source) {
+		return {files: false, candidates: [...sources[source]()]};
+	}
+
+	return {files: false, candidates: (choices ?? []).map(value => ({value}))};
 }
 
 /** The candidates for the last of `words` (the words after `ferry`), from the command table. */

@@ -80,8 +80,17 @@ export function commandName(spec: CommandSpec): string {
 
 const helpHint = (spec: CommandSpec) => `See \`${commandName(spec)} --help\`.`;
 
-function suggestion(match: string | undefined, shown: (value: string) => string): string {
-	return match === undefined ? '' : ` Did you mean ${shown(match)}?`;
+/** `Did you mean …? ` for a hint, or nothing when nothing is close. */
+function suggestion(match: string | undefined, shown: (value: string) => string = value => value): string {
+	return match === undefined ? '' : `Did you mean ${shown(match)}? `;
+}
+
+/**
+ * The refusal of a word that names nothing known (a command, an action, an option, a value): the cause on one line,
+ * and on the next the closest known word (or none), then what the command accepts and where its help is.
+ */
+function unknownWord(message: string, options: {match?: string | undefined; shown?: (value: string) => string; accepted?: string; help: string}): UsageError {
+	return new UsageError(message, {hint: `${suggestion(options.match, options.shown)}${options.accepted ? `${options.accepted} ` : ''}${options.help}`});
 }
 
 /**
@@ -159,13 +168,13 @@ function takesValue(spec: CommandSpec, word: string): boolean {
 
 function unknownSubcommand(spec: CommandSpec, word: string): UsageError {
 	const names = (spec.subcommands ?? []).map(command => command.path.at(-1)!);
+	const shown = (name: string) => `\`${commandName(spec)} ${name}\``;
+	const match = closestMatch(word, names);
 	if (spec.path.length === 0) {
-		const match = closestMatch(word, names);
-		return new UsageError(`Unknown command ${JSON.stringify(word)}`, {hint: `${match ? `Did you mean \`ferry ${match}\`? ` : ''}See \`ferry --help\`.`});
+		return unknownWord(`Unknown command ${JSON.stringify(word)}`, {match, shown, help: helpHint(spec)});
 	}
 
-	const match = closestMatch(word, names);
-	return new UsageError(`Unknown ${spec.path.join(' ')} action ${JSON.stringify(word)}`, {hint: `${match ? `Did you mean \`${commandName(spec)} ${match}\`? ` : ''}The actions: ${names.join(', ')} (\`${commandName(spec)} --help\`).`});
+	return unknownWord(`Unknown ${spec.path.join(' ')} action ${JSON.stringify(word)}`, {match, shown, accepted: `The actions: ${names.join(', ')}.`, help: helpHint(spec)});
 }
 
 function parseFlags(spec: CommandSpec, words: readonly string[], root: CommandSpec): {positionals: string[]; values: FlagValues} {
@@ -173,7 +182,7 @@ function parseFlags(spec: CommandSpec, words: readonly string[], root: CommandSp
 	const positionals: string[] = [];
 	const set = (flag: FlagSpec, value: string | boolean, written: string) => {
 		if (typeof value === 'string' && flag.choices && !flag.choices.includes(value)) {
-			throw new UsageError(`Invalid ${written} ${JSON.stringify(value)} for ${commandName(spec)}.${suggestion(closestMatch(value, flag.choices), match => match)}`, {hint: `Use one of ${flag.choices.join(', ')}. ${helpHint(spec)}`});
+			throw unknownWord(`Invalid ${written} ${JSON.stringify(value)} for ${commandName(spec)}`, {match: closestMatch(value, flag.choices), accepted: `Use one of ${flag.choices.join(', ')}.`, help: helpHint(spec)});
 		}
 
 		const key = camelCase(flag.name);
@@ -257,8 +266,9 @@ function unknownFlag(spec: CommandSpec, written: string, root: CommandSpec): Usa
 	const match = written.startsWith('--') ? closestMatch(name, spec.flags.map(flag => flag.name)) : undefined;
 	// A flag of another command is a common slip (a flag before the wrong word): say whose it is.
 	const owners = match ? [] : allCommands(root).filter(command => command.flags.some(flag => (written.startsWith('--') ? flag.name === name : flag.short === name)));
-	const elsewhere = owners.length > 0 ? `${written} is an option of ${owners.slice(0, 3).map(command => `\`${commandName(command)}\``).join(', ')}. ` : '';
-	return new UsageError(`Unknown option ${written} for ${commandName(spec)}.${suggestion(match, flag => `--${flag}`)}`, {hint: `${elsewhere}${spec.flags.length > 0 ? '' : 'It takes no options. '}${helpHint(spec)}`});
+	const elsewhere = owners.length > 0 ? `${written} is an option of ${owners.slice(0, 3).map(command => `\`${commandName(command)}\``).join(', ')}.` : undefined;
+	const accepted = [elsewhere, spec.flags.length > 0 ? undefined : 'It takes no options.'].filter(Boolean).join(' ');
+	return unknownWord(`Unknown option ${written} for ${commandName(spec)}`, {match, shown: flag => `--${flag}`, accepted, help: helpHint(spec)});
 }
 
 function missingValue(spec: CommandSpec, flag: FlagSpec): UsageError {
@@ -276,7 +286,7 @@ function checkPositionals(spec: CommandSpec, positionals: readonly string[]): vo
 	for (const [index, positional] of declared.entries()) {
 		const value = positionals[index];
 		if (value !== undefined && positional.choices && !positional.choices.includes(value)) {
-			throw new UsageError(`Unknown ${positional.name} ${JSON.stringify(value)} for ${commandName(spec)}.${suggestion(closestMatch(value, positional.choices), match => match)}`, {hint: `Use one of ${positional.choices.join(', ')}. ${helpHint(spec)}`});
+			throw unknownWord(`Unknown ${positional.name} ${JSON.stringify(value)} for ${commandName(spec)}`, {match: closestMatch(value, positional.choices), accepted: `Use one of ${positional.choices.join(', ')}.`, help: helpHint(spec)});
 		}
 	}
 }

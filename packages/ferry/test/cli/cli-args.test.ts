@@ -21,7 +21,7 @@ test('no arguments means no command and default flags', t => {
 test('an unknown flag is a one-line usage error with a hint', t => {
 	const error = t.throws(() => parseCliArgs(['run', '--frobnicate']), {instanceOf: UsageError});
 	t.is(error?.exitCode, 2);
-	t.is(error?.message, 'Unknown option --frobnicate for ferry run.');
+	t.is(error?.message, 'Unknown option --frobnicate for ferry run');
 	t.is(error?.hint, 'See `ferry run --help`.');
 });
 

@@ -55,7 +55,23 @@ test('an unknown flag exits 2 with a one-line message and a hint', async t => {
 	const captured = captureIo();
 	t.is(await main(['run', 'redshift-to-maxcompute', '--frobnicate'], captured.io), 2);
 	t.is(captured.stdout(), '');
-	t.deepEqual(captured.stderr().split('\n'), ['✖ Unknown option --frobnicate for ferry run.', '  See `ferry run --help`.', '']);
+	t.deepEqual(captured.stderr().split('\n'), ['✖ Unknown option --frobnicate for ferry run', '  See `ferry run --help`.', '']);
+});
+
+test('`ferry sessions list --scale 5 --faults x` exits 2 naming --scale and whose option it is; with --json, a usage document', async t => {
+	const captured = captureIo();
+	t.is(await main(['sessions', 'list', '--scale', '5', '--faults', 'x'], captured.io), 2);
+	t.is(captured.stdout(), '');
+	t.deepEqual(captured.stderr().split('\n'), ['✖ Unknown option --scale for ferry sessions list', '  --scale is an option of `ferry local-cloud start`. See `ferry sessions list --help`.', '']);
+	const json = captureIo();
+	t.is(await main(['sessions', 'list', '--scal', '5', '--json'], json.io), 2);
+	t.deepEqual(JSON.parse(json.stdout()), {ok: false, exitCode: 2, error: {message: 'Unknown option --scal for ferry sessions list', hint: 'See `ferry sessions list --help`.', code: 'usage'}});
+});
+
+test('an unknown wizard exits 2 before anything loads, naming the closest one and the help', async t => {
+	const captured = captureIo();
+	t.is(await main(['run', 'datahub', '--local', '--yes'], captured.io), 2);
+	t.deepEqual(captured.stderr().split('\n'), ['✖ Unknown wizard "datahub" for ferry run', '  Did you mean datahub-to-maxcompute? Use one of redshift-to-maxcompute, datahub-to-maxcompute, maxcompute-to-loghub. See `ferry run --help`.', '']);
 });
 
 test('an unknown command exits 2 and suggests the nearest one', async t => {
