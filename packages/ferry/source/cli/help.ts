@@ -1,6 +1,22 @@
 import {commandTable, example, exampleSession as session} from './command-table.js';
 import {findCommand, renderCommandHelp} from './flag-table.js';
+import {configLayers, environmentVariables, layerSources} from '../engine/precedence.js';
 import {wizardCatalog} from '../../wizards/index.js';
+
+/** The precedence and the environment, from the one place that defines them (precedence.ts). */
+function configurationLines(): string {
+	const names = [...environmentVariables.layer, ...environmentVariables.other].map(variable => variable.name);
+	const width = Math.max(...names.map(name => name.length));
+	const variable = (indent: string) => ({name, meaning}: {name: string; meaning: string}) => `${indent}${name.padEnd(width)}  ${meaning}`;
+	const [first, ...rest] = environmentVariables.layer.map(variable(''));
+	return [
+		...configLayers.map(layer => `  ${layer.padEnd(18)} ${layer === 'environment' ? [first, ...rest.map(line => `${' '.repeat(21)}${line}`)].join('\n') : layerSources[layer]}`),
+		'  On resume the saved answers stand: only --set, --answers and FERRY_SECRET_<KEY> change them.',
+		'',
+		'Environment, besides',
+		...environmentVariables.other.map(variable('  ')),
+	].join('\n');
+}
 
 /** ferry's own help: examples first, the most common flags first, then how configuration is decided. */
 const general = () => `ferry — carries data between clouds, step by step, resumable and verified
@@ -36,15 +52,8 @@ Common options (each command lists its own: ferry <command> --help)
   -h, --help           help for a command: ferry <command> --help
   -v, --version        the version
 
-Configuration, first match wins
-  1. flags                 --profile/--local, --set, --log-level (--quiet, --verbose)
-  2. environment           FERRY_PROFILE, FERRY_ANSWER_<KEY> and FERRY_SECRET_<KEY> (KEY in SCREAMING_SNAKE_CASE:
-                           tables → FERRY_ANSWER_TABLES), FERRY_LOG_LEVEL
-  3. the answers file      --answers FILE
-  4. the profile's settings (\`ferry profiles add NAME --set KEY=VALUE\`; the local cloud publishes its own)
-  5. the procedure's defaults
-  Also read: FERRY_HOME (every path), FERRY_DEBUG=1 (stack traces), NO_COLOR, CI (no prompts).
-  On resume only --set and --answers change saved answers (and FERRY_SECRET_<KEY> a secret).
+Configuration: ${configLayers.join(' > ')} (the first that has a value wins)
+${configurationLines()}
 
 Exit codes
   0 done · 1 a step failed, or a bug in ferry · 2 usage or missing input · 3 configuration or credentials

@@ -2,6 +2,7 @@ import process from 'node:process';
 import {collectAnswers} from '../cli/answers.js';
 import {stdoutCarriesData, type ParsedArgs} from '../cli/cli-args.js';
 import {validateAnswers} from '../engine/parameters.js';
+import {environmentValue, firstByPrecedence} from '../engine/precedence.js';
 import {createSession, type Session} from '../engine/session.js';
 import type {Wizard} from '../engine/wizard.js';
 import {describeError, InterruptedError, signalExitCodes, StepError, UsageError} from '../engine/errors.js';
@@ -19,13 +20,13 @@ import {discardUnsavedSession, saveSession, sessionFiles} from '../store/session
 import type {InteractiveApp} from '../ui/interactive-app.js';
 import {loadWizard, wizardCatalog} from '../../wizards/index.js';
 
-/** The profile a command uses: --local or --profile, else FERRY_PROFILE, else the local cloud. */
+/** The profile a command uses (precedence.ts): --local or --profile, else FERRY_PROFILE, else the local cloud. */
 export function profileFromFlags(flags: Pick<ParsedArgs['flags'], 'local' | 'profile'>, env: NodeJS.ProcessEnv = process.env): string {
 	if (flags.local && flags.profile && flags.profile !== localProfileName) {
 		throw new UsageError('--local and --profile name different profiles', {hint: 'Pass one of them.'});
 	}
 
-	return flags.local ? localProfileName : flags.profile ?? (env['FERRY_PROFILE'] || localProfileName);
+	return firstByPrecedence({flags: flags.local ? localProfileName : flags.profile, environment: environmentValue(env, 'FERRY_PROFILE'), defaults: localProfileName})!.value;
 }
 
 /** In non-interactive mode, a missing answer that has no default stops the run before a session is created. */

@@ -5,6 +5,7 @@ import {lineWriter} from '../log/log-level.js';
 import {defaultFor, parseAnswer} from '../engine/parameters.js';
 import type {Answers} from '../engine/wizard.js';
 import {exitCodes, UsageError} from '../engine/errors.js';
+import {environmentValue} from '../engine/precedence.js';
 import {formatTable} from '../ui/format.js';
 import {silentLogger} from '../log/logger.js';
 import type {CommandIo} from '../cli/io.js';
@@ -52,7 +53,7 @@ export default async function sql(args: ParsedArgs, io: CommandIo): Promise<numb
 	}
 
 	// FERRY_PROFILE stands in for --profile only when no session is named: a session has its own profile.
-	const environmentProfile = args.flags.session ? undefined : process.env['FERRY_PROFILE'] || undefined;
+	const environmentProfile = args.flags.session ? undefined : environmentValue(process.env, 'FERRY_PROFILE');
 	if (Boolean(args.flags.session) === Boolean(args.flags.profile || args.flags.local || environmentProfile)) {
 		throw new UsageError('ferry sql needs exactly one of --session ID or --profile NAME', {hint: 'See `ferry sql --help`.'});
 	}

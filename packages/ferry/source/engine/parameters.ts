@@ -1,4 +1,5 @@
 import {PreflightError, UsageError, type FerryErrorOptions} from './errors.js';
+import {firstByPrecedence} from './precedence.js';
 import type {Answers, Parameter, ParameterContext} from './wizard.js';
 
 /** A wrong or missing answer: it names its key, so a hint can say how to change it. Exit 2. */
@@ -80,14 +81,16 @@ export function parseAnswer(parameter: Parameter, raw: unknown): unknown {
 	}
 }
 
-/** A parameter's default: the profile's setting for its key, else the parameter's own default. */
+/**
+ * A parameter's default: the last two layers of the precedence (precedence.ts), the profile's setting for its key,
+ * else the parameter's own default. A secret never comes from settings.
+ */
 export function defaultFor(parameter: Parameter, context: ParameterContext): unknown {
-	const setting = context.settings?.[parameter.key];
-	if (setting !== undefined && parameter.type !== 'secret') {
-		return parseAnswer(parameter, setting);
-	}
-
-	return typeof parameter.default === 'function' ? (parameter.default as (context: ParameterContext) => unknown)(context) : parameter.default;
+	const setting = parameter.type === 'secret' ? undefined : context.settings?.[parameter.key];
+	return firstByPrecedence<unknown>({
+		'profile settings': setting === undefined ? undefined : () => parseAnswer(parameter, setting),
+		defaults: () => (typeof parameter.default === 'function' ? (parameter.default as (context: ParameterContext) => unknown)(context) : parameter.default),
+	})?.value;
 }
 
 export function isEmptyAnswer(value: unknown): boolean {

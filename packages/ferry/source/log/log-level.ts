@@ -1,5 +1,6 @@
 import process from 'node:process';
 import {UsageError} from '../engine/errors.js';
+import {environmentValue, firstByPrecedence} from '../engine/precedence.js';
 
 /**
  * How much of a headless run reaches stderr. The session log keeps everything whatever the level.
@@ -18,7 +19,7 @@ export function shows(chosen: LogLevel, level: LogLevel): boolean {
 }
 
 /**
- * The level from --quiet, --verbose and --log-level (one of them at most), else FERRY_LOG_LEVEL, else info.
+ * The level from --quiet, --verbose and --log-level (one of them at most), else FERRY_LOG_LEVEL, else info (precedence.ts).
  * A wrong FERRY_LOG_LEVEL is refused like a wrong flag: silently ignoring it would hide what the user asked for.
  */
 export function resolveLogLevel(flags: {quiet?: boolean; verbose?: boolean; logLevel?: string}, env: NodeJS.ProcessEnv = process.env): LogLevel {
@@ -27,24 +28,17 @@ export function resolveLogLevel(flags: {quiet?: boolean; verbose?: boolean; logL
 		throw new UsageError(`${given.join(' and ')} contradict each other`, {hint: 'Pass one of --quiet, --verbose and --log-level.'});
 	}
 
-	if (flags.quiet) {
-		return 'error';
+	const chosen = firstByPrecedence<string>({
+		flags: flags.quiet ? 'error' : flags.verbose ? 'debug' : flags.logLevel,
+		environment: environmentValue(env, 'FERRY_LOG_LEVEL'),
+		defaults: 'info',
+	})!;
+	// The flag's value was checked against its choices while parsing; the variable's is checked here.
+	if (!(logLevels as readonly string[]).includes(chosen.value)) {
+		throw new UsageError(`Invalid FERRY_LOG_LEVEL ${JSON.stringify(chosen.value)}`, {hint: `Use one of ${logLevels.join(', ')}, or unset it.`});
 	}
 
-	if (flags.verbose) {
-		return 'debug';
-	}
-
-	const chosen = flags.logLevel ?? env['FERRY_LOG_LEVEL'];
-	if (chosen === undefined || chosen === '') {
-		return 'info';
-	}
-
-	if (!(logLevels as readonly string[]).includes(chosen)) {
-		throw new UsageError(`Invalid FERRY_LOG_LEVEL ${JSON.stringify(chosen)}`, {hint: `Use one of ${logLevels.join(', ')}, or unset it.`});
-	}
-
-	return chosen as LogLevel;
+	return chosen.value as LogLevel;
 }
 
 /** A writer of one line per message to `stream`, silent when the chosen level hides `level` (or when `muted`). */
