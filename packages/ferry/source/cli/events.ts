@@ -8,6 +8,9 @@
  *   {"event":"step.finished","time":…,"session":…,"step":"unload","title":"…","state":"done","summary":"…","durationMs":…}
  *   {"event":"step.skipped",…,"summary":"…"}                 (done in an earlier run)
  *   {"event":"step.failed",…,"state":"failed"|"interrupted","error":{"message":"…","hint":"…"}}
+ *   {"event":"verification","time":…,"session":…,"step":"verify","outcome":"equal"|"differs"|"not-compared",
+ *    "checks":[{"id":"…","title":"…","outcome":"equal"|"differs"|"not-compared","notCompared":"interrupted"|…}],
+ *    "equal":4,"differing":0,"notCompared":0,"report":"/…/report.json"}   (before its step's end, when it has a report)
  *   {"event":"result","time":…,"session":…,"result":{the --json result document: ok, exitCode, session, steps, error, verification}}
  *
  * `progress` lines come at most every quarter second per task (a task's last line always, before its step's end);
@@ -15,9 +18,13 @@
  */
 import {closeSync, openSync, writeSync} from 'node:fs';
 import type {ProgressUpdate, RunnerUi, StepInfo} from '../engine/runner.js';
-import type {Session, StepRecord} from '../engine/session.js';
+import {type Session, type StepRecord, verificationOf} from '../engine/session.js';
 import {UsageError} from '../engine/errors.js';
 import {redact} from '../log/redact.js';
+import {sessionFiles} from '../store/session-store.js';
+import {verdictOf} from '../verify/outcome.js';
+import type {VerificationReport} from '../verify/report.js';
+import {summaryRows} from '../verify/report-summary.js';
 
 export type EventStream = {
 	/** The first event: which session runs, and where its log is. */
@@ -101,6 +108,13 @@ export function openEventStream(target: string | undefined, stdout: {write(text:
 							held.delete(key);
 							emit('progress', fields);
 						}
+					}
+
+					const report = step.kind === 'verify' ? verificationOf(record).report as VerificationReport | undefined : undefined;
+					if (report) {
+						const {outcome, equal, differing, notCompared} = verdictOf(report.comparisons);
+						const checks = summaryRows(report).map(row => ({id: row.id, title: row.title, outcome: row.result, ...(row.notCompared ? {notCompared: row.notCompared} : {})}));
+						emit('verification', {step: step.id, outcome, checks, equal, differing, notCompared, report: sessionFiles(sessionId).reportJson});
 					}
 
 					if (record.state === 'done') {

@@ -10,6 +10,8 @@ import {openEventStream} from '../../source/cli/events.js';
 import type {RunnerUi, StepInfo} from '../../source/engine/runner.js';
 import {createSession} from '../../source/engine/session.js';
 import {registerSecret} from '../../source/log/redact.js';
+import {verificationKeys} from '../../source/engine/session.js';
+import {reportWithDifferences} from '../ui/verification-fixture.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/event-stream-run.ts', import.meta.url));
 
@@ -116,4 +118,22 @@ test('--events FILE writes the same lines to a private file; a path that cannot 
 	t.is(statSync(file).mode & 0o777, 0o600);
 	t.throws(() => openEventStream(path.join(directory, 'missing', 'events.jsonl'), {write: () => true}), {name: 'UsageError', message: /Cannot open the event stream .*ENOENT/});
 	t.is(openEventStream(undefined, {write: () => true}), undefined);
+});
+
+test('a verify step with a report gives a verification event before its end: the verdict and every check', t => {
+	const out = captured();
+	const session = createSession({wizard: 'w', wizardVersion: 1, profile: 'local', stepIds: ['verify'], answers: {}});
+	const stream = openEventStream('-', out.stream)!;
+	stream.begin(session, '/log');
+	const verify: StepInfo = {id: 'verify', title: 'Verify', explain: '', kind: 'verify', rerun: 'safe'};
+	const report = reportWithDifferences();
+	stream.follow(silentUi).stepFinished(verify, {state: 'done', attempts: 1, outputs: {[verificationKeys.report]: report, [verificationKeys.equal]: false}, checkpoints: {}});
+	stream.follow(silentUi).stepFinished(step, {state: 'done', attempts: 1, outputs: {}, checkpoints: {}});
+	const events = out.events();
+	t.deepEqual(events.map(event => event.event), ['session', 'verification', 'step.finished', 'step.finished'], 'a task step has none');
+	const verification = events[1]!;
+	t.like(verification, {step: 'verify', outcome: 'differs'});
+	t.true((verification['differing'] as number) > 0);
+	t.deepEqual((verification['checks'] as Array<{id: string}>).map(check => check.id), report.comparisons.map(comparison => comparison.id));
+	t.regex(verification['report'] as string, new RegExp(`${session.id}/report\\.json$`));
 });
