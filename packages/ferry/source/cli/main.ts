@@ -1,6 +1,6 @@
 import process from 'node:process';
 import {parseCliArgs, type ParsedArgs} from './cli-args.js';
-import {describeOutcome, errorDocument, exitCodes, isBug} from '../engine/errors.js';
+import {bugReportHint, describeOutcome, errorDocument, exitCodes, isBug} from '../engine/errors.js';
 import {commandTable} from './command-table.js';
 import {findCommand} from './flag-table.js';
 import {helpText} from './help.js';
@@ -76,7 +76,7 @@ export function reportError(error: unknown, io: Pick<CommandIo, 'stdout' | 'stde
 	const {exitCode} = describeOutcome(error);
 	if (isBug(error)) {
 		const log = writeCrashLog(error, {version: packageVersion(), argv});
-		document.hint = `${log ? `Its details are in ${log}; please` : 'Please'} report it with the command you ran${process.env['FERRY_DEBUG'] === '1' ? '.' : ' (FERRY_DEBUG=1 prints the stack here).'}`;
+		document.hint = bugReportHint(log);
 		Object.assign(document, log ? {log} : {});
 	}
 

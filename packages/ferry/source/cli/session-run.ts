@@ -3,7 +3,7 @@ import {stdoutCarriesData, type Flags} from './cli-args.js';
 import {runSession, type RunnerUi} from '../engine/runner.js';
 import {type Session, verificationOf} from '../engine/session.js';
 import type {SecretStore, Wizard} from '../engine/wizard.js';
-import {describeOutcome, errorDocument, exitCodes, InterruptedError, signalExitCodes} from '../engine/errors.js';
+import {bugReportHint, describeOutcome, errorDocument, exitCodes, InterruptedError, isBug, signalExitCodes} from '../engine/errors.js';
 import {hintForSavedSession} from '../engine/parameters.js';
 import {createFileLogger} from '../log/logger.js';
 import {redact} from '../log/redact.js';
@@ -76,7 +76,8 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 		} else {
 			const described = describeOutcome(caught);
 			exitCode = described.exitCode;
-			const hint = hintForSavedSession(caught, described.hint, wizard.parameters, session.id);
+			// A bug's details (its stack) are in the session log, which the runner wrote them to.
+			const hint = isBug(caught) ? bugReportHint(sessionFiles(session.id).log) : hintForSavedSession(caught, described.hint, wizard.parameters, session.id);
 			const {code, requestId} = errorDocument(caught);
 			error = {message: redact(described.message), ...(hint ? {hint} : {}), code, ...(requestId ? {requestId} : {})};
 			log.error(`run ended: ${described.message}`);

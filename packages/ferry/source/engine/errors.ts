@@ -301,7 +301,12 @@ export function describeOutcome(error: unknown): {message: string; hint: string 
 	}
 
 	const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
-	return {message: `This is a bug in ferry: ${name}${described.message.split('\n')[0]}`, hint: 'Please report it with the log (FERRY_DEBUG=1 prints the stack).', exitCode: exitCodes.stepFailed};
+	return {message: `This is a bug in ferry: ${name}${described.message.split('\n')[0]}`, hint: bugReportHint(), exitCode: exitCodes.stepFailed};
+}
+
+/** What to do about a bug: report it, with the file that holds its stack when there is one (a session log, a crash log). */
+export function bugReportHint(file?: string): string {
+	return file ? `Its details are in ${file}; please report it with that file and the command you ran.` : 'Please report it with the command you ran (FERRY_DEBUG=1 prints the stack).';
 }
 
 /** ferry's machine-readable code for each kind of outcome, when an error carries no code of its own. */

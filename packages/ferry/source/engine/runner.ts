@@ -1,5 +1,5 @@
 import {Listr, type ListrTaskWrapper} from 'listr2';
-import {describeOutcome, FerryError, InterruptedError, isBug, StepError} from './errors.js';
+import {bugReportHint, describeOutcome, FerryError, InterruptedError, isBug, StepError} from './errors.js';
 import type {Logger} from '../log/logger.js';
 import {redact} from '../log/redact.js';
 import {profileSettings} from '../store/profiles.js';
@@ -149,7 +149,7 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 					log.error(`step ${step.id}: an unexpected exception (a bug in ferry): ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
 				}
 
-				const hint = bug ? `The session log ${sessionFiles(session.id).log} has its details; please report it with that file.` : hintForSavedSession(error, described.hint, wizard.parameters, session.id);
+				const hint = bug ? bugReportHint(sessionFiles(session.id).log) : hintForSavedSession(error, described.hint, wizard.parameters, session.id);
 				record.state = interrupted ? 'interrupted' : 'failed';
 				record.finishedAt = new Date().toISOString();
 				record.error = hint ? {message: redact(message), hint} : {message: redact(message)};
