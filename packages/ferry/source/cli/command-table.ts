@@ -2,7 +2,7 @@
  * Every command of ferry and the flags each one takes: the one table that parsing, `--help` and shell completion
  * read (see flag-table.ts). Adding a flag to a command is adding it here; the command reads it from `args.flags`.
  */
-import type {CommandSpec, FlagSpec} from './flag-table.js';
+import type {CommandSpec, FlagSpec, PositionalSpec} from './flag-table.js';
 import {identitiesSeeds} from '../local/files.js';
 import {logLevels} from '../log/log-level.js';
 import {wizardCatalog} from '../../wizards/index.js';
@@ -13,10 +13,19 @@ export const example = wizardCatalog[0]!;
 export const exampleSession = `${example.id.split('-').map(part => part[0]).join('')}-20261121-0935-1a2b`;
 const session = exampleSession;
 
-/** The procedures' ids: a wizard argument is one of them, refused with the closest otherwise. */
-const wizardIds = wizardCatalog.map(wizard => wizard.id);
-const wizard = {name: 'wizard', choices: wizardIds, complete: 'wizards'} as const;
-const wizardList = `Wizards\n${wizardCatalog.map(entry => `  ${entry.id.padEnd(Math.max(...wizardIds.map(id => id.length)))}  ${entry.summary}`).join('\n')}`;
+/**
+ * The procedures' ids: a wizard argument is one of them, refused with the closest otherwise. Read from the catalog
+ * each time (getters), so a procedure registered in it is known without an edit here.
+ */
+const wizardIds = () => wizardCatalog.map(entry => entry.id);
+const wizard: PositionalSpec = {
+	name: 'wizard',
+	complete: 'wizards',
+	get choices() {
+		return wizardIds();
+	},
+};
+const wizardList = () => `Wizards\n${wizardCatalog.map(entry => `  ${entry.id.padEnd(Math.max(...wizardIds().map(id => id.length)))}  ${entry.summary}`).join('\n')}`;
 
 const flag = {
 	help: {name: 'help', short: 'h', type: 'boolean', help: 'this help'},
@@ -45,7 +54,9 @@ const run: CommandSpec = {
 	path: ['run'],
 	summary: 'run a migration procedure',
 	usage: '<wizard> [options]',
-	description: wizardList,
+	get description() {
+		return wizardList();
+	},
 	positionals: [wizard],
 	examples: [
 		`$ ferry run ${example.id}                      # interactive, local cloud`,
@@ -94,7 +105,9 @@ const plan: CommandSpec = {
 	path: ['plan'],
 	summary: 'the exact SQL and API calls of each step, as Markdown, secrets redacted',
 	usage: '<wizard> [options]',
-	description: `Runs the read-only steps (connections, preflight, discovery) up to the review and prints it; no session stays behind.\n\n${wizardList}`,
+	get description() {
+		return `Runs the read-only steps (connections, preflight, discovery) up to the review and prints it; no session stays behind.\n\n${wizardList()}`;
+	},
 	positionals: [wizard],
 	examples: [`$ ferry plan ${example.id} --local`, `$ ferry plan ${example.id} --profile prod --answers answers.yaml -o plan.md`],
 	flags: [flag.profile, flag.local, flag.answers, flag.set, {name: 'output', short: 'o', type: 'string', value: 'FILE', help: 'write the plan to FILE instead of stdout', complete: 'files'}, ...logging, ...common],
@@ -125,7 +138,12 @@ names the procedure whose sides are meant.`,
 	],
 	flags: [
 		flag.session, {...flag.profile, help: 'query with this profile instead of a session\'s'}, flag.local,
-		{name: 'wizard', type: 'string', value: 'ID', help: 'with --profile: the procedure whose sides are meant', choices: wizardIds, complete: 'wizards'},
+		{
+			name: 'wizard', type: 'string', value: 'ID', help: 'with --profile: the procedure whose sides are meant', complete: 'wizards',
+			get choices() {
+				return wizardIds();
+			},
+		},
 		{name: 'side', type: 'string', choices: ['source', 'target'], help: 'which side to query'},
 		{...flag.set, help: 'with --profile: an answer the sides need (e.g. the project)'}, flag.json, ...logging, ...common,
 	],

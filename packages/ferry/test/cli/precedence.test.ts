@@ -27,7 +27,7 @@ async function bucketFrom(layers: ReadonlySet<string>): Promise<unknown> {
 			set: layers.has('flags') ? ['bucket=from-flags'] : [],
 			env: layers.has('environment') ? {FERRY_ANSWER_BUCKET: 'from-environment'} : {},
 		});
-		const settings = layers.has('profile settings') ? {bucket: 'from-profile-settings'} : {};
+		const settings: Record<string, string> = layers.has('profile settings') ? {bucket: 'from-profile-settings'} : {};
 		return resolveParameters(parameters.filter(parameter => parameter.type !== 'secret'), {answers, outputs: {}, profile: 'p', settings}, () => true)['bucket'];
 	} finally {
 		rmSync(directory, {recursive: true, force: true});
