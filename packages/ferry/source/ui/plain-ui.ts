@@ -6,7 +6,7 @@ import {UsageError} from '../engine/errors.js';
 import {shows, type LogLevel} from '../log/log-level.js';
 import {tableLines} from './review-table.js';
 import {symbols} from './theme.js';
-import {wrapText} from './wrap-text.js';
+import {textWidth, wrapText} from './wrap-text.js';
 
 /**
  * The headless front end: every answer comes from flags or the answers file, progress is listr2's line-based
@@ -27,9 +27,9 @@ export type PlainUiOptions = {
 const plainWidth = 100;
 
 export function renderReviewText(document: ReviewDocument, columns = plainWidth): string {
-	const lines = [document.title, '='.repeat(Math.min(columns, document.title.length))];
+	const lines = [document.title, '='.repeat(Math.min(columns, textWidth(document.title)))];
 	for (const section of document.sections) {
-		lines.push('', section.title, '-'.repeat(Math.min(columns, section.title.length)));
+		lines.push('', section.title, '-'.repeat(Math.min(columns, textWidth(section.title))));
 		if (section.body) {
 			lines.push(...wrapText(section.body, columns));
 		}
