@@ -1,3 +1,4 @@
+import {closestMatch} from '../source/engine/closest-match.js';
 import {UsageError} from '../source/engine/errors.js';
 import type {Wizard} from '../source/engine/wizard.js';
 import {about as dataHubToMaxCompute} from './datahub-to-maxcompute/about.js';
@@ -28,7 +29,9 @@ export const wizardCatalog: readonly CatalogEntry[] = [
 export async function loadWizard(id: string): Promise<Wizard<unknown>> {
 	const entry = wizardCatalog.find(wizard => wizard.id === id);
 	if (!entry) {
-		throw new UsageError(`Unknown wizard ${JSON.stringify(id)}`, {hint: `Available: ${wizardCatalog.map(wizard => wizard.id).join(', ')}`});
+		const ids = wizardCatalog.map(wizard => wizard.id);
+		const match = closestMatch(id, ids);
+		throw new UsageError(`Unknown wizard ${JSON.stringify(id)}`, {hint: `${match ? `Did you mean ${match}? ` : ''}Available: ${ids.join(', ')} (\`ferry --help\` describes them).`});
 	}
 
 	const wizard = (await entry.load()).default;

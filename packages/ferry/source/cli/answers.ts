@@ -3,7 +3,9 @@ import path from 'node:path';
 import process from 'node:process';
 import {parseSetFlags} from './cli-args.js';
 import {UsageError} from '../engine/errors.js';
-import {secretEnvName} from '../engine/parameters.js';
+import {answerEnvName, secretEnvName} from '../engine/parameters.js';
+import {closestMatch} from '../engine/closest-match.js';
+import {environmentValue, firstByPrecedence} from '../engine/precedence.js';
 import type {Answers, Parameter} from '../engine/wizard.js';
 
 /** Reads a JSON or YAML answers file; a malformed one is a usage error that names the file and the problem. */
@@ -42,20 +44,34 @@ export async function readAnswersFile(file: string): Promise<Answers> {
 export {secretEnvName} from '../engine/parameters.js';
 
 /**
- * Merges answers from the file and --set flags, and splits secrets out of them.
- * Unknown keys are refused so a typo does not silently fall back to a default.
+ * The answers given outside the forms, each from the first place that has it (precedence.ts): --set, then the
+ * environment (FERRY_ANSWER_<KEY>, FERRY_SECRET_<KEY> for secrets), then the answers file. The profile's settings and
+ * the parameters' own defaults come after these (`defaultFor`). Secrets are split out; unknown keys are refused so a typo
+ * does not silently fall back to a default. `answerEnv: false` (resume) leaves FERRY_ANSWER_* out: a variable left
+ * in the shell must not change a saved session's answers.
  */
-export async function collectAnswers(options: {parameters: readonly Parameter[]; answersFile?: string; set: string[]; env?: NodeJS.ProcessEnv}): Promise<{answers: Answers; secrets: Record<string, string>}> {
+export async function collectAnswers(options: {parameters: readonly Parameter[]; answersFile?: string; set: string[]; env?: NodeJS.ProcessEnv; answerEnv?: boolean}): Promise<{answers: Answers; secrets: Record<string, string>}> {
 	const env = options.env ?? process.env;
 	const fromFile = options.answersFile ? await readAnswersFile(options.answersFile) : {};
 	const fromFlags = parseSetFlags(options.set);
 	const known = new Map(options.parameters.map(parameter => [parameter.key, parameter]));
+	const fromEnv: Record<string, string> = {};
+	for (const parameter of options.parameters) {
+		const value = parameter.type === 'secret' ? environmentValue(env, secretEnvName(parameter.key)) : options.answerEnv === false ? undefined : environmentValue(env, answerEnvName(parameter.key));
+		if (value !== undefined) {
+			fromEnv[parameter.key] = value;
+		}
+	}
+
 	const answers: Answers = {};
 	const secrets: Record<string, string> = {};
-	for (const [key, value] of Object.entries({...fromFile, ...fromFlags})) {
+	for (const key of new Set([...Object.keys(fromFlags), ...Object.keys(fromEnv), ...Object.keys(fromFile)])) {
+		const given = firstByPrecedence({flags: fromFlags[key], environment: fromEnv[key], 'answers file': fromFile[key]});
+		const value = given?.value;
 		const parameter = known.get(key);
 		if (!parameter) {
-			throw new UsageError(`Unknown answer ${JSON.stringify(key)}`, {hint: `Known answers: ${[...known.keys()].join(', ')}`});
+			const match = closestMatch(key, [...known.keys()]);
+			throw new UsageError(`Unknown answer ${JSON.stringify(key)}`, {hint: `${match ? `Did you mean ${match}? ` : ''}Known answers: ${[...known.keys()].join(', ')}`});
 		}
 
 		// A key left blank in YAML (`bucket:`) is null: not answered, rather than the text "null".
@@ -64,7 +80,7 @@ export async function collectAnswers(options: {parameters: readonly Parameter[];
 		}
 
 		if (parameter.type === 'secret') {
-			if (key in fromFlags) {
+			if (given?.layer === 'flags') {
 				throw new UsageError(`${key} is a secret and cannot be passed with --set (it would show in the process list)`, {hint: `Put it in the answers file or set ${secretEnvName(key)}.`});
 			}
 
@@ -73,13 +89,6 @@ export async function collectAnswers(options: {parameters: readonly Parameter[];
 		}
 
 		answers[key] = value;
-	}
-
-	for (const parameter of options.parameters) {
-		const fromEnv = env[secretEnvName(parameter.key)];
-		if (parameter.type === 'secret' && fromEnv && secrets[parameter.key] === undefined) {
-			secrets[parameter.key] = fromEnv;
-		}
 	}
 
 	return {answers, secrets};

@@ -1,40 +1,24 @@
-import {parseArgs} from 'node:util';
+import process from 'node:process';
 import {UsageError} from '../engine/errors.js';
+import {commandTable} from './command-table.js';
+import {parseCommandLine, type CommandSpec, type FlagValues} from './flag-table.js';
+import {resolveLogLevel, type LogLevel} from '../log/log-level.js';
 
-/** Flags every command understands. Secrets never come from flags. */
-const flagSpec = {
-	help: {type: 'boolean', short: 'h'},
-	version: {type: 'boolean', short: 'v'},
-	json: {type: 'boolean'},
-	yes: {type: 'boolean', short: 'y'},
-	'no-input': {type: 'boolean'},
-	'no-color': {type: 'boolean'},
-	quiet: {type: 'boolean', short: 'q'},
-	local: {type: 'boolean'},
-	profile: {type: 'string', short: 'p'},
-	answers: {type: 'string', short: 'a'},
-	set: {type: 'string', multiple: true, short: 's'},
-	session: {type: 'string'},
-	side: {type: 'string'},
-	output: {type: 'string', short: 'o'},
-	ports: {type: 'string'},
-	scale: {type: 'string'},
-	faults: {type: 'string'},
-	identities: {type: 'string'},
-	shell: {type: 'string'},
-	wizard: {type: 'string'},
-	force: {type: 'boolean', short: 'f'},
-} as const;
-
+/**
+ * The flags of every command, by camelCase name; a command's own table (command-table.ts) says which it accepts, and
+ * the others keep these defaults. Secrets never come from flags.
+ */
 export type Flags = {
 	help: boolean;
 	version: boolean;
 	json: boolean;
 	yes: boolean;
 	noInput: boolean;
+	/** --quiet, or --log-level error. */
 	quiet: boolean;
+	/** From --quiet, --verbose, --log-level or FERRY_LOG_LEVEL (log-level.ts). */
+	logLevel: LogLevel;
 	local: boolean;
-	force: boolean;
 	profile?: string;
 	answers?: string;
 	set: string[];
@@ -51,46 +35,63 @@ export type Flags = {
 	shell?: string;
 	/** `ferry sql --profile`: which procedure's two sides to query. */
 	wizard?: string;
+	/** `--events FILE|-`: the JSON-lines event stream of a run (events.ts). */
+	events?: string;
 };
 
-export type ParsedArgs = {command: string | undefined; positionals: string[]; flags: Flags};
+export type ParsedArgs = {
+	/** The top-level command (`run`, `local-cloud`); undefined for the home screen. */
+	command: string | undefined;
+	/** For a command with actions, the action first (its default filled in), then its arguments. */
+	positionals: string[];
+	flags: Flags;
+	/** The (sub)command as typed, for its help (`ferry sessions`, whose default action is list). */
+	spec?: CommandSpec;
+};
 
-export function parseCliArgs(argv: string[]): ParsedArgs {
-	let parsed;
-	try {
-		parsed = parseArgs({args: argv, options: flagSpec, allowPositionals: true, strict: true});
-	} catch (error) {
-		throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''), {hint: 'Run `ferry --help` for the commands and flags.'});
+function flagsFrom(values: FlagValues, env: NodeJS.ProcessEnv): Flags {
+	const text = (key: string) => values[key] as string | undefined;
+	const logLevel = resolveLogLevel({quiet: values['quiet'] === true, verbose: values['verbose'] === true, logLevel: text('logLevel')}, env);
+	return {
+		help: values['help'] === true,
+		version: values['version'] === true,
+		json: values['json'] === true,
+		yes: values['yes'] === true,
+		noInput: values['noInput'] === true,
+		quiet: logLevel === 'error',
+		logLevel,
+		local: values['local'] === true,
+		profile: text('profile'),
+		answers: text('answers'),
+		set: (values['set'] as string[] | undefined) ?? [],
+		session: text('session'),
+		side: text('side'),
+		output: text('output'),
+		ports: text('ports'),
+		scale: text('scale'),
+		faults: text('faults'),
+		identities: text('identities'),
+		shell: text('shell'),
+		wizard: text('wizard'),
+		events: text('events'),
+	};
+}
+
+/** Parses argv against the command table: each command accepts only the flags and arguments it declares. */
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
+	const {spec, typed, positionals, values} = parseCommandLine(commandTable, argv);
+	const [command, action] = spec.path;
+	const flags = flagsFrom(values, env);
+	if (flags.json && flags.events === '-') {
+		throw new UsageError('--json and --events - both want stdout', {hint: 'Send the events to a file (--events FILE), or drop --json: the stream ends with the result.'});
 	}
 
-	const {values, positionals} = parsed;
-	const [command, ...rest] = positionals;
-	return {
-		command,
-		positionals: rest,
-		flags: {
-			help: values.help ?? false,
-			version: values.version ?? false,
-			json: values.json ?? false,
-			yes: values.yes ?? false,
-			noInput: values['no-input'] ?? false,
-			quiet: values.quiet ?? false,
-			local: values.local ?? false,
-			force: values.force ?? false,
-			profile: values.profile,
-			answers: values.answers,
-			set: values.set ?? [],
-			session: values.session,
-			side: values.side,
-			output: values.output,
-			ports: values.ports,
-			scale: values.scale,
-			faults: values.faults,
-			identities: values.identities,
-			shell: values.shell,
-			wizard: values.wizard,
-		},
-	};
+	return {command, positionals: action === undefined ? positionals : [action, ...positionals], flags, spec: typed};
+}
+
+/** Whether stdout carries data (the --json document or the event stream), so the terminal UI draws on stderr. */
+export function stdoutCarriesData(flags: Pick<Flags, 'json' | 'events'>): boolean {
+	return flags.json || flags.events === '-';
 }
 
 /** `--set key=value` pairs; the value may contain '='. */

@@ -18,6 +18,11 @@ if (runtimeProblem) {
 	process.exitCode = 3;
 } else if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
 	process.stdout.write(`${packageVersion()}\n`);
+} else if (argv[0] === '__complete') {
+	// A shell's Tab: answered by the completion module alone, before anything a command needs loads.
+	module.enableCompileCache?.();
+	const {completionOutput} = await import('./complete.js');
+	process.stdout.write(completionOutput(argv.slice(1)));
 } else {
 	// Compiled modules are cached on disk (Node ≥ 22.1): the next start skips parsing Ink, React and the clients.
 	module.enableCompileCache?.();

@@ -1,8 +1,11 @@
 import process from 'node:process';
 import {parseCliArgs, type ParsedArgs} from './cli-args.js';
-import {describeError, exitCodes, UsageError} from '../engine/errors.js';
-import {helpText, knownCommands} from './help.js';
+import {bugReportHint, describeOutcome, errorDocument, exitCodes, isBug} from '../engine/errors.js';
+import {commandTable} from './command-table.js';
+import {findCommand} from './flag-table.js';
+import {helpText} from './help.js';
 import {redact} from '../log/redact.js';
+import {writeCrashLog} from '../store/crash-log.js';
 import type {CommandIo} from './io.js';
 import {beginCommand, endCommand} from './signals.js';
 import {packageVersion} from './version.js';
@@ -19,6 +22,7 @@ const commandModules: Record<string, () => Promise<CommandModule>> = {
 	profiles: async () => import('../commands/profiles.js'),
 	'local-cloud': async () => import('../commands/local-cloud.js'),
 	home: async () => import('../commands/home.js'),
+	completion: async () => import('../commands/completion.js'),
 };
 
 /** Commands that run a session: a signal while they load and prepare is kept for the run to act on (signals.ts). */
@@ -33,39 +37,52 @@ export async function main(argv: string[], io: CommandIo = {stdout: process.stdo
 			return exitCodes.ok;
 		}
 
-		if (args.command === 'help' || (args.flags.help && !args.command)) {
-			io.stdout.write(helpText(args.positionals[0]));
+		if (args.flags.help) {
+			io.stdout.write(helpText(args.spec?.path));
 			return exitCodes.ok;
 		}
 
-		if (args.flags.help) {
-			io.stdout.write(helpText(args.command));
+		if (args.command === 'help') {
+			if (args.positionals.length > 0 && !findCommand(commandTable, args.positionals)) {
+				// The same refusal, with the closest match, as running the command would give.
+				parseCliArgs(args.positionals);
+			}
+
+			io.stdout.write(helpText(args.positionals));
 			return exitCodes.ok;
 		}
 
 		const command = args.command ?? 'home';
-		const load = commandModules[command];
-		if (!load) {
-			const suggestion = knownCommands().find(name => name.startsWith(command.slice(0, 3)));
-			throw new UsageError(`Unknown command ${JSON.stringify(command)}`, {hint: suggestion ? `Did you mean \`ferry ${suggestion}\`? See \`ferry --help\`.` : 'See `ferry --help`.'});
-		}
-
+		const load = commandModules[command]!;
 		// A signal that arrived while ferry loaded ends any other command here, with its exit code.
 		beginCommand({defer: interruptibleCommands.has(command)});
 		const module = await load();
 		return await module.default(args, io);
 	} catch (error) {
-		return reportError(error, io, args?.flags.json ?? false);
+		// A flag that failed to parse still asked for JSON if --json was among the arguments.
+		return reportError(error, io, args?.flags.json ?? argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--json'), argv);
 	} finally {
 		endCommand();
 	}
 }
 
-/** One line of cause, one of hint, the right exit code; a stack trace only with FERRY_DEBUG=1. */
-export function reportError(error: unknown, io: Pick<CommandIo, 'stdout' | 'stderr'>, json: boolean): number {
-	const {message, hint, exitCode} = describeError(error);
+/**
+ * One line of cause, one of hint, the right exit code; a stack trace only with FERRY_DEBUG=1. An exception ferry did
+ * not expect is told apart from the user's mistake: "This is a bug in ferry", with the file that holds its details.
+ * With --json the error is also a document on stdout, with a machine-readable code and the service's request id.
+ */
+export function reportError(error: unknown, io: Pick<CommandIo, 'stdout' | 'stderr'>, json: boolean, argv: readonly string[] = []): number {
+	const document = errorDocument(error);
+	const {exitCode} = describeOutcome(error);
+	if (isBug(error)) {
+		const log = writeCrashLog(error, {version: packageVersion(), argv});
+		document.hint = bugReportHint(log);
+		Object.assign(document, log ? {log} : {});
+	}
+
+	const {message, hint} = document;
 	if (json) {
-		io.stdout.write(`${JSON.stringify({ok: false, exitCode, error: {message: redact(message), hint}}, undefined, 2)}\n`);
+		io.stdout.write(`${JSON.stringify({ok: false, exitCode, error: {...document, message: redact(message), ...(hint ? {hint: redact(hint)} : {})}}, undefined, 2)}\n`);
 	}
 
 	io.stderr.write(`✖ ${redact(message)}\n`);

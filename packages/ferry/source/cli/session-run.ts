@@ -1,12 +1,13 @@
 import process from 'node:process';
-import type {Flags} from './cli-args.js';
+import {stdoutCarriesData, type Flags} from './cli-args.js';
 import {runSession, type RunnerUi} from '../engine/runner.js';
 import {type Session, verificationOf} from '../engine/session.js';
 import type {SecretStore, Wizard} from '../engine/wizard.js';
-import {describeError, exitCodes, InterruptedError, signalExitCodes} from '../engine/errors.js';
+import {bugReportHint, describeOutcome, errorDocument, exitCodes, InterruptedError, isBug, signalExitCodes} from '../engine/errors.js';
 import {hintForSavedSession} from '../engine/parameters.js';
 import {createFileLogger} from '../log/logger.js';
 import {redact} from '../log/redact.js';
+import type {EventStream} from './events.js';
 import type {CommandIo} from './io.js';
 import type {Mode} from './mode.js';
 import {deferSignals, interrupt, interruptSignal, receivedSignal} from './signals.js';
@@ -22,6 +23,8 @@ export type ExecuteOptions = {
 	io: CommandIo;
 	/** An interactive app already on screen (the home screen started it). */
 	app?: InteractiveApp;
+	/** `--events`: the run as JSON lines. */
+	events?: EventStream;
 };
 
 /**
@@ -29,8 +32,9 @@ export type ExecuteOptions = {
  * saves it (exit 130, 143 or 129), a second signal exits at once. Returns the exit code.
  */
 export async function executeSession(options: ExecuteOptions): Promise<number> {
-	const {wizard, session, secrets, mode, flags, io} = options;
-	const log = createFileLogger(sessionFiles(session.id).log);
+	const {wizard, session, secrets, mode, flags, io, events} = options;
+	// --verbose headless: every line of the session log also on stderr.
+	const log = createFileLogger(sessionFiles(session.id).log, mode === 'plain' && flags.logLevel === 'debug' ? line => io.stderr.write(`${line}\n`) : undefined);
 	const signal = interruptSignal();
 	const restoreSignals = deferSignals(' The session was saved at the last transition.');
 	const logInterrupt = () => log.warn(`interrupted (${receivedSignal() ?? 'SIGINT'})`);
@@ -45,32 +49,37 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 	if (mode === 'interactive') {
 		if (!app) {
 			const {startInteractiveApp} = await import('../ui/interactive-app.js');
-			app = startInteractiveApp({stdout: flags.json ? io.stderr : io.stdout, stdin: io.stdin, onInterrupt: () => interrupt('SIGINT')});
+			app = startInteractiveApp({stdout: stdoutCarriesData(flags) ? io.stderr : io.stdout, stdin: io.stdin, onInterrupt: () => interrupt('SIGINT')});
 		}
 
 		ui = app.runnerUi;
 	} else {
 		const {createPlainUi} = await import('../ui/plain-ui.js');
-		ui = createPlainUi({yes: flags.yes, quiet: flags.quiet, stderr: io.stderr});
+		ui = createPlainUi({yes: flags.yes, logLevel: flags.logLevel, stderr: io.stderr});
 	}
+
+	events?.begin(session, sessionFiles(session.id).log);
+	ui = events?.follow(ui) ?? ui;
 
 	session.pid = process.pid;
 	log.info(`session ${session.id} (${wizard.id} v${wizard.version}) on profile ${session.profile}, mode ${mode}, pid ${process.pid}`);
 	let exitCode: number;
-	let error: {message: string; hint?: string} | undefined;
+	let error: ResultError | undefined;
 	try {
 		const result = await runSession({wizard, session, ui, secrets, log, signal});
 		exitCode = result.exitCode;
 	} catch (caught) {
 		if (signal.aborted) {
 			exitCode = signalExitCodes[receivedSignal() ?? 'SIGINT'];
-			error = {message: caught instanceof InterruptedError ? redact(caught.message) : 'Interrupted: the session is saved', hint: `Continue with \`ferry resume ${session.id}\`.`};
+			error = {message: caught instanceof InterruptedError ? redact(caught.message) : 'Interrupted: the session is saved', hint: `Continue with \`ferry resume ${session.id}\`.`, code: 'interrupted'};
 			log.error(`run ended: interrupted (exit ${exitCode})`);
 		} else {
-			const described = describeError(caught);
+			const described = describeOutcome(caught);
 			exitCode = described.exitCode;
-			const hint = hintForSavedSession(caught, described.hint, wizard.parameters, session.id);
-			error = {message: redact(described.message), ...(hint ? {hint} : {})};
+			// A bug's details (its stack) are in the session log, which the runner wrote them to.
+			const hint = isBug(caught) ? bugReportHint(sessionFiles(session.id).log) : hintForSavedSession(caught, described.hint, wizard.parameters, session.id);
+			const {code, requestId} = errorDocument(caught);
+			error = {message: redact(described.message), ...(hint ? {hint} : {}), code, ...(requestId ? {requestId} : {})};
 			log.error(`run ended: ${described.message}`);
 		}
 	} finally {
@@ -84,6 +93,7 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 		await app.close();
 	}
 
+	events?.result(resultDocument(wizard, session, exitCode, error, report));
 	if (flags.json) {
 		io.stdout.write(`${JSON.stringify(resultDocument(wizard, session, exitCode, error, report), undefined, 2)}\n`);
 	} else if (mode === 'plain') {
@@ -98,7 +108,10 @@ export function findVerificationReport(wizard: Wizard<unknown>, session: Session
 	return verifyStep ? verificationOf(session.steps[verifyStep.id]).report : undefined;
 }
 
-export function resultDocument(wizard: Wizard<unknown>, session: Session, exitCode: number, error: {message: string; hint?: string} | undefined, report: unknown) {
+/** The `error` of a result document: the one-line cause, the hint, a code (see `errorDocument`), the request id. */
+export type ResultError = {message: string; hint?: string; code?: string; requestId?: string};
+
+export function resultDocument(wizard: Wizard<unknown>, session: Session, exitCode: number, error: ResultError | undefined, report: unknown) {
 	return {
 		ok: exitCode === exitCodes.ok,
 		exitCode,
@@ -109,7 +122,7 @@ export function resultDocument(wizard: Wizard<unknown>, session: Session, exitCo
 	};
 }
 
-async function printPlainOutcome(io: CommandIo, session: Session, exitCode: number, error: {message: string; hint?: string} | undefined, report: unknown): Promise<void> {
+async function printPlainOutcome(io: CommandIo, session: Session, exitCode: number, error: ResultError | undefined, report: unknown): Promise<void> {
 	if (report) {
 		const {renderVerificationText} = await import('../ui/plain-report.js');
 		io.stderr.write(`\n${renderVerificationText(report as never, {columns: io.stderr.columns ?? 100})}\n`);

@@ -3,22 +3,11 @@ import type {ParsedArgs} from '../cli/cli-args.js';
 import {ConfigurationError, exitCodes, UsageError} from '../engine/errors.js';
 import {formatTable} from '../ui/format.js';
 import {createProgressLine} from '../ui/local-cloud-progress-line.js';
+import {shows} from '../log/log-level.js';
 import type {CommandIo} from '../cli/io.js';
-import {identitiesSeeds, localCloudFiles, readLocalCloudState, type FaultRule, type IdentitiesSeed, type LocalCloudState} from '../local/files.js';
+import {localCloudFiles, readLocalCloudState, type FaultRule, type IdentitiesSeed, type LocalCloudState} from '../local/files.js';
 import {loadLocalCloud, type LocalCloudPackage} from '../local/local-cloud-package.js';
 import {writeFileAtomic} from '../store/atomic-write.js';
-
-function parseIdentitiesFlag(text: string | undefined): IdentitiesSeed | undefined {
-	if (text === undefined) {
-		return undefined;
-	}
-
-	if (!identitiesSeeds.includes(text as IdentitiesSeed)) {
-		throw new UsageError(`Invalid --identities ${JSON.stringify(text)}`, {hint: `Use ${identitiesSeeds.join(' or ')}: the roles and policies the procedures need, or none of them.`});
-	}
-
-	return text as IdentitiesSeed;
-}
 
 function identitiesLine(state: LocalCloudState): string {
 	return `Identities: ${state.identities ?? 'configured'}${state.identities === 'missing' ? ' (no roles or policies were seeded; create them, or reset and start again)' : ''}\n`;
@@ -116,7 +105,7 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 
 			const ports = parsePorts(localCloud, args.flags.ports);
 			const faults = parseFaultsFlag(localCloud, args.flags.faults);
-			const identities = parseIdentitiesFlag(args.flags.identities);
+			const identities = args.flags.identities as IdentitiesSeed | undefined;
 			const already = readLocalCloudState();
 			if (already && faults && formatFaultRules(faults) !== formatFaultRules(already.faults ?? [])) {
 				throw new UsageError(`The local cloud is already running (pid ${already.pid}) ${already.faults?.length ? `with faults ${formatFaultRules(already.faults)}` : 'without faults'}`, {hint: 'Faults are set when it starts: `ferry local-cloud stop`, then start again with --faults.'});
@@ -126,12 +115,13 @@ export default async function localCloud(args: ParsedArgs, io: CommandIo): Promi
 				throw new UsageError(`The local cloud is already running (pid ${already.pid}) with identities ${already.identities ?? 'configured'}`, {hint: `Identities are seeded once: \`ferry local-cloud reset\`, then \`ferry local-cloud start --identities ${identities}\`.`});
 			}
 
-			if (!args.flags.json) {
+			const progress = shows(args.flags.logLevel, 'info');
+			if (!args.flags.json && progress) {
 				io.stderr.write('Starting the local cloud…\n');
 			}
 
 			// stderr, so --json output stays one document; a terminal gets one live line, a log plain lines.
-			const line = createProgressLine(io.stderr);
+			const line = createProgressLine(progress ? io.stderr : {write: () => true});
 			let state: LocalCloudState;
 			try {
 				state = await localCloud.startLocalCloud({ports, ...(scaleFactor === undefined ? {} : {scaleFactor}), ...(faults ? {faults} : {}), ...(identities ? {identities} : {}), onProgress: progress => line.update(progress)});

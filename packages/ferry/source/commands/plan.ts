@@ -15,6 +15,7 @@ import {deleteSession, saveSession} from '../store/session-store.js';
 import {createPlainUi} from '../ui/plain-ui.js';
 import {loadWizard, wizardCatalog} from '../../wizards/index.js';
 import {profileFromFlags} from './run.js';
+import {lineWriter} from '../log/log-level.js';
 
 /**
  * Runs the read-only steps (connections, preflight, table discovery) up to the review, prints the review as
@@ -33,7 +34,7 @@ export default async function plan(args: ParsedArgs, io: CommandIo): Promise<num
 	}
 
 	const profile = await getProfile(profileFromFlags(args.flags));
-	await prepareProfile(profile, {log: message => io.stderr.write(`${message}\n`)});
+	await prepareProfile(profile, {log: lineWriter(io.stderr, args.flags.logLevel)});
 	const collected = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
 	const {answers} = collected;
 	const secrets = {...profileSecrets(profile.name), ...collected.secrets};

@@ -1,10 +1,12 @@
 import {readAnswersFile, secretEnvName} from '../cli/answers.js';
+import {closestMatch} from '../engine/closest-match.js';
 import type {ParsedArgs} from '../cli/cli-args.js';
 import {parseSetFlags} from '../cli/cli-args.js';
 import {describeError, exitCodes, UsageError} from '../engine/errors.js';
 import {formatTable} from '../ui/format.js';
 import {silentLogger} from '../log/logger.js';
 import {maskSecret} from '../log/redact.js';
+import {lineWriter} from '../log/log-level.js';
 import {decideMode} from '../cli/mode.js';
 import {promptLine} from '../cli/prompt-line.js';
 import type {CommandIo} from '../cli/io.js';
@@ -36,10 +38,13 @@ function credentialSource(kind: string | undefined, vendorProfile: string | unde
 
 async function add(name: string, args: ParsedArgs, io: CommandIo): Promise<number> {
 	const fromFile = args.flags.answers ? await readAnswersFile(args.flags.answers) : {};
+	// The usual order: --set, then the environment (FERRY_SECRET_* for keys), then the file.
+	const fromEnv = Object.fromEntries(secretKeys.map(key => [key, process.env[secretEnvName(key)]]).filter(([, value]) => value));
 	const values: Record<string, string> = {};
-	for (const [key, value] of Object.entries({...fromFile, ...parseSetFlags(args.flags.set)})) {
+	for (const [key, value] of Object.entries({...fromFile, ...fromEnv, ...parseSetFlags(args.flags.set)})) {
 		if (!addKeys.includes(key) && !secretKeys.includes(key)) {
-			throw new UsageError(`Unknown profile setting ${JSON.stringify(key)}`, {hint: `Settings: ${addKeys.join(', ')}; keys (answers file or FERRY_SECRET_*): ${secretKeys.join(', ')}`});
+			const match = closestMatch(key, [...addKeys, ...secretKeys]);
+			throw new UsageError(`Unknown profile setting ${JSON.stringify(key)}`, {hint: `${match ? `Did you mean ${match}? ` : ''}Settings: ${addKeys.join(', ')}; keys (answers file or FERRY_SECRET_*): ${secretKeys.join(', ')}`});
 		}
 
 		if (secretKeys.includes(key) && key in parseSetFlags(args.flags.set) && /Secret|Token/.test(key)) {
@@ -50,7 +55,7 @@ async function add(name: string, args: ParsedArgs, io: CommandIo): Promise<numbe
 	}
 
 	for (const key of secretKeys) {
-		values[key] ??= process.env[secretEnvName(key)] ?? '';
+		values[key] ??= '';
 	}
 
 	// In a terminal, keys that are still missing are asked for, the secret ones masked.
@@ -113,7 +118,7 @@ async function test(name: string, args: ParsedArgs, io: CommandIo): Promise<numb
 	}
 
 	const profile = await getProfile(name);
-	await prepareProfile(profile, {log: message => io.stderr.write(`${message}\n`)});
+	await prepareProfile(profile, {log: lineWriter(io.stderr, args.flags.logLevel)});
 	const resolved = await resolveProfile(profile);
 	const settings: Record<string, string> = {...profileSettings(profile.name), ...parseSetFlags(args.flags.set)};
 	const signal = AbortSignal.timeout(60_000);

@@ -1,5 +1,5 @@
 import process from 'node:process';
-import type {ParsedArgs} from '../cli/cli-args.js';
+import {stdoutCarriesData, type ParsedArgs} from '../cli/cli-args.js';
 import {collectAnswers} from '../cli/answers.js';
 import {changeAnswers, type AnswerChange} from '../engine/answer-changes.js';
 import {AnswerError, hintForSavedSession, resumeWithAnswer, validateAnswers} from '../engine/parameters.js';
@@ -10,8 +10,10 @@ import {createFileLogger} from '../log/logger.js';
 import {registerSecret} from '../log/redact.js';
 import {interruptRequested, type CommandIo} from '../cli/io.js';
 import {interruptSignal} from '../cli/signals.js';
+import {lineWriter} from '../log/log-level.js';
 import {decideMode} from '../cli/mode.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
+import {openEventStream} from '../cli/events.js';
 import {executeSession} from '../cli/session-run.js';
 import {interruptBeforeRun} from './run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
@@ -40,20 +42,21 @@ async function resumeLocked(id: string, options: {args: ParsedArgs; io: CommandI
 		throw new UsageError(`Session ${session.id} was made by version ${session.wizardVersion} of ${wizard.id}; this ferry has version ${wizard.version}`, {hint: 'Start a new run; the old session stays for reference.'});
 	}
 
+	const events = openEventStream(args.flags.events, io.stdout);
 	const secrets = await openSessionSecrets(session.id);
-	const changes = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	const changes = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set, answerEnv: false});
 	checkSavedAnswers(wizard, session, new Set(Object.keys(changes.answers)));
 	applyAnswerChanges({wizard, session, secrets, changes});
 	const profile = await getProfile(session.profile);
 	// With the Ink app on screen, a stray stderr line would tear its frame.
-	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), signal: interruptSignal(), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
-	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: args.flags.json});
+	await prepareProfile(profile, {log: lineWriter(io.stderr, args.flags.logLevel, {muted: options.app !== undefined}), signal: interruptSignal(), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
+	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: stdoutCarriesData(args.flags)});
 	session.pid = process.pid;
 	if (interruptRequested()) {
-		return interruptBeforeRun({wizard, session, json: args.flags.json, io});
+		return interruptBeforeRun({wizard, session, json: args.flags.json, io, events});
 	}
 
-	return executeSession({wizard, session, secrets, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {})});
+	return executeSession({wizard, session, secrets, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {}), ...(events ? {events} : {})});
 }
 
 /**

@@ -1,27 +1,32 @@
+import process from 'node:process';
 import {collectAnswers} from '../cli/answers.js';
-import type {ParsedArgs} from '../cli/cli-args.js';
+import {stdoutCarriesData, type ParsedArgs} from '../cli/cli-args.js';
 import {validateAnswers} from '../engine/parameters.js';
+import {environmentValue, firstByPrecedence} from '../engine/precedence.js';
 import {createSession, type Session} from '../engine/session.js';
 import type {Wizard} from '../engine/wizard.js';
 import {describeError, InterruptedError, signalExitCodes, StepError, UsageError} from '../engine/errors.js';
 import {interruptRequested, type CommandIo} from '../cli/io.js';
 import {interruptSignal, receivedSignal} from '../cli/signals.js';
+import {lineWriter} from '../log/log-level.js';
 import {decideMode} from '../cli/mode.js';
 import {prepareProfile} from '../services/profile-endpoints.js';
+import {openEventStream, type EventStream} from '../cli/events.js';
 import {executeSession, resultDocument} from '../cli/session-run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile, localProfileName, profileSecrets, profileSettings} from '../store/profiles.js';
 import {acquireSessionLock} from '../store/session-lock.js';
-import {discardUnsavedSession, saveSession} from '../store/session-store.js';
+import {discardUnsavedSession, saveSession, sessionFiles} from '../store/session-store.js';
 import type {InteractiveApp} from '../ui/interactive-app.js';
 import {loadWizard, wizardCatalog} from '../../wizards/index.js';
 
-export function profileFromFlags(flags: ParsedArgs['flags']): string {
+/** The profile a command uses (precedence.ts): --local or --profile, else FERRY_PROFILE, else the local cloud. */
+export function profileFromFlags(flags: Pick<ParsedArgs['flags'], 'local' | 'profile'>, env: NodeJS.ProcessEnv = process.env): string {
 	if (flags.local && flags.profile && flags.profile !== localProfileName) {
 		throw new UsageError('--local and --profile name different profiles', {hint: 'Pass one of them.'});
 	}
 
-	return flags.local ? localProfileName : flags.profile ?? localProfileName;
+	return firstByPrecedence({flags: flags.local ? localProfileName : flags.profile, environment: environmentValue(env, 'FERRY_PROFILE'), defaults: localProfileName})!.value;
 }
 
 /** In non-interactive mode, a missing answer that has no default stops the run before a session is created. */
@@ -50,7 +55,7 @@ function stopIfInterrupted(): void {
  * A Ctrl-C that came after the session was created but before its run took over the signals: the session is saved
  * as interrupted and the result reported the way a run reports it (the JSON document with --json). Exit 130.
  */
-export function interruptBeforeRun(options: {wizard: Wizard<unknown>; session: Session; json: boolean; io: CommandIo}): number {
+export function interruptBeforeRun(options: {wizard: Wizard<unknown>; session: Session; json: boolean; io: CommandIo; events?: EventStream | undefined}): number {
 	const {wizard, session, io} = options;
 	const exitCode = signalExitCodes[receivedSignal() ?? 'SIGINT'];
 	if (session.state === 'running') {
@@ -58,7 +63,9 @@ export function interruptBeforeRun(options: {wizard: Wizard<unknown>; session: S
 		saveSession(session);
 	}
 
-	const error = {message: 'Interrupted: the session is saved', hint: `Continue with \`ferry resume ${session.id}\`.`};
+	const error = {message: 'Interrupted: the session is saved', hint: `Continue with \`ferry resume ${session.id}\`.`, code: 'interrupted'};
+	options.events?.begin(session, sessionFiles(session.id).log);
+	options.events?.result(resultDocument(wizard, session, exitCode, error, undefined));
 	if (options.json) {
 		io.stdout.write(`${JSON.stringify(resultDocument(wizard, session, exitCode, error, undefined), undefined, 2)}\n`);
 	}
@@ -71,14 +78,16 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	const {args, io} = options;
 	const wizard = await loadWizard(options.wizardId);
 	const profile = await getProfile(options.profileName);
-	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: args.flags.json});
+	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: stdoutCarriesData(args.flags)});
 	const {answers, secrets: givenSecrets} = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
 	// Every answer that can be checked is checked now, in both modes: a session is never created around a wrong one.
 	// The given answers first, before a local cloud starts; then with the settings the profile publishes once it runs.
 	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings: profileSettings(profile.name)});
+	// Before the local cloud starts and before the session exists: a path that cannot be written changes nothing.
+	const events = openEventStream(args.flags.events, io.stdout);
 	stopIfInterrupted();
 	// With the Ink app on screen, a stray stderr line would tear its frame.
-	await prepareProfile(profile, {log: message => (args.flags.quiet || options.app ? undefined : io.stderr.write(`${message}\n`)), signal: interruptSignal(), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
+	await prepareProfile(profile, {log: lineWriter(io.stderr, args.flags.logLevel, {muted: options.app !== undefined}), signal: interruptSignal(), ...(options.app ? {onProgress: options.app.localCloudProgress} : {})});
 	const settings = profileSettings(profile.name);
 	const secrets = {...profileSecrets(profile.name), ...givenSecrets};
 	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings});
@@ -107,10 +116,10 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 		}
 
 		if (interruptRequested()) {
-			return interruptBeforeRun({wizard, session, json: args.flags.json, io});
+			return interruptBeforeRun({wizard, session, json: args.flags.json, io, events});
 		}
 
-		return await executeSession({wizard, session, secrets: secretStore, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {})});
+		return await executeSession({wizard, session, secrets: secretStore, mode, flags: args.flags, io, ...(options.app ? {app: options.app} : {}), ...(events ? {events} : {})});
 	} finally {
 		lock.release();
 	}

@@ -1,8 +1,11 @@
+import process from 'node:process';
+import {collectAnswers} from '../cli/answers.js';
 import type {ParsedArgs} from '../cli/cli-args.js';
-import {parseSetFlags} from '../cli/cli-args.js';
+import {lineWriter} from '../log/log-level.js';
 import {defaultFor, parseAnswer} from '../engine/parameters.js';
 import type {Answers} from '../engine/wizard.js';
 import {exitCodes, UsageError} from '../engine/errors.js';
+import {environmentValue} from '../engine/precedence.js';
 import {formatTable} from '../ui/format.js';
 import {silentLogger} from '../log/logger.js';
 import type {CommandIo} from '../cli/io.js';
@@ -12,18 +15,18 @@ import {getProfile, profileSecrets, profileSettings} from '../store/profiles.js'
 import {loadSession, resolveSessionId} from '../store/session-store.js';
 import type {Parameter} from '../engine/wizard.js';
 import {loadWizard, wizardCatalog} from '../../wizards/index.js';
+import {profileFromFlags} from './run.js';
 
-/** Answers for a bare profile (no session): --set, then the profile's settings and the wizard's defaults. */
-export function profileAnswers(parameters: readonly Parameter[], profile: string, set: string[]): Answers {
+/**
+ * Answers for a bare profile (no session), in the usual order: --set, then FERRY_ANSWER_<KEY>, then the profile's
+ * settings, then the wizard's defaults.
+ */
+export async function profileAnswers(parameters: readonly Parameter[], profile: string, set: string[]): Promise<Answers> {
 	const settings = profileSettings(profile);
+	const given = (await collectAnswers({parameters, set})).answers;
 	const answers: Answers = {};
-	for (const [key, value] of Object.entries(parseSetFlags(set))) {
-		const parameter = parameters.find(candidate => candidate.key === key);
-		if (!parameter) {
-			throw new UsageError(`Unknown answer ${JSON.stringify(key)}`);
-		}
-
-		answers[key] = parseAnswer(parameter, value);
+	for (const [key, value] of Object.entries(given)) {
+		answers[key] = parseAnswer(parameters.find(candidate => candidate.key === key)!, value);
 	}
 
 	for (const parameter of parameters) {
@@ -49,8 +52,10 @@ export default async function sql(args: ParsedArgs, io: CommandIo): Promise<numb
 		throw new UsageError('ferry sql needs --side source or --side target', {hint: 'The source is where the procedure reads from, the target where it writes.'});
 	}
 
-	if (Boolean(args.flags.session) === Boolean(args.flags.profile || args.flags.local)) {
-		throw new UsageError('ferry sql needs exactly one of --session ID or --profile NAME');
+	// FERRY_PROFILE stands in for --profile only when no session is named: a session has its own profile.
+	const environmentProfile = args.flags.session ? undefined : environmentValue(process.env, 'FERRY_PROFILE');
+	if (Boolean(args.flags.session) === Boolean(args.flags.profile || args.flags.local || environmentProfile)) {
+		throw new UsageError('ferry sql needs exactly one of --session ID or --profile NAME', {hint: 'See `ferry sql --help`.'});
 	}
 
 	const session = args.flags.session ? loadSession(resolveSessionId(args.flags.session)) : undefined;
@@ -65,9 +70,9 @@ export default async function sql(args: ParsedArgs, io: CommandIo): Promise<numb
 	}
 
 	const sides = wizard.sides;
-	const profileName = session?.profile ?? (args.flags.local ? 'local' : args.flags.profile!);
-	await prepareProfile(await getProfile(profileName), {log: message => io.stderr.write(`${message}\n`)});
-	const answers = session ? session.answers : profileAnswers(wizard.parameters, profileName, args.flags.set);
+	const profileName = session?.profile ?? profileFromFlags(args.flags);
+	await prepareProfile(await getProfile(profileName), {log: lineWriter(io.stderr, args.flags.logLevel)});
+	const answers = session ? session.answers : await profileAnswers(wizard.parameters, profileName, args.flags.set);
 	const signal = AbortSignal.timeout(10 * 60_000);
 	const supplied = profileSecrets(profileName);
 	const secrets = session ? await openSessionSecrets(session.id) : {get: (key: string) => supplied[key], set: () => undefined};

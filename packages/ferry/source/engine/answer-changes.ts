@@ -1,3 +1,4 @@
+import {closestMatch} from './closest-match.js';
 import {profileSettings} from '../store/profiles.js';
 import {UsageError} from './errors.js';
 import {AnswerError, parseAnswer, validateAnswers} from './parameters.js';
@@ -57,7 +58,8 @@ export function changeAnswers(options: {wizard: Wizard<unknown>; session: Sessio
 	for (const [key, raw] of Object.entries(options.answers)) {
 		const parameter = parameters.get(key);
 		if (!parameter) {
-			throw new AnswerError(key, `Unknown answer ${JSON.stringify(key)}`, {hint: `Known answers: ${[...parameters.keys()].join(', ')}`});
+			const match = closestMatch(key, [...parameters.keys()]);
+			throw new AnswerError(key, `Unknown answer ${JSON.stringify(key)}`, {hint: `${match ? `Did you mean ${match}? ` : ''}Known answers: ${[...parameters.keys()].join(', ')}`});
 		}
 
 		parsed[key] = parseAnswer(parameter, raw);

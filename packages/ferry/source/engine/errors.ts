@@ -267,3 +267,72 @@ export function describeError(error: unknown): {message: string; hint: string | 
 
 	return {message: String(error), hint: undefined, exitCode};
 }
+
+/**
+ * An exception ferry did not expect: not one of its typed errors, not an interrupt, and not a failure of the system
+ * or a library that says what it is (an errno or service code, an HTTP status, an AWS SDK error). Such an error is
+ * a bug in ferry, and is reported as one (with where its details are) rather than as the user's mistake.
+ */
+export function isBug(error: unknown): boolean {
+	if (error instanceof FerryError || isAbortError(error) || errorTree(error).some(link => causeCode(link) !== undefined)) {
+		return false;
+	}
+
+	if (!(error instanceof Error)) {
+		return true;
+	}
+
+	const fields = error as Error & {code?: unknown; status?: unknown; statusCode?: unknown; $metadata?: unknown};
+	if (fields.code !== undefined || fields.status !== undefined || fields.statusCode !== undefined || fields.$metadata !== undefined || error.name === 'TimeoutError') {
+		return false;
+	}
+
+	return describeError(error).message === error.message && !errorTree(error.cause).some(link => link instanceof FerryError);
+}
+
+/**
+ * `describeError`, with a bug told apart from the user's mistake: "This is a bug in ferry: TypeError: …", one line,
+ * and a hint to report it. Where the details are (the session log, a crash log) the caller knows and adds.
+ */
+export function describeOutcome(error: unknown): {message: string; hint: string | undefined; exitCode: ExitCode} {
+	const described = describeError(error);
+	if (!isBug(error)) {
+		return described;
+	}
+
+	const name = error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : '';
+	return {message: `This is a bug in ferry: ${name}${described.message.split('\n')[0]}`, hint: bugReportHint(), exitCode: exitCodes.stepFailed};
+}
+
+/** What to do about a bug: report it, with the file that holds its stack when there is one (a session log, a crash log). */
+export function bugReportHint(file?: string): string {
+	return file ? `Its details are in ${file}; please report it with that file and the command you ran.` : 'Please report it with the command you ran (FERRY_DEBUG=1 prints the stack).';
+}
+
+/** ferry's machine-readable code for each kind of outcome, when an error carries no code of its own. */
+const codesByExitCode: Record<ExitCode, string> = {
+	[exitCodes.ok]: 'ok',
+	[exitCodes.stepFailed]: 'step-failed',
+	[exitCodes.usage]: 'usage',
+	[exitCodes.configuration]: 'configuration',
+	[exitCodes.preflight]: 'preflight',
+	[exitCodes.verification]: 'verification-differs',
+	[exitCodes.hangUp]: 'interrupted',
+	[exitCodes.interrupted]: 'interrupted',
+	[exitCodes.terminated]: 'interrupted',
+};
+
+/**
+ * The error as a `--json` document's `error`: the one-line cause and hint, a `code` (the service's own error code
+ * when a service error is anywhere in the chain, else the error's code, else ferry's for its kind; `bug` for a bug),
+ * and the service's request id when one is known, for a support ticket.
+ */
+export function errorDocument(error: unknown): {message: string; hint?: string; code: string; requestId?: string; service?: string} {
+	const {message, hint, exitCode} = describeOutcome(error);
+	const links = errorTree(error);
+	const service = links.find((link): link is ServiceError => link instanceof ServiceError);
+	const requestId = links.map(link => (link instanceof ServiceError ? link.requestId : undefined)).find(id => id !== undefined);
+	const own = links.map(link => (link instanceof FerryError ? link.code : undefined)).find(code => code !== undefined);
+	const code = isBug(error) ? 'bug' : service?.code ?? own ?? codesByExitCode[exitCode];
+	return {message, ...(hint ? {hint} : {}), code, ...(requestId ? {requestId} : {}), ...(service ? {service: service.service} : {})};
+}

@@ -1,4 +1,5 @@
 import {PreflightError, UsageError, type FerryErrorOptions} from './errors.js';
+import {firstByPrecedence} from './precedence.js';
 import type {Answers, Parameter, ParameterContext} from './wizard.js';
 
 /** A wrong or missing answer: it names its key, so a hint can say how to change it. Exit 2. */
@@ -12,9 +13,18 @@ export class AnswerError extends UsageError {
 	}
 }
 
+function screamingSnake(key: string): string {
+	return key.replace(/[A-Z]/g, letter => `_${letter}`).toUpperCase();
+}
+
 /** The environment variable a secret answer may come from, e.g. FERRY_SECRET_UNLOAD_SECRET_ACCESS_KEY. */
 export function secretEnvName(key: string): string {
-	return `FERRY_SECRET_${key.replace(/[A-Z]/g, letter => `_${letter}`).toUpperCase()}`;
+	return `FERRY_SECRET_${screamingSnake(key)}`;
+}
+
+/** The environment variable any other answer may come from, e.g. FERRY_ANSWER_TABLES. */
+export function answerEnvName(key: string): string {
+	return `FERRY_ANSWER_${screamingSnake(key)}`;
 }
 
 /** Parses a raw answer (from --set, an answers file or a form) into the parameter's type. */
@@ -71,14 +81,16 @@ export function parseAnswer(parameter: Parameter, raw: unknown): unknown {
 	}
 }
 
-/** A parameter's default: the profile's setting for its key, else the parameter's own default. */
+/**
+ * A parameter's default: the last two layers of the precedence (precedence.ts), the profile's setting for its key,
+ * else the parameter's own default. A secret never comes from settings.
+ */
 export function defaultFor(parameter: Parameter, context: ParameterContext): unknown {
-	const setting = context.settings?.[parameter.key];
-	if (setting !== undefined && parameter.type !== 'secret') {
-		return parseAnswer(parameter, setting);
-	}
-
-	return typeof parameter.default === 'function' ? (parameter.default as (context: ParameterContext) => unknown)(context) : parameter.default;
+	const setting = parameter.type === 'secret' ? undefined : context.settings?.[parameter.key];
+	return firstByPrecedence<unknown>({
+		'profile settings': setting === undefined ? undefined : () => parseAnswer(parameter, setting),
+		defaults: () => (typeof parameter.default === 'function' ? (parameter.default as (context: ParameterContext) => unknown)(context) : parameter.default),
+	})?.value;
 }
 
 export function isEmptyAnswer(value: unknown): boolean {

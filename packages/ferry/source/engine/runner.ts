@@ -1,9 +1,9 @@
 import {Listr, type ListrTaskWrapper} from 'listr2';
-import {describeError, FerryError, InterruptedError, StepError} from './errors.js';
+import {bugReportHint, describeOutcome, FerryError, InterruptedError, isBug, StepError} from './errors.js';
 import type {Logger} from '../log/logger.js';
 import {redact} from '../log/redact.js';
 import {profileSettings} from '../store/profiles.js';
-import {saveSession} from '../store/session-store.js';
+import {saveSession, sessionFiles} from '../store/session-store.js';
 import {hintForSavedSession} from './parameters.js';
 import {formatProgress} from './progress.js';
 import {type Session, type StepRecord, verificationKeys, verificationOf} from './session.js';
@@ -18,6 +18,7 @@ import type {
 	StepContext,
 	StepOutputs,
 	SubTask,
+	SubTaskProgress,
 	Wizard,
 } from './wizard.js';
 
@@ -44,6 +45,16 @@ export type RunnerUi = {
 	/** A step that would duplicate data failed or was interrupted earlier: run it again? */
 	confirmRerun(step: StepInfo, record: StepRecord): Promise<boolean>;
 	rendering(): ListrRendering;
+	/** A progress line of a step (its `report`) or of one of its sub-tasks (by title), for front ends that follow them. */
+	progress?(step: StepInfo, update: ProgressUpdate): void;
+};
+
+export type ProgressUpdate = {
+	/** The sub-task's title; absent for the step's own line. */
+	task?: string;
+	line: string;
+	/** A sub-task's counts, when it reported them. */
+	progress?: SubTaskProgress;
 };
 
 export type RunOptions<Clients> = {
@@ -130,9 +141,15 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 				ui.stepFinished(step, record);
 			} catch (error) {
 				const interrupted = signal.aborted || error instanceof InterruptedError || error instanceof ReviewDeclinedError;
-				const described = describeError(error);
+				const described = describeOutcome(error);
 				const {message} = described;
-				const hint = hintForSavedSession(error, described.hint, wizard.parameters, session.id);
+				const bug = isBug(error);
+				if (bug) {
+					// The stack goes to the session log only: the screen gets the one-line cause and where to look.
+					log.error(`step ${step.id}: an unexpected exception (a bug in ferry): ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+				}
+
+				const hint = bug ? bugReportHint(sessionFiles(session.id).log) : hintForSavedSession(error, described.hint, wizard.parameters, session.id);
 				record.state = interrupted ? 'interrupted' : 'failed';
 				record.finishedAt = new Date().toISOString();
 				record.error = hint ? {message: redact(message), hint} : {message: redact(message)};
@@ -231,13 +248,14 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 			record.outputs[verificationKeys.equal] = report.equal;
 			saveSession(session);
 		},
-		tasks: async (subTasks, taskOptions) => runSubTasks(subTasks, taskOptions?.concurrency ?? 1, task, signal, options.ui.rendering()),
+		tasks: async (subTasks, taskOptions) => runSubTasks(subTasks, taskOptions?.concurrency ?? 1, task, signal, options.ui.rendering(), update => ui.progress?.(step, update)),
 		report(line) {
 			if (task) {
 				task.output = line;
 			}
 
 			log.info(line);
+			ui.progress?.(step, {line});
 		},
 		summary(line) {
 			record.summary = redact(oneLine(line));
@@ -318,6 +336,7 @@ async function runSubTasks(
 	parent: ListrTaskWrapper<unknown, never, never> | undefined,
 	signal: AbortSignal,
 	rendering: ListrRendering,
+	onProgress: (update: ProgressUpdate) => void,
 ): Promise<void> {
 	const tasks = subTasks.map(subTask => ({
 		title: subTask.title,
@@ -328,9 +347,11 @@ async function runSubTasks(
 				signal,
 				output(line) {
 					task.output = line;
+					onProgress({task: subTask.title, line});
 				},
 				progress(progress) {
 					task.output = formatProgress(progress, Date.now() - started);
+					onProgress({task: subTask.title, line: task.output as string, progress});
 				},
 				title(title) {
 					task.title = title;

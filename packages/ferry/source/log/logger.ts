@@ -54,11 +54,15 @@ function createLogger(sink: Sink, prefix = ''): Logger {
 	};
 }
 
-/** Appends plain-text lines to a file; synchronous so a crash loses nothing already logged. */
-export function createFileLogger(file: string): Logger {
+/**
+ * Appends plain-text lines to a file; synchronous so a crash loses nothing already logged. `mirror` gets every line
+ * too (`--verbose`: stderr).
+ */
+export function createFileLogger(file: string, mirror?: Sink): Logger {
 	ensurePrivateDirectory(path.dirname(file));
 	return createLogger(line => {
 		appendFileSync(file, `${line}\n`, {mode: 0o600});
+		mirror?.(line);
 	});
 }
 

@@ -5,6 +5,7 @@ import type {ParameterContext} from '../engine/wizard.js';
 import {KeyLegend} from './key-legend.js';
 import {SelectionMarker} from './selection-marker.js';
 import {colors, symbols} from './theme.js';
+import {textWidth, truncateText} from './wrap-text.js';
 
 export type SummaryRow = {key: string; label: string; value: string; help: string; missing: boolean};
 
@@ -50,20 +51,16 @@ export function summaryRows(rows: readonly ResolvedParameter[], context: Paramet
 	return rows.map(row => ({key: row.parameter.key, label: row.parameter.label, value: displayAnswer(row, context), help: row.parameter.help, missing: row.state === 'missing'}));
 }
 
+/** One line of at most `width` columns. */
 function truncate(text: string, width: number): string {
-	const flat = text.replace(/\s+/g, ' ');
-	if (width <= 0) {
-		return '';
-	}
-
-	return flat.length <= width ? flat : `${flat.slice(0, Math.max(0, width - 1))}…`;
+	return width <= 0 ? '' : truncateText(text.replace(/\s+/g, ' '), width);
 }
 
 /** Column widths at a terminal width: the label column as wide as the longest label, but never more than 45%. */
 export function summaryLayout(rows: readonly SummaryRow[], columns: number): {labelWidth: number; valueWidth: number} {
 	// Two columns for the marker, two between label and value, one spare so no row ends in the last column.
 	const usable = Math.max(20, columns) - 5;
-	const longest = Math.max(0, ...rows.map(row => row.label.length));
+	const longest = Math.max(0, ...rows.map(row => textWidth(row.label)));
 	const labelWidth = Math.min(longest, Math.max(10, Math.floor(usable * 0.45)));
 	return {labelWidth, valueWidth: usable - labelWidth};
 }
@@ -129,7 +126,7 @@ export function AnswerSummary({rows, height, columns, initialCursor = -1, onAcce
 	const current = cursor >= 0 ? rows[cursor] : undefined;
 	const lineWidth = Math.max(20, columns) - 1;
 	const hint = current
-		? current.value.length > valueWidth
+		? textWidth(current.value) > valueWidth
 			? current.value
 			: current.help
 		: missing > 0

@@ -4,6 +4,7 @@
  */
 import {describeProgress, progressLogger, type LocalCloudProgress} from '../local/progress.js';
 import {symbols as defaultSymbols, type Symbols} from './theme.js';
+import {truncateText} from './wrap-text.js';
 
 export type ProgressStream = {write(text: string): unknown; isTTY?: boolean; columns?: number};
 
@@ -37,7 +38,7 @@ export function createProgressLine(stream: ProgressStream, options: ProgressLine
 		const text = describeProgress(last);
 		const width = Math.max(20, (stream.columns ?? 80) - 3);
 		const marker = symbols.spinnerFrames[frame++ % symbols.spinnerFrames.length] ?? symbols.running;
-		stream.write(`\r\u001B[2K${marker} ${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+		stream.write(`\r\u001B[2K${marker} ${truncateText(text, width)}`);
 	};
 
 	return {

@@ -3,9 +3,10 @@ import {resolveParameters} from '../engine/parameters.js';
 import type {ListrRendering, RunnerUi} from '../engine/runner.js';
 import type {ReviewDocument} from '../engine/wizard.js';
 import {UsageError} from '../engine/errors.js';
+import {shows, type LogLevel} from '../log/log-level.js';
 import {tableLines} from './review-table.js';
 import {symbols} from './theme.js';
-import {wrapText} from './wrap-text.js';
+import {textWidth, wrapText} from './wrap-text.js';
 
 /**
  * The headless front end: every answer comes from flags or the answers file, progress is listr2's line-based
@@ -15,7 +16,9 @@ import {wrapText} from './wrap-text.js';
 export type PlainUiOptions = {
 	/** --yes: accept reviews, confirmations and reruns. */
 	yes: boolean;
-	/** --quiet: no step headers, the silent renderer. */
+	/** What reaches stderr: below info no step headers and the silent renderer, below warn no warnings. @default 'info' */
+	logLevel?: LogLevel;
+	/** The same as logLevel 'error'. */
 	quiet?: boolean;
 	/** @default process.stderr */
 	stderr?: NodeJS.WritableStream;
@@ -24,9 +27,9 @@ export type PlainUiOptions = {
 const plainWidth = 100;
 
 export function renderReviewText(document: ReviewDocument, columns = plainWidth): string {
-	const lines = [document.title, '='.repeat(Math.min(columns, document.title.length))];
+	const lines = [document.title, '='.repeat(Math.min(columns, textWidth(document.title)))];
 	for (const section of document.sections) {
-		lines.push('', section.title, '-'.repeat(Math.min(columns, section.title.length)));
+		lines.push('', section.title, '-'.repeat(Math.min(columns, textWidth(section.title))));
 		if (section.body) {
 			lines.push(...wrapText(section.body, columns));
 		}
@@ -49,11 +52,15 @@ export function renderReviewText(document: ReviewDocument, columns = plainWidth)
 
 export function createPlainUi(options: PlainUiOptions): RunnerUi {
 	const stderr = options.stderr ?? process.stderr;
-	const write = (text: string) => {
-		if (!options.quiet) {
+	const level: LogLevel = options.quiet ? 'error' : options.logLevel ?? 'info';
+	const writeAt = (at: LogLevel) => (text: string) => {
+		if (shows(level, at)) {
 			stderr.write(text);
 		}
 	};
+
+	const write = writeAt('info');
+	const warn = writeAt('warn');
 
 	const stream = stderr as NodeJS.WriteStream;
 	const logger = new ListrLogger({processOutput: new ProcessOutput(stream, stream)});
@@ -68,7 +75,7 @@ export function createPlainUi(options: PlainUiOptions): RunnerUi {
 		},
 		stepFinished(step, record) {
 			if (record.state === 'interrupted') {
-				write(`${symbols.failure} ${step.title}: interrupted\n`);
+				warn(`${symbols.failure} ${step.title}: interrupted\n`);
 			}
 
 			// A task's summary is its task's last line (the runner sets it); forms and reviews end after their task, so they say it here.
@@ -80,7 +87,7 @@ export function createPlainUi(options: PlainUiOptions): RunnerUi {
 			return resolveParameters(parameters, context, key => secrets.get(key) !== undefined);
 		},
 		async review(step, document) {
-			// The plan is printed even under --quiet when it is refused: the operator must see what --yes would accept.
+			// The plan is printed at every level when it is refused: the operator must see what --yes would accept.
 			if (!options.yes) {
 				stderr.write(renderReviewText(document));
 				throw new UsageError(`"${step.title}" needs your review: pass --yes to accept the plan`, {hint: 'Read the plan above (or `ferry plan <wizard>`), then run again with --yes.'});
@@ -95,7 +102,7 @@ export function createPlainUi(options: PlainUiOptions): RunnerUi {
 				throw new UsageError(`"${step.title}" needs confirmation: ${request.message}`, {hint: `Pass --yes to confirm (interactively you would type "${request.expected}").`});
 			}
 
-			write(`${symbols.warning} ${request.message}: confirmed by --yes\n`);
+			warn(`${symbols.warning} ${request.message}: confirmed by --yes\n`);
 			return true;
 		},
 		async confirmRerun(step, record) {
@@ -103,11 +110,11 @@ export function createPlainUi(options: PlainUiOptions): RunnerUi {
 				throw new UsageError(`"${step.title}" ran before (${record.state}) and running it again would duplicate data`, {hint: 'Clean up the target by hand, then resume with --yes to rerun the step.'});
 			}
 
-			write(`${symbols.warning} rerunning "${step.title}" (--yes); it may duplicate data\n`);
+			warn(`${symbols.warning} rerunning "${step.title}" (--yes); it may duplicate data\n`);
 			return true;
 		},
 		rendering(): ListrRendering {
-			if (options.quiet) {
+			if (!shows(level, 'info')) {
 				return {renderer: 'silent', fallbackRenderer: 'silent'};
 			}
 

@@ -4,12 +4,15 @@
  */
 import type {ReviewTable} from '../engine/wizard.js';
 import {symbols} from './theme.js';
-import {padEnd, wrapText} from './wrap-text.js';
+import {padEnd, textWidth, wrapText} from './wrap-text.js';
 
 export type TableLine = {text: string; tone: 'caption' | 'header' | 'row' | 'note'; marked?: boolean};
 
 const gap = 2;
+/** A column keeps this many columns while the width allows it. */
 const narrowest = 6;
+/** And never fewer than one wide character's two, so a CJK cell still wraps inside it. */
+const narrowestAtAll = 2;
 
 /** Column widths that fit `available`: natural widths when they fit, else the narrow columns keep theirs and the wide share the rest. */
 export function columnWidths(natural: readonly number[], available: number): number[] {
@@ -21,9 +24,10 @@ export function columnWidths(natural: readonly number[], available: number): num
 	const widths = [...natural];
 	let remaining = available;
 	let left = natural.length;
+	const floor = Math.max(narrowestAtAll, Math.min(narrowest, Math.floor(available / natural.length)));
 	for (const index of natural.map((_, position) => position).sort((a, b) => natural[a]! - natural[b]!)) {
 		const share = Math.floor(remaining / left);
-		widths[index] = Math.max(narrowest, Math.min(natural[index]!, share));
+		widths[index] = Math.max(floor, Math.min(natural[index]!, share));
 		remaining -= widths[index];
 		left--;
 	}
@@ -41,8 +45,8 @@ export function tableLines(table: ReviewTable, width: number): TableLine[] {
 	// The mark column exists only where some row is marked, so a table without notes starts at the margin.
 	const markWidth = hasNotes ? 2 : 0;
 	const count = table.columns.length;
-	const natural = table.columns.map((header, index) => Math.max(header.length, ...table.rows.map(row => (row.cells[index] ?? '').length)));
-	const widths = columnWidths(natural, Math.max(count * narrowest, width - markWidth - gap * (count - 1)));
+	const natural = table.columns.map((header, index) => Math.max(textWidth(header), ...table.rows.map(row => textWidth(row.cells[index] ?? ''))));
+	const widths = columnWidths(natural, Math.max(count * narrowestAtAll, width - markWidth - gap * (count - 1)));
 	const layoutRow = (cells: readonly string[], mark: string): string[] => {
 		const wrapped = widths.map((columnWidth, index) => wrapText(cells[index] ?? '', columnWidth));
 		const height = Math.max(1, ...wrapped.map(cell => cell.length));

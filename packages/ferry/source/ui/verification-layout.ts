@@ -3,7 +3,7 @@ import type {VerificationReport} from '../verify/report.js';
 import {type Symbols, symbols as defaultSymbols} from './theme.js';
 import {comparisonRules, differingChecks, notComparedChecks, resultText, summaryRows, verdictLine} from '../verify/report-summary.js';
 import {notComparedCauseText, notComparedOf, sideErrorKind, verdictOf} from '../verify/outcome.js';
-import {padEnd, padStart, wrapText} from './wrap-text.js';
+import {padEnd, padStart, textWidth, truncateText, wrapText} from './wrap-text.js';
 
 /**
  * The verification report laid out as lines of toned segments: the Ink table colours the tones, the plain report
@@ -32,7 +32,7 @@ function muted(text: string): Segment {
 }
 
 function wrapped(text: string, width: number, tone: Tone, indent = ''): Line[] {
-	return wrapText(text, Math.max(10, width - indent.length)).map(line => [{text: indent + line, tone}]);
+	return wrapText(text, Math.max(10, width - textWidth(indent))).map(line => [{text: indent + line, tone}]);
 }
 
 /** "All 3 checks equal", "2 of 10 checks differ": the verdict the outcome screen repeats. */
@@ -47,12 +47,12 @@ function keyHeaders(comparison: QueryComparison): string[] {
 type ValueColumn = {name: string; index: number; sourceWidth: number; targetWidth: number; markWidth: number; width: number};
 
 function measureValueColumns(comparison: QueryComparison, marks: {equal: string; different: string}): ValueColumn[] {
-	const markWidth = Math.max(marks.equal.length, marks.different.length);
+	const markWidth = Math.max(textWidth(marks.equal), textWidth(marks.different));
 	return comparison.valueColumns.map((name, index) => {
 		const cells = comparison.rows.map(row => row.cells[index]).filter((cell): cell is CellComparison => cell !== undefined);
-		const sourceWidth = Math.max('source'.length, ...cells.map(cell => cell.source.length));
-		const targetWidth = Math.max('target'.length, ...cells.map(cell => cell.target.length));
-		const width = Math.max(name.length, sourceWidth + 1 + targetWidth + 1 + markWidth);
+		const sourceWidth = Math.max(textWidth('source'), ...cells.map(cell => textWidth(cell.source)));
+		const targetWidth = Math.max(textWidth('target'), ...cells.map(cell => textWidth(cell.target)));
+		const width = Math.max(textWidth(name), sourceWidth + 1 + targetWidth + 1 + markWidth);
 		return {name, index, sourceWidth, targetWidth, markWidth, width};
 	});
 }
@@ -63,7 +63,7 @@ function groupColumns(columns: ValueColumn[], keyWidth: number, width: number, r
 	let current: ValueColumn[] = [];
 	let used = keyWidth;
 	for (const column of columns) {
-		const needed = rule.length + 2 + column.width;
+		const needed = textWidth(rule) + 2 + column.width;
 		if (keyWidth + needed > width) {
 			return undefined;
 		}
@@ -87,7 +87,7 @@ function groupColumns(columns: ValueColumn[], keyWidth: number, width: number, r
 
 function sideBySide(comparison: QueryComparison, columns: number, symbols: Symbols): Line[] | undefined {
 	const headers = keyHeaders(comparison);
-	const keyWidths = headers.map((header, index) => Math.max(header.length, ...comparison.rows.map(row => (row.key[index] ?? '').length)));
+	const keyWidths = headers.map((header, index) => Math.max(textWidth(header), ...comparison.rows.map(row => textWidth(row.key[index] ?? ''))));
 	const keyWidth = keyWidths.reduce((sum, width) => sum + width, 0) + gap.length * Math.max(0, headers.length - 1);
 	const rule = ` ${symbols.columnRule} `;
 	const valueColumns = measureValueColumns(comparison, symbols);
@@ -139,7 +139,7 @@ function sideBySide(comparison: QueryComparison, columns: number, symbols: Symbo
 
 function stacked(comparison: QueryComparison, columns: number, symbols: Symbols): Line[] {
 	const headers = keyHeaders(comparison);
-	const nameWidth = Math.min(Math.max(...comparison.valueColumns.map(name => name.length), 0), Math.floor(columns / 3));
+	const nameWidth = Math.min(Math.max(...comparison.valueColumns.map(name => textWidth(name)), 0), Math.floor(columns / 3));
 	const lines: Line[] = [];
 	for (const row of comparison.rows) {
 		const key = headers.map((header, index) => `${header}=${row.key[index] ?? ''}`).join(' ');
@@ -149,7 +149,7 @@ function stacked(comparison: QueryComparison, columns: number, symbols: Symbols)
 			const mark = cell.equal ? symbols.equal : symbols.different;
 			const name = padEnd(cell.column, nameWidth);
 			const valueIndent = 2 + nameWidth + 1 + 'source '.length;
-			const valueWidth = Math.max(8, columns - valueIndent - mark.length - 1);
+			const valueWidth = Math.max(8, columns - valueIndent - textWidth(mark) - 1);
 			const sourceLines = wrapText(cell.source, valueWidth);
 			const targetLines = wrapText(cell.target, valueWidth);
 			const continuation = ' '.repeat(valueIndent);
@@ -232,12 +232,7 @@ function isUnicode(symbols: Symbols): boolean {
 
 /** Cuts text to a width, marking the cut; a check keeps its row, and its full title is in the details and the file. */
 export function truncate(text: string, width: number, symbols: Symbols = defaultSymbols): string {
-	if (text.length <= width) {
-		return text;
-	}
-
-	const ellipsis = isUnicode(symbols) ? '…' : '...';
-	return width <= ellipsis.length ? text.slice(0, width) : `${text.slice(0, width - ellipsis.length).trimEnd()}${ellipsis}`;
+	return truncateText(text, width, isUnicode(symbols) ? '…' : '...');
 }
 
 /** Narrowest the check column may get before the side columns give way. */
@@ -256,12 +251,12 @@ export function layoutSummaryTable(report: VerificationReport, options: LayoutOp
 	}
 
 	const results = rows.map(row => resultText(row, {equal: symbols.success, differs: symbols.failure, notCompared: symbols.warning}));
-	const resultWidth = Math.max('Result'.length, ...results.map(result => result.length));
+	const resultWidth = Math.max(textWidth('Result'), ...results.map(result => textWidth(result)));
 	const sideCap = Math.max(8, Math.floor((columns - resultWidth - gap.length * 3 - minCheckWidth) / 2));
-	const sourceWidth = Math.min(sideCap, Math.max('Source'.length, ...rows.map(row => row.source.length)));
-	const targetWidth = Math.min(sideCap, Math.max('Target'.length, ...rows.map(row => row.target.length)));
+	const sourceWidth = Math.min(sideCap, Math.max(textWidth('Source'), ...rows.map(row => textWidth(row.source))));
+	const targetWidth = Math.min(sideCap, Math.max(textWidth('Target'), ...rows.map(row => textWidth(row.target))));
 	const room = columns - resultWidth - sourceWidth - targetWidth - gap.length * 3;
-	const checkWidth = Math.max(1, Math.min(room, Math.max('Check'.length, ...rows.map(row => row.title.length))));
+	const checkWidth = Math.max(1, Math.min(room, Math.max(textWidth('Check'), ...rows.map(row => textWidth(row.title)))));
 	const cut = (text: string, width: number) => truncate(text, width, symbols);
 	const rule = isUnicode(symbols) ? '─' : '-';
 

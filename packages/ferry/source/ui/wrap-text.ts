@@ -1,57 +1,70 @@
 /**
- * Word wrap for plain text, used where the UI must know line counts before Ink lays them out (scrolling)
- * and for the plain report. Words longer than the width are broken, never cut: ids must stay whole when read.
+ * Text measured in terminal columns, the way Ink measures and wraps its own <Text>: string-width (a CJK character is
+ * two columns, a combining mark none, an emoji sequence two) and wrap-ansi. Every place that lays out text before Ink
+ * does (line counts for scrolling, aligned columns, the plain report, cut labels) goes through here, never through
+ * `.length`, which counts UTF-16 units.
+ */
+import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
+
+/** The columns a text takes in a terminal. */
+export function textWidth(text: string): number {
+	return stringWidth(text);
+}
+
+/**
+ * Word wrap to `width` columns. A paragraph keeps its indent on every line; runs of spaces become one; words wider
+ * than the line (a CJK sentence has no spaces, an id may be long) are broken, never cut: ids must stay whole when read.
  */
 export function wrapText(text: string, width: number): string[] {
 	const limit = Math.max(1, Math.floor(width));
-	const lines: string[] = [];
-	for (const paragraph of text.split('\n')) {
+	return text.split('\n').flatMap(paragraph => {
 		const indent = /^\s*/.exec(paragraph)?.[0] ?? '';
 		const words = paragraph.slice(indent.length).split(/ +/).filter(word => word !== '');
 		if (words.length === 0) {
-			lines.push('');
-			continue;
+			return [''];
 		}
 
-		let line = indent;
-		const flush = () => {
-			lines.push(line.trimEnd());
-			line = indent;
-		};
-
-		for (const word of words) {
-			const separator = line.length > indent.length ? ' ' : '';
-			if (line.length + separator.length + word.length <= limit) {
-				line += separator + word;
-				continue;
-			}
-
-			if (line.length > indent.length) {
-				flush();
-			}
-
-			let rest = word;
-			const room = Math.max(1, limit - indent.length);
-			while (rest.length > room) {
-				line += rest.slice(0, room);
-				rest = rest.slice(room);
-				flush();
-			}
-
-			line += rest;
-		}
-
-		flush();
-	}
-
-	return lines;
+		const room = Math.max(1, limit - textWidth(indent));
+		return wrapAnsi(words.join(' '), room, {hard: true, trim: true}).split('\n').map(line => `${indent}${line}`.trimEnd());
+	});
 }
 
-/** Pads to a width, for aligned columns of plain text. */
+const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/**
+ * Cuts text to `width` columns, ending with `ellipsis` when it was cut; never splits a character (a CJK character, an
+ * emoji sequence, a letter and its accents).
+ */
+export function truncateText(text: string, width: number, ellipsis = '…'): string {
+	if (textWidth(text) <= width) {
+		return text;
+	}
+
+	const mark = textWidth(ellipsis) < width ? ellipsis : '';
+	const room = width - textWidth(mark);
+	let kept = '';
+	let used = 0;
+	for (const {segment} of segmenter.segment(text)) {
+		const columns = textWidth(segment);
+		if (used + columns > room) {
+			break;
+		}
+
+		kept += segment;
+		used += columns;
+	}
+
+	return `${mark === '' ? kept : kept.trimEnd()}${mark}`;
+}
+
+/** Pads to a width in columns, for aligned columns of plain text. */
 export function padEnd(text: string, width: number): string {
-	return text.length >= width ? text : text + ' '.repeat(width - text.length);
+	const columns = textWidth(text);
+	return columns >= width ? text : text + ' '.repeat(width - columns);
 }
 
 export function padStart(text: string, width: number): string {
-	return text.length >= width ? text : ' '.repeat(width - text.length) + text;
+	const columns = textWidth(text);
+	return columns >= width ? text : ' '.repeat(width - columns) + text;
 }

@@ -68,10 +68,12 @@ test('--set answers override the file; secrets from the file go to secrets, not 
 	t.deepEqual(secrets, {unloadSecretAccessKey: 'from-the-file-1234'});
 });
 
-test('an unknown key is refused with the list of known keys', async t => {
+test('an unknown key is refused with the closest known key and the list of them', async t => {
 	const error = await t.throwsAsync(collectAnswers({parameters, set: ['tabels=orders'], env: {}}), {instanceOf: UsageError});
 	t.is(error?.message, 'Unknown answer "tabels"');
-	t.is(error?.hint, 'Known answers: tables, unloadBucket, parallel, unloadSecretAccessKey');
+	t.is(error?.hint, 'Did you mean tables? Known answers: tables, unloadBucket, parallel, unloadSecretAccessKey');
+	const far = await t.throwsAsync(collectAnswers({parameters, set: ['frobnicate=1'], env: {}}), {instanceOf: UsageError});
+	t.is(far?.hint, 'Known answers: tables, unloadBucket, parallel, unloadSecretAccessKey');
 	const fromFile = answersFile(t, 'answers.json', '{"bucket": "x"}');
 	await t.throwsAsync(collectAnswers({parameters, answersFile: fromFile, set: [], env: {}}), {instanceOf: UsageError, message: 'Unknown answer "bucket"'});
 });
@@ -83,14 +85,16 @@ test('a secret passed with --set is refused without echoing its value', async t 
 	t.false(`${error?.message} ${error?.hint}`.includes('leaked-value-9876'));
 });
 
-test('a secret is picked up from its FERRY_SECRET_ variable; the file wins over it', async t => {
+test('a secret is picked up from its FERRY_SECRET_ variable, which wins over the file (environment > answers file)', async t => {
 	t.is(secretEnvName('unloadSecretAccessKey'), 'FERRY_SECRET_UNLOAD_SECRET_ACCESS_KEY');
 	const env = {FERRY_SECRET_UNLOAD_SECRET_ACCESS_KEY: 'from-env-5678', FERRY_SECRET_TABLES: 'not a secret parameter'};
 	const fromEnv = await collectAnswers({parameters, set: [], env});
 	t.deepEqual(fromEnv, {answers: {}, secrets: {unloadSecretAccessKey: 'from-env-5678'}});
 	const file = answersFile(t, 'answers.json', '{"unloadSecretAccessKey": "from-file-4321"}');
 	const both = await collectAnswers({parameters, answersFile: file, set: [], env});
-	t.deepEqual(both.secrets, {unloadSecretAccessKey: 'from-file-4321'});
+	t.deepEqual(both.secrets, {unloadSecretAccessKey: 'from-env-5678'});
+	const fileOnly = await collectAnswers({parameters, answersFile: file, set: [], env: {}});
+	t.deepEqual(fileOnly.secrets, {unloadSecretAccessKey: 'from-file-4321'});
 });
 
 test('a malformed --set is a usage error', async t => {

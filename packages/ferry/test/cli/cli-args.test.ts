@@ -6,7 +6,7 @@ test('splits the command, its positionals and the flags', t => {
 	const parsed = parseCliArgs(['run', 'redshift-to-maxcompute', '--local', '-y', '--json', '--no-input', '-s', 'a=1', '--set', 'b=2', '-p', 'prod', '--answers', 'a.yaml']);
 	t.is(parsed.command, 'run');
 	t.deepEqual(parsed.positionals, ['redshift-to-maxcompute']);
-	t.like(parsed.flags, {local: true, yes: true, json: true, noInput: true, help: false, version: false, quiet: false, force: false, profile: 'prod', answers: 'a.yaml', set: ['a=1', 'b=2']});
+	t.like(parsed.flags, {local: true, yes: true, json: true, noInput: true, help: false, version: false, quiet: false, logLevel: 'info', profile: 'prod', answers: 'a.yaml', set: ['a=1', 'b=2']});
 });
 
 test('no arguments means no command and default flags', t => {
@@ -21,8 +21,8 @@ test('no arguments means no command and default flags', t => {
 test('an unknown flag is a one-line usage error with a hint', t => {
 	const error = t.throws(() => parseCliArgs(['run', '--frobnicate']), {instanceOf: UsageError});
 	t.is(error?.exitCode, 2);
-	t.is(error?.message, "Unknown option '--frobnicate'");
-	t.is(error?.hint, 'Run `ferry --help` for the commands and flags.');
+	t.is(error?.message, 'Unknown option --frobnicate for ferry run');
+	t.is(error?.hint, 'See `ferry run --help`.');
 });
 
 test('a string flag without its value is a usage error', t => {

@@ -55,7 +55,23 @@ test('an unknown flag exits 2 with a one-line message and a hint', async t => {
 	const captured = captureIo();
 	t.is(await main(['run', 'redshift-to-maxcompute', '--frobnicate'], captured.io), 2);
 	t.is(captured.stdout(), '');
-	t.deepEqual(captured.stderr().split('\n'), ["✖ Unknown option '--frobnicate'", '  Run `ferry --help` for the commands and flags.', '']);
+	t.deepEqual(captured.stderr().split('\n'), ['✖ Unknown option --frobnicate for ferry run', '  See `ferry run --help`.', '']);
+});
+
+test('`ferry sessions list --scale 5 --faults x` exits 2 naming --scale and whose option it is; with --json, a usage document', async t => {
+	const captured = captureIo();
+	t.is(await main(['sessions', 'list', '--scale', '5', '--faults', 'x'], captured.io), 2);
+	t.is(captured.stdout(), '');
+	t.deepEqual(captured.stderr().split('\n'), ['✖ Unknown option --scale for ferry sessions list', '  --scale is an option of `ferry local-cloud start`. See `ferry sessions list --help`.', '']);
+	const json = captureIo();
+	t.is(await main(['sessions', 'list', '--scal', '5', '--json'], json.io), 2);
+	t.deepEqual(JSON.parse(json.stdout()), {ok: false, exitCode: 2, error: {message: 'Unknown option --scal for ferry sessions list', hint: 'See `ferry sessions list --help`.', code: 'usage'}});
+});
+
+test('an unknown wizard exits 2 before anything loads, naming the closest one and the help', async t => {
+	const captured = captureIo();
+	t.is(await main(['run', 'datahub', '--local', '--yes'], captured.io), 2);
+	t.deepEqual(captured.stderr().split('\n'), ['✖ Unknown wizard "datahub" for ferry run', '  Did you mean datahub-to-maxcompute? Use one of redshift-to-maxcompute, datahub-to-maxcompute, maxcompute-to-loghub. See `ferry run --help`.', '']);
 });
 
 test('an unknown command exits 2 and suggests the nearest one', async t => {
@@ -133,7 +149,7 @@ test.serial('sessions usage errors exit 2; with --json the error is also a JSON 
 	savedSession('r2m-2');
 	const ambiguous = captureIo();
 	t.is(await main(['sessions', 'show', 'r2m', '--json'], ambiguous.io), 2);
-	t.deepEqual(JSON.parse(ambiguous.stdout()), {ok: false, exitCode: 2, error: {message: 'r2m matches 2 sessions', hint: 'List sessions with `ferry sessions`.'}});
+	t.deepEqual(JSON.parse(ambiguous.stdout()), {ok: false, exitCode: 2, error: {message: 'r2m matches 2 sessions', hint: 'List sessions with `ferry sessions`.', code: 'usage'}});
 	t.is(ambiguous.stderr(), '✖ r2m matches 2 sessions\n  List sessions with `ferry sessions`.\n');
 	const missingId = captureIo();
 	t.is(await main(['sessions', 'delete'], missingId.io), 2);

@@ -98,7 +98,8 @@ function testWizard(b: Behaviour): Wizard<Clients> {
 							sub.progress({done: 1, total: 2, unit: 'objects'});
 							sub.output(`copying ${table} with ${context.secret('password') ?? 'no password'}`);
 							if (b.failCopyAfter !== undefined && (context.checkpoint.get<string[]>('copied') ?? []).includes(b.failCopyAfter)) {
-								throw new Error(b.failMessage ?? 'copy failed');
+								// A step's own failure is typed (a plain Error would be a bug in ferry, see test/cli/bug-report.test.ts).
+								throw new StepError(b.failMessage ?? 'copy failed');
 							}
 
 							context.checkpoint.set('copied', [...(context.checkpoint.get<string[]>('copied') ?? []), table]);

@@ -32,6 +32,8 @@ export type TmuxTerminal = {
 	press(key: string): Promise<void>;
 	/** Literal text, one character at a time. */
 	type(text: string): Promise<void>;
+	/** Literal text as one burst of keys, as a fast typist (or a paste) gives them; the key delay once at the end. */
+	typeAtOnce(text: string): Promise<void>;
 	/** Polls every 200 ms until the screen matches; on timeout fails with the last screen in the message. */
 	waitForScreen(pattern: RegExp, timeoutMs: number): Promise<{screen: string; match: RegExpMatchArray}>;
 	/** Ends this terminal's tmux server, and with it everything running in it, and removes its socket. */
@@ -69,6 +71,10 @@ export async function startTmuxTerminal(options: TmuxTerminalOptions): Promise<T
 				await tmux('send-keys', '-t', target, '-l', character);
 				await delay(keyDelayMs);
 			}
+		},
+		async typeAtOnce(text) {
+			await tmux('send-keys', '-t', target, '-l', '--', text);
+			await delay(keyDelayMs);
 		},
 		async waitForScreen(pattern, timeoutMs) {
 			const deadline = Date.now() + timeoutMs;
