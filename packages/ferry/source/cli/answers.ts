@@ -7,6 +7,7 @@ import {answerEnvName, secretEnvName} from '../engine/parameters.js';
 import {closestMatch} from '../engine/closest-match.js';
 import {environmentValue, firstByPrecedence} from '../engine/precedence.js';
 import type {Answers, Parameter} from '../engine/wizard.js';
+import {symbols} from '../ui/theme.js';
 
 /** Reads a JSON or YAML answers file; a malformed one is a usage error that names the file and the problem. */
 export async function readAnswersFile(file: string): Promise<Answers> {
@@ -50,7 +51,7 @@ export {secretEnvName} from '../engine/parameters.js';
  * does not silently fall back to a default. `answerEnv: false` (resume) leaves FERRY_ANSWER_* out: a variable left
  * in the shell must not change a saved session's answers.
  */
-export async function collectAnswers(options: {parameters: readonly Parameter[]; answersFile?: string; set: string[]; env?: NodeJS.ProcessEnv; answerEnv?: boolean}): Promise<{answers: Answers; secrets: Record<string, string>}> {
+export async function collectAnswers(options: {parameters: readonly Parameter[]; answersFile?: string; set: string[]; env?: NodeJS.ProcessEnv; answerEnv?: boolean}): Promise<{answers: Answers; secrets: Record<string, string>; notices: string[]}> {
 	const env = options.env ?? process.env;
 	const fromFile = options.answersFile ? await readAnswersFile(options.answersFile) : {};
 	const fromFlags = parseSetFlags(options.set);
@@ -65,6 +66,7 @@ export async function collectAnswers(options: {parameters: readonly Parameter[];
 
 	const answers: Answers = {};
 	const secrets: Record<string, string> = {};
+	const notices: string[] = [];
 	for (const key of new Set([...Object.keys(fromFlags), ...Object.keys(fromEnv), ...Object.keys(fromFile)])) {
 		const given = firstByPrecedence({flags: fromFlags[key], environment: fromEnv[key], 'answers file': fromFile[key]});
 		const value = given?.value;
@@ -88,8 +90,20 @@ export async function collectAnswers(options: {parameters: readonly Parameter[];
 			continue;
 		}
 
-		answers[key] = value;
+		const correction = typeof value === 'string' ? parameter.correct?.(value) : undefined;
+		if (correction) {
+			notices.push(`${key}: ${correction.notice}`);
+		}
+
+		answers[key] = correction ? correction.value : value;
 	}
 
-	return {answers, secrets};
+	return {answers, secrets, notices};
+}
+
+/** Says which given answers were corrected (see `Parameter.correct`), one warning line each. */
+export function tellCorrections(notices: readonly string[], warn: (line: string) => void): void {
+	for (const notice of notices) {
+		warn(`${symbols.warning} ${notice}`);
+	}
 }

@@ -1,4 +1,4 @@
-import {collectAnswers} from '../cli/answers.js';
+import {collectAnswers, tellCorrections} from '../cli/answers.js';
 import type {ParsedArgs} from '../cli/cli-args.js';
 import {runSession} from '../engine/runner.js';
 import {reviewMarkdown} from '../engine/review-markdown.js';
@@ -37,6 +37,7 @@ export default async function plan(args: ParsedArgs, io: CommandIo): Promise<num
 	await prepareProfile(profile, {log: lineWriter(io.stderr, args.flags.logLevel)});
 	const collected = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
 	const {answers} = collected;
+	tellCorrections(collected.notices, lineWriter(io.stderr, args.flags.logLevel, {level: 'warn'}));
 	const secrets = {...profileSecrets(profile.name), ...collected.secrets};
 	const session = createSession({wizard: wizard.id, wizardVersion: wizard.version, profile: profile.name, stepIds: wizard.steps.map(step => step.id), answers});
 	saveSession(session);

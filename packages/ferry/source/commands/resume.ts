@@ -1,6 +1,6 @@
 import process from 'node:process';
 import {stdoutCarriesData, type ParsedArgs} from '../cli/cli-args.js';
-import {collectAnswers} from '../cli/answers.js';
+import {collectAnswers, tellCorrections} from '../cli/answers.js';
 import {changeAnswers, type AnswerChange} from '../engine/answer-changes.js';
 import {AnswerError, hintForSavedSession, resumeWithAnswer, validateAnswers} from '../engine/parameters.js';
 import {UsageError} from '../engine/errors.js';
@@ -46,6 +46,7 @@ async function resumeLocked(id: string, options: {args: ParsedArgs; io: CommandI
 	const secrets = await openSessionSecrets(session.id);
 	const changes = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set, answerEnv: false});
 	checkSavedAnswers(wizard, session, new Set(Object.keys(changes.answers)));
+	tellCorrections(changes.notices, lineWriter(io.stderr, args.flags.logLevel, {level: 'warn', muted: options.app !== undefined}));
 	applyAnswerChanges({wizard, session, secrets, changes});
 	const profile = await getProfile(session.profile);
 	// With the Ink app on screen, a stray stderr line would tear its frame.

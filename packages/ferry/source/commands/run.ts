@@ -1,5 +1,5 @@
 import process from 'node:process';
-import {collectAnswers} from '../cli/answers.js';
+import {collectAnswers, tellCorrections} from '../cli/answers.js';
 import {stdoutCarriesData, type ParsedArgs} from '../cli/cli-args.js';
 import {validateAnswers} from '../engine/parameters.js';
 import {environmentValue, firstByPrecedence} from '../engine/precedence.js';
@@ -79,7 +79,8 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	const wizard = await loadWizard(options.wizardId);
 	const profile = await getProfile(options.profileName);
 	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: stdoutCarriesData(args.flags)});
-	const {answers, secrets: givenSecrets} = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	const {answers, secrets: givenSecrets, notices} = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	tellCorrections(notices, lineWriter(io.stderr, args.flags.logLevel, {level: 'warn', muted: options.app !== undefined}));
 	// Every answer that can be checked is checked now, in both modes: a session is never created around a wrong one.
 	// The given answers first, before a local cloud starts; then with the settings the profile publishes once it runs.
 	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings: profileSettings(profile.name)});

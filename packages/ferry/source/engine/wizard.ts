@@ -24,6 +24,8 @@ export type ParameterContext = {
 	settings?: Readonly<Record<string, string>>;
 };
 
+export type AnswerCorrection = {value: string; notice: string};
+
 export type Parameter = {
 	/** The answers-file key and the `--set key=value` name. */
 	key: string;
@@ -36,6 +38,11 @@ export type Parameter = {
 	choices?: (context: ParameterContext) => readonly Choice[];
 	/** Returns a message when the value is not acceptable. Values arrive already parsed to the parameter's type. */
 	validate?: (value: unknown, answers: Answers) => string | undefined;
+	/**
+	 * The answer meant by one written in a form ferry recognises but the service would misread (a strftime pattern
+	 * where Java's is expected): given answers are replaced by it with a notice, and a form offers it to accept.
+	 */
+	correct?: (raw: string) => AnswerCorrection | undefined;
 	/** Asked only when this returns true. */
 	when?: (answers: Answers) => boolean;
 	/** An optional parameter may stay empty. @default false */

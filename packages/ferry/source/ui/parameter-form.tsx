@@ -131,6 +131,8 @@ export function ParameterForm({parameters, context, secrets, listRows = 8, count
 	const [history, setHistory] = useState<number[]>([]);
 	const [problem, setProblem] = useState<string | undefined>();
 	const [visit, setVisit] = useState(0);
+	// A corrected answer the field now holds, for Enter to accept (see Parameter.correct).
+	const [offered, setOffered] = useState<{key: string; value: string} | undefined>();
 
 	const finish = (final: Answers) => {
 		const result: Answers = {};
@@ -148,6 +150,7 @@ export function ParameterForm({parameters, context, secrets, listRows = 8, count
 			setPosition(history.at(-1) ?? 0);
 			setHistory(history.slice(0, -1));
 			setProblem(undefined);
+			setOffered(undefined);
 			setVisit(visit + 1);
 		} else if (key.escape) {
 			onCancel?.();
@@ -172,7 +175,7 @@ export function ParameterForm({parameters, context, secrets, listRows = 8, count
 	}
 
 	const scoped: ParameterContext = {...context, answers};
-	const initial = answers[parameter.key] ?? defaultFor(parameter, scoped);
+	const initial = offered?.key === parameter.key ? offered.value : answers[parameter.key] ?? defaultFor(parameter, scoped);
 	const hasStoredSecret = parameter.type === 'secret' && secrets.get(parameter.key) !== undefined;
 
 	const onAnswer = (raw: unknown): string | undefined => {
@@ -205,6 +208,13 @@ export function ParameterForm({parameters, context, secrets, listRows = 8, count
 			}
 		} else {
 			const message = checkAnswer(parameter, value, scoped);
+			const correction = message && typeof raw === 'string' ? parameter.correct?.(raw) : undefined;
+			if (message && correction && !checkAnswer(parameter, correction.value, scoped)) {
+				setOffered({key: parameter.key, value: correction.value});
+				setVisit(visit + 1);
+				return refuse(`${message}. ${correction.notice}: Enter accepts it`);
+			}
+
 			if (message) {
 				return refuse(message);
 			}
@@ -217,6 +227,7 @@ export function ParameterForm({parameters, context, secrets, listRows = 8, count
 		}
 
 		setProblem(undefined);
+		setOffered(undefined);
 		setAnswers(next);
 		const following = parameters.findIndex((candidate, index) => index > position && isAsked(candidate, next));
 		if (following < 0) {

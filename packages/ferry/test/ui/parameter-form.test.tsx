@@ -3,6 +3,7 @@ import test from 'ava';
 import {render} from 'ink-testing-library';
 import type {Answers, Parameter, ParameterContext, SecretStore} from '../../source/engine/wizard.js';
 import {ParameterForm} from '../../source/ui/parameter-form.js';
+import {parameters as logHubParameters} from '../../wizards/maxcompute-to-loghub/parameters.js';
 import {keys, press, waitForFrame} from '../helpers/ink-input.js';
 
 const {enter, escape, down, up, backspace} = keys;
@@ -144,5 +145,20 @@ test.serial('text pasted with its Enter in one chunk is submitted as typed, with
 	form.stdin.write('my-bucket\r');
 	await delay(100);
 	t.deepEqual(form.submitted(), {bucket: 'my-bucket'});
+	form.unmount();
+});
+
+test.serial('a strftime time format is refused with its SimpleDateFormat equivalent pre-filled, which Enter accepts', async t => {
+	const timeFormat = logHubParameters.find(parameter => parameter.key === 'timeFormat')!;
+	const form = formFor([timeFormat as Parameter], secretStore(), {...context, answers: {time: 'time_str'}});
+	await delay(50);
+	t.regex(await waitForFrame(form.lastFrame, /yyyy_MM_dd HH:mm:ss/), /Time format/);
+	await press(form.stdin, ...Array.from({length: 19}, () => backspace), '%Y_%m_%d %H:%M:%S', enter);
+	const frame = await waitForFrame(form.lastFrame, /Enter accepts it/);
+	t.regex(frame, /% directives/);
+	t.regex(frame, /yyyy_MM_dd HH:mm:ss/);
+	t.is(form.submitted(), undefined);
+	await press(form.stdin, enter);
+	t.deepEqual(form.submitted(), {timeFormat: 'yyyy_MM_dd HH:mm:ss'});
 	form.unmount();
 });

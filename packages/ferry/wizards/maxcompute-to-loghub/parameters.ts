@@ -1,5 +1,6 @@
 import {defineParameters, fixedChoices, type ParameterContext} from '../../source/kit.js';
 import {logTimeParser} from './log-time.js';
+import {isPercentPattern, translatePercentPattern} from './percent-pattern.js';
 
 /**
  * The profile's folder for the mode: an auto-triggered workflow for a schedule, a manually triggered one for a run
@@ -23,8 +24,18 @@ export const parameters = defineParameters([
 	{key: 'topic', label: 'Log topic', type: 'string', help: 'The __topic__ of every log (the writer\'s topic). May be empty.', default: 'ferry', optional: true},
 	{key: 'time', label: 'Time column', type: 'string', help: 'The column whose value becomes the log time. Empty: the time the job runs.', default: 'time_str', optional: true},
 	{key: 'timeFormat', label: 'Time format', type: 'string', help: 'bigint (Unix seconds) or a Java SimpleDateFormat pattern such as yyyy_MM_dd HH:mm:ss.', default: 'yyyy_MM_dd HH:mm:ss', when: answers => Boolean(answers['time']), validate: value => {
+		if (isPercentPattern(String(value))) {
+			const translation = translatePercentPattern(String(value));
+			return 'problem' in translation ? `The pattern is written with % directives, which the writer cannot read, and has ${translation.problem}` : 'The pattern is written with % directives, which the writer cannot read';
+		}
+
 		const parser = logTimeParser(String(value), 480);
 		return 'problem' in parser ? `The pattern has ${parser.problem}` : undefined;
+	}, correct: raw => {
+		const translation = isPercentPattern(raw) ? translatePercentPattern(raw) : undefined;
+		return translation && 'pattern' in translation
+			? {value: translation.pattern, notice: `${JSON.stringify(raw)} is a strftime-style pattern; the LogHub writer reads Java's SimpleDateFormat, so ferry uses ${JSON.stringify(translation.pattern)}`}
+			: undefined;
 	}},
 	{key: 'batchSize', label: 'Batch size', type: 'number', help: 'Logs the writer sends per PutLogs (the writer\'s default 1024, at most 4096).', default: 1024, validate: wholeNumber(1, 4096)},
 	{key: 'workspaceId', label: 'DataWorks workspace id', type: 'number', help: 'The workspace (project) id the sync task lives in.', example: '12345', validate: wholeNumber(1, Number.MAX_SAFE_INTEGER)},

@@ -129,3 +129,12 @@ test.serial('run once in an auto-triggered workflow stops at preflight (exit 4):
 	t.regex(document.error?.hint ?? '', /manually triggered workflow .*--set mode=schedule/);
 	t.is(document.steps.find(step => step.id === 'log-service')?.state, 'pending', 'nothing was created');
 });
+
+test.serial('the procedure\'s own strftime time format is translated with a notice, saved as SimpleDateFormat, and the run verifies', async t => {
+	const run = await cloud.ferry(['run', 'maxcompute-to-loghub', '--local', '--yes', '--json', '--set', 'timeFormat=%Y_%m_%d %H:%M:%S', '--set', 'logstore=percent-format', '--set', 'taskName=percent_format']);
+	t.is(run.exitCode, 0, describeRun(run));
+	t.regex(run.stderr, /timeFormat: "%Y_%m_%d %H:%M:%S" is a strftime-style pattern; the LogHub writer reads Java's SimpleDateFormat, so ferry uses "yyyy_MM_dd HH:mm:ss"/);
+	const document = parseJsonOutput<RunDocument>(run);
+	t.true(document.verification?.equal, document.verification?.summary.text);
+	t.is(readSessionFile(cloud.home, document.session.id)?.answers['timeFormat'], 'yyyy_MM_dd HH:mm:ss');
+});
