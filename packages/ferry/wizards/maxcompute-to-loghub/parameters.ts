@@ -1,6 +1,6 @@
 import {defineParameters, fixedChoices, type ParameterContext} from '../../source/kit.js';
 import {logTimeParser} from './log-time.js';
-import {isPercentPattern, translatePercentPattern} from './percent-pattern.js';
+import {isPercentPattern, simpleDateFormatFor, translatePercentPattern} from './percent-pattern.js';
 
 /**
  * The profile's folder for the mode: an auto-triggered workflow for a schedule, a manually triggered one for a run
@@ -32,10 +32,8 @@ export const parameters = defineParameters([
 		const parser = logTimeParser(String(value), 480);
 		return 'problem' in parser ? `The pattern has ${parser.problem}` : undefined;
 	}, correct: raw => {
-		const translation = isPercentPattern(raw) ? translatePercentPattern(raw) : undefined;
-		return translation && 'pattern' in translation
-			? {value: translation.pattern, notice: `${JSON.stringify(raw)} is a strftime-style pattern; the LogHub writer reads Java's SimpleDateFormat, so ferry uses ${JSON.stringify(translation.pattern)}`}
-			: undefined;
+		const pattern = simpleDateFormatFor(raw);
+		return pattern ? {value: pattern, notice: `${JSON.stringify(raw)} is a strftime-style pattern; the LogHub writer reads Java's SimpleDateFormat, so ferry uses ${JSON.stringify(pattern)}`} : undefined;
 	}},
 	{key: 'batchSize', label: 'Batch size', type: 'number', help: 'Logs the writer sends per PutLogs (the writer\'s default 1024, at most 4096).', default: 1024, validate: wholeNumber(1, 4096)},
 	{key: 'workspaceId', label: 'DataWorks workspace id', type: 'number', help: 'The workspace (project) id the sync task lives in.', example: '12345', validate: wholeNumber(1, Number.MAX_SAFE_INTEGER)},

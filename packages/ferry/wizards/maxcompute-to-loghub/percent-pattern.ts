@@ -79,3 +79,9 @@ export function translatePercentPattern(pattern: string): PercentTranslation {
 
 	return {pattern: translated + quoteLiteral(literal)};
 }
+
+/** The SimpleDateFormat pattern a `%` pattern stands for, when it is one and has an equivalent. */
+export function simpleDateFormatFor(pattern: string): string | undefined {
+	const translation = isPercentPattern(pattern) ? translatePercentPattern(pattern) : undefined;
+	return translation && 'pattern' in translation ? translation.pattern : undefined;
+}

@@ -3,7 +3,7 @@ import {quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
 import {PreflightError} from '../../source/kit.js';
 import type {JobShape} from './job.js';
 import {logTimeParser} from './log-time.js';
-import {isPercentPattern, translatePercentPattern} from './percent-pattern.js';
+import {simpleDateFormatFor} from './percent-pattern.js';
 import {settings, type Context} from './procedure.js';
 import {partitionCondition} from './verification.js';
 
@@ -34,9 +34,9 @@ export async function checkTimes(context: Context, job: JobShape, table: string,
 
 	const parser = logTimeParser(job.writer.timeFormat ?? '', writerZoneMinutes);
 	if ('problem' in parser) {
-		const translation = isPercentPattern(job.writer.timeFormat ?? '') ? translatePercentPattern(job.writer.timeFormat ?? '') : undefined;
-		const hint = translation && 'pattern' in translation
-			? `The writer reads Java's SimpleDateFormat, not % directives: write ${JSON.stringify(translation.pattern)} in the job's writer.timeformat.`
+		const equivalent = simpleDateFormatFor(job.writer.timeFormat ?? '');
+		const hint = equivalent
+			? `The writer reads Java's SimpleDateFormat, not % directives: write ${JSON.stringify(equivalent)} in the job's writer.timeformat.`
 			: 'Use bigint (Unix seconds) or a Java SimpleDateFormat pattern such as yyyy_MM_dd HH:mm:ss.';
 		throw new PreflightError(`The time format ${JSON.stringify(job.writer.timeFormat)} has ${parser.problem}`, {hint});
 	}
