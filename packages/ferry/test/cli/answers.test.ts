@@ -89,7 +89,7 @@ test('a secret is picked up from its FERRY_SECRET_ variable, which wins over the
 	t.is(secretEnvName('unloadSecretAccessKey'), 'FERRY_SECRET_UNLOAD_SECRET_ACCESS_KEY');
 	const env = {FERRY_SECRET_UNLOAD_SECRET_ACCESS_KEY: 'from-env-5678', FERRY_SECRET_TABLES: 'not a secret parameter'};
 	const fromEnv = await collectAnswers({parameters, set: [], env});
-	t.deepEqual(fromEnv, {answers: {}, secrets: {unloadSecretAccessKey: 'from-env-5678'}});
+	t.deepEqual(fromEnv, {answers: {}, secrets: {unloadSecretAccessKey: 'from-env-5678'}, notices: []});
 	const file = answersFile(t, 'answers.json', '{"unloadSecretAccessKey": "from-file-4321"}');
 	const both = await collectAnswers({parameters, answersFile: file, set: [], env});
 	t.deepEqual(both.secrets, {unloadSecretAccessKey: 'from-env-5678'});
