@@ -99,12 +99,20 @@ test('a procedure imports no other procedure, no UI, no commands and nothing of 
 	}), []);
 });
 
-/** The clients' pure helpers a procedure may import besides the kit: quoting, schema comparison and encoding, limits, inventory parity. */
+/** The clients' pure helpers a procedure may import besides the kit: quoting, schema comparison and encoding, limits, naming rules, inventory parity. */
 const pureClientHelpers = [
 	'source/clouds/maxcompute/ddl',
+	'source/clouds/maxcompute/names',
 	'source/clouds/redshift/sql-text',
+	'source/clouds/redshift/names',
 	'source/clouds/datahub/schema',
 	'source/clouds/datahub/limits',
+	'source/clouds/datahub/names',
+	'source/clouds/log-service/names',
+	'source/clouds/dataworks/names',
+	'source/clouds/object-store/names',
+	'source/clouds/identity/names',
+	'source/clouds/name-rule',
 	'source/clouds/object-store/parity',
 ].map(module => `${ferry}/${module}`);
 
@@ -116,9 +124,9 @@ test('a procedure imports only the kit, its own modules and the clients\' pure h
 	t.true(edges.filter(edge => /^packages\/ferry\/wizards\/[^/]+\//.test(edge.file) && edge.target === `${ferry}/source/kit`).length >= 20, 'the rule sees the wizards\' kit imports');
 });
 
-test('the clients\' pure helpers a procedure may import do no I/O: they import only typed errors and type declarations', t => {
+test('the clients\' pure helpers a procedure may import do no I/O: they import only typed errors, type declarations and each other', t => {
 	const helperImports = pureClientHelpers.flatMap(helper => importsOf(`${helper}.ts`));
-	t.deepEqual(helperImports.filter(edge => !edge.typeOnly && edge.target !== `${ferry}/source/engine/errors`).map(edge => `${edge.file} → ${edge.specifier}`), []);
+	t.deepEqual(helperImports.filter(edge => !edge.typeOnly && edge.target !== `${ferry}/source/engine/errors` && !pureClientHelpers.includes(edge.target)).map(edge => `${edge.file} → ${edge.specifier}`), []);
 	for (const helper of pureClientHelpers) {
 		t.notRegex(readFileSync(path.join(root, `${helper}.ts`), 'utf8'), /from '(node:)?(fs|net|http|https|child_process)/, helper);
 	}

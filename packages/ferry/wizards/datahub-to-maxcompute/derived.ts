@@ -1,8 +1,8 @@
 /** What several steps derive from the answers: the partition rule, the records to write, the DataConnector's configuration and the CREATE TABLE. */
 import {quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
 import type {Context} from './procedure.js';
-import {generateRecords, readInputRecords, type WireRecord} from './records.js';
-import type {ColumnMapping, TableColumn} from './type-mapping.js';
+import type {RecordSource} from './records.js';
+import type {TableColumn} from './type-mapping.js';
 import type {PartitionRule} from './verification.js';
 
 export function partitionRule(context: Context): PartitionRule {
@@ -12,9 +12,11 @@ export function partitionRule(context: Context): PartitionRule {
 		: {mode: mode === 'EVENT_TIME' ? 'EVENT_TIME' : 'SYSTEM_TIME', format: (context.answers.partitionFormat ?? ''), timeRangeMinutes: context.answers.timeRange!, timeZone: context.answers.timeZone};
 }
 
-export async function recordsFor(context: Context, fields: readonly ColumnMapping[]): Promise<WireRecord[]> {
+/** The records to write: the input file (streamed), or generated ones; a USER_DEFINE partition value comes with each. */
+export function recordSource(context: Context): RecordSource {
+	const partitionField = context.answers.partitionMode === 'USER_DEFINE' ? {partitionField: context.answers.partitionColumn} : {};
 	const input = context.answers.input ?? '';
-	return input ? readInputRecords(input, fields, context.answers.timeZone) : generateRecords(fields, context.answers.records!, context.sessionId.slice(-4));
+	return input ? {kind: 'file', file: input, timeZone: context.answers.timeZone, ...partitionField} : {kind: 'generated', count: context.answers.records!, seed: context.sessionId.slice(-4), ...partitionField};
 }
 
 export function connectorConfig(context: Context, keys: {accessKeyId: string; accessKeySecret: string}): Record<string, unknown> {

@@ -1,20 +1,19 @@
 import {defineParameters, fixedChoices} from '../../source/kit.js';
-import {checkTimeZone, unsupportedDirectives} from './time.js';
+import {dataHubProjectName, dataHubTopicName} from '../../source/clouds/datahub/names.js';
+import {maxComputeColumnName, maxComputePartitionValue, maxComputeProjectName, maxComputeTableName} from '../../source/clouds/maxcompute/names.js';
+import {checkTimeZone, partitionValue, unsupportedDirectives} from './time.js';
 
-/** DataHub names: a letter first, then letters, digits and _ (Go SDK `util/format.go`). */
-const dataHubName = (min: number, max: number) => (value: unknown) => (new RegExp(`^[a-zA-Z][a-zA-Z0-9_]{${min - 1},${max - 1}}$`).test(String(value)) ? undefined : `Expected ${min}–${max} letters, digits and _, starting with a letter`);
-const identifier = (value: unknown) => (/^[A-Za-z_][\w$-]*$/.test(String(value)) ? undefined : 'Expected a name of letters, digits and _');
 const wholeNumber = (min: number, max: number) => (value: unknown) => (Number.isInteger(value) && Number(value) >= min && Number(value) <= max ? undefined : `Expected a whole number from ${min} to ${max}`);
 
 export const parameters = defineParameters([
-	{key: 'datahubProject', label: 'DataHub project', type: 'string', help: 'Created if it does not exist (step 2 of the procedure).', example: 'log_archive', validate: dataHubName(3, 32)},
-	{key: 'datahubTopic', label: 'DataHub topic', type: 'string', help: 'A TUPLE topic whose schema matches the table: field names, types and order (step 3). Created if it does not exist.', default: 'test', validate: dataHubName(1, 128)},
+	{key: 'datahubProject', label: 'DataHub project', type: 'string', help: 'Created if it does not exist (step 2 of the procedure).', example: 'log_archive', validate: dataHubProjectName},
+	{key: 'datahubTopic', label: 'DataHub topic', type: 'string', help: 'A TUPLE topic whose schema matches the table: field names, types and order (step 3). Created if it does not exist.', default: 'test', validate: dataHubTopicName},
 	{key: 'shardCount', label: 'Shards', type: 'number', help: 'Parallel lanes of the topic; DataHub takes up to 5 MB/s and 2,000 write requests/s per shard.', default: 2, validate: wholeNumber(1, 256)},
 	{key: 'lifecycle', label: 'Lifecycle (days)', type: 'number', help: 'How long DataHub keeps records; the DataConnector must sync them before that.', default: 3, validate: wholeNumber(1, 7)},
-	{key: 'maxcomputeProject', label: 'MaxCompute project', type: 'string', help: 'The project holding the table (same region as DataHub).', example: 'my_project', validate: identifier},
-	{key: 'maxcomputeTable', label: 'MaxCompute table', type: 'string', help: 'The table the DataConnector writes to (step 1). Created when missing; an existing table is read from the catalog.', default: 'test', validate: identifier},
+	{key: 'maxcomputeProject', label: 'MaxCompute project', type: 'string', help: 'The project holding the table (same region as DataHub).', example: 'my_project', validate: maxComputeProjectName},
+	{key: 'maxcomputeTable', label: 'MaxCompute table', type: 'string', help: 'The table the DataConnector writes to (step 1). Created when missing; an existing table is read from the catalog.', default: 'test', validate: maxComputeTableName},
 	{key: 'tableColumns', label: 'Table columns', type: 'string', help: 'The columns of a table ferry creates, as in CREATE TABLE (an existing table keeps its own).', default: 'f1 string, f2 string, f3 double'},
-	{key: 'partitionColumn', label: 'Partition column', type: 'string', help: 'The table\'s partition column (a STRING), filled by the DataConnector.', default: 'ds', validate: identifier},
+	{key: 'partitionColumn', label: 'Partition column', type: 'string', help: 'The table\'s partition column (a STRING), filled by the DataConnector.', default: 'ds', validate: maxComputeColumnName},
 	{key: 'partitionMode', label: 'Partition mode', type: 'select', help: 'How the DataConnector picks a record\'s partition.', default: 'SYSTEM_TIME', choices: fixedChoices([
 		{value: 'SYSTEM_TIME', label: 'SYSTEM_TIME', hint: 'the time DataHub received the record'},
 		{value: 'EVENT_TIME', label: 'EVENT_TIME', hint: 'the record\'s own event_time (a DATETIME column)'},
@@ -22,7 +21,7 @@ export const parameters = defineParameters([
 	])},
 	{key: 'partitionFormat', label: 'Partition format', type: 'string', help: 'strftime pattern of the partition value (%Y %m %d %H %M).', default: '%Y%m%d', when: answers => answers['partitionMode'] !== 'USER_DEFINE', validate: value => {
 		const unsupported = unsupportedDirectives(String(value));
-		return unsupported.length > 0 ? `Unsupported: ${unsupported.join(' ')} (use %Y %m %d %H %M)` : undefined;
+		return unsupported.length > 0 ? `Unsupported: ${unsupported.join(' ')} (use %Y %m %d %H %M)` : maxComputePartitionValue(partitionValue(Date.UTC(2026, 0, 1), String(value), 60, 'UTC'));
 	}},
 	{key: 'timeRange', label: 'Time range (minutes)', type: 'number', help: 'Partition width: a record\'s time is rounded down to this many minutes.', default: 60, when: answers => answers['partitionMode'] !== 'USER_DEFINE', validate: value => (Number.isInteger(value) && Number(value) >= 15 && Number(value) <= 1440 && Number(value) % 15 === 0 ? undefined : 'Expected a multiple of 15 from 15 to 1440')},
 	{key: 'timeZone', label: 'Time zone', type: 'string', help: 'The zone of partition values and DATETIME columns.', default: 'Asia/Shanghai', validate: value => {

@@ -1,9 +1,11 @@
 /** The preflight step: nothing changes before every check has passed. */
 import {topicsPerProjectLimit} from '../../source/clouds/datahub/limits.js';
+import {maxComputeColumnName} from '../../source/clouds/maxcompute/names.js';
 import {count, PreflightError, stepSummary} from '../../source/kit.js';
-import {recordsFor} from './derived.js';
+import {recordSource} from './derived.js';
 import {deniedPermission, permissionDenied, permissionProbes, probePermissions} from './permissions.js';
 import type {Context} from './procedure.js';
+import {checkRecords} from './records.js';
 import {partitionValue} from './time.js';
 import {fieldTypeFor, topicFieldsFor, type ColumnMapping, type TableColumn} from './type-mapping.js';
 import {eventTimeField} from './verification.js';
@@ -60,10 +62,10 @@ export async function runPreflight(context: Context<'preflight'>): Promise<void>
 		throw new PreflightError(`DataHub project ${project} already has ${topics.length} topics, DataHub's limit of ${topicsPerProjectLimit} per project`, {hint: 'Use an existing topic, another project, or ask Alibaba Cloud to raise the limit.'});
 	}
 
-	const records = await recordsFor(context, fields);
-	context.report(`${records.length.toLocaleString('en-US')} records to write (${context.answers.input || 'generated log records'})`);
-	context.output('shape', {tableExists, columns, fields, records: records.length});
-	context.summary(stepSummary('2 services reachable', `table ${tableExists ? 'exists' : 'to create'}`, count(fields.length, 'field'), `${count(records.length, 'record')} to write`));
+	const records = await checkRecords(recordSource(context), fields);
+	context.report(`${records.toLocaleString('en-US')} records to write (${context.answers.input || 'generated log records'})`);
+	context.output('shape', {tableExists, columns, fields, records});
+	context.summary(stepSummary('2 services reachable', `table ${tableExists ? 'exists' : 'to create'}`, count(fields.length, 'field'), `${count(records, 'record')} to write`));
 }
 
 /** `f1 string, amount decimal(10,2)` → columns; commas inside parentheses belong to the type. */
@@ -88,6 +90,11 @@ export function parseColumnList(text: string): TableColumn[] {
 			throw new PreflightError(`Cannot read the column ${JSON.stringify(part)} in tableColumns`, {hint: 'Write columns as in CREATE TABLE: "f1 string, f2 string, f3 double".'});
 		}
 
+		const problem = maxComputeColumnName(match[1]!);
+		if (problem) {
+			throw new PreflightError(`Cannot create the column ${match[1]!} of tableColumns: ${problem}`, {hint: 'Rename the column in --set tableColumns=…; nothing has been created.'});
+		}
+
 		return {name: match[1]!, type: match[2]!.trim().toLowerCase()};
 	});
 }
@@ -97,7 +104,7 @@ function fieldsFor(context: Context, columns: readonly TableColumn[]): ColumnMap
 	const withPartition = context.answers.partitionMode === 'USER_DEFINE' ? [...columns, {name: context.answers.partitionColumn, type: 'string'}] : columns;
 	const {mappings, problems} = topicFieldsFor(withPartition);
 	if (problems.length > 0) {
-		throw new PreflightError(`The table cannot be synced from a DataHub topic:\n${problems.map(problem => `- ${problem}`).join('\n')}`, {hint: 'Use a table with flat columns only, or another table.'});
+		throw new PreflightError(`The table cannot be synced from a DataHub topic: ${problems.join('; ')}`, {hint: 'Use a table with flat columns only, each named as a DataHub field may be (a letter first, then letters, digits and _; not system_time), or another table.'});
 	}
 
 	return mappings;

@@ -4,6 +4,7 @@
  * DATETIME↔TIMESTAMP, DECIMAL↔DECIMAL, TINYINT↔TINYINT, SMALLINT↔SMALLINT, INT↔INTEGER, FLOAT↔FLOAT).
  * One table serves the topic schema, the consistency check and the verification.
  */
+import {dataHubFieldName} from '../../source/clouds/datahub/names.js';
 import type {FieldType} from '../../source/clouds/datahub/schema.js';
 
 export type ColumnMapping = {column: string; maxComputeType: string; fieldType: FieldType};
@@ -39,13 +40,16 @@ export function fieldTypeFor(maxComputeType: string): {fieldType: FieldType} | {
 
 export type TableColumn = {name: string; type: string};
 
-/** The topic's fields for a table's non-partition columns, in the table's order; every unmappable column is named. */
+/** The topic's fields for a table's non-partition columns, in the table's order; every column a topic cannot carry (its type or its name) is named. */
 export function topicFieldsFor(columns: readonly TableColumn[]): {mappings: ColumnMapping[]; problems: string[]} {
 	const mappings: ColumnMapping[] = [];
 	const problems: string[] = [];
 	for (const column of columns) {
 		const mapped = fieldTypeFor(column.type);
-		if ('problem' in mapped) {
+		const nameProblem = dataHubFieldName(column.name);
+		if (nameProblem) {
+			problems.push(`column ${column.name}: ${nameProblem}`);
+		} else if ('problem' in mapped) {
 			problems.push(`column ${column.name}: ${mapped.problem}`);
 		} else {
 			mappings.push({column: column.name, maxComputeType: column.type, fieldType: mapped.fieldType});

@@ -253,7 +253,12 @@ export function chooseSample(rows: readonly SourceRow[], plan: VerificationPlan)
 export function sourceOutcome(pair: QueryPair, rows: readonly SourceRow[], plan: VerificationPlan, sample: readonly SourceRow[]): QueryOutcome {
 	const byPartition = new Map<string, SourceRow[]>();
 	for (const row of rows) {
-		byPartition.set(row.partition, [...(byPartition.get(row.partition) ?? []), row]);
+		const members = byPartition.get(row.partition);
+		if (members) {
+			members.push(row);
+		} else {
+			byPartition.set(row.partition, [row]);
+		}
 	}
 
 	switch (pair.id) {

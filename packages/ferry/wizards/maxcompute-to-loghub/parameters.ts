@@ -1,4 +1,7 @@
 import {defineParameters, fixedChoices, type ParameterContext} from '../../source/kit.js';
+import {dataWorksDataSourceName, dataWorksNodeName} from '../../source/clouds/dataworks/names.js';
+import {logProjectName, logstoreName} from '../../source/clouds/log-service/names.js';
+import {maxComputeProjectName, maxComputeTableName, partitionSpecProblem} from '../../source/clouds/maxcompute/names.js';
 import {logTimeParser} from './log-time.js';
 import {isPercentPattern, simpleDateFormatFor, translatePercentPattern} from './percent-pattern.js';
 
@@ -8,18 +11,15 @@ import {isPercentPattern, simpleDateFormatFor, translatePercentPattern} from './
  */
 const profileWorkflowFolder = (context: ParameterContext) => context.settings?.[context.answers['mode'] === 'schedule' ? 'dataworksScheduleFolder' : 'dataworksManualFolder'];
 
-const identifier = (value: unknown) => (/^[A-Za-z_][\w$-]*$/.test(String(value)) ? undefined : 'Expected a name of letters, digits and _');
-/** Log Service names: lower-case letters, digits and hyphens (projects), also _ (logstores); 3–63 characters. */
-const slsName = (underscore: boolean) => (value: unknown) => (new RegExp(`^[a-z0-9][a-z0-9${underscore ? '_' : ''}-]{1,61}[a-z0-9]$`).test(String(value)) ? undefined : `Expected 3–63 lower-case letters, digits${underscore ? ', _' : ''} and hyphens`);
 const wholeNumber = (min: number, max: number) => (value: unknown) => (Number.isInteger(value) && Number(value) >= min && Number(value) <= max ? undefined : `Expected a whole number from ${min} to ${max}`);
 
 export const parameters = defineParameters([
-	{key: 'maxcomputeProject', label: 'MaxCompute project', type: 'string', help: 'The project holding the table.', example: 'my_project', validate: identifier},
-	{key: 'maxcomputeTable', label: 'MaxCompute table', type: 'string', help: 'The table to export (the procedure\'s example: ak_biz_log_detail).', default: 'ak_biz_log_detail', validate: identifier},
-	{key: 'partition', label: 'Partition', type: 'string', help: 'The partition to export, as the odps reader takes it.', default: 'pt=20161226', validate: value => (/^[A-Za-z_]\w*=[^,'"]+$/.test(String(value)) ? undefined : 'Expected column=value, e.g. pt=20161226')},
+	{key: 'maxcomputeProject', label: 'MaxCompute project', type: 'string', help: 'The project holding the table.', example: 'my_project', validate: maxComputeProjectName},
+	{key: 'maxcomputeTable', label: 'MaxCompute table', type: 'string', help: 'The table to export (the procedure\'s example: ak_biz_log_detail).', default: 'ak_biz_log_detail', validate: maxComputeTableName},
+	{key: 'partition', label: 'Partition', type: 'string', help: 'The partition to export, as the odps reader takes it.', default: 'pt=20161226', validate: value => partitionSpecProblem(value, {maxLevels: 1})},
 	{key: 'columns', label: 'Columns', type: 'string', help: 'The columns to export, in order, separated by commas; each becomes a log key of the same name. Empty: every column of the table.', example: 'col0,col1,time_str', optional: true},
-	{key: 'logProject', label: 'Log Service project', type: 'string', help: 'Created if missing (a prerequisite of the procedure).', example: 'my-log-project', validate: slsName(false)},
-	{key: 'logstore', label: 'Logstore', type: 'string', help: 'Created with an index if missing: logs written before an index exists cannot be searched.', default: 'ak-biz-log-detail', validate: slsName(true)},
+	{key: 'logProject', label: 'Log Service project', type: 'string', help: 'Created if missing (a prerequisite of the procedure).', example: 'my-log-project', validate: logProjectName},
+	{key: 'logstore', label: 'Logstore', type: 'string', help: 'Created with an index if missing: logs written before an index exists cannot be searched.', default: 'ak-biz-log-detail', validate: logstoreName},
 	{key: 'logTtlDays', label: 'Log retention (days)', type: 'number', help: 'A new logstore keeps logs this long; logs older than that by their own time are dropped, so it must cover the data\'s times.', default: 3650, validate: wholeNumber(1, 3650)},
 	{key: 'topic', label: 'Log topic', type: 'string', help: 'The __topic__ of every log (the writer\'s topic). May be empty.', default: 'ferry', optional: true},
 	{key: 'time', label: 'Time column', type: 'string', help: 'The column whose value becomes the log time. Empty: the time the job runs.', default: 'time_str', optional: true},
@@ -43,9 +43,9 @@ export const parameters = defineParameters([
 	])},
 	{key: 'folderPath', label: 'Workflow folder', type: 'string', help: 'The folder for the task, Workflow/<workflow>/Data Integration. A missing workflow is created: manually triggered for a run once (DataWorks never schedules its nodes), auto-triggered for a schedule; an existing one must be of that kind.', example: 'Workflow/my_flow/Data Integration', default: profileWorkflowFolder},
 	{key: 'resourceGroup', label: 'Resource group', type: 'string', help: 'The identifier of the Data Integration resource group that runs the task.', example: 'S_res_group_123_456'},
-	{key: 'odpsDataSource', label: 'MaxCompute data source', type: 'string', help: 'The DataWorks data source name for the table\'s project (created if missing; it holds the keys, the job does not).', default: 'ferry_odps', validate: identifier},
-	{key: 'loghubDataSource', label: 'LogHub data source', type: 'string', help: 'The DataWorks data source name for the Log Service project (step 1 of the procedure; created if missing).', default: 'ferry_loghub', validate: identifier},
-	{key: 'taskName', label: 'Task name', type: 'string', help: 'The name of the sync task in the workflow folder.', default: 'ferry_ak_biz_log_detail_to_loghub', validate: identifier},
+	{key: 'odpsDataSource', label: 'MaxCompute data source', type: 'string', help: 'The DataWorks data source name for the table\'s project (created if missing; it holds the keys, the job does not).', default: 'ferry_odps', validate: dataWorksDataSourceName},
+	{key: 'loghubDataSource', label: 'LogHub data source', type: 'string', help: 'The DataWorks data source name for the Log Service project (step 1 of the procedure; created if missing).', default: 'ferry_loghub', validate: dataWorksDataSourceName},
+	{key: 'taskName', label: 'Task name', type: 'string', help: 'The name of the sync task in the workflow folder.', default: 'ferry_ak_biz_log_detail_to_loghub', validate: dataWorksNodeName},
 	{key: 'job', label: 'Job file', type: 'string', help: 'An existing job JSON (script mode, version 1.0 or 2.0) to use instead of the one ferry builds; it is checked the same way.', optional: true},
 	{key: 'waitMinutes', label: 'Run wait (minutes)', type: 'number', help: 'How long to wait for the sync instance to finish.', default: 30, validate: wholeNumber(1, 1440)},
 ]);

@@ -1,4 +1,5 @@
-import type {ColumnDescription, ReviewDocument, ReviewTable} from '../../source/kit.js';
+import {maxComputeColumnName, maxComputeTableName} from '../../source/clouds/maxcompute/names.js';
+import {PreflightError, type ColumnDescription, type ReviewDocument, type ReviewTable} from '../../source/kit.js';
 import type {AnswersFor, UnloadSecret} from './procedure.js';
 import {createTableStatement, loadStatement, maxFileSizeForLoad, ossInternalEndpoint, unloadStatement, type UnloadAuthorization} from './sql.js';
 import {mapTable, type MappedColumn} from './type-mapping.js';
@@ -64,6 +65,7 @@ export function unloadFor(plan: Pick<TablePlan, 'schema' | 'table' | 's3Prefix'>
 /** `secret` only tells which secret answers exist (an optional session token shows in the UNLOAD); values are never kept. */
 export function planTable(schema: string, table: string, catalog: ColumnDescription[], answers: UnloadAnswers & AnswersFor<'s3Prefix' | 'ossPrefix' | 'ossRegion' | 'ossBucket' | 'loadRoleArn'>, maxFileSizeMb: number, secret: (key: UnloadSecret) => string | undefined = () => undefined): TablePlan {
 	const mapped = mapTable({schema, name: table, columns: catalog.map(column => ({name: column.name, type: column.type, nullable: column.nullable, ...(column.precision === undefined || column.precision === null ? {} : {precision: column.precision}), ...(column.scale === undefined || column.scale === null ? {} : {scale: column.scale}), ...(column.length === undefined || column.length === null ? {} : {length: column.length})}))});
+	checkMaxComputeNames(table, catalog);
 	const folder = tableFolder(table);
 	const s3Prefix = joinPrefix(answers.s3Prefix ?? '', folder, '');
 	const ossPrefix = joinPrefix(answers.ossPrefix ?? '', folder, '');
@@ -81,6 +83,17 @@ export function planTable(schema: string, table: string, catalog: ColumnDescript
 		createTable: createTableStatement({table, columns: mapped.columns}),
 		load: loadStatement({table, ossLocation: {endpointHost: ossEndpointHost, bucket: answers.ossBucket, prefix: ossPrefix}, roleArn: answers.loadRoleArn, overwrite: true}),
 	};
+}
+
+/** LOAD creates the table and its columns under their Redshift names: names MaxCompute cannot take stop here. */
+function checkMaxComputeNames(table: string, columns: readonly {name: string}[]): void {
+	const problems = [maxComputeTableName(table), ...columns.map(column => {
+		const problem = maxComputeColumnName(column.name);
+		return problem && `column ${column.name}: ${problem}`;
+	})].filter(Boolean);
+	if (problems.length > 0) {
+		throw new PreflightError(`Table ${table} cannot be created in MaxCompute under its Redshift names: ${problems.join('; ')}`, {hint: 'Leave the table out (--set tables=…), or rename it or its columns in Redshift; nothing has been created.'});
+	}
 }
 
 export function defaultMaxFileSizeMb(): number {

@@ -31,7 +31,8 @@ export function parseRecordSchema(text: unknown): Field[] {
 	const fields: Field[] = [];
 	for (const item of list as unknown[]) {
 		const {name, type, notnull, comment} = (item ?? {}) as Record<string, unknown>;
-		if (typeof name !== 'string' || !/^[A-Za-z_]\w{0,127}$/.test(name)) throw invalidSchema(`invalid field name ${JSON.stringify(name)}`);
+		// The Limits page: a field name is 1–128 letters, digits and _, a letter first; system_time is not one.
+		if (typeof name !== 'string' || !/^[A-Za-z]\w{0,127}$/.test(name) || name.toLowerCase() === 'system_time') throw invalidSchema(`invalid field name ${JSON.stringify(name)}`);
 		const upper = typeof type === 'string' ? type.toUpperCase() : '';
 		if (!(fieldTypes as readonly string[]).includes(upper)) throw invalidSchema(`field ${name} has an unsupported type ${JSON.stringify(type)}`);
 		if (fields.some(field => field.name.toLowerCase() === name.toLowerCase())) throw invalidSchema(`field ${name} is repeated`);
@@ -45,10 +46,14 @@ export function renderRecordSchema(fields: Field[]): string {
 	return JSON.stringify({fields: fields.map(field => ({name: field.name, type: field.type, ...(field.notnull ? {notnull: true} : {}), ...(field.comment ? {comment: field.comment} : {})}))});
 }
 
+const stringFieldLimit = 2 * 1024 * 1024;
+
 /** Checks one value against its field; answers the reason it is refused, or undefined. */
 export function valueProblem(field: Field, value: unknown): string | undefined {
 	if (value === null || value === undefined) return field.notnull ? `field ${field.name} is not nullable` : undefined;
 	if (typeof value !== 'string') return `field ${field.name}: values must be strings`;
+	// The Limits page: "String length: the maximum length of a single string field, 2 MB".
+	if (Buffer.byteLength(value) > stringFieldLimit) return `field ${field.name}: the value is longer than 2 MB`;
 	const bounds = integerBounds[field.type];
 	if (bounds) {
 		if (!/^[+-]?\d+$/.test(value.trim())) return `field ${field.name}: ${JSON.stringify(value)} is not a valid ${field.type}`;

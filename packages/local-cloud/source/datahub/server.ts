@@ -52,8 +52,9 @@ function requestId(): string {
 	return `${stamp}${randomBytes(8).toString('hex')}`;
 }
 
-function validName(name: string, max: number): boolean {
-	return name.length >= 3 && name.length <= max && /^[A-Za-z]\w*$/.test(name);
+/** The "Naming conventions" of DataHub's Limits page: a letter first, letters, digits and _; projects 3–32, topics 1–128. */
+function validName(name: string, min: number, max: number): boolean {
+	return name.length >= min && name.length <= max && /^[A-Za-z]\w*$/.test(name);
 }
 
 function hashKeyText(value: bigint): string {
@@ -146,7 +147,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 
 	async function createTopic(projectName: string, name: string, body: Record<string, unknown>): Promise<void> {
 		project(projectName);
-		if (!validName(name, 128)) throw invalidParameter('Topic name must start with a letter, contain only letters, digits and "_" and be 3 to 128 characters long.');
+		if (!validName(name, 1, 128)) throw invalidParameter('Topic name must start with a letter, contain only letters, digits and "_" and be 1 to 128 characters long.');
 		if (catalog.topics[topicKey(projectName, name)]) throw topicExists();
 		const shardCount = Number(body.ShardCount);
 		if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 256) throw invalidParameter('ShardCount must be an integer from 1 to 256.');
@@ -461,7 +462,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 			switch (method) {
 				case 'POST': {
 					const body = readJson(request);
-					if (!validName(projectName, 32)) throw invalidParameter('Project name must start with a letter, contain only letters, digits and "_" and be 3 to 32 characters long.');
+					if (!validName(projectName, 3, 32)) throw invalidParameter('Project name must start with a letter, contain only letters, digits and "_" and be 3 to 32 characters long.');
 					if (catalog.projects[projectName.toLowerCase()]) throw projectExists();
 					const time = seconds();
 					catalog.projects[projectName.toLowerCase()] = {name: projectName, comment: typeof body.Comment === 'string' ? body.Comment : '', createTime: time, lastModifyTime: time};
@@ -639,7 +640,8 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		port: options.port,
 		faults,
 		requestId,
-		body: {limit: 16 * 1024 * 1024, tooLarge: () => invalidParameter('The request body is larger than 16 MB.')},
+		// The Limits page: "HTTP body size: the maximum size of an HTTP request body, 4 MB".
+		body: {limit: 4 * 1024 * 1024, tooLarge: () => invalidParameter('The request body is larger than 4 MB.')},
 		authenticate,
 		route,
 		errorBody: dataHubErrorBody,

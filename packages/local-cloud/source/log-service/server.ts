@@ -39,7 +39,7 @@ const maxSkewMs = 15 * 60_000;
 const maxRawBody = 10 * 1024 * 1024;
 const maxShards = 256;
 const projectName = /^[a-z\d][a-z\d-]{1,61}[a-z\d]$/;
-const logStoreName = /^[a-z\d][\w-]{1,61}[a-z\d]$/;
+const logStoreName = /^[a-z\d][a-z\d_-]{1,61}[a-z\d]$/;
 
 type Answer = StandInReply;
 /** A request with the project its Host names (none: the bare endpoint) and its path's segments, decoded. */

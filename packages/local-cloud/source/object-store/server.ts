@@ -84,6 +84,18 @@ const ossMessages: Record<string, string> = {
 };
 
 /** The continuation token is opaque to clients; a digest makes a garbled or foreign one detectable. */
+/**
+ * S3 "General purpose bucket naming rules": 3–63 lower-case letters, digits, dots and hyphens, a letter or digit at
+ * both ends, no "..", not an IP address, none of the reserved prefixes and suffixes. OSS: the same without dots.
+ */
+function validBucketName(bucket: string, oss: boolean): boolean {
+	if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || (oss && bucket.includes('.'))) {
+		return false;
+	}
+
+	return oss || !(/^\d+\.\d+\.\d+\.\d+$/.test(bucket) || /^(xn--|sthree-|amzn-s3-demo-)/.test(bucket) || /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(bucket));
+}
+
 function makeContinuationToken(key: string): string {
 	const check = createHash('sha256').update(`ferry-list-v2\n${key}`).digest().subarray(0, 8);
 	return Buffer.concat([check, Buffer.from(key, 'utf8')]).toString('base64url');
@@ -418,6 +430,10 @@ class ObjectStoreServer {
 			throw this.notImplemented();
 		}
 
+		if (method === 'PUT' || method === 'POST') {
+			this.checkKeyLength(key);
+		}
+
 		switch (method) {
 			case 'PUT': {
 				if (query.has('uploadId') || query.has('partNumber')) {
@@ -503,7 +519,7 @@ class ObjectStoreServer {
 	}
 
 	private async createBucket(context: Context, bucket: string): Promise<StandInReply> {
-		if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || (this.isOss && bucket.includes('.'))) {
+		if (!validBucketName(bucket, this.isOss)) {
 			throw new StandInError(400, 'InvalidBucketName', 'The specified bucket is not valid.', {BucketName: bucket});
 		}
 
@@ -722,6 +738,18 @@ class ObjectStoreServer {
 		throw forbidOverwrite
 			? new StandInError(409, 'FileAlreadyExists', 'The object you specified already exists and can not be overwritten.')
 			: new StandInError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {Condition: 'If-None-Match'});
+	}
+
+	/** S3 keys are at most 1,024 bytes of UTF-8 ("Naming Amazon S3 objects"); OSS object names 1–1,023 bytes. */
+	private checkKeyLength(key: string): void {
+		const bytes = Buffer.byteLength(key);
+		if (this.isOss && bytes > 1023) {
+			throw new StandInError(400, 'InvalidObjectName', 'The specified object is not valid.', {ObjectName: key});
+		}
+
+		if (!this.isOss && bytes > 1024) {
+			throw new StandInError(400, 'KeyTooLongError', 'Your key is too long', {Size: String(bytes), MaxSizeAllowed: '1024'});
+		}
 	}
 
 	private async putObject(context: Context, bucket: string, key: string): Promise<StandInReply> {

@@ -107,6 +107,42 @@ test('projects and topics: create, get, already-exists, not-found, name and sche
 	t.deepEqual((await call(standIn, 'GET', '/projects/ferry_dh/topics')).body, {TopicNames: ['events']});
 });
 
+test('the Limits page\'s naming conventions and sizes: projects 3–32, topics 1–128, fields without system_time, 2 MB a string, 4 MB a request', async t => {
+	const {standIn} = t.context;
+	const project = async (name: string) => (await call(standIn, 'POST', `/projects/${name}`, {Comment: 'c'})).body.ErrorCode ?? 'created';
+	t.is(await project('ab'), 'InvalidParameter');
+	t.is(await project(`a${'b'.repeat(32)}`), 'InvalidParameter');
+	t.is(await project('_ab'), 'InvalidParameter');
+	t.is(await project('abc'), 'created');
+	t.is(await project(`a${'b'.repeat(31)}`), 'created');
+	await call(standIn, 'POST', '/projects/ferry_dh', {Comment: 'c'});
+	const topic = async (name: string, fields = [{name: 'f1', type: 'STRING'}]) => {
+		const answer = await call(standIn, 'POST', `/projects/ferry_dh/topics/${name}`, {ShardCount: 1, Lifecycle: 1, RecordType: 'TUPLE', RecordSchema: JSON.stringify({fields}), Comment: 'c'});
+		return answer.status === 201 ? 'created' : `${answer.status} ${String(answer.body.ErrorCode)}`;
+	};
+
+	t.is(await topic('t'), 'created', 'a 1-character topic is a topic');
+	t.is(await topic('ab'), 'created');
+	t.is(await topic(`t${'x'.repeat(127)}`), 'created');
+	t.is(await topic(`t${'x'.repeat(128)}`), '400 InvalidParameter');
+	t.is(await topic('1t'), '400 InvalidParameter');
+	t.is(await topic('sys', [{name: 'system_time', type: 'STRING'}]), '400 InvalidSchema');
+	t.is(await topic('under', [{name: '_f', type: 'STRING'}]), '400 InvalidSchema');
+	t.is(await topic('long_field', [{name: `f${'x'.repeat(128)}`, type: 'STRING'}]), '400 InvalidSchema');
+	for (let tries = 0; tries < 100 && !((await call(standIn, 'GET', '/projects/ferry_dh/topics/t/shards')).body.Shards as {State: string}[]).every(shard => shard.State === 'ACTIVE'); tries++) {
+		await sleep(50);
+	}
+
+	const put = async (values: string[]) => call(standIn, 'POST', '/projects/ferry_dh/topics/t/shards', {Action: 'pub', Records: values.map(value => ({ShardId: '0', Data: [value]}))});
+	const limit = 2 * 1024 * 1024;
+	t.is((await put(['x'.repeat(limit)])).body.FailedRecordCount, 0);
+	const long = await put(['x'.repeat(limit + 1)]);
+	t.deepEqual(long.body.FailedRecords, [{Index: 0, ErrorCode: 'MalformedRecord', ErrorMessage: 'field f1: the value is longer than 2 MB'}]);
+	const body = await put(['x'.repeat(limit - 100), 'y'.repeat(limit - 100), 'z'.repeat(200)]);
+	t.is(body.status, 400);
+	t.deepEqual(body.body, {ErrorCode: 'InvalidParameter', ErrorMessage: 'The request body is larger than 4 MB.'});
+});
+
 test('500 topics per project (the DataHub limits page), then LimitExceeded', async t => {
 	const {standIn} = t.context;
 	await call(standIn, 'POST', '/projects/ferry_dh', {Comment: 'test'});

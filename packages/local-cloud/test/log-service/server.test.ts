@@ -206,3 +206,12 @@ test('injected faults answer with the service error shape', async t => {
 	t.is((await call(standIn, {method: 'GET', path: '/'})).status, 200);
 	t.is(standIn.url, `http://${region}.log.localhost:${standIn.port}`);
 });
+
+test('logstore names are lower-case: an upper-case letter is refused as the naming rule says', async t => {
+	const {standIn} = t.context;
+	t_ok(await call(standIn, {method: 'POST', path: '/', body: {projectName: project, description: 'test'}}));
+	const upper = await call(standIn, {method: 'POST', path: '/logstores', project, body: {logstoreName: 'Orders', ttl: 30, shardCount: 1}});
+	t.is(upper.status, 400);
+	t.is(upper.json.errorCode, 'ParameterInvalid');
+	t_ok(await call(standIn, {method: 'POST', path: '/logstores', project, body: {logstoreName: 'orders_2-x', ttl: 30, shardCount: 1}}));
+});

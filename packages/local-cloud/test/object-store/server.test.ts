@@ -152,3 +152,28 @@ test('s3: objects survive a restart of the stand-in', async t => {
 	await second.handle.close();
 	await first.close();
 });
+
+test('bucket names: S3 refuses an IP address and its reserved prefixes and suffixes, OSS any dot; keys past the limit are refused', async t => {
+	const refused = async (fixture: StandInFixture, bucket: string) => {
+		const error = await t.throwsAsync(fixture.client().createBucket(bucket));
+		return (error as {code?: string}).code ?? error?.message;
+	};
+
+	for (const bucket of ['192.168.5.4', 'xn--bucket', 'sthree-bucket', 'amzn-s3-demo-bucket', 'bucket-s3alias', 'bucket--ol-s3', 'bucket.mrap', 'bucket--table-s3', 'a..b', 'Bucket', 'ab', 'b_c']) {
+		t.is(await refused(s3, bucket), 'InvalidBucketName', bucket);
+	}
+
+	// (…--x-s3 names an S3 Express directory bucket, which the SDK signs for another service: it never gets here.)
+	// OSS is virtual-hosted only: the SDK sends a name that is no DNS label path-style, which OSS refuses before CreateBucket.
+	t.regex(await refused(oss, 'my.bucket') ?? '', /^(InvalidBucketName|SecondLevelDomainForbidden)$/);
+	await s3.client().createBucket('my.unload-bucket');
+	await oss.client().createBucket('sthree-is-fine-on-oss');
+
+	const sdk = defaultSdkClient(s3, true);
+	await sdk.send(new PutObjectCommand({Bucket: 'raw', Key: 'k'.repeat(1024), Body: 'x'}));
+	const long = await t.throwsAsync(sdk.send(new PutObjectCommand({Bucket: 'raw', Key: 'k'.repeat(1025), Body: 'x'})));
+	t.is(long?.name, 'KeyTooLongError');
+	await oss.client().put('raw', 'k'.repeat(1023), Buffer.from('x'));
+	const ossLong = await t.throwsAsync(oss.client().put('raw', 'k'.repeat(1024), Buffer.from('x')));
+	t.is((ossLong as {code?: string}).code, 'InvalidObjectName');
+});

@@ -11,6 +11,8 @@ import type {AlibabaCredentialsProvider} from '../credentials/alibaba.js';
 import {createHttpPipeline, type HttpCall} from '../http-pipeline.js';
 import {backoffDelay} from '../retry.js';
 import {dataHubError, dataHubNetworkError, isAlreadyExistError, parseDataHubErrorBody, serviceName, type DataHubErrorContext} from './errors.js';
+import {recordsPerRequestLimit, requestBodyLimitBytes} from './limits.js';
+import {dataHubProjectName, dataHubTopicName} from './names.js';
 import {encodeRecordSchema, parseRecordSchema, type RecordSchema, type SchemaField} from './schema.js';
 import {signDataHubRequest} from './signature.js';
 
@@ -124,6 +126,11 @@ export type DataHubClient = {
 	createTopic(project: string, topic: string, options: CreateTopicOptions): Promise<{created: boolean}>;
 	listShards(project: string, topic: string, options?: CallOptions): Promise<DataHubShard[]>;
 	waitForShardsActive(project: string, topic: string, options?: {signal?: AbortSignal; timeoutMs?: number; onProgress?: (progress: ShardProgress) => void}): Promise<DataHubShard[]>;
+	/**
+	 * Sends the records in as many requests as DataHub's limits need (10,000 records, 4 MB each). Records DataHub
+	 * refuses by name are sent again; a request is retried only after 429 or 503. Any other failure leaves it unknown
+	 * which records were taken: the caller must look them up before sending them again.
+	 */
 	putRecords(project: string, topic: string, records: PutRecord[], options?: {signal?: AbortSignal; tolerateFailures?: boolean}): Promise<PutRecordsResult>;
 	getCursor(project: string, topic: string, shardId: string, request: CursorRequest, options?: CallOptions): Promise<DataHubCursor>;
 	getRecords(project: string, topic: string, shardId: string, cursor: string, limit: number, options?: CallOptions): Promise<{nextCursor: string; records: DataHubRecord[]}>;
@@ -253,20 +260,24 @@ export function createDataHubClient(options: DataHubClientOptions): DataHubClien
 		const final: PutRecordFailure[] = [];
 		for (let round = 1; pending.length > 0; round++) {
 			const batch = pending;
-			const body = await request({
-				operation: 'PutRecords',
-				method: 'POST',
-				path,
-				body: {Action: 'pub', Records: batch.map(index => wireRecord(records[index] as PutRecord))},
-				signal: call.signal,
-				context: {project, topic},
-			});
 			const failures = new Map<number, PutRecordFailure>();
-			for (const raw of arrayOf(body.FailedRecords)) {
-				const position = Number(raw.Index);
-				const index = batch[position];
-				if (Number.isInteger(position) && index !== undefined) {
-					failures.set(index, {index, code: text(raw.ErrorCode) || 'Unknown', message: text(raw.ErrorMessage)});
+			for (const group of requestGroups(batch, records)) {
+				const body = await request({
+					operation: 'PutRecords',
+					method: 'POST',
+					path,
+					body: {Action: 'pub', Records: group.map(index => wireRecord(records[index] as PutRecord))},
+					// Each record DataHub takes gets a new sequence: a request whose answer was lost may have been taken.
+					idempotent: false,
+					signal: call.signal,
+					context: {project, topic},
+				});
+				for (const raw of arrayOf(body.FailedRecords)) {
+					const position = Number(raw.Index);
+					const index = group[position];
+					if (Number.isInteger(position) && index !== undefined) {
+						failures.set(index, {index, code: text(raw.ErrorCode) || 'Unknown', message: text(raw.ErrorMessage)});
+					}
 				}
 			}
 
@@ -516,11 +527,10 @@ function queryString(query: Record<string, string> | undefined): string {
 	return `?${Object.entries(query).map(([key, value]) => (value === '' ? encodeURIComponent(key) : `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)).join('&')}`;
 }
 
-/** Project: a letter then letters, digits or `_`, 3–32 long; topic the same, 1–128 (aliyun-datahub-sdk-go `util/format.go`). */
 function checkedName(kind: 'project' | 'topic', name: string): string {
-	const [min, max] = kind === 'project' ? [3, 32] : [1, 128];
-	if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || name.length < min || name.length > max) {
-		throw new UsageError(`"${String(name)}" is not a valid DataHub ${kind} name`, {hint: `A ${kind} name starts with a letter and holds only letters, digits and _ (${min}–${max} characters).`});
+	const problem = typeof name === 'string' ? (kind === 'project' ? dataHubProjectName : dataHubTopicName)(name) : `a ${kind} name is text`;
+	if (problem) {
+		throw new UsageError(`"${String(name)}" is not a valid DataHub ${kind} name`, {hint: `${problem}.`});
 	}
 
 	return name;
@@ -538,6 +548,39 @@ function checkComment(comment: string): void {
 	if (typeof comment !== 'string' || comment === '' || comment.length > 1024) {
 		throw new UsageError('DataHub needs a comment of 1–1024 characters for a new project or topic');
 	}
+}
+
+const putRecordsEnvelopeBytes = Buffer.byteLength(JSON.stringify({Action: 'pub', Records: []}));
+
+/**
+ * The records (by index) in requests DataHub takes: at most 10,000 records and 4 MB of body each. A record too large
+ * for any request is a usage error (preflight refuses such records, naming their line).
+ */
+function requestGroups(indices: readonly number[], records: readonly PutRecord[]): number[][] {
+	const groups: number[][] = [];
+	let group: number[] = [];
+	let bytes = putRecordsEnvelopeBytes;
+	for (const index of indices) {
+		const size = Buffer.byteLength(JSON.stringify(wireRecord(records[index]!))) + 1;
+		if (putRecordsEnvelopeBytes + size > requestBodyLimitBytes) {
+			throw new UsageError(`DataHub record ${index} is ${size.toLocaleString('en-US')} bytes as PutRecords sends it; DataHub takes at most ${requestBodyLimitBytes.toLocaleString('en-US')} bytes a request`);
+		}
+
+		if (group.length === recordsPerRequestLimit || bytes + size > requestBodyLimitBytes) {
+			groups.push(group);
+			group = [];
+			bytes = putRecordsEnvelopeBytes;
+		}
+
+		group.push(index);
+		bytes += size;
+	}
+
+	if (group.length > 0) {
+		groups.push(group);
+	}
+
+	return groups;
 }
 
 function wireRecord(record: PutRecord): Record<string, unknown> {

@@ -217,6 +217,43 @@ test('a partly failed PutRecords is retried for the failed indices only', async 
 	t.true(logger.lines.some(line => line.includes('WARN') && line.includes('2 of 4 records failed (LimitExceeded)')));
 });
 
+test('PutRecords goes in requests DataHub takes: at most 10,000 records and 4 MB each, failures mapped back to the caller\'s indices', async t => {
+	const {fake} = t.context;
+	const sizes: number[] = [];
+	fake.route({
+		method: 'POST',
+		path: '/projects/test_project/topics/test_topic/shards',
+		reply(request, count) {
+			t.true(Buffer.byteLength(request.body) <= 4 * 1024 * 1024, `request ${count} is within 4 MB`);
+			sizes.push((JSON.parse(request.body) as {Records: unknown[]}).Records.length);
+			return {status: 200, body: count === 2 ? {FailedRecordCount: 1, FailedRecords: [{Index: 0, ErrorCode: 'MalformedRecord', ErrorMessage: 'bad'}]} : {FailedRecordCount: 0, FailedRecords: []}};
+		},
+	});
+	const {client} = clientFor(fake);
+	const many = Array.from({length: 10_001}, (_, index) => ({shardId: '0', values: [String(index)]}));
+	const result = await client.putRecords('test_project', 'test_topic', many, {tolerateFailures: true});
+	t.deepEqual(sizes, [10_000, 1]);
+	t.deepEqual(result.failedAfterRetries.map(failure => failure.index), [10_000], 'the second request\'s record 0 is the caller\'s 10,000');
+
+	sizes.length = 0;
+	const large = Array.from({length: 5}, () => ({shardId: '0', values: ['x'.repeat(1024 * 1024)]}));
+	await client.putRecords('test_project', 'test_topic', large, {tolerateFailures: true});
+	t.deepEqual(sizes, [3, 2]);
+	await t.throwsAsync(client.putRecords('test_project', 'test_topic', [{shardId: '0', values: ['y'.repeat(4 * 1024 * 1024)]}]), {instanceOf: UsageError, message: /DataHub takes at most 4,194,304 bytes a request/});
+});
+
+test('a connection cut under PutRecords is not retried (the records may have been taken); under a read it is', async t => {
+	const {fake} = t.context;
+	fake.route({method: 'POST', path: '/projects/test_project/topics/test_topic/shards', reply: () => 'reset'});
+	fake.route({method: 'GET', path: '/projects/test_project', reply: (_request, count) => (count === 1 ? 'reset' : {status: 200, body: {Comment: 'c'}})});
+	const {client} = clientFor(fake);
+	const error = await t.throwsAsync(client.putRecords('test_project', 'test_topic', [{shardId: '0', values: ['a']}]), {instanceOf: ServiceError});
+	t.true(error.retryable, 'a later look-up and resend is worth it');
+	t.is(fake.seen.filter(seen => seen.method === 'POST').length, 1);
+	t.is((await client.getProject('test_project')).comment, 'c');
+	t.is(fake.seen.filter(seen => seen.method === 'GET').length, 2);
+});
+
 test('a record the service rejects as malformed is not retried; the error carries its code, or the failures are returned', async t => {
 	const {fake} = t.context;
 	fake.route({

@@ -1,7 +1,8 @@
 import test from 'ava';
 import {compareTopicFields, fieldTypeFor, topicFieldsFor} from '../../../wizards/datahub-to-maxcompute/type-mapping.js';
 import {formatDateTime, instantOf, partitionValue, unsupportedDirectives} from '../../../wizards/datahub-to-maxcompute/time.js';
-import {generateRecords, parseCsv} from '../../../wizards/datahub-to-maxcompute/records.js';
+import {parseCsv} from '../../../wizards/datahub-to-maxcompute/csv-stream.js';
+import {generateRecords} from '../../../wizards/datahub-to-maxcompute/records.js';
 import {parseColumnList} from '../../../wizards/datahub-to-maxcompute/preflight.js';
 import {chooseSample, sourceOutcome, sourceRows, verificationPairs, type VerificationPlan} from '../../../wizards/datahub-to-maxcompute/verification.js';
 
@@ -80,4 +81,17 @@ test('the DataHub side of each check is computed from the records read back', t 
 	t.is(chooseSample(rows, plan).length, 2, 'the duplicated NULL rows are not sampled');
 	t.regex(pairs.find(pair => pair.id === 'columns')!.target, /^SELECT `ds` AS `partition`, count\(`f1`\) AS `f1_count`, sum\(length\(`f1`\)\) AS `f1_chars`, count\(`f3`\) AS `f3_count`, sum\(`f3`\) AS `f3_sum`, count\(`amount`\) AS `amount_count`, sum\(`amount`\) AS `amount_sum` FROM `test` GROUP BY `ds`$/);
 	t.regex(pairs.find(pair => pair.id === 'sample')!.target, /WHERE \(`ds` = '20261101' AND `f1` = 'a' AND `amount` = 10\.10\) OR/);
+});
+
+test('the DataHub side of a check takes linear time: 200,000 records in one partition in well under a second each', t => {
+	const fields = topicFieldsFor([{name: 'f1', type: 'string'}, {name: 'f3', type: 'double'}]).mappings;
+	const plan: VerificationPlan = {table: 'test', partitionColumn: 'ds', fields, columns: fields, rule: {mode: 'SYSTEM_TIME', format: '%Y%m%d', timeRangeMinutes: 60, timeZone: 'UTC'}, timeZone: 'UTC'};
+	const day = Date.UTC(2026, 10, 1, 12);
+	const rows = sourceRows(Array.from({length: 200_000}, (_, sequence) => ({sequence, systemTimeMs: day, values: [`r${sequence}`, '1.5e+00'], attributes: {}})), plan);
+	const sample = chooseSample(rows, plan);
+	for (const pair of verificationPairs(plan, sample)) {
+		const started = performance.now();
+		sourceOutcome(pair, rows, plan, sample);
+		t.true(performance.now() - started < 3000, `${pair.id}: ${Math.round(performance.now() - started)} ms`);
+	}
 });

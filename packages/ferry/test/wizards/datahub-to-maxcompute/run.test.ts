@@ -93,12 +93,12 @@ test.serial('every DataHub type, NULLs, quotes, newlines and non-ASCII text from
 	t.true(rows.some(row => row[0] === '9223372036854775807' && row[1] === '99999999.999999'));
 });
 
-test.serial('a bad value in the input file stops preflight with its row and column, before anything is written', async t => {
+test.serial('a bad value in the input file stops preflight with its line and column, before anything is written', async t => {
 	const file = path.join(cloud.home, 'bad.csv');
 	writeFileSync(file, 'f1,f2,f3\na,b,1.5\nc,d,not-a-number\n');
 	const run = await cloud.ferry(['run', 'datahub-to-maxcompute', '--local', '--yes', '--json', '--set', `input=${file}`, '--set', 'datahubTopic=bad_input', '--set', 'maxcomputeTable=bad_input']);
 	t.is(run.exitCode, 4, describeRun(run));
-	t.regex(run.stderr, /bad\.csv row 3: column f3 \(DOUBLE\)/);
+	t.regex(run.stderr, /bad\.csv line 3: column f3 \(DOUBLE\)/);
 	t.notRegex(run.stderr, /\n\s+at /);
 	const document = parseJsonOutput<RunDocument>(run);
 	t.is(document.steps.find(step => step.id === 'table')?.state, 'pending');

@@ -1,5 +1,6 @@
 import type {ColumnDefinition, TableDefinition} from './catalog.js';
 import {positionOf, type TokenCursor} from './cursor.js';
+import {checkColumnName, checkTableName} from './names.js';
 import {OdpsError} from './odps-error.js';
 import {checkDeclaredType, formatType, maxComputeTypeNames, type MaxComputeTypeName, type TypeSystemFlags} from './types.js';
 
@@ -14,6 +15,7 @@ function parseColumns(cursor: TokenCursor, flags: TypeSystemFlags, partition: bo
 	cursor.expectSymbol('(');
 	do {
 		const nameToken = cursor.expectIdentifier();
+		checkColumnName(nameToken.value, positionOf(nameToken));
 		const typeToken = cursor.expectIdentifier();
 		if (!(maxComputeTypeNames as readonly string[]).includes(typeToken.value)) {
 			throw new OdpsError('parse', `invalid token '${typeToken.text}', expect a column type`, positionOf(typeToken));
@@ -54,6 +56,7 @@ export function parseCreateTable(cursor: TokenCursor, flags: TypeSystemFlags): C
 
 	let nameToken = cursor.expectIdentifier();
 	if (cursor.acceptSymbol('.')) nameToken = cursor.expectIdentifier();
+	checkTableName(nameToken.value, positionOf(nameToken));
 	const columns = parseColumns(cursor, flags, false);
 	let comment = '';
 	let partitionColumns: ColumnDefinition[] = [];

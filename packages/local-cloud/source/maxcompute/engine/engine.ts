@@ -8,6 +8,7 @@ import {mapDuckdbError} from './duckdb-errors.js';
 import {createInformationSchemaViews, informationSchemaProject, isInformationSchemaView} from './information-schema.js';
 import {executeLoad, parseLoad, type OssReader} from './load.js';
 import {OdpsError} from './odps-error.js';
+import {checkPartitionValue, validPartitionValue} from './names.js';
 import {parsePartitionSpec, resolvePartitionSpec} from './partition-spec.js';
 import {prepareQuery, supportMacros, type TableReference} from './query.js';
 import {renderValue} from './render.js';
@@ -390,17 +391,18 @@ class EngineSession {
 		const names = Array.from({length: queryWidth}, (_, index) => `__c${index}`);
 		let dynamicIndex = table.columns.length;
 		const expressions = [
-			...table.columns.map((column, index) => `CAST(__q.${names[index]} AS ${duckdbType(parseTypeText(column.type))})`),
+			...table.columns.map((column, index) => `CAST(__q.${names[index]} AS ${duckdbType(parseTypeText(column.type))}) AS ${quoteIdentifier(column.name)}`),
 			...table.partitionColumns.map(column => {
 				const type = duckdbType(parseTypeText(column.type));
 				const value = staticValues.get(column.name);
-				return value === undefined ? `CAST(__q.${names[dynamicIndex++]} AS ${type})` : `CAST(${sqlString(value)} AS ${type})`;
+				return `${value === undefined ? `CAST(__q.${names[dynamicIndex++]} AS ${type})` : `CAST(${sqlString(value)} AS ${type})`} AS ${quoteIdentifier(column.name)}`;
 			}),
 		];
 		const target = `main.${quoteIdentifier(table.name)}`;
 		const staging = quoteIdentifier(`__odps_insert_${Date.now()}`);
 		await this.#inTransaction(async () => {
 			await this.#connection.run(`CREATE TEMP TABLE ${staging} AS SELECT ${expressions.join(', ')} FROM (${query.sql}) AS __q(${names.join(', ')})`);
+			await this.#checkDynamicPartitionValues(staging, dynamicKeys.map(column => column.name));
 			if (overwrite) {
 				const keys = table.partitionColumns.map(column => quoteIdentifier(column.name));
 				const condition = keys.length === 0 ? 'TRUE' : `(${keys.join(', ')}) IN (SELECT DISTINCT ${keys.join(', ')} FROM ${staging})`;
@@ -412,6 +414,15 @@ class EngineSession {
 		});
 		await this.#catalog.markModified(table);
 		return ok;
+	}
+
+	/** Each value a dynamic partition would get must be one MaxCompute takes (NULL is not). */
+	async #checkDynamicPartitionValues(staging: string, keys: string[]): Promise<void> {
+		for (const key of keys) {
+			const reader = await this.#connection.runAndReadAll(`SELECT DISTINCT CAST(${quoteIdentifier(key)} AS VARCHAR) FROM ${staging}`);
+			const bad = reader.getRows().map(row => row[0]).find(value => value === null || !validPartitionValue(String(value)));
+			if (bad !== undefined) checkPartitionValue(key, bad === null ? null : String(bad), undefined, true);
+		}
 	}
 
 	async #select(tokens: Token[]): Promise<EngineResult> {

@@ -15,6 +15,9 @@ export const odpsErrorCodes = {
 	// 403, RequestId: …, ErrorCode: …, Message: …` for an OSS object it could not read (developer.aliyun.com/ask/501502).
 	systemInternal: {code: 'ODPS-0010000', description: 'System internal error'},
 	authorization: {code: 'ODPS-0130013', description: 'Authorization exception'},
+	// "ODPS-0123031:Partition exception - invalid dynamic partition value: province=xxx" (doc "Insert or overwrite data
+	// into dynamic partitions").
+	partition: {code: 'ODPS-0123031', description: 'Partition exception'},
 } as const;
 
 export type OdpsErrorKind = keyof typeof odpsErrorCodes;

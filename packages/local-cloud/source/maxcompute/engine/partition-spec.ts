@@ -1,5 +1,6 @@
 import {positionOf, type TokenCursor} from './cursor.js';
 import type {TableDefinition} from './catalog.js';
+import {checkPartitionValue} from './names.js';
 import {OdpsError} from './odps-error.js';
 import type {Token} from './tokenizer.js';
 
@@ -19,6 +20,7 @@ export function parsePartitionSpec(cursor: TokenCursor): PartitionSpec | undefin
 			if (literal?.kind !== 'string' && literal?.kind !== 'number') throw cursor.unexpected('a partition value');
 			cursor.index++;
 			value = literal.value;
+			checkPartitionValue(key.value, value, positionOf(literal), false);
 		}
 
 		entries.push({key: key.value, value, token: key});
