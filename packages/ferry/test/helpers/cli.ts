@@ -161,6 +161,29 @@ export async function waitForSession(home: string, predicate: (session: Session)
 	return undefined;
 }
 
+const signalNumbers = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15} as const;
+
+/**
+ * Waits until a process catches `signal` (Linux: the SigCgt mask in /proc/PID/status), so a test that signals "early in
+ * a run" measures from the moment ferry's handler is installed, not from a Node start that a loaded machine slows
+ * past the delay (a signal before any JavaScript runs meets the kernel's default, which no program can prevent).
+ */
+export async function untilSignalCaught(pid: number, signal: keyof typeof signalNumbers, timeoutMs = 30_000): Promise<boolean> {
+	const bit = 1n << BigInt(signalNumbers[signal] - 1);
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const status = existsSync(`/proc/${pid}/status`) ? readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+		const caught = /^SigCgt:\s*([\da-f]+)$/m.exec(status)?.[1];
+		if (caught !== undefined && (BigInt(`0x${caught}`) & bit) !== 0n) {
+			return true;
+		}
+
+		await sleep(5);
+	}
+
+	return false;
+}
+
 /** Every regular file under a folder, recursively. */
 export function filesUnder(root: string): string[] {
 	if (!existsSync(root)) {

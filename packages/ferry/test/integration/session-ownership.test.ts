@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import test from 'ava';
-import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, sessionDirectory, useLocalCloud, waitForSession} from '../helpers/cli.js';
+import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, sessionDirectory, untilSignalCaught, useLocalCloud, waitForSession} from '../helpers/cli.js';
 import type {RunDocument} from '../helpers/run-document.js';
 
 const cloud = useLocalCloud(test);
@@ -36,11 +36,13 @@ test.serial('two processes, one session: a second `ferry resume ID` refuses at o
 });
 
 // conf's when-exit re-sent every SIGINT to the process, so one Ctrl-C early in a run counted as two: exit with no
-// JSON, and the session left "running" with no pid. One SIGINT must always be one clean interrupt.
+// JSON, and the session left "running" with no pid. One SIGINT must always be one clean interrupt. The delay counts
+// from ferry's handler being installed: before that the signal meets Node's start, not ferry.
 for (const delayMs of [300, 700, 1200]) {
 	test.serial(`one SIGINT ${delayMs} ms into a run: exit 130, one JSON document, session interrupted, lock released`, async t => {
 		const before = new Set(listSessionIds(cloud.home));
 		const child = cloud.spawn(['run', 'redshift-to-maxcompute', '--local', '--yes', '--json']);
+		t.true(await untilSignalCaught(child.pid!, 'SIGINT'), 'ferry never installed its SIGINT handler');
 		await sleep(delayMs);
 		child.kill('SIGINT');
 		const result = await child;
