@@ -1,7 +1,7 @@
 /**
  * ferry's IAM client (2010-05-08, AWS SDK v3): the roles and policies a procedure's identities are made of, read,
  * simulated and, on request, created. IAM is global: its requests are signed for us-east-1 whatever the profile's
- * region. Policy documents come back URL-encoded, as IAM sends them; `parsePolicyDocument` reads either form.
+ * region. IAM sends policy documents URL-encoded (RFC 3986); this client hands them on as the JSON text.
  */
 import {
 	CreateRoleCommand,
@@ -26,7 +26,11 @@ import {awsErrorCode, createSdkCaller, sdkClientConfig, type AwsClientOptions, t
 export type IamRole = {name: string; path: string; arn: string; id: string; trustPolicy: string; description?: string};
 export type AttachedPolicy = {name: string; arn: string};
 export type SimulationRequest = {action: string; resource: string; context?: Record<string, string>};
-export type SimulationResult = SimulationRequest & {decision: PolicyEvaluationDecisionType | string};
+export type SimulationResult = SimulationRequest & {
+	decision: PolicyEvaluationDecisionType | string;
+	/** Condition keys the policies use that the request did not give (MissingContextValues): the decision is not final. */
+	missingContextKeys: string[];
+};
 
 export type IamClient = {
 	/** The role, or undefined when IAM has none of that name (NoSuchEntity). */
@@ -49,6 +53,20 @@ export type IamClient = {
 	deleteRole(roleName: string, options?: CallOptions): Promise<void>;
 };
 
+/** A policy document as IAM answers it (URL-encoded JSON), as its JSON text; text that is JSON already is kept. */
+export function decodePolicyDocument(text: string): string {
+	const trimmed = text.trim();
+	if (trimmed === '' || trimmed.startsWith('{')) {
+		return trimmed;
+	}
+
+	try {
+		return decodeURIComponent(trimmed);
+	} catch {
+		return trimmed;
+	}
+}
+
 /** IAM's own service name in errors and logs. */
 export const iamService = 'IAM';
 
@@ -58,7 +76,7 @@ function readRole(role: {RoleName?: string; Path?: string; Arn?: string; RoleId?
 		path: role?.Path ?? '/',
 		arn: role?.Arn ?? '',
 		id: role?.RoleId ?? '',
-		trustPolicy: role?.AssumeRolePolicyDocument ?? '',
+		trustPolicy: decodePolicyDocument(role?.AssumeRolePolicyDocument ?? ''),
 		...(role?.Description ? {description: role.Description} : {}),
 	};
 }
@@ -72,12 +90,13 @@ async function allPages<T>(read: (marker: string | undefined) => Promise<{items:
 		items.push(...page.items);
 		marker = page.truncated ? page.marker : undefined;
 	} while (marker);
+
 	return items;
 }
 
 export function createIamClient(options: AwsClientOptions): IamClient {
 	// IAM's one endpoint signs for us-east-1 (its SigV4 scope), whatever region the profile works in.
-	const client = new IAMClient(sdkClientConfig({...options, region: 'us-east-1'}));
+	const client = new IAMClient(sdkClientConfig({...options, region: 'us-east-1'}, 'https://iam.amazonaws.com'));
 	const call = createSdkCaller(iamService, options);
 	// Each command's own output type is named at the call; the SDK's overloads do not carry it through a helper.
 	const send = async <T>(operation: string, command: object, callOptions?: CallOptions) => call(operation, async signal => client.send(command as never, {abortSignal: signal}) as Promise<T>, callOptions);
@@ -102,7 +121,7 @@ export function createIamClient(options: AwsClientOptions): IamClient {
 			});
 		},
 		async getRolePolicy(roleName, policyName, callOptions) {
-			return (await send<{PolicyDocument?: string}>('GetRolePolicy', new GetRolePolicyCommand({RoleName: roleName, PolicyName: policyName}), callOptions)).PolicyDocument ?? '';
+			return decodePolicyDocument((await send<{PolicyDocument?: string}>('GetRolePolicy', new GetRolePolicyCommand({RoleName: roleName, PolicyName: policyName}), callOptions)).PolicyDocument ?? '');
 		},
 		async listAttachedRolePolicies(roleName, callOptions) {
 			return allPages(async marker => {
@@ -117,7 +136,7 @@ export function createIamClient(options: AwsClientOptions): IamClient {
 			});
 		},
 		async getUserPolicy(userName, policyName, callOptions) {
-			return (await send<{PolicyDocument?: string}>('GetUserPolicy', new GetUserPolicyCommand({UserName: userName, PolicyName: policyName}), callOptions)).PolicyDocument ?? '';
+			return decodePolicyDocument((await send<{PolicyDocument?: string}>('GetUserPolicy', new GetUserPolicyCommand({UserName: userName, PolicyName: policyName}), callOptions)).PolicyDocument ?? '');
 		},
 		async listAttachedUserPolicies(userName, callOptions) {
 			return allPages(async marker => {
@@ -130,7 +149,7 @@ export function createIamClient(options: AwsClientOptions): IamClient {
 			return {arn: output.Policy?.Arn ?? arn, defaultVersionId: output.Policy?.DefaultVersionId ?? 'v1'};
 		},
 		async getPolicyVersion(arn, versionId, callOptions) {
-			return (await send<{PolicyVersion?: {Document?: string}}>('GetPolicyVersion', new GetPolicyVersionCommand({PolicyArn: arn, VersionId: versionId}), callOptions)).PolicyVersion?.Document ?? '';
+			return decodePolicyDocument((await send<{PolicyVersion?: {Document?: string}}>('GetPolicyVersion', new GetPolicyVersionCommand({PolicyArn: arn, VersionId: versionId}), callOptions)).PolicyVersion?.Document ?? '');
 		},
 		async managedPolicyDocument(arn, callOptions) {
 			const policy = await iam.getPolicy(arn, callOptions);
@@ -140,13 +159,14 @@ export function createIamClient(options: AwsClientOptions): IamClient {
 			const results: SimulationResult[] = [];
 			// One call per request: each resource may need its own context (s3:prefix for ListBucket).
 			for (const request of requests) {
-				const output = await send<{EvaluationResults?: Array<{EvalActionName?: string; EvalResourceName?: string; EvalDecision?: string}>}>('SimulatePrincipalPolicy', new SimulatePrincipalPolicyCommand({
+				const output = await send<{EvaluationResults?: Array<{EvalActionName?: string; EvalResourceName?: string; EvalDecision?: string; MissingContextValues?: string[]}>}>('SimulatePrincipalPolicy', new SimulatePrincipalPolicyCommand({
 					PolicySourceArn: sourceArn,
 					ActionNames: [request.action],
 					ResourceArns: [request.resource],
 					ContextEntries: Object.entries(request.context ?? {}).map(([key, value]) => ({ContextKeyName: key, ContextKeyValues: [value], ContextKeyType: 'string'})),
 				}), callOptions);
-				results.push({...request, decision: output.EvaluationResults?.[0]?.EvalDecision ?? 'implicitDeny'});
+				const result = output.EvaluationResults?.[0];
+				results.push({...request, decision: result?.EvalDecision ?? 'implicitDeny', missingContextKeys: result?.MissingContextValues ?? []});
 			}
 
 			return results;
