@@ -16,6 +16,8 @@ export type RamClient = {
 	/** The role, or undefined when RAM has none of that name (EntityNotExist.Role). */
 	getRole(name: string, options?: CallOptions): Promise<RamRole | undefined>;
 	listPoliciesForRole(roleName: string, options?: CallOptions): Promise<RamPolicyRef[]>;
+	/** The policies attached to a RAM user (its own, not its groups'). */
+	listPoliciesForUser(userName: string, options?: CallOptions): Promise<RamPolicyRef[]>;
 	/** The policy, or undefined when there is none (EntityNotExist.Policy). */
 	getPolicy(name: string, type: string, options?: CallOptions): Promise<RamPolicy | undefined>;
 	getPolicyVersion(name: string, type: string, versionId: string, options?: CallOptions): Promise<string>;
@@ -60,6 +62,11 @@ export function createRamClient(options: RpcClientOptions): RamClient {
 		},
 		async listPoliciesForRole(roleName, callOptions) {
 			const answer = await call('ListPoliciesForRole', {RoleName: roleName}, callOptions);
+			const policies = ((answer['Policies'] as Json | undefined)?.['Policy'] ?? []) as unknown[];
+			return policies.map(policy => readPolicy(policy));
+		},
+		async listPoliciesForUser(userName, callOptions) {
+			const answer = await call('ListPoliciesForUser', {UserName: userName}, callOptions);
 			const policies = ((answer['Policies'] as Json | undefined)?.['Policy'] ?? []) as unknown[];
 			return policies.map(policy => readPolicy(policy));
 		},
