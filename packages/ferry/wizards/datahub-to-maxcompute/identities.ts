@@ -6,9 +6,7 @@
  * is the fix.
  */
 import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
-import type {AlibabaCredentialsProvider} from '../../source/clouds/credentials/alibaba.js';
-import {resolveAlibabaCredentials} from '../../source/clouds/credentials/alibaba.js';
-import {alibabaStsFor, checkMaxComputeGrants, newFinding, type Answers, type IdentityFinding, type Logger, type ResolvedProfile, type StepContext} from '../../source/kit.js';
+import {alibabaStsFor, checkMaxComputeGrants, newFinding, resolveAlibabaCredentials, type AlibabaCredentialsProvider, type Answers, type IdentityFinding, type Logger, type ResolvedProfile, type StepContext} from '../../source/kit.js';
 import type {DataHubClients} from './clients.js';
 import {deniedPermission} from './permissions.js';
 

@@ -6,9 +6,7 @@
  */
 import type {DataWorksClient} from '../../source/clouds/dataworks/client.js';
 import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
-import type {RamClient} from '../../source/clouds/ram/client.js';
-import {checkMaxComputeGrants, decidePermissions, newFinding, permissionText, readIdentityPolicy, shellJson, shellWord, type IdentityFinding} from '../../source/kit.js';
-import type {AlibabaCaller} from '../../source/clouds/ram/client.js';
+import {checkMaxComputeGrants, decidePermissions, newFinding, permissionText, readIdentityPolicy, shellJson, shellWord, type AlibabaCaller, type IdentityFinding, type RamClient} from '../../source/kit.js';
 
 export type DataSourceKeysInput = {
 	caller: AlibabaCaller;

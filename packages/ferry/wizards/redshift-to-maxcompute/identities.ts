@@ -8,12 +8,10 @@
  * - Step 3.2: the RAM role MaxCompute assumes for LOAD, trusted by odps.aliyuncs.com, allowed to read the landing
  *   prefix.
  */
-import type {IamClient} from '../../source/clouds/iam/client.js';
-import type {RamClient} from '../../source/clouds/ram/client.js';
-import type {RedshiftManagementClient} from '../../source/clouds/redshift/management-client.js';
 import {
 	alibabaStsFor,
 	awsStsFor,
+	callerEntity,
 	checkAwsServiceRole,
 	checkRamServiceRole,
 	iamFor,
@@ -25,12 +23,14 @@ import {
 	redshiftManagementFor,
 	StepError,
 	type Answers,
+	type IamClient,
 	type IdentityFinding,
 	type Logger,
+	type RamClient,
+	type RedshiftManagementClient,
 	type RequiredPermission,
 	type ResolvedProfile,
 } from '../../source/kit.js';
-import {callerEntity} from '../../source/clouds/aws/sts-client.js';
 
 export const redshiftService = 'redshift.amazonaws.com';
 export const maxComputeService = 'odps.aliyuncs.com';
