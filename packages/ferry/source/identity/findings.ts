@@ -68,13 +68,20 @@ export function pendingActions(findings: readonly IdentityFinding[]): IdentityAc
 	return findings.flatMap(finding => finding.problems.length > 0 ? finding.actions : []);
 }
 
-/** One line for preflight's progress: ✔ with what was found, or ✖ with what is missing. */
-export function findingLine(finding: IdentityFinding): string {
+/** What was found (with what was left undecided), or what is missing. */
+export function findingDetail(finding: IdentityFinding): string {
 	if (isSatisfied(finding)) {
-		return `✔ ${finding.title}: ${finding.found.join(', ') || 'in place'}${finding.notes.length > 0 ? ` (${finding.notes.join('; ')})` : ''}`;
+		return `${finding.found.join(', ') || 'in place'}${finding.notes.length > 0 ? ` (${finding.notes.join('; ')})` : ''}`;
 	}
 
-	return `✖ ${finding.title}: ${finding.problems.map(problem => problem.text).join('; ')}${isCreatable(finding) ? ' (ferry can create it)' : ''}`;
+	return finding.problems.map(problem => problem.text).join('; ');
+}
+
+/** One line for preflight's progress: ✔ with what was found, or ✖ with what is missing. */
+export function findingLine(finding: IdentityFinding): string {
+	return isSatisfied(finding)
+		? `✔ ${finding.title}: ${findingDetail(finding)}`
+		: `✖ ${finding.title}: ${findingDetail(finding)}${isCreatable(finding) ? ' (ferry can create it)' : ''}`;
 }
 
 /** `createIdentities`: whether ferry creates what is missing. */

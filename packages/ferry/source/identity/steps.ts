@@ -8,7 +8,7 @@ import {PreflightError, StepError} from '../engine/errors.js';
 import {fixedChoices} from '../engine/procedure.js';
 import type {Answers, Parameter, RunMode, Step, StepContext, StepOutputs} from '../engine/wizard.js';
 import {createIdentities, type IdentityCallClients} from './create.js';
-import {findingLine, identityGate, isCreatable, isSatisfied, pendingActions, type CreateIdentitiesAnswer, type IdentityFinding} from './findings.js';
+import {findingDetail, findingLine, identityGate, isCreatable, isSatisfied, pendingActions, type CreateIdentitiesAnswer, type IdentityFinding} from './findings.js';
 import {createConfirmationWord} from './review.js';
 
 export const createIdentitiesParameter = {
@@ -34,12 +34,12 @@ export function createIdentitiesAnswer(answers: Answers): CreateIdentitiesAnswer
 
 /** A finding as one preflight check: passed, or failed with every fix (exit 4 with the rest of preflight). */
 export function identityCheck(finding: IdentityFinding, answers: Answers, mode: RunMode): {ok: boolean; detail: string; hint?: string[]} {
+	const detail = findingDetail(finding);
 	if (isSatisfied(finding)) {
-		return {ok: true, detail: findingLine(finding).replace(/^✔ [^:]+: /, '')};
+		return {ok: true, detail};
 	}
 
 	const gate = identityGate([finding], createIdentitiesAnswer(answers), mode);
-	const detail = finding.problems.map(problem => problem.text).join('; ');
 	if (gate.ok) {
 		return {ok: true, detail: `${detail}: ferry creates it after the plan`};
 	}

@@ -136,7 +136,7 @@ export function clusterIdentifier(answers: Answers): string | undefined {
 }
 
 /** The profile's AWS keys, which Data Online Migration reads S3 with: checked, never changed. */
-async function checkMigrationSource(clients: IdentityClients, bucket: string, prefix: string): Promise<IdentityFinding> {
+async function checkMigrationSource(clients: IdentityClients, bucket: string, prefix: string, signal: AbortSignal): Promise<IdentityFinding> {
 	const finding = newFinding('migration-source', 'AWS keys of the profile (Data Online Migration reads S3)');
 	finding.checkedWith.push('AWS STS GetCallerIdentity');
 	const caller = callerEntity(clients.awsCaller);
@@ -150,7 +150,7 @@ async function checkMigrationSource(clients: IdentityClients, bucket: string, pr
 		return finding;
 	}
 
-	const principal = caller.kind === 'user' ? caller.arn : (await clients.iam.getRole(caller.name))?.arn;
+	const principal = caller.kind === 'user' ? caller.arn : (await clients.iam.getRole(caller.name, {signal}))?.arn;
 	if (!principal) {
 		finding.notes.push(`the role of ${clients.awsCaller} cannot be read: not checked`);
 		return finding;
@@ -159,7 +159,7 @@ async function checkMigrationSource(clients: IdentityClients, bucket: string, pr
 	finding.checkedWith.push(`IAM SimulatePrincipalPolicy ${principal}`);
 	const permissions = migrationSourcePermissions(bucket, prefix);
 	try {
-		const results = await clients.iam.simulatePrincipalPolicy(principal, permissions.map(permission => ({action: permission.action, resource: permission.resource, ...(permission.context ? {context: {...permission.context}} : {})})));
+		const results = await clients.iam.simulatePrincipalPolicy(principal, permissions.map(permission => ({action: permission.action, resource: permission.resource, ...(permission.context ? {context: {...permission.context}} : {})})), {signal});
 		const denied = results.filter(result => result.decision !== 'allowed' && result.missingContextKeys.length === 0);
 		if (denied.length === 0) {
 			finding.found.push('may read and list the unload prefix');
@@ -204,7 +204,7 @@ export function identityChecks(clientsOf: () => Promise<IdentityClients>, answer
 	}
 
 	if (answers['transferMethod'] === 'online-migration') {
-		checks.push({id: 'migration-source', title: 'AWS keys Data Online Migration reads S3 with', run: async () => checkMigrationSource(await clientsOf(), s3Bucket, s3Prefix)});
+		checks.push({id: 'migration-source', title: 'AWS keys Data Online Migration reads S3 with', run: async () => checkMigrationSource(await clientsOf(), s3Bucket, s3Prefix, signal)});
 		checks.push({id: 'migration-role', title: 'RAM role for Data Online Migration', run: async () => {
 			const clients = await clientsOf();
 			return checkRamServiceRole({
