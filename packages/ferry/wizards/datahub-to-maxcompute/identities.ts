@@ -23,19 +23,19 @@ export type ConnectorAccount = {
 	keys: AlibabaCredentialsProvider;
 };
 
-/** The connector's keys: the answered AccessKey (its secret from the session's secrets), else the profile's. */
-export function connectorKeys(profile: ResolvedProfile, answers: Answers, secret: (key: string) => string | undefined): {keys: AlibabaCredentialsProvider; self: boolean} {
+/** The connector's keys: the answered AccessKey with its secret, else the profile's. */
+export function connectorKeys(profile: ResolvedProfile, answers: Answers, accessKeySecret: string | undefined): {keys: AlibabaCredentialsProvider; self: boolean} {
 	const accessKeyId = String(answers['connectorAccessKeyId'] ?? '');
 	if (!accessKeyId) {
 		return {keys: profile.alibaba.credentials, self: true};
 	}
 
-	return {keys: resolveAlibabaCredentials({kind: 'keys', accessKeyId, accessKeySecret: secret('connectorAccessKeySecret') ?? ''}), self: false};
+	return {keys: resolveAlibabaCredentials({kind: 'keys', accessKeyId, accessKeySecret: accessKeySecret ?? ''}), self: false};
 }
 
 /** Who the connector's keys are (Alibaba Cloud STS GetCallerIdentity), as MaxCompute's ACL names them. */
-export async function connectorAccount(profile: ResolvedProfile, answers: Answers, secret: (key: string) => string | undefined, log: Logger, signal: AbortSignal): Promise<ConnectorAccount> {
-	const {keys, self} = connectorKeys(profile, answers, secret);
+export async function connectorAccount(profile: ResolvedProfile, answers: Answers, accessKeySecret: string | undefined, log: Logger, signal: AbortSignal): Promise<ConnectorAccount> {
+	const {keys, self} = connectorKeys(profile, answers, accessKeySecret);
 	const caller = await (await alibabaStsFor(profile, log, keys)).getCallerIdentity({signal});
 	const user = /^acs:ram::(\d+):user\/(.+)$/.exec(caller.arn);
 	if (user) {
@@ -74,6 +74,6 @@ export async function checkConnectorGrants(account: ConnectorAccount, maxcompute
 
 /** The connector account's grants read again after the identities step, on the table that now exists. */
 export async function recheckConnectorGrants(context: StepContext<DataHubClients>): Promise<IdentityFinding[]> {
-	const account = await connectorAccount(context.clients.profile, context.answers, key => context.secret(key), context.log, context.signal);
+	const account = await connectorAccount(context.clients.profile, context.answers, context.secret('connectorAccessKeySecret'), context.log, context.signal);
 	return [await checkConnectorGrants(account, context.clients.maxcompute, String(context.answers['maxcomputeTable']), false, context.signal)];
 }

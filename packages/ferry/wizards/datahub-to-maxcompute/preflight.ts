@@ -24,7 +24,7 @@ export async function runPreflight(context: Context<'preflight'>): Promise<void>
 
 	const table = context.answers.maxcomputeTable;
 	const partitionColumn = context.answers.partitionColumn;
-	const account = await connectorAccount(context.clients.profile, context.answers, key => context.secret(key), context.log, context.signal);
+	const account = await connectorAccount(context.clients.profile, context.answers, context.secret('connectorAccessKeySecret'), context.log, context.signal);
 	let tableExists: boolean;
 	let described: Awaited<ReturnType<typeof maxcompute.describeTable>> = [];
 	try {

@@ -55,7 +55,7 @@ export async function ensureConnector(context: Context<'connector'>): Promise<vo
 	const topic = context.answers.datahubTopic;
 	const shape = context.outputOf('preflight', 'shape');
 	const connectorId = await context.checkpoint.once('connectorId', async () => {
-		const keys = await connectorKeys(profile, context.answers, key => context.secret(key)).keys.getCredentials();
+		const keys = await connectorKeys(profile, context.answers, context.secret('connectorAccessKeySecret')).keys.getCredentials();
 		const columnFields = shape.fields.filter(field => context.answers.partitionMode === 'USER_DEFINE' || field.column !== context.answers.partitionColumn).map(field => field.column);
 		const {connectorId, created} = await datahub.createConnector(project, topic, 'sink_odps', {columnFields, config: connectorConfig(context, keys), signal: context.signal});
 		context.report(created ? `created ${connectorId}` : `a DataConnector to MaxCompute exists: ${connectorId}`);

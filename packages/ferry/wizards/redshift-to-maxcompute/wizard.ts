@@ -147,6 +147,7 @@ const wizard = defineWizard<MigrationClients>({
 				} catch (error) {
 					throw withUnloadRoleHint(error, context.answers, context.sessionId);
 				}
+
 				context.output('rows', Object.fromEntries(plan.tables.map(table => [table.table, context.checkpoint.get<UnloadResult>(`done:${table.table}`)?.rows])));
 				const unloaded = plan.tables.reduce((total, table) => total + (context.checkpoint.get<UnloadResult>(`done:${table.table}`)?.rows ?? 0), 0);
 				context.summary(stepSummary(count(plan.tables.length, 'table'), `${count(unloaded, 'row')} unloaded`, `s3://${context.answers.s3Bucket}`));
