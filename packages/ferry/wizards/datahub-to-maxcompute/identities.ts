@@ -5,8 +5,7 @@
  * FOR`) and can grant what is missing; its own account it cannot grant anything, so then the statement for the owner
  * is the fix.
  */
-import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
-import {alibabaStsFor, checkMaxComputeGrants, newFinding, resolveAlibabaCredentials, type AlibabaCredentialsProvider, type Answers, type IdentityFinding, type Logger, type ResolvedProfile, type StepContext} from '../../source/kit.js';
+import {alibabaStsFor, checkMaxComputeGrants, newFinding, resolveAlibabaCredentials, type AlibabaCredentialsProvider, type Answers, type IdentityFinding, type Logger, type MaxComputeClient, type ResolvedProfile, type StepContext} from '../../source/kit.js';
 import type {DataHubClients} from './clients.js';
 import {deniedPermission} from './permissions.js';
 

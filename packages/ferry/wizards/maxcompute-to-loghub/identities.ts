@@ -4,9 +4,7 @@
  * policies of the user or role the keys belong to, evaluated by ferry). ferry does not change its own account's
  * permissions: what is missing stops preflight with the statement or command that grants it.
  */
-import type {DataWorksClient} from '../../source/clouds/dataworks/client.js';
-import type {MaxComputeClient} from '../../source/clouds/maxcompute/client.js';
-import {checkMaxComputeGrants, decidePermissions, newFinding, permissionText, readIdentityPolicy, shellJson, shellWord, type AlibabaCaller, type IdentityFinding, type RamClient} from '../../source/kit.js';
+import {checkMaxComputeGrants, decidePermissions, newFinding, permissionText, readIdentityPolicy, shellJson, shellWord, type AlibabaCaller, type DataWorksClient, type IdentityFinding, type MaxComputeClient, type RamClient} from '../../source/kit.js';
 
 export type DataSourceKeysInput = {
 	caller: AlibabaCaller;
