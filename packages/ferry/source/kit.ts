@@ -64,6 +64,23 @@ export type {MaxComputeClient} from './clouds/maxcompute/client.js';
 export type {Inventory, ObjectStore} from './clouds/object-store/client.js';
 export type {OnlineMigrationClient} from './clouds/online-migration/client.js';
 export type {RedshiftConnection} from './clouds/redshift/connection.js';
+export type {CreatedResource, RunMode} from './engine/wizard.js';
+export {iamFor, awsStsFor} from './services/iam.js';
+export type {IamClient} from './clouds/iam/client.js';
+export type {AlibabaCaller, RamClient} from './clouds/ram/client.js';
+export type {RedshiftManagementClient} from './clouds/redshift/management-client.js';
+export {callerEntity} from './clouds/aws/sts-client.js';
+export {resolveAlibabaCredentials, type AlibabaCredentialsProvider} from './clouds/credentials/alibaba.js';
+export {ramFor, alibabaStsFor} from './services/ram.js';
+export {redshiftManagementFor} from './services/redshift.js';
+export {checkAwsServiceRole, parseIamRoleArn, type AwsRoleRequirement} from './identity/aws-role.js';
+export {checkRamServiceRole, parseRamRoleArn, ramRoleArn, type RamRoleRequirement} from './identity/ram-role.js';
+export {checkMaxComputeGrants, type GrantsRequirement} from './identity/maxcompute-grants.js';
+export {decidePermissions, permissionText, readIdentityPolicy, type RequiredPermission} from './identity/permissions.js';
+export {findingLine, identityGate, isSatisfied, newFinding, type IdentityFinding} from './identity/findings.js';
+export {identityReviewSections} from './identity/review.js';
+export {shellJson, shellWord} from './identity/shell-quote.js';
+export {createIdentitiesAnswer, createIdentitiesParameter, identitiesStep, identityCheck, identityFindingsOf, findingsKey} from './identity/steps.js';
 
 /** An answer as text: '' when it was left empty. */
 export function answerText(context: {answers: Answers}, key: string): string {

@@ -73,6 +73,11 @@ test('the kit\'s shared actions use clients and the engine only: no services, st
 	t.true(edges.some(edge => inFerry(edge, 'source/actions/')), 'the rule sees the actions');
 });
 
+test('the identity checks use clients and the engine only: no services, store, UI, commands, local cloud or procedure', t => {
+	t.deepEqual(broken(edge => inFerry(edge, 'source/identity/') && (targets(edge, /^source\/(services|store|ui|cli|commands|local)\//) || targets(edge, /^wizards\//) || edge.target.startsWith(localCloud))), []);
+	t.true(edges.some(edge => inFerry(edge, 'source/identity/')), 'the rule sees the identity modules');
+});
+
 test('ferry reaches the local cloud\'s package only through the one lazy import in source/local/local-cloud-package.ts', t => {
 	const reaching = edges.filter(edge => edge.file.startsWith(`${ferry}/`) && edge.target.startsWith(localCloud));
 	t.deepEqual(reaching.filter(edge => !(edge.file === `${ferry}/source/local/local-cloud-package.ts` && (edge.dynamic || edge.typeOnly))).map(edge => `${edge.file} → ${edge.specifier}`), []);

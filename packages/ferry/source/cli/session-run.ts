@@ -1,7 +1,7 @@
 import process from 'node:process';
 import {stdoutCarriesData, type Flags} from './cli-args.js';
 import {runSession, type RunnerUi} from '../engine/runner.js';
-import {type Session, verificationOf} from '../engine/session.js';
+import {createdResourcesHint, createdResourcesOf, type Session, verificationOf} from '../engine/session.js';
 import type {SecretStore, Wizard} from '../engine/wizard.js';
 import {bugReportHint, describeOutcome, errorDocument, exitCodes, InterruptedError, isBug, signalExitCodes} from '../engine/errors.js';
 import {hintForSavedSession} from '../engine/parameters.js';
@@ -66,7 +66,7 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 	let exitCode: number;
 	let error: ResultError | undefined;
 	try {
-		const result = await runSession({wizard, session, ui, secrets, log, signal});
+		const result = await runSession({wizard, session, ui, secrets, log, signal, mode: mode === 'interactive' ? 'interactive' : 'headless'});
 		exitCode = result.exitCode;
 	} catch (caught) {
 		if (signal.aborted) {
@@ -89,7 +89,8 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 
 	const report = findVerificationReport(wizard, session);
 	if (app) {
-		await app.showOutcome({sessionId: session.id, exitCode, ...(report ? {report: report as never} : {}), ...(error ? {error} : {})});
+		const created = createdResourcesHint(session);
+		await app.showOutcome({sessionId: session.id, exitCode, ...(report ? {report: report as never} : {}), ...(error ? {error} : {}), ...(created ? {created} : {})});
 		await app.close();
 	}
 
@@ -119,6 +120,7 @@ export function resultDocument(wizard: Wizard<unknown>, session: Session, exitCo
 		steps: wizard.steps.map(step => ({id: step.id, title: step.title, state: session.steps[step.id]?.state ?? 'pending', attempts: session.steps[step.id]?.attempts ?? 0, summary: session.steps[step.id]?.summary, error: session.steps[step.id]?.error})),
 		...(error ? {error} : {}),
 		...(report ? {verification: report} : {}),
+		created: createdResourcesOf(session),
 	};
 }
 
@@ -140,5 +142,10 @@ async function printPlainOutcome(io: CommandIo, session: Session, exitCode: numb
 
 		// A hint that already names the resume command (to change an answer) is the way to continue.
 		io.stderr.write(error.hint?.includes(`ferry resume ${session.id}`) ? `  Session ${session.id} is saved.\n` : `  Session ${session.id} is saved; continue with \`ferry resume ${session.id}\`.\n`);
+	}
+
+	const created = createdResourcesHint(session);
+	if (created) {
+		io.stderr.write(`  ${created}\n`);
 	}
 }

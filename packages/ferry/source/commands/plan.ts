@@ -60,6 +60,7 @@ export default async function plan(args: ParsedArgs, io: CommandIo): Promise<num
 			log: silentLogger,
 			signal: new AbortController().signal,
 			until: reviewStep.id,
+			mode: 'plan',
 		});
 	} finally {
 		deleteSession(session.id);

@@ -1,6 +1,6 @@
 import type {ParsedArgs} from '../cli/cli-args.js';
 import {wizardCatalog} from '../../wizards/index.js';
-import {displayState, lastStep, type Session} from '../engine/session.js';
+import {createdResourcesOf, displayState, lastStep, removalCommands, type Session} from '../engine/session.js';
 import {exitCodes, UsageError} from '../engine/errors.js';
 import {formatAge, formatTable} from '../ui/format.js';
 import type {CommandIo} from '../cli/io.js';
@@ -52,6 +52,12 @@ export default async function sessions(args: ParsedArgs, io: CommandIo): Promise
 			io.stdout.write(`${session.id} · ${session.wizard} · profile ${session.profile} · ${displayState(session)}\n`);
 			io.stdout.write(`created ${session.createdAt}, updated ${formatAge(session.updatedAt)}\n\n`);
 			io.stdout.write(formatTable(['STEP', 'STATE', 'ATTEMPTS', 'FINISHED', 'NOTE'], Object.entries(session.steps).map(([step, record]) => [step, record.state, String(record.attempts), record.finishedAt ?? '-', record.error?.message ?? ''])));
+			const created = createdResourcesOf(session);
+			if (created.length > 0) {
+				io.stdout.write(`\nCreated by ferry:\n${formatTable(['SERVICE', 'KIND', 'NAME'], created.map(resource => [resource.service, resource.kind, resource.name]))}`);
+				io.stdout.write(`\nTo remove them when no longer needed (in this order):\n${removalCommands(created).map(command => `  ${command}`).join('\n')}\n`);
+			}
+
 			io.stdout.write(`\nlog: ${files.log}\n`);
 			return exitCodes.ok;
 		}

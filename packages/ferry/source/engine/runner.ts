@@ -6,13 +6,15 @@ import {profileSettings} from '../store/profiles.js';
 import {saveSession, sessionFiles} from '../store/session-store.js';
 import {hintForSavedSession} from './parameters.js';
 import {formatProgress} from './progress.js';
-import {type Session, type StepRecord, verificationKeys, verificationOf} from './session.js';
+import {createdKey, type Session, type StepRecord, verificationKeys, verificationOf} from './session.js';
 import {notComparedCauseText, verdictOfReport} from '../verify/outcome.js';
 import type {
 	Answers,
+	CreatedResource,
 	Parameter,
 	ParameterContext,
 	ReviewDocument,
+	RunMode,
 	SecretStore,
 	Step,
 	StepContext,
@@ -68,6 +70,8 @@ export type RunOptions<Clients> = {
 	until?: string;
 	/** The profile's settings, defaults for the answers its forms ask (`ParameterContext.settings`). */
 	settings?: Readonly<Record<string, string>>;
+	/** @default 'headless' */
+	mode?: RunMode;
 };
 
 export type RunResult = {session: Session; exitCode: number};
@@ -213,8 +217,10 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 	const {wizard, session, ui, log, signal} = options;
 	const parameterContext = (): ParameterContext => ({answers: session.answers, outputs: outputsOf(session), profile: session.profile, settings: options.settings});
 
+	const mode = options.mode ?? 'headless';
 	const makeContext = async (task?: ListrTaskWrapper<unknown, never, never>): Promise<StepContext<Clients>> => ({
 		sessionId: session.id,
+		mode,
 		profile: session.profile,
 		answers: session.answers,
 		outputs: outputsOf(session),
@@ -242,6 +248,13 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 		output(key, value) {
 			record.outputs[key] = value;
 			saveSession(session);
+		},
+		created(resource) {
+			const created = Array.isArray(record.outputs[createdKey]) ? record.outputs[createdKey] as CreatedResource[] : [];
+			if (!created.some(item => item.service === resource.service && item.kind === resource.kind && item.name === resource.name)) {
+				record.outputs[createdKey] = [...created, resource];
+				saveSession(session);
+			}
 		},
 		verified(report) {
 			record.outputs[verificationKeys.report] = report;
@@ -307,7 +320,7 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 		return;
 	}
 
-	const confirmation = step.confirm?.(session.answers);
+	const confirmation = step.confirm?.(session.answers, {outputs: outputsOf(session), mode});
 	if (confirmation && !(await ui.confirm(step, confirmation))) {
 		throw new ReviewDeclinedError();
 	}

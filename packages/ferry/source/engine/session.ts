@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import process from 'node:process';
-import type {Answers} from './wizard.js';
+import type {Answers, CreatedResource} from './wizard.js';
 import {isProcessAlive} from '../store/process-alive.js';
 import {type CheckOutcome, verdictOfReport} from '../verify/outcome.js';
 
@@ -172,6 +172,30 @@ export function validateSession(value: unknown, expectedId?: string): string | u
 	}
 
 	return undefined;
+}
+
+/** Where a step keeps what it created (`StepContext.created`). */
+export const createdKey = 'createdResources';
+
+/** Everything the session's steps created, in step order. */
+export function createdResourcesOf(session: Session): CreatedResource[] {
+	return Object.values(session.steps).flatMap(record => (Array.isArray(record.outputs[createdKey]) ? record.outputs[createdKey] as CreatedResource[] : []));
+}
+
+/** The commands that remove what a session created, the last created first (a policy before its role). */
+export function removalCommands(created: readonly CreatedResource[]): string[] {
+	return [...created].reverse().map(resource => resource.removal);
+}
+
+/** The closing line of a run that created something, or undefined: where the list and the removal commands are. */
+export function createdResourcesHint(session: Session): string | undefined {
+	const created = createdResourcesOf(session);
+	if (created.length === 0) {
+		return undefined;
+	}
+
+	const names = created.map(resource => `${resource.service} ${resource.kind} ${resource.name}`);
+	return `ferry created ${created.length === 1 ? 'one resource' : `${created.length} resources`} for this run (${names.join(', ')}); \`ferry sessions show ${session.id}\` lists them with the commands that remove them.`;
 }
 
 /** Where a verify step's result lives among its outputs (`verified` writes them; sessions of older ferries have them too). */

@@ -101,8 +101,29 @@ export type ReviewTable = {title?: string; columns: string[]; rows: ReviewTableR
 export type ReviewSection = {title: string; body?: string; tables?: ReviewTable[]; code?: string; language?: string; warnings?: string[]};
 export type ReviewDocument = {title: string; sections: ReviewSection[]};
 
+/**
+ * Who answers this run: a person in the terminal UI (typed confirmations), flags and answers files (headless), or
+ * nobody, because the run only prints the plan (`ferry plan` stops at the review).
+ */
+export type RunMode = 'interactive' | 'headless' | 'plan';
+
+/**
+ * Something a step created that outlives the run (a role, a policy, a grant): listed by `ferry sessions show` with
+ * the command that removes it, and named in the run's closing hint.
+ */
+export type CreatedResource = {
+	/** The service that holds it, e.g. `IAM`, `RAM`, `MaxCompute`. */
+	service: string;
+	/** e.g. `role`, `inline policy`, `cluster IAM role`, `grant`. */
+	kind: string;
+	name: string;
+	/** The command (CLI or statement) that removes it. */
+	removal: string;
+};
+
 export type StepContext<Clients = unknown> = {
 	sessionId: string;
+	mode: RunMode;
 	profile: string;
 	answers: Answers;
 	/** Outputs of finished steps, by step id. */
@@ -115,6 +136,8 @@ export type StepContext<Clients = unknown> = {
 	checkpoint: Checkpoints;
 	/** Records an output of this step (saved at once). */
 	output(key: string, value: unknown): void;
+	/** Records something the step created for the session's list (saved at once; the same name is kept once). */
+	created(resource: CreatedResource): void;
 	/** Runs sub-tasks as live listr2 tasks, in parallel up to `concurrency`. */
 	tasks(tasks: SubTask[], options?: {concurrency?: number}): Promise<void>;
 	/** A progress line under the step. */
@@ -152,8 +175,8 @@ export type Step<Clients = unknown> = {
 	run?: (context: StepContext<Clients>) => Promise<void>;
 	/** Review steps: the document to show and confirm. */
 	review?: (context: StepContext<Clients>) => Promise<ReviewDocument>;
-	/** Steps that overwrite or delete data ask for the typed name returned here. */
-	confirm?: (answers: Answers) => {expected: string; message: string} | undefined;
+	/** Steps that overwrite, delete or create outside the data ask for the typed text returned here. */
+	confirm?: (answers: Answers, context: {outputs: StepOutputs; mode: RunMode}) => {expected: string; message: string} | undefined;
 };
 
 /** What a statement on one side of a procedure returns, for `ferry sql`. */

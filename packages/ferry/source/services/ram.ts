@@ -1,4 +1,19 @@
+import type {AlibabaCredentialsProvider} from '../clouds/credentials/alibaba.js';
+import type {Logger} from '../log/logger.js';
 import type {ServiceDescriptor} from './descriptor.js';
+import type {ResolvedProfile} from './profile-endpoints.js';
+
+/** The RAM client of a resolved profile. */
+export async function ramFor(profile: ResolvedProfile, log: Logger) {
+	const {createRamClient} = await import('../clouds/ram/client.js');
+	return createRamClient({endpoint: profile.alibaba.endpoints['ram']!, credentials: profile.alibaba.credentials, logger: log});
+}
+
+/** Alibaba Cloud STS for a resolved profile, with its own keys or others (a DataConnector's). */
+export async function alibabaStsFor(profile: ResolvedProfile, log: Logger, credentials: AlibabaCredentialsProvider = profile.alibaba.credentials) {
+	const {createAlibabaStsClient} = await import('../clouds/ram/client.js');
+	return createAlibabaStsClient({endpoint: profile.alibaba.endpoints['sts']!, credentials, logger: log});
+}
 
 /** Resource Access Management (2015-05-01): users, AccessKeys, roles, policies and their attachments. */
 export const ram: ServiceDescriptor = {
@@ -17,4 +32,8 @@ export const alibabaSts: ServiceDescriptor = {
 	vendor: 'alibaba',
 	endpointKey: 'sts',
 	defaultEndpoint: region => `https://sts.${region}.aliyuncs.com`,
+	async whoami({profile, log, signal}) {
+		const caller = await (await alibabaStsFor(profile, log)).getCallerIdentity({signal});
+		return `${caller.arn} (${caller.identityType})`;
+	},
 };

@@ -28,6 +28,12 @@ export async function redshiftFor(profile: ResolvedProfile, access: RedshiftAcce
 	});
 }
 
+/** The Redshift management API client (DescribeClusters, ModifyClusterIamRoles) of a resolved profile. */
+export async function redshiftManagementFor(profile: ResolvedProfile, log: Logger) {
+	const {createRedshiftManagementClient} = await import('../clouds/redshift/management-client.js');
+	return createRedshiftManagementClient({region: profile.aws.region, credentials: profile.aws.credentials, logger: log, ...(profile.aws.endpoints['redshift'] ? {endpoint: profile.aws.endpoints['redshift']} : {})});
+}
+
 /** Amazon Redshift: the Data API (and, locally, the PostgreSQL wire as the door `redshift-pg`). */
 export const redshift: ServiceDescriptor = {
 	name: 'redshift',

@@ -9,10 +9,21 @@ export type Outcome = {
 	exitCode: number;
 	report?: VerificationReport;
 	error?: {message: string; hint?: string};
+	/** What the run created and where to find how to remove it (`createdResourcesHint`). */
+	created?: string;
 };
 
-/** How the run ended, in one or two lines: success, a difference, a failure with its hint, or an interruption. */
+/** How the run ended, in one or two lines: success, a difference, a failure with its hint, or an interruption; then what it created. */
 export function OutcomeSummary({outcome}: {outcome: Outcome}) {
+	return (
+		<Box flexDirection="column">
+			<OutcomeLines outcome={outcome} />
+			{outcome.created ? <Text color={colors.muted}>{outcome.created}</Text> : null}
+		</Box>
+	);
+}
+
+function OutcomeLines({outcome}: {outcome: Outcome}) {
 	if (outcome.exitCode === 130) {
 		return (
 			<Box flexDirection="column">

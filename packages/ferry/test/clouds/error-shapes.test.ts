@@ -13,6 +13,7 @@ import {createDataWorksClient} from '../../source/clouds/dataworks/client.js';
 import {createLogServiceClient} from '../../source/clouds/log-service/client.js';
 import {createMaxComputeClient} from '../../source/clouds/maxcompute/client.js';
 import {createOnlineMigrationClient} from '../../source/clouds/online-migration/client.js';
+import {createAlibabaStsClient, createRamClient} from '../../source/clouds/ram/client.js';
 import {ServiceError} from '../../source/engine/errors.js';
 import {silentLogger} from '../../source/log/logger.js';
 
@@ -63,6 +64,18 @@ const services: Service[] = [
 		codes: {auth: 'InvalidAccessKeyId', throttling: 'Throttling', server: 'InternalError', client: 'InvalidArgument'},
 		call: endpoint => createOnlineMigrationClient({endpoint, region: 'ap-southeast-1', accountId: '1000000000000000', credentials, logger: silentLogger, retry}).whoami(),
 	},
+	{
+		name: 'RAM',
+		shape: (status, code) => ({status, headers: {'content-type': 'application/json;charset=utf-8'}, body: JSON.stringify({RequestId: 'RID-ram', HostId: 'ram.aliyuncs.com', Code: code, Message: `said ${code}`})}),
+		codes: {auth: 'InvalidAccessKeyId.NotFound', throttling: 'Throttling.User', server: 'ServiceUnavailable', client: 'InvalidParameter.RoleName.InvalidChars'},
+		call: endpoint => createRamClient({endpoint, credentials, retry}).listPoliciesForRole('r'),
+	},
+	{
+		name: 'Alibaba Cloud STS',
+		shape: (status, code) => ({status, headers: {'content-type': 'application/json;charset=utf-8'}, body: JSON.stringify({RequestId: 'RID-sts', HostId: 'sts.aliyuncs.com', Code: code, Message: `said ${code}`})}),
+		codes: {auth: 'InvalidSecurityToken.Expired', throttling: 'Throttling', server: 'InternalError', client: 'InvalidParameter'},
+		call: endpoint => createAlibabaStsClient({endpoint, credentials, retry}).getCallerIdentity(),
+	},
 ];
 
 /** Answers every request with the next scripted answer (then 200 with an empty body), counting them. */
@@ -82,7 +95,7 @@ async function fakeEndpoint(t: {teardown(fn: () => void): void}, script: Answer[
 for (const service of services) {
 	const cases: Array<{what: string; status: number; code: keyof Service['codes']; exitCode: number; requests: number}> = [
 		{what: 'a credentials problem exits 3 and is not retried', status: service.name === 'DataHub' ? 401 : 403, code: 'auth', exitCode: 3, requests: 1},
-		{what: 'throttling is retried', status: service.name === 'Log Service' ? 403 : (service.name === 'DataWorks' ? 400 : 429), code: 'throttling', exitCode: 1, requests: 2},
+		{what: 'throttling is retried', status: service.name === 'Log Service' ? 403 : (['DataWorks', 'RAM', 'Alibaba Cloud STS'].includes(service.name) ? 400 : 429), code: 'throttling', exitCode: 1, requests: 2},
 		{what: 'a 5xx is retried', status: 503, code: 'server', exitCode: 1, requests: 2},
 		{what: 'another 4xx is not retried', status: 400, code: 'client', exitCode: 1, requests: 1},
 		{what: '501 is never retried', status: 501, code: 'server', exitCode: 1, requests: 1},

@@ -10,7 +10,7 @@ import {exitMarker, widestRow} from '../helpers/tmux-terminal.js';
 const ferry = ferryInTmux(test, 'procedures');
 
 const procedures = [
-	{id: 'datahub-to-maxcompute', title: /❯ DataHub → MaxCompute/, downs: 1, watched: /✔ Step 9 of 10 · Watch the sync/, checks: /All 4 checks equal/},
+	{id: 'datahub-to-maxcompute', title: /❯ DataHub → MaxCompute/, downs: 1, watched: /✔ Step 10 of 11 · Watch the sync/, checks: /All 4 checks equal/},
 	{id: 'maxcompute-to-loghub', title: /❯ MaxCompute → Log Service/, downs: 2, watched: /✔ Step 7 of 8 · Run and watch/, checks: /All 3 checks equal/},
 ];
 

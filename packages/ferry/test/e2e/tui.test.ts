@@ -98,7 +98,7 @@ test.serial('a person runs redshift-to-maxcompute on the local cloud from the ho
 
 	// The first start of the local cloud seeds TPC-H (about 20 s) before the Connections answers show.
 	const summary = await terminal.waitForScreen(/^❯ Accept these (\d+) answers/m, 90_000);
-	t.regex(summary.screen, /Step 1 of 10 · Connections/);
+	t.regex(summary.screen, /Step 1 of 11 · Connections/);
 	t.regex(summary.screen, /^ {2}Redshift access +Data API, provisioned cluster$/m, 'label and value side by side');
 	t.regex(summary.screen, /1–\d+ of 18 · more below/, 'the list scrolls where the screen is too short');
 	t.regex(summary.screen, /Enter accept all · ↑↓ move · e edit/);
@@ -115,14 +115,14 @@ test.serial('a person runs redshift-to-maxcompute on the local cloud from the ho
 	await terminal.press('Escape');
 	await terminal.waitForScreen(/^❯ Accept these 18 answers/m, 5000);
 
-	const form = await acceptConnections(terminal, /Step 3 of 10 · Tables[\s\S]*\d+ of \d+ selected/, 60_000);
+	const form = await acceptConnections(terminal, /Step 3 of 11 · Tables[\s\S]*\d+ of \d+ selected/, 60_000);
 	t.deepEqual(form.summaries, [18], 'one Enter accepted every Connections answer');
 	t.deepEqual(form.fields, [], 'on local no answer is asked one by one');
-	t.regex(form.screen, /✔ Step 2 of 10 · Preflight/);
+	t.regex(form.screen, /✔ Step 2 of 11 · Preflight/);
 
 	await terminal.press('Enter');
 	const review = await terminal.waitForScreen(/Proceed\? \(y\/N\)/, 30_000);
-	t.regex(review.screen, /Step 4 of 10 · Plan review/);
+	t.regex(review.screen, /Step 4 of 11 · Plan review/);
 	t.regex(review.screen, /Plan: \d+ tables from Redshift public to MaxCompute ferry_local/);
 	await terminal.press('y');
 
@@ -144,7 +144,7 @@ test.serial('a person runs redshift-to-maxcompute on the local cloud from the ho
 	t.true(existsSync(path.join(ferryHome, 'sessions', sessionId)), `session ${sessionId} is saved under FERRY_HOME`);
 	t.true(widestRow(outcome.screen).width <= 80, `no row wider than the terminal: ${widestRow(outcome.screen).row}`);
 
-	const stepLines = Array.from({length: 10}, (_, index) => `✔ Step ${index + 1} of 10 · `);
+	const stepLines = Array.from({length: 11}, (_, index) => `✔ Step ${index + 1} of 11 · `);
 	t.deepEqual(stepLines.filter(line => !history.includes(line)), [], 'every finished step keeps its line above the report');
 
 	await terminal.press('Enter');

@@ -112,7 +112,7 @@ test('a form step lists only known parameters; a helper context reads everything
 
 test('confirm and createClients get the typed answers without answers emptied on purpose', async t => {
 	const step = procedure.step({id: 'load', title: 'Load', explain: '', kind: 'task', rerun: 'safe', confirm: answers => ({expected: answers.table, message: answers.topic ?? 'no topic'})});
-	t.deepEqual(step.confirm!({table: 'orders', topic: null}), {expected: 'orders', message: 'no topic'});
+	t.deepEqual(step.confirm!({table: 'orders', topic: null}, {outputs: {}, mode: 'headless'}), {expected: 'orders', message: 'no topic'});
 	const create = procedure.createClients(async ({answers, secrets}) => ({name: `${answers.table}:${secrets.get('password') ?? ''}`}));
 	const clients = await create({profile: 'local', answers: {table: 'orders'}, secrets: {get: () => 'pw', set() {}}, log: undefined as never, signal: new AbortController().signal});
 	t.deepEqual(clients, {name: 'orders:pw'});

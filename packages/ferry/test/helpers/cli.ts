@@ -69,9 +69,10 @@ export type LocalCloudHome = {
 
 /**
  * One temp FERRY_HOME and one local cloud per test file: started before the first test with
- * `ferry local-cloud start`, stopped and removed after the last one, whatever happened.
+ * `ferry local-cloud start` (with `startArgs`, e.g. `--identities missing`), stopped and removed after the last one,
+ * whatever happened.
  */
-export function useLocalCloud(test: TestFn): LocalCloudHome {
+export function useLocalCloud(test: TestFn, options: {startArgs?: readonly string[]} = {}): LocalCloudHome {
 	let home: string | undefined;
 	const requireHome = () => {
 		if (!home) {
@@ -83,7 +84,7 @@ export function useLocalCloud(test: TestFn): LocalCloudHome {
 
 	test.before(async () => {
 		home = mkdtempSync(path.join(os.tmpdir(), 'ferry-integration-'));
-		const started = await runFerry(home, ['local-cloud', 'start'], {timeoutMs: 150_000});
+		const started = await runFerry(home, ['local-cloud', 'start', ...(options.startArgs ?? [])], {timeoutMs: 150_000});
 		if (started.exitCode !== 0) {
 			throw new Error(`ferry local-cloud start failed:\n${describeRun(started)}\n--- daemon.log ---\n${readIfExists(path.join(home, 'local-cloud', 'daemon.log'))}`);
 		}

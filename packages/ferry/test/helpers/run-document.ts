@@ -10,4 +10,4 @@ export type RunDocument = {
 	verification?: VerificationReport;
 };
 
-export const redshiftToMaxComputeSteps = ['connections', 'preflight', 'tables', 'plan', 'unload', 'inventory', 'transfer', 'create-tables', 'load', 'verify'];
+export const redshiftToMaxComputeSteps = ['connections', 'preflight', 'tables', 'plan', 'identities', 'unload', 'inventory', 'transfer', 'create-tables', 'load', 'verify'];

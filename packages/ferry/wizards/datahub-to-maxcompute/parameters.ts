@@ -1,4 +1,4 @@
-import {defineParameters, fixedChoices} from '../../source/kit.js';
+import {createIdentitiesParameter, defineParameters, fixedChoices} from '../../source/kit.js';
 import {dataHubProjectName, dataHubTopicName} from '../../source/clouds/datahub/names.js';
 import {maxComputeColumnName, maxComputePartitionValue, maxComputeProjectName, maxComputeTableName} from '../../source/clouds/maxcompute/names.js';
 import {checkTimeZone, partitionValue, unsupportedDirectives} from './time.js';
@@ -37,8 +37,11 @@ export const parameters = defineParameters([
 		{value: 'MILLISECOND', label: 'MILLISECOND'},
 		{value: 'SECOND', label: 'SECOND'},
 	])},
+	{key: 'connectorAccessKeyId', label: 'Connector AccessKey ID', type: 'string', help: 'The AccessKey the DataConnector writes to MaxCompute with, e.g. a RAM user kept for it. Empty: the profile\'s own keys. Preflight reads its grants (CreateInstance on the project; Describe, Alter, Update on the table) and ferry can grant what is missing (createIdentities); ferry never creates an AccessKey.', example: 'LTAI…', optional: true},
+	{key: 'connectorAccessKeySecret', label: 'Connector AccessKey secret', type: 'secret', help: 'Kept in ferry\'s credentials file (0600), never in the session.', when: answers => Boolean(answers['connectorAccessKeyId'])},
 	{key: 'input', label: 'Input file', type: 'string', help: 'Records to write: CSV with a header row or JSON Lines (.jsonl), columns by name. Empty: generated log records.', example: 'logs.csv', optional: true},
 	{key: 'records', label: 'Generated records', type: 'number', help: 'How many log records to generate when there is no input file.', when: answers => !answers['input'], validate: wholeNumber(1, 10_000_000)},
 	{key: 'batchSize', label: 'Records per request', type: 'number', help: 'Records per PutRecords request; each acknowledged batch is saved, so a resumed run continues after it.', default: 500, validate: wholeNumber(1, 10_000)},
+	createIdentitiesParameter,
 	{key: 'syncTimeoutMinutes', label: 'Sync wait (minutes)', type: 'number', help: 'How long to wait for the DataConnector (the service syncs every 5 minutes or 64 MB).', default: 20, validate: wholeNumber(1, 1440)},
 ]);

@@ -1,6 +1,6 @@
 /** The plan review step. */
 import {encodeRecordSchema} from '../../source/clouds/datahub/schema.js';
-import type {ReviewDocument} from '../../source/kit.js';
+import {identityReviewSections, type ReviewDocument} from '../../source/kit.js';
 import {connectorConfig, createTableStatement, partitionRule} from './derived.js';
 import type {Context} from './procedure.js';
 import {verificationPairs, type VerificationPlan} from './verification.js';
@@ -9,11 +9,12 @@ import {verificationPairs, type VerificationPlan} from './verification.js';
 export async function reviewPlan(context: Context): Promise<ReviewDocument> {
 	const shape = context.outputOf('preflight', 'shape');
 	const table = context.answers.maxcomputeTable;
-	const config = connectorConfig(context, {accessKeyId: '<the profile\'s AccessKey ID>', accessKeySecret: '<redacted>'});
+	const config = connectorConfig(context, {accessKeyId: context.answers.connectorAccessKeyId || '<the profile\'s AccessKey ID>', accessKeySecret: '<redacted>'});
 	const plan: VerificationPlan = {table, partitionColumn: context.answers.partitionColumn, fields: shape.fields, columns: shape.fields.filter(field => shape.columns.some(column => column.name === field.column)), rule: partitionRule(context), timeZone: context.answers.timeZone};
 	return {
 		title: `Plan: DataHub ${context.answers.datahubProject}/${context.answers.datahubTopic} → MaxCompute ${context.answers.maxcomputeProject}.${table}`,
 		sections: [
+			...identityReviewSections(context.outputs.preflight?.identities ?? []),
 			{title: `1. ${shape.tableExists ? 'Keep the existing table (its schema is checked)' : 'Create the table'}`, code: createTableStatement(context, shape.columns), language: 'sql'},
 			{title: `2. CreateProject ${context.answers.datahubProject} (kept if it exists)`},
 			{title: `3. CreateTopic ${context.answers.datahubTopic}: TUPLE, ${context.answers.shardCount} shards, ${context.answers.lifecycle} days (an existing topic is checked field by field)`, code: JSON.stringify(JSON.parse(encodeRecordSchema(shape.fields.map(field => ({name: field.column, type: field.fieldType})))), undefined, 2), language: 'json'},

@@ -1,7 +1,8 @@
 /** The preflight step: nothing changes before every check has passed. */
 import {topicsPerProjectLimit} from '../../source/clouds/datahub/limits.js';
 import {maxComputeColumnName} from '../../source/clouds/maxcompute/names.js';
-import {count, PreflightError, stepSummary} from '../../source/kit.js';
+import {count, createIdentitiesAnswer, findingLine, findingsKey, identityGate, PreflightError, stepSummary} from '../../source/kit.js';
+import {checkConnectorGrants, connectorAccount} from './identities.js';
 import {recordSource} from './derived.js';
 import {deniedPermission, permissionDenied, permissionProbes, probePermissions} from './permissions.js';
 import type {Context} from './procedure.js';
@@ -23,6 +24,7 @@ export async function runPreflight(context: Context<'preflight'>): Promise<void>
 
 	const table = context.answers.maxcomputeTable;
 	const partitionColumn = context.answers.partitionColumn;
+	const account = await connectorAccount(context.clients.profile, context.answers, context.secret('connectorAccessKeySecret'), context.log, context.signal);
 	let tableExists: boolean;
 	let described: Awaited<ReturnType<typeof maxcompute.describeTable>> = [];
 	try {
@@ -31,6 +33,14 @@ export async function runPreflight(context: Context<'preflight'>): Promise<void>
 	} catch (error) {
 		const denied = deniedPermission(error);
 		throw denied ? permissionDenied(who.owner, maxcompute.project, table, denied === 'odps:(unnamed)' ? 'odps:Describe' : denied) : error;
+	}
+
+	const grants = await checkConnectorGrants(account, maxcompute, table, !tableExists, context.signal);
+	context.report(findingLine(grants));
+	context.output(findingsKey, [grants]);
+	const gate = identityGate([grants], createIdentitiesAnswer(context.answers), context.mode);
+	if (!gate.ok) {
+		throw new PreflightError(gate.message, {hint: gate.hint});
 	}
 
 	let columns: TableColumn[];
@@ -42,10 +52,12 @@ export async function runPreflight(context: Context<'preflight'>): Promise<void>
 
 		columns = described.filter(column => !column.partition).map(column => ({name: column.name, type: column.type}));
 		context.report(`table ${table} exists: ${columns.length} columns, partitioned by ${partitionColumn}`);
-		// The connector writes with the profile's keys (connectorConfig), the same account as this client.
-		const firstValue = context.answers.partitionMode === 'SYSTEM_TIME' ? partitionValue(Date.now(), (context.answers.partitionFormat ?? ''), context.answers.timeRange!, context.answers.timeZone) : undefined;
-		const probed = await probePermissions(maxcompute, permissionProbes(table, columns.map(column => column.name), {column: partitionColumn, ...(firstValue === undefined ? {} : {firstValue})}), {account: who.owner, table}, context.signal);
-		context.report(`the connector's account ${who.owner}: CreateInstance, ${probed.checked.join(', ')} allowed${probed.unchecked.map(item => ` · ${item.permission} not checked (${item.why})`).join('')}${firstValue === undefined ? ' · Alter not checked (the first partition is known only from the records)' : ''}`);
+		if (account.self) {
+			// The connector writes with the profile's keys (connectorConfig): probe what this client may do.
+			const firstValue = context.answers.partitionMode === 'SYSTEM_TIME' ? partitionValue(Date.now(), (context.answers.partitionFormat ?? ''), context.answers.timeRange!, context.answers.timeZone) : undefined;
+			const probed = await probePermissions(maxcompute, permissionProbes(table, columns.map(column => column.name), {column: partitionColumn, ...(firstValue === undefined ? {} : {firstValue})}), {account: who.owner, table}, context.signal);
+			context.report(`the connector's account ${who.owner}: CreateInstance, ${probed.checked.join(', ')} allowed${probed.unchecked.map(item => ` · ${item.permission} not checked (${item.why})`).join('')}${firstValue === undefined ? ' · Alter not checked (the first partition is known only from the records)' : ''}`);
+		}
 	} else {
 		columns = parseColumnList(context.answers.tableColumns);
 		context.report(`table ${table} will be created: ${columns.map(column => `${column.name} ${column.type}`).join(', ')}`);

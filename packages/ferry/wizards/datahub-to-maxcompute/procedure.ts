@@ -1,5 +1,5 @@
 /** The procedure's types: its clients, its parameters and what each step records for the later ones. */
-import {defineProcedure, type ConnectorShardStatus, type ProcedureContext} from '../../source/kit.js';
+import {defineProcedure, type ConnectorShardStatus, type IdentityFinding, type ProcedureContext} from '../../source/kit.js';
 import type {DataHubClients} from './clients.js';
 import type {parameters} from './parameters.js';
 import type {ColumnMapping, TableColumn} from './type-mapping.js';
@@ -8,7 +8,7 @@ import type {ColumnMapping, TableColumn} from './type-mapping.js';
 export type Shape = {tableExists: boolean; columns: TableColumn[]; fields: ColumnMapping[]; records: number};
 
 type Outputs = {
-	preflight: {shape: Shape};
+	preflight: {shape: Shape; identities: IdentityFinding[]};
 	topic: {shards: string[]};
 	connector: {connectorId: string};
 	write: {records: number; bytes: number};

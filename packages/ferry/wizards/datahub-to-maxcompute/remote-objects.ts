@@ -1,6 +1,7 @@
 /** The remote objects of the procedure, each created once: the table, the DataHub project, the topic and the DataConnector. */
 import {count, ensureMaxComputeTable, StepError, stepSummary} from '../../source/kit.js';
 import {connectorConfig, createTableStatement} from './derived.js';
+import {connectorKeys} from './identities.js';
 import {settings, type Context} from './procedure.js';
 import {compareTopicFields} from './type-mapping.js';
 
@@ -54,7 +55,7 @@ export async function ensureConnector(context: Context<'connector'>): Promise<vo
 	const topic = context.answers.datahubTopic;
 	const shape = context.outputOf('preflight', 'shape');
 	const connectorId = await context.checkpoint.once('connectorId', async () => {
-		const keys = await profile.alibaba.credentials.getCredentials();
+		const keys = await connectorKeys(profile, context.answers, context.secret('connectorAccessKeySecret')).keys.getCredentials();
 		const columnFields = shape.fields.filter(field => context.answers.partitionMode === 'USER_DEFINE' || field.column !== context.answers.partitionColumn).map(field => field.column);
 		const {connectorId, created} = await datahub.createConnector(project, topic, 'sink_odps', {columnFields, config: connectorConfig(context, keys), signal: context.signal});
 		context.report(created ? `created ${connectorId}` : `a DataConnector to MaxCompute exists: ${connectorId}`);

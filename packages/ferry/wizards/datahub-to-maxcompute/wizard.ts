@@ -1,10 +1,11 @@
-import {defineWizard, maxComputeSide, StepError} from '../../source/kit.js';
+import {defineWizard, identitiesStep, maxComputeSide, StepError} from '../../source/kit.js';
 import {about} from './about.js';
 import {createDataHubClients, type DataHubClients} from './clients.js';
 import {parameters} from './parameters.js';
 import {reviewPlan} from './plan.js';
 import {runPreflight} from './preflight.js';
 import {procedure} from './procedure.js';
+import {recheckConnectorGrants} from './identities.js';
 import {ensureConnector, ensureProject, ensureTable, ensureTopic} from './remote-objects.js';
 import {watchSync} from './sync.js';
 import {verifyRecords} from './verify.js';
@@ -31,14 +32,14 @@ const wizard = defineWizard<DataHubClients>({
 			kind: 'form',
 			rerun: 'safe',
 			explain: 'The DataHub project and TUPLE topic, the MaxCompute project and table the DataConnector syncs into (with its partition column), how the connector partitions, and the records to write: a file of yours or generated log records.',
-			parameters: ['datahubProject', 'datahubTopic', 'shardCount', 'lifecycle', 'maxcomputeProject', 'maxcomputeTable', 'tableColumns', 'partitionColumn', 'partitionMode', 'partitionFormat', 'timeRange', 'timeZone', 'timestampUnit', 'input', 'records', 'batchSize', 'syncTimeoutMinutes'],
+			parameters: ['datahubProject', 'datahubTopic', 'shardCount', 'lifecycle', 'maxcomputeProject', 'maxcomputeTable', 'tableColumns', 'partitionColumn', 'partitionMode', 'partitionFormat', 'timeRange', 'timeZone', 'timestampUnit', 'connectorAccessKeyId', 'connectorAccessKeySecret', 'input', 'records', 'batchSize', 'syncTimeoutMinutes'],
 		}),
 		procedure.step({
 			id: 'preflight',
 			title: 'Preflight',
 			kind: 'task',
 			rerun: 'safe',
-			explain: 'Before anything changes: who ferry is on DataHub and MaxCompute, that both are in the same region, that every column of the table has a DataHub type, that the account the DataConnector writes with may describe, alter and update an existing table, that the project has room for the topic (500, DataHub\'s limit), and that every input record fits the schema.',
+			explain: 'Before anything changes: who ferry is on DataHub and MaxCompute, that both are in the same region, that every column of the table has a DataHub type, that the account the DataConnector writes with (the profile\'s, or the AccessKey given for it) holds CreateInstance on the project and Describe, Alter and Update on the table (its grants, and probes for the profile\'s own account), that the project has room for the topic (500, DataHub\'s limit), and that every input record fits the schema.',
 			run: runPreflight,
 		}),
 		procedure.step({
@@ -56,6 +57,11 @@ const wizard = defineWizard<DataHubClients>({
 			rerun: 'safe',
 			explain: 'The MaxCompute table the data lands in (step 1 of the procedure). An existing table with the same columns is kept; a different one stops with the differences.',
 			run: ensureTable,
+		}),
+		identitiesStep<DataHubClients>({
+			explain: 'The grants the DataConnector\'s account lacks, given on the table that now exists, exactly as the plan showed (ADD USER when it is not a member, GRANT … TO USER …); then its grants are read again.',
+			clients: context => ({maxcompute: context.clients.maxcompute}),
+			recheck: recheckConnectorGrants,
 		}),
 		procedure.step({
 			id: 'project',

@@ -1,5 +1,5 @@
 /** The plan review step. */
-import type {ReviewDocument} from '../../source/kit.js';
+import {identityReviewSections, type ReviewDocument} from '../../source/kit.js';
 import {checkPlan, cycleOf, partitionOf, scheduled, workflowOf} from './derived.js';
 import type {Context} from './procedure.js';
 import {manualBizDate} from './run-instance.js';
@@ -11,6 +11,7 @@ export async function reviewPlan(context: Context): Promise<ReviewDocument> {
 	return {
 		title: `Plan: MaxCompute ${context.answers.maxcomputeProject}.${context.answers.maxcomputeTable} (${context.answers.partition}) → Log Service ${context.answers.logProject}/${context.answers.logstore}`,
 		sections: [
+			...identityReviewSections(context.outputs.preflight?.identities ?? []),
 			{title: `1. Log Service: project ${context.answers.logProject}, logstore ${context.answers.logstore} (${context.answers.logTtlDays} days) and an index on every key, each kept if it exists`},
 			{title: `2. DataWorks data sources ${context.answers.odpsDataSource} (odps) and ${context.answers.loghubDataSource} (loghub), kept if they exist; the keys live in them, not in the job`},
 			{title: `3. The ${workflowOf(context).kind} workflow ${workflowOf(context).name} (created if missing), CreateDISyncTask ${context.answers.taskName} in ${context.answers.folderPath} on ${context.answers.resourceGroup}, then SubmitFile${shape.mode === 'standard' ? ' and DeployFile' : ''}`, code: JSON.stringify(shape.job, undefined, 2), language: 'json'},

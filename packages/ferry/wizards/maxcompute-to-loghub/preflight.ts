@@ -1,7 +1,8 @@
 /** The preflight step: nothing changes before every check has passed. */
 import {quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
-import {count, PreflightError, stepSummary} from '../../source/kit.js';
+import {alibabaStsFor, count, findingLine, findingsKey, identityGate, PreflightError, ramFor, stepSummary} from '../../source/kit.js';
 import {cycleOf, partitionOf, scheduled, workflowOf} from './derived.js';
+import {checkDataSourceKeys} from './identities.js';
 import {buildJob, checkJob, type JobShape} from './job.js';
 import {settings, type Context} from './procedure.js';
 import {checkTimes} from './time-window.js';
@@ -44,6 +45,7 @@ export async function runPreflight(context: Context<'preflight'>): Promise<void>
 	}
 
 	context.report(`${table} ${partitionColumn}=${partitionValue}: ${rows.toLocaleString('en-US')} rows, ${columns.length} columns`);
+	await checkKeys(context);
 	if (scheduled(context)) {
 		const cycle = cycleOf(context);
 		context.report(`schedule: ${cycle.kind} (${cycle.cronExpress}, ${cycle.paraValue}); each instance reads ${cycle.partition}; ${partitionColumn}=${partitionValue} was checked as its pattern`);
@@ -115,4 +117,32 @@ async function checkWorkflow(context: Context): Promise<void> {
 	}
 
 	context.report(`workflow ${workflow.name}: ${workflow.kind}, ${existing ? 'exists' : 'created by the task step'}`);
+}
+
+/** The keys the data sources get may read the table and write the logstore (exit 4 with the fix when not). */
+async function checkKeys(context: Context<'preflight'>): Promise<void> {
+	const {profile, maxcompute, dataworks} = context.clients;
+	const [ram, sts, keys] = await Promise.all([ramFor(profile, context.log), alibabaStsFor(profile, context.log), profile.alibaba.credentials.getCredentials()]);
+	const findings = await checkDataSourceKeys({
+		caller: await sts.getCallerIdentity({signal: context.signal}),
+		accessKeyId: keys.accessKeyId,
+		maxcompute,
+		ram,
+		dataworks,
+		workspaceId: context.answers.workspaceId,
+		table: context.answers.maxcomputeTable,
+		region: profile.alibaba.region,
+		logProject: context.answers.logProject,
+		logstore: context.answers.logstore,
+		dataSources: [context.answers.odpsDataSource, context.answers.loghubDataSource],
+	}, context.signal);
+	for (const finding of findings) {
+		context.report(findingLine(finding));
+	}
+
+	context.output(findingsKey, findings);
+	const gate = identityGate(findings, 'no', context.mode);
+	if (!gate.ok) {
+		throw new PreflightError(gate.message, {hint: gate.hint});
+	}
 }

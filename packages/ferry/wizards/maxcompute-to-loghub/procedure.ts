@@ -1,5 +1,5 @@
 /** The procedure's types: its clients, its parameters and what each step records for the later ones. */
-import {defineProcedure, type ProcedureContext} from '../../source/kit.js';
+import {defineProcedure, type IdentityFinding, type ProcedureContext} from '../../source/kit.js';
 import type {LogHubClients} from './clients.js';
 import type {JobShape} from './job.js';
 import type {parameters} from './parameters.js';
@@ -9,7 +9,7 @@ import type {ExportedColumn} from './verification.js';
 export type Shape = {columns: ExportedColumn[]; rows: number; job: Record<string, unknown>; job_shape: JobShape; window: {from: number; to: number}; mode: string; workspaceIdentifier?: string};
 
 type Outputs = {
-	preflight: {shape: Shape};
+	preflight: {shape: Shape; identities: IdentityFinding[]};
 	task: {jobFile: string; fileId: number; nodeId: number};
 	/** `partition`: the partition the first scheduled instance read (schedule mode only). */
 	run: {instanceId: number; counts: {read: number; written: number; dirty: number}; partition?: string};

@@ -38,7 +38,7 @@ const wizard = defineWizard<LogHubClients>({
 			title: 'Preflight',
 			kind: 'task',
 			rerun: 'safe',
-			explain: 'Before anything changes: who ferry is on MaxCompute, Log Service and DataWorks; that the table and partition exist, with their rows; that the job is valid; that the time format parses the time column\'s actual values (a value that does not parse would silently be stamped "now"); and that the logs\' times fit the logstore\'s retention.',
+			explain: 'Before anything changes: who ferry is on MaxCompute, Log Service and DataWorks; that the table and partition exist, with their rows; that the job is valid; that the time format parses the time column\'s actual values (a value that does not parse would silently be stamped "now"); that the logs\' times fit the logstore\'s retention, and that the keys the data sources get may read the table (Describe, Select) and write the logstore (log:PostLogStoreLogs).',
 			run: runPreflight,
 		}),
 		procedure.step({

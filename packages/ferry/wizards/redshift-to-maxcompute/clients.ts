@@ -1,5 +1,6 @@
 import {ConfigurationError, maxComputeFor, objectStoreFor, onlineMigrationFor, profileNamed, redshiftFor, type Logger, type MaxComputeClient, type ObjectStore, type OnlineMigrationClient, type RedshiftAccess, type RedshiftConnection, type ResolvedProfile} from '../../source/kit.js';
 import type {ClientAnswers} from './procedure.js';
+import {identityClients, type IdentityClients} from './identities.js';
 
 export type MigrationClients = {
 	profile: ResolvedProfile;
@@ -8,6 +9,8 @@ export type MigrationClients = {
 	oss: ObjectStore;
 	onlineMigration: OnlineMigrationClient;
 	maxcompute: MaxComputeClient;
+	/** IAM, the Redshift management API, RAM and who the profile's keys are: made when first asked (preflight). */
+	identities(signal: AbortSignal): Promise<IdentityClients>;
 };
 
 /** The way to Redshift the answers name: the Data API to a cluster or a workgroup, or a direct connection with its password. */
@@ -41,5 +44,12 @@ export async function createMigrationClients(options: {profile: string; answers:
 		onlineMigrationFor(profile, log),
 		maxComputeFor(profile, answers.maxcomputeProject ?? '', log),
 	]);
-	return {profile, redshift, s3, oss, onlineMigration, maxcompute};
+	let identities: Promise<IdentityClients> | undefined;
+	return {
+		profile, redshift, s3, oss, onlineMigration, maxcompute,
+		identities(signal) {
+			identities ??= identityClients(profile, log, signal);
+			return identities;
+		},
+	};
 }

@@ -2,7 +2,7 @@ import {iamRoleArnProblem, ramRoleArnProblem, ramRoleName} from '../../source/cl
 import {maxComputeProjectName, maxComputeTableName} from '../../source/clouds/maxcompute/names.js';
 import {keyPrefixProblem, ossBucketName, s3BucketName} from '../../source/clouds/object-store/names.js';
 import {redshiftClusterIdentifier, redshiftDbUser, redshiftIdentifier, redshiftWorkgroupName} from '../../source/clouds/redshift/names.js';
-import {defineParameters, fixedChoices, type ParameterContext} from '../../source/kit.js';
+import {createIdentitiesParameter, defineParameters, fixedChoices, type ParameterContext} from '../../source/kit.js';
 
 const region = (value: unknown) => (/^[a-z]{2}(-[a-z0-9]+)+$/.test(String(value)) ? undefined : 'Expected a region id such as ap-southeast-1');
 
@@ -37,7 +37,7 @@ export const parameters = defineParameters([
 		{value: 'role', label: 'IAM role attached to the cluster'},
 		{value: 'keys', label: 'Access keys (optionally with a session token)'},
 	])},
-	{key: 'unloadRoleArn', label: 'IAM role ARN', type: 'string', help: 'The role Redshift assumes to write to S3 (AmazonS3FullAccess or narrower).', example: 'arn:aws:iam::123456789012:role/redshift_s3_role', when: answers => answers['unloadAuth'] === 'role', validate: iamRoleArnProblem},
+	{key: 'unloadRoleArn', label: 'IAM role ARN', type: 'string', help: 'The role Redshift assumes to write to S3, associated with the cluster. Preflight checks it (trust, S3 permissions on the prefix, in-sync on the cluster); a missing one ferry can create, least privilege (createIdentities).', example: 'arn:aws:iam::123456789012:role/redshift_s3_role', when: answers => answers['unloadAuth'] === 'role', validate: iamRoleArnProblem},
 	{key: 'unloadAccessKeyId', label: 'Access key id', type: 'string', help: 'The IAM user\'s access key id for UNLOAD.', example: 'AKIA…', when: answers => answers['unloadAuth'] === 'keys'},
 	{key: 'unloadSecretAccessKey', label: 'Secret access key', type: 'secret', help: 'Kept in ferry\'s credentials file (0600); shown in plans as [redacted].', when: answers => answers['unloadAuth'] === 'keys'},
 	{key: 'unloadSessionToken', label: 'Session token', type: 'secret', help: 'Only for temporary credentials.', optional: true, when: answers => answers['unloadAuth'] === 'keys'},
@@ -45,13 +45,14 @@ export const parameters = defineParameters([
 		{value: 'online-migration', label: 'OSS Data Online Migration (server-side)'},
 		{value: 'stream', label: 'ferry streamed copy (through this machine)'},
 	])},
-	{key: 'migrationRoleName', label: 'Migration RAM role', type: 'string', help: 'The RAM role Data Online Migration assumes to write to OSS.', example: 'AliyunOSSImportRole', when: answers => answers['transferMethod'] === 'online-migration', validate: ramRoleName},
+	{key: 'migrationRoleName', label: 'Migration RAM role', type: 'string', help: 'The RAM role Data Online Migration assumes to write to OSS (trusted by mgw.aliyuncs.com). Preflight checks it; a missing one ferry can create (createIdentities).', example: 'AliyunOSSImportRole', when: answers => answers['transferMethod'] === 'online-migration', validate: ramRoleName},
 	{key: 'ossRegion', label: 'OSS region', type: 'string', help: 'Must be the MaxCompute project\'s region: LOAD reads OSS in the same region only.', example: 'ap-southeast-1', validate: region},
 	{key: 'ossBucket', label: 'OSS bucket', type: 'string', help: 'The landing bucket; created if missing.', example: 'my-landing-bucket', validate: ossBucketName},
 	{key: 'ossPrefix', label: 'OSS prefix', type: 'string', help: 'Where the Parquet files land, one folder per table.', default: 'unload_from_redshift/', validate: value => keyPrefixProblem(value, 'oss')},
 	{key: 'maxcomputeProject', label: 'MaxCompute project', type: 'string', help: 'The destination project (MaxCompute 2.0 types are set per statement).', example: 'my_project', validate: maxComputeProjectName},
-	{key: 'loadRoleArn', label: 'RAM role ARN for LOAD', type: 'string', help: 'The role MaxCompute assumes to read OSS (STS), e.g. AliyunODPSDefaultRole.', example: 'acs:ram::1234567890123456:role/aliyunodpsdefaultrole', validate: ramRoleArnProblem},
+	{key: 'loadRoleArn', label: 'RAM role ARN for LOAD', type: 'string', help: 'The role MaxCompute assumes to read OSS (STS, trusted by odps.aliyuncs.com), e.g. AliyunODPSDefaultRole. Preflight checks it; a missing one ferry can create (createIdentities).', example: 'acs:ram::1234567890123456:role/aliyunodpsdefaultrole', validate: ramRoleArnProblem},
 	{key: 'tables', label: 'Tables', type: 'list', help: 'The tables to migrate (comma-separated with --set); all by default. Each becomes a MaxCompute table of the same name.', example: 'orders,lineitem', validate: value => (value as string[]).map(table => maxComputeTableName(table) && `${table} cannot be a MaxCompute table: ${maxComputeTableName(table)!}`).find(Boolean), default: (context: ParameterContext) => ((context.outputs['tables']?.['discovered'] as Array<{name: string}> | undefined) ?? []).map(table => table.name), choices: (context: ParameterContext) => ((context.outputs['tables']?.['discovered'] as Array<{name: string; rows: number; sizeMb: number}> | undefined) ?? []).map(table => ({value: table.name, label: table.name, hint: `${table.rows.toLocaleString('en-US')} rows · ${table.sizeMb} MB`}))},
 	{key: 'customChecks', label: 'Custom checks', type: 'json', optional: true, help: 'Extra query pairs for the verification, from the answers file: a list of {title, source, target, keys}, where source is Redshift SQL, target MaxCompute SQL and keys the columns that align rows.', example: '[{"title":"Orders per status","source":"select o_orderstatus, count(*) as n from orders group by 1","target":"select o_orderstatus, count(*) as n from orders group by o_orderstatus","keys":["o_orderstatus"]}]', validate: validateCustomChecks},
+	createIdentitiesParameter,
 	{key: 'parallelism', label: 'Tables in parallel', type: 'number', help: 'How many tables UNLOAD and LOAD at once.', default: 4, validate: value => (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 16 ? undefined : 'Between 1 and 16')},
 ]);

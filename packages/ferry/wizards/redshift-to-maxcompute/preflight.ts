@@ -3,6 +3,9 @@ import type {AnswersFor} from './procedure.js';
 
 export type CheckResult = {id: string; title: string; ok: boolean; detail: string; hint?: string};
 
+/** A check's hint: one text, or parts that several checks may share (each said once). */
+type Hint = string | readonly string[];
+
 export type PreflightClients = {
 	redshift: RedshiftConnection;
 	s3: ObjectStore;
@@ -12,7 +15,7 @@ export type PreflightClients = {
 	profile: {alibaba: {region: string; endpoints: Record<string, string>}};
 };
 
-type Check = {id: string; title: string; run: () => Promise<{detail: string; ok?: boolean; hint?: string}>};
+export type Check = {id: string; title: string; run: () => Promise<{detail: string; ok?: boolean; hint?: Hint}>};
 
 /** The region a MaxCompute endpoint serves, from its host (service.<region>.maxcompute…); undefined for other hosts. */
 export function maxComputeEndpointRegion(endpoint: string): string | undefined {
@@ -76,11 +79,14 @@ export function preflightChecks(clients: PreflightClients, answers: AnswersFor<'
  */
 export async function runPreflight(checks: Check[], onResult: (result: CheckResult) => void): Promise<CheckResult[]> {
 	const results: CheckResult[] = [];
+	const hints = new Map<string, string[]>();
 	const causes: unknown[] = [];
 	for (const check of checks) {
 		try {
 			const outcome = await check.run();
-			results.push({id: check.id, title: check.title, ok: outcome.ok ?? true, detail: outcome.detail, ...(outcome.hint ? {hint: outcome.hint} : {})});
+			const parts = typeof outcome.hint === 'string' ? [outcome.hint] : [...outcome.hint ?? []];
+			hints.set(check.id, parts);
+			results.push({id: check.id, title: check.title, ok: outcome.ok ?? true, detail: outcome.detail, ...(parts.length > 0 ? {hint: parts.join(' ')} : {})});
 		} catch (error) {
 			const {message, hint} = describeError(error);
 			if ((error as Error).name === 'AbortError') {
@@ -97,7 +103,7 @@ export async function runPreflight(checks: Check[], onResult: (result: CheckResu
 	const failed = results.filter(result => !result.ok);
 	// Two checks that meet the same cause (a missing project fails who-am-I and the type flags) give one hint.
 	if (failed.length > 0) {
-		throw new PreflightError(`Preflight failed: ${failed.map(result => `${result.title} — ${result.detail}`).join('; ')}`, {hint: [...new Set(failed.map(result => result.hint).filter(Boolean))].join(' ') || 'Fix the checks above, then `ferry resume`.', causes});
+		throw new PreflightError(`Preflight failed: ${failed.map(result => `${result.title} — ${result.detail}`).join('; ')}`, {hint: [...new Set(failed.flatMap(result => hints.get(result.id) ?? (result.hint ? [result.hint] : [])))].join(' ') || 'Fix the checks above, then `ferry resume`.', causes});
 	}
 
 	return results;

@@ -1,12 +1,12 @@
 /** The procedure's types: its clients, its parameters and what each step records for the later ones. */
-import {defineProcedure, type AnswersOf, type ProcedureContext, type TableSummary} from '../../source/kit.js';
+import {defineProcedure, type AnswersOf, type IdentityFinding, type ProcedureContext, type TableSummary} from '../../source/kit.js';
 import type {MigrationClients} from './clients.js';
 import type {MigrationPlan} from './migration-plan.js';
 import type {parameters} from './parameters.js';
 import type {CheckResult} from './preflight.js';
 
 type Outputs = {
-	preflight: {checks: CheckResult[]};
+	preflight: {checks: CheckResult[]; identities: IdentityFinding[]};
 	tables: {discovered: TableSummary[]};
 	plan: {plan: MigrationPlan};
 	unload: {rows: Record<string, number | undefined>};

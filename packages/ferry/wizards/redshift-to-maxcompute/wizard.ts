@@ -1,11 +1,12 @@
 import {defaultMaxFileSizeMb, planReview, planTable, unloadFor, type MigrationPlan} from './migration-plan.js';
 import {createTableTasks, loadTasks, type LoadResult} from './maxcompute-tables.js';
-import {preflightChecks, runPreflight} from './preflight.js';
+import {preflightChecks, runPreflight, type Check} from './preflight.js';
+import {checkIdentities, identityChecks, withUnloadRoleHint} from './identities.js';
 import {checkParity, transferWithOnlineMigration, transferWithStream} from './transfer.js';
 import {ensureBucket, unloadTasks, type UnloadResult} from './unload.js';
 import {migrationChecks} from './verification.js';
 import type {CopyRecord} from '../../source/clouds/object-store/parity.js';
-import {count, defaultRelativeTolerance, defineWizard, describeTable, formatBytes, listTables, mapConcurrent, maxComputeSide, StepError, stepSummary, verifyStep, type Inventory, type QueryPair} from '../../source/kit.js';
+import {count, defaultRelativeTolerance, defineWizard, findingsKey, identitiesStep, identityCheck, identityReviewSections, type IdentityFinding, describeTable, formatBytes, listTables, mapConcurrent, maxComputeSide, StepError, stepSummary, verifyStep, type Inventory, type QueryPair} from '../../source/kit.js';
 import {ossInternalEndpoint} from './sql.js';
 import {createMigrationClients, type MigrationClients} from './clients.js';
 import {procedure, type Context} from './procedure.js';
@@ -24,6 +25,22 @@ function planOf(context: Context): MigrationPlan {
 function selectedTables(context: Context): string[] {
 	// Asked by the tables step: a step before it runs without.
 	return (context.answers.tables as string[] | undefined) ?? [];
+}
+
+/** Each identity as a preflight check; the findings are saved as they come, for the plan and the identities step. */
+function preflightIdentityChecks(context: Context<'preflight'>): Check[] {
+	const findings: IdentityFinding[] = [];
+	context.output(findingsKey, findings);
+	return identityChecks(async () => context.clients.identities(context.signal), context.answers, context.sessionId, context.signal).map(check => ({
+		id: check.id,
+		title: check.title,
+		async run() {
+			const finding = await check.run();
+			findings.push(finding);
+			context.output(findingsKey, findings);
+			return identityCheck(finding, context.answers, context.mode);
+		},
+	}));
 }
 
 const wizard = defineWizard<MigrationClients>({
@@ -58,9 +75,9 @@ const wizard = defineWizard<MigrationClients>({
 			title: 'Preflight',
 			kind: 'task',
 			rerun: 'safe',
-			explain: 'Before anything changes: who ferry is on every service, that OSS and MaxCompute are in the same region (LOAD reads OSS in the project\'s region only), that MaxCompute 2.0 types and DECIMAL 2.0 are on, and that the buckets exist or can be created.',
+			explain: 'Before anything changes: who ferry is on every service, that OSS and MaxCompute are in the same region (LOAD reads OSS in the project\'s region only), that MaxCompute 2.0 types and DECIMAL 2.0 are on, that the buckets exist or can be created, and every identity the procedure needs: the UNLOAD role (it exists, trusts Redshift, may write the S3 prefix, is in-sync on the cluster), the keys Data Online Migration reads S3 with, and the RAM roles of Data Online Migration and LOAD (they exist, trust the service, may write or read the OSS prefix).',
 			async run(context) {
-				const results = await runPreflight(preflightChecks(context.clients, context.answers, context.signal), result => context.report(`${result.ok ? '✔' : '✖'} ${result.title}: ${result.detail}`));
+				const results = await runPreflight([...preflightChecks(context.clients, context.answers, context.signal), ...preflightIdentityChecks(context)], result => context.report(`${result.ok ? '✔' : '✖'} ${result.title}: ${result.detail}`));
 				context.output('checks', results);
 				const services = results.filter(result => result.ok && /who am I|reachable/.test(result.title)).length;
 				context.summary(stepSummary(`${count(services, 'service')} reachable`, `${results.filter(result => result.ok).length} of ${count(results.length, 'check')} passed`));
@@ -98,8 +115,14 @@ const wizard = defineWizard<MigrationClients>({
 
 				const plan: MigrationPlan = {tables, maxFileSizeMb, ossEndpointHost: ossInternalEndpoint(context.answers.ossRegion)};
 				context.output('plan', plan);
-				return planReview(plan, context.answers);
+				const review = planReview(plan, context.answers);
+				return {...review, sections: [...identityReviewSections(context.outputs.preflight?.identities ?? []), ...review.sections]};
 			},
+		}),
+		identitiesStep<MigrationClients>({
+			explain: 'What preflight found missing of the procedure\'s identities (Steps 1.1–1.4, 2.2–2.3 and 3.2), created exactly as the plan showed and least-privilege: the UNLOAD role with its S3 policy and its association with the cluster (waiting until it is in-sync), the RAM roles of Data Online Migration and LOAD with their OSS policies. Then every identity is checked again.',
+			clients: async context => ({...await context.clients.identities(context.signal), maxcompute: context.clients.maxcompute}),
+			recheck: async context => checkIdentities(async () => context.clients.identities(context.signal), context.answers, context.sessionId, context.signal),
 		}),
 		procedure.step({
 			id: 'unload',
@@ -113,13 +136,18 @@ const wizard = defineWizard<MigrationClients>({
 					context.report(`created bucket ${context.answers.s3Bucket}`);
 				}
 
-				await context.tasks(unloadTasks({
-					redshift: context.clients.redshift,
-					tables: plan.tables.map(table => ({table: table.table, statement: unloadFor(table, context.answers, plan.maxFileSizeMb, key => context.secret(key)).statement})),
-					checkpoint: context.checkpoint,
-					signal: context.signal,
-					log: context.log,
-				}), {concurrency: context.answers.parallelism});
+				try {
+					await context.tasks(unloadTasks({
+						redshift: context.clients.redshift,
+						tables: plan.tables.map(table => ({table: table.table, statement: unloadFor(table, context.answers, plan.maxFileSizeMb, key => context.secret(key)).statement})),
+						checkpoint: context.checkpoint,
+						signal: context.signal,
+						log: context.log,
+					}), {concurrency: context.answers.parallelism});
+				} catch (error) {
+					throw withUnloadRoleHint(error, context.answers, context.sessionId);
+				}
+
 				context.output('rows', Object.fromEntries(plan.tables.map(table => [table.table, context.checkpoint.get<UnloadResult>(`done:${table.table}`)?.rows])));
 				const unloaded = plan.tables.reduce((total, table) => total + (context.checkpoint.get<UnloadResult>(`done:${table.table}`)?.rows ?? 0), 0);
 				context.summary(stepSummary(count(plan.tables.length, 'table'), `${count(unloaded, 'row')} unloaded`, `s3://${context.answers.s3Bucket}`));

@@ -6,7 +6,7 @@
  * This is what every AWS stand-in asks in-process (they are started with the IAM stand-in's handle, see
  * `accountOf`): who holds an access key (`keyHolder`), may that caller do an action on a resource (`authorize`),
  * and may a service or a caller take a role (`assumeRole`). The answers follow IAM's documented evaluation through
- * identity/policy.ts; the account's root may do everything, as on AWS.
+ * ferry's identity/policy.ts; the account's root may do everything, as on AWS.
  */
 import {randomBytes, randomUUID} from 'node:crypto';
 import {existsSync, mkdirSync, readFileSync} from 'node:fs';
@@ -14,7 +14,7 @@ import path from 'node:path';
 import {registerSecret} from 'ferry/log/redact';
 import {writeFileAtomic} from 'ferry/store/atomic-write';
 import type {AwsKeys, IdentitiesSeed, StandInHandle} from '../contract.js';
-import {evaluatePolicies, parsePolicy, type AuthorizationRequest, type PolicyEvaluation, type RequestPrincipal, type SourcedPolicy} from '../identity/policy.js';
+import {evaluatePolicies, parsePolicy, type AuthorizationRequest, type PolicyEvaluation, type RequestPrincipal, type SourcedPolicy} from 'ferry/identity/policy';
 import {awsManagedPolicies, type AwsManagedPolicy} from './aws-managed-policies.js';
 
 export type RoleRecord = {
@@ -327,7 +327,7 @@ export class AwsAccount {
 	/** May the caller do the action on the resource? The root may do everything; others by their identity policies. */
 	authorize(caller: Caller, request: Omit<AuthorizationRequest, 'principal'>, options: {quoteResource?: boolean} = {}): Authorization {
 		if (caller.kind === 'root') {
-			return {decision: 'allowed', matched: [], message: ''};
+			return {decision: 'allowed', matched: [], missingContextKeys: [], message: ''};
 		}
 
 		const policies = caller.kind === 'user'

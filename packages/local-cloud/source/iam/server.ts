@@ -6,7 +6,7 @@
  * caller's policies (the account's root may do everything).
  */
 import type {StandInHandle} from '../contract.js';
-import {evaluatePolicies, parsePolicy, PolicyDocumentError, type MatchedStatement, type Policy, type PolicyKind, type SourcedPolicy} from '../identity/policy.js';
+import {evaluatePolicies, parsePolicy, PolicyDocumentError, type MatchedStatement, type Policy, type PolicyKind, type SourcedPolicy} from 'ferry/identity/policy';
 import type {XmlElement} from '../object-store/xml.js';
 import {constraintError, required, serveQueryService, type QueryOperation, type QueryParameters} from '../query-protocol.js';
 import {StandInError} from '../stand-in-kit.js';
@@ -304,10 +304,10 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 				EvalResourceName: resource,
 				EvalDecision: evaluation.decision,
 				MatchedStatements: matchedXml(evaluation.matched),
-				MissingContextValues: {},
+				MissingContextValues: {member: [...evaluation.missingContextKeys]},
 				...(resources.length === 0 ? {} : {
 					EvalDecisionDetails: {},
-					ResourceSpecificResults: {member: [{EvalResourceName: resource, EvalResourceDecision: evaluation.decision, MatchedStatements: matchedXml(evaluation.matched), MissingContextValues: {}, EvalDecisionDetails: {}}]},
+					ResourceSpecificResults: {member: [{EvalResourceName: resource, EvalResourceDecision: evaluation.decision, MatchedStatements: matchedXml(evaluation.matched), MissingContextValues: {member: [...evaluation.missingContextKeys]}, EvalDecisionDetails: {}}]},
 				}),
 			};
 		}));

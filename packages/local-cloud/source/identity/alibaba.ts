@@ -11,7 +11,7 @@
  * STS session by its role's policies (and the session policy it was given). Decisions come from the shared
  * evaluator (`./policy.ts`).
  */
-import type {PolicyEvaluation} from './policy.js';
+import type {PolicyEvaluation} from 'ferry/identity/policy';
 
 export type AlibabaPrincipal =
 	| {kind: 'account'; accountId: string; arn: string}

@@ -6,7 +6,7 @@
  */
 import type {IncomingMessage} from 'node:http';
 import {gatewayKey, type AlibabaIdentities} from '../identity/alibaba.js';
-import type {PolicyDecision} from '../identity/policy.js';
+import type {PolicyDecision} from 'ferry/identity/policy';
 
 export type SignerKey = {secret: string; securityToken?: string; expired?: boolean; disabled?: boolean; principal: unknown};
 

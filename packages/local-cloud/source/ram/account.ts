@@ -16,7 +16,7 @@ import {
 	accountArn, assumedRoleArn, IdentityError, parseRoleArn, roleArn, userArn,
 	type AlibabaIdentities, type AlibabaKey, type AlibabaPrincipal, type AssumedRole,
 } from '../identity/alibaba.js';
-import {evaluatePolicies, parsePolicy, PolicyDocumentError, type Policy, type PolicyEvaluation, type RequestPrincipal, type SourcedPolicy} from '../identity/policy.js';
+import {evaluatePolicies, parsePolicy, PolicyDocumentError, type Policy, type PolicyEvaluation, type RequestPrincipal, type SourcedPolicy} from 'ferry/identity/policy';
 import {systemPolicies, systemPolicyCreateDate, systemPolicyNamed} from './system-policies.js';
 
 export type PolicyType = 'System' | 'Custom';
@@ -236,7 +236,7 @@ export class RamAccount implements AlibabaIdentities {
 
 	authorize(principal: AlibabaPrincipal, action: string, resource: string, context?: Readonly<Record<string, string | readonly string[]>>): PolicyEvaluation {
 		if (principal.kind === 'account') {
-			return {decision: 'allowed', matched: []};
+			return {decision: 'allowed', matched: [], missingContextKeys: []};
 		}
 
 		const request = {action, resource, ...(context ? {context} : {})};

@@ -6,7 +6,7 @@
  */
 import type {StandInHandle} from '../contract.js';
 import type {AwsAccount, Caller} from '../iam/account.js';
-import {evaluatePolicies, parsePolicy} from '../identity/policy.js';
+import {evaluatePolicies, parsePolicy} from 'ferry/identity/policy';
 import type {XmlElement} from '../object-store/xml.js';
 import {constraintError, required, serveQueryService} from '../query-protocol.js';
 import {StandInError} from '../stand-in-kit.js';

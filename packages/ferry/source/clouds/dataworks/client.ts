@@ -1,16 +1,15 @@
 /**
  * ferry's DataWorks client (dataworks-public 2020-05-18, RPC style): the requests @alicloud/openapi-client's `callApi`
- * builds for the generated SDKs (ACS3-HMAC-SHA256, signed by the vendor's @alicloud/openapi-util; form bodies, JSON
+ * builds for the generated SDKs (ACS3-HMAC-SHA256, `alibaba/acs3-rpc-signature.ts`; form bodies, JSON
  * answers), sent through ferry's HTTP pipeline (the SDK's own sender takes no agent and ignores proxy settings). Which parameters go in the query and
  * which in the form body follows the vendor's Java SDK request classes (aliyun-openapi-java-sdk
  * aliyun-java-sdk-dataworks-public …/v20200518/*Request.java). A batch job goes CreateDISyncTask → SubmitFile →
  * (DeployFile in standard mode) → GetDeployment → RunCycleDagNodes → ListInstances/GetInstance → GetInstanceLog.
  */
-import {createHash, randomUUID} from 'node:crypto';
-import OpenApiUtil from '@alicloud/openapi-util';
 import {ConfigurationError, ServiceError} from '../../engine/errors.js';
 import type {Logger} from '../../log/logger.js';
 import {registerSecret} from '../../log/redact.js';
+import {formOf, signRpcRequest} from '../alibaba/acs3-rpc-signature.js';
 import type {AlibabaCredentialsProvider} from '../credentials/alibaba.js';
 import {createHttpPipeline, type HttpCall, type HttpResponse, type RetrySettings} from '../http-pipeline.js';
 import {dataWorksAnswerError, dataWorksError, dataWorksNetworkError, serviceName} from './errors.js';
@@ -280,12 +279,6 @@ function secretsIn(content: Record<string, unknown>): void {
 export type DataWorksClient = ReturnType<typeof createDataWorksClient>;
 
 const userAgent = 'ferry/0.1 (DataWorks RPC)';
-const signatureAlgorithm = 'ACS3-HMAC-SHA256';
-
-/** `key=value&…` with RFC 3986 escapes, the form @alicloud/openapi-client sends. */
-function formOf(values: Record<string, string>): string {
-	return Object.entries(values).map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
-}
 
 export function createDataWorksClient(options: DataWorksClientOptions) {
 	const endpoint = parseEndpoint(options.endpoint);
@@ -311,30 +304,8 @@ export function createDataWorksClient(options: DataWorksClientOptions) {
 		...(options.retry ? {retry: options.retry} : {}),
 		interruptedMessage: 'DataWorks call interrupted',
 		async sign(request, call) {
-			// The RPC request of @alicloud/openapi-client's doRequest (ACS3-HMAC-SHA256), signed by its @alicloud/openapi-util.
-			const keys = await options.credentials.getCredentials();
-			registerSecret(keys.accessKeySecret);
-			registerSecret(keys.securityToken);
-			const body = Object.keys(call.form).length > 0 ? formOf(call.form) : undefined;
-			const headers: Record<string, string> = {
-				host: endpoint.host,
-				'x-acs-version': apiVersion,
-				'x-acs-action': call.operation,
-				'user-agent': userAgent,
-				'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-				'x-acs-signature-nonce': randomUUID(),
-				accept: 'application/json',
-				...(body === undefined ? {} : {'content-type': 'application/x-www-form-urlencoded'}),
-			};
-			const payloadHash = createHash('sha256').update(body ?? '').digest('hex');
-			headers['x-acs-content-sha256'] = payloadHash;
-			if (keys.securityToken) {
-				headers['x-acs-accesskey-id'] = keys.accessKeyId;
-				headers['x-acs-security-token'] = keys.securityToken;
-			}
-
-			headers.Authorization = OpenApiUtil.default.getAuthorization({method: call.method, pathname: '/', headers, query: call.query} as never, signatureAlgorithm, payloadHash, keys.accessKeyId, keys.accessKeySecret);
-			return {...request, headers, ...(body === undefined ? {} : {body})};
+			const signed = await signRpcRequest({method: call.method, host: endpoint.host, action: call.operation, version: apiVersion, query: call.query, form: call.form, userAgent}, options.credentials);
+			return {...request, ...signed};
 		},
 		requestId: response => asText(json(response).RequestId),
 		classify(response, call) {

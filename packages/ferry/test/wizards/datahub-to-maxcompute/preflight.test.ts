@@ -59,6 +59,14 @@ test('a denied Alter is named too; a probe the service does not accept is report
 	t.is(statements.length, 3);
 });
 
+test('the Update probe reads the table: a Select denial leaves Update to the grants instead of failing preflight for a privilege the connector does not need', async t => {
+	const client = fakeMaxCompute(sql => (sql.startsWith('INSERT') ? new OdpsSqlError('i', denial('Select')) : undefined));
+	const outcome = await probePermissions(client, permissionProbes('test', ['f1'], {column: 'ds', firstValue: 'x'}), {account: 'a', table: 'test'});
+	t.deepEqual(outcome.checked, ['Describe', 'Alter']);
+	t.deepEqual(outcome.unchecked.map(item => item.permission), ['Update']);
+	t.regex(outcome.unchecked[0]!.why, /needs Select \(the connector does not\); the grants decide/);
+});
+
 test('deniedPermission reads the privilege from SQL and HTTP denials and ignores other errors', t => {
 	t.is(deniedPermission(new Error(denial('Describe'))), 'odps:Describe');
 	t.is(deniedPermission(new Error('ODPS-0420095: Access Denied - Authorization Failed [4019], You have NO privilege \'odps:CreateInstance\' on {acs:odps:*:projects/p}.')), 'odps:CreateInstance');

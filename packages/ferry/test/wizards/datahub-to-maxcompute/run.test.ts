@@ -5,7 +5,7 @@ import {describeRun, listSessionIds, parseJsonOutput, readSessionFile, useLocalC
 import type {RunDocument} from '../../helpers/run-document.js';
 
 const cloud = useLocalCloud(test);
-const steps = ['connections', 'preflight', 'plan', 'table', 'project', 'topic', 'connector', 'write', 'sync', 'verify'];
+const steps = ['connections', 'preflight', 'plan', 'table', 'identities', 'project', 'topic', 'connector', 'write', 'sync', 'verify'];
 
 async function targetRows(sessionId: string, sql: string): Promise<unknown[][]> {
 	const result = await cloud.ferry(['sql', '--session', sessionId, '--side', 'target', '--json', sql]);

@@ -25,8 +25,8 @@ test.serial('a headless run prints one JSON document: every step done, verificat
 	t.is(document.verification?.comparisons.filter(comparison => comparison.kind === 'row-count').length, 8);
 
 	// Progress goes to stderr through the plain renderer; stdout holds nothing but the document.
-	t.regex(result.stderr, /^Step 1\/10 · Connections$/m);
-	t.regex(result.stderr, /^Step 10\/10 · Verify$/m);
+	t.regex(result.stderr, /^Step 1\/11 · Connections$/m);
+	t.regex(result.stderr, /^Step 11\/11 · Verify$/m);
 	t.regex(result.stderr, /✔ LOAD into MaxCompute/);
 	t.regex(result.stderr, /All 10 queries return the same results on both sides/);
 	t.notRegex(result.stderr, stackLine);

@@ -1,7 +1,9 @@
 /**
- * Policy documents and how they decide a request: the one evaluator of every identity stand-in of the local cloud
- * (IAM and STS for AWS, RAM and STS for Alibaba Cloud) and of the stand-ins that enforce what those identities may do.
- * Pure: no I/O, no clock unless a condition asks for one through the request context.
+ * Policy documents and how they decide a request: the one evaluator of ferry's identity checks (preflight reads a
+ * role's policies and decides what it may do where the cloud has no simulator) and of the local cloud's identity
+ * stand-ins (IAM and STS for AWS, RAM and STS for Alibaba Cloud, and the stand-ins that enforce what those identities
+ * may do), which import it as `ferry/identity/policy`. Pure: no I/O, no clock unless a condition asks for one through
+ * the request context.
  *
  *   const policy = parsePolicy(text, {dialect: 'aws', kind: 'identity'});   // throws PolicyDocumentError
  *   evaluatePolicies([{id: 'unload', policy}], {action: 's3:PutObject', resource: 'arn:aws:s3:::bucket/key'})
@@ -117,6 +119,11 @@ export type PolicyEvaluation = {
 	decision: PolicyDecision;
 	/** The statements that decided: the matching Deny statements when denied explicitly, else the matching Allow ones. */
 	matched: readonly MatchedStatement[];
+	/**
+	 * Condition keys the request did not carry that kept a statement from applying (SimulatePrincipalPolicy's
+	 * MissingContextValues): with them the decision might differ, so a checker cannot call it final.
+	 */
+	missingContextKeys: readonly string[];
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -766,7 +773,7 @@ function principalSetMatches(set: PrincipalSet, principal: RequestPrincipal | un
 	return match;
 }
 
-function statementApplies(statement: PolicyStatement, request: AuthorizationRequest, context: Context, policy: Policy): {applies: boolean; principalMatch?: 'principal' | 'account'} {
+function statementApplies(statement: PolicyStatement, request: AuthorizationRequest, context: Context, policy: Policy): {applies: boolean; principalMatch?: 'principal' | 'account'; missing?: readonly string[]} {
 	const variables = policy.dialect === 'aws' && policy.version === '2012-10-17' ? context : undefined;
 	const actionMatched = statement.action
 		? statement.action.some(pattern => actionMatches(pattern, request.action))
@@ -799,8 +806,9 @@ function statementApplies(statement: PolicyStatement, request: AuthorizationRequ
 		principalMatch = 'principal';
 	}
 
-	if (!statement.conditions.every(clause => conditionHolds(clause, context, variables))) {
-		return {applies: false};
+	const failed = statement.conditions.filter(clause => !conditionHolds(clause, context, variables));
+	if (failed.length > 0) {
+		return {applies: false, missing: failed.map(clause => clause.key).filter(key => context.get(key) === undefined)};
 	}
 
 	return {applies: true, ...(principalMatch ? {principalMatch} : {})};
@@ -814,18 +822,24 @@ export function evaluatePolicies(policies: readonly SourcedPolicy[], request: Au
 	const context = contextOf(request);
 	const allows: MatchedStatement[] = [];
 	const denies: MatchedStatement[] = [];
+	const missing = new Set<string>();
 	for (const {id, type, policy} of policies) {
 		for (const statement of policy.statements) {
-			const {applies, principalMatch} = statementApplies(statement, request, context, policy);
-			if (applies) {
-				(statement.effect === 'Deny' ? denies : allows).push({policyId: id, statement, ...(type ? {policyType: type} : {}), ...(principalMatch ? {principalMatch} : {})});
+			const result = statementApplies(statement, request, context, policy);
+			if (result.applies) {
+				(statement.effect === 'Deny' ? denies : allows).push({policyId: id, statement, ...(type ? {policyType: type} : {}), ...(result.principalMatch ? {principalMatch: result.principalMatch} : {})});
+			}
+
+			for (const key of result.missing ?? []) {
+				missing.add(key);
 			}
 		}
 	}
 
+	const missingContextKeys = [...missing];
 	if (denies.length > 0) {
-		return {decision: 'explicitDeny', matched: denies};
+		return {decision: 'explicitDeny', matched: denies, missingContextKeys};
 	}
 
-	return allows.length > 0 ? {decision: 'allowed', matched: allows} : {decision: 'implicitDeny', matched: []};
+	return allows.length > 0 ? {decision: 'allowed', matched: allows, missingContextKeys} : {decision: 'implicitDeny', matched: [], missingContextKeys};
 }
