@@ -237,6 +237,65 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 
 	const attachedXml = (arns: readonly string[]) => arns.map(arn => ({PolicyName: account.managedPolicy(arn)?.policy.name ?? arn.split('/').at(-1), PolicyArn: arn}));
 
+	/** The seven policy calls IAM has alike for a role and a user: inline (Put, Get, List, Delete) and managed (Attach, Detach, ListAttached). */
+	const principalPolicyOperations = (kind: 'Role' | 'User'): Record<string, QueryOperation> => {
+		const nameParameter = `${kind}Name`;
+		const nameField = `${kind.toLowerCase()}Name`;
+		const entityOf = (parameters: QueryParameters): Entity => {
+			const name = checkName(required(parameters, nameParameter, nameField), nameField, 64);
+			return kind === 'Role' ? {kind: 'role', record: requireRole(name)} : {kind: 'user', record: requireUser(name)};
+		};
+
+		const arnOf = (entity: Entity) => (entity.kind === 'role' ? account.roleArn(entity.record) : account.userArn(entity.record));
+		const authorized = (operation: string, parameters: QueryParameters, caller: Caller): Entity => {
+			const entity = entityOf(parameters);
+			authorize(caller, operation, arnOf(entity));
+			return entity;
+		};
+
+		const inlineName = (entity: Entity, parameters: QueryParameters) => {
+			const name = checkName(required(parameters, 'PolicyName', 'policyName'), 'policyName', 128);
+			if (entity.record.inline[name] === undefined) {
+				throw new StandInError(404, 'NoSuchEntity', `The ${entity.kind} policy with name ${name} cannot be found.`);
+			}
+
+			return name;
+		};
+
+		return {
+			[`Put${kind}Policy`](parameters, caller) {
+				putInline(authorized(`Put${kind}Policy`, parameters, caller), required(parameters, 'PolicyName', 'policyName'), required(parameters, 'PolicyDocument', 'policyDocument'));
+				return undefined;
+			},
+			[`Get${kind}Policy`](parameters, caller) {
+				const entity = authorized(`Get${kind}Policy`, parameters, caller);
+				const name = inlineName(entity, parameters);
+				return {[nameParameter]: entity.record.name, PolicyName: name, PolicyDocument: encodeDocument(entity.record.inline[name]!)};
+			},
+			[`List${kind}Policies`](parameters, caller) {
+				const entity = authorized(`List${kind}Policies`, parameters, caller);
+				return paged(Object.keys(entity.record.inline).toSorted(), parameters, 'PolicyNames', name => name);
+			},
+			[`Delete${kind}Policy`](parameters, caller) {
+				const entity = authorized(`Delete${kind}Policy`, parameters, caller);
+				delete entity.record.inline[inlineName(entity, parameters)];
+				save();
+				return undefined;
+			},
+			[`Attach${kind}Policy`](parameters, caller) {
+				attach(authorized(`Attach${kind}Policy`, parameters, caller), required(parameters, 'PolicyArn', 'policyArn'));
+				return undefined;
+			},
+			[`Detach${kind}Policy`](parameters, caller) {
+				detach(authorized(`Detach${kind}Policy`, parameters, caller), required(parameters, 'PolicyArn', 'policyArn'));
+				return undefined;
+			},
+			[`ListAttached${kind}Policies`](parameters, caller) {
+				return paged(attachedXml(authorized(`ListAttached${kind}Policies`, parameters, caller).record.attached), parameters, 'AttachedPolicies', entry => entry);
+			},
+		};
+	};
+
 	const requirePolicy = (arn: string) => {
 		const found = account.managedPolicy(arn);
 		if (!found) {
@@ -315,6 +374,8 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 	};
 
 	return {
+		...principalPolicyOperations('Role'),
+		...principalPolicyOperations('User'),
 		CreateRole(parameters, caller) {
 			const name = checkName(required(parameters, 'RoleName', 'roleName'), 'roleName', 64);
 			const path = checkPath(parameters.get('Path'));
@@ -382,64 +443,6 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			role.trustPolicy = document;
 			save();
 			return undefined;
-		},
-
-		PutRolePolicy(parameters, caller) {
-			const role = requireRole(checkName(required(parameters, 'RoleName', 'roleName'), 'roleName', 64));
-			authorize(caller, 'PutRolePolicy', account.roleArn(role));
-			putInline({kind: 'role', record: role}, required(parameters, 'PolicyName', 'policyName'), required(parameters, 'PolicyDocument', 'policyDocument'));
-			return undefined;
-		},
-
-		GetRolePolicy(parameters, caller) {
-			const role = requireRole(checkName(required(parameters, 'RoleName', 'roleName'), 'roleName', 64));
-			authorize(caller, 'GetRolePolicy', account.roleArn(role));
-			const name = checkName(required(parameters, 'PolicyName', 'policyName'), 'policyName', 128);
-			const document = role.inline[name];
-			if (document === undefined) {
-				throw new StandInError(404, 'NoSuchEntity', `The role policy with name ${name} cannot be found.`);
-			}
-
-			return {RoleName: role.name, PolicyName: name, PolicyDocument: encodeDocument(document)};
-		},
-
-		ListRolePolicies(parameters, caller) {
-			const role = requireRole(checkName(required(parameters, 'RoleName', 'roleName'), 'roleName', 64));
-			authorize(caller, 'ListRolePolicies', account.roleArn(role));
-			return paged(Object.keys(role.inline).toSorted(), parameters, 'PolicyNames', name => name);
-		},
-
-		DeleteRolePolicy(parameters, caller) {
-			const role = requireRole(checkName(required(parameters, 'RoleName', 'roleName'), 'roleName', 64));
-			authorize(caller, 'DeleteRolePolicy', account.roleArn(role));
-			const name = checkName(required(parameters, 'PolicyName', 'policyName'), 'policyName', 128);
-			if (role.inline[name] === undefined) {
-				throw new StandInError(404, 'NoSuchEntity', `The role policy with name ${name} cannot be found.`);
-			}
-
-			delete role.inline[name];
-			save();
-			return undefined;
-		},
-
-		AttachRolePolicy(parameters, caller) {
-			const role = requireRole(checkName(required(parameters, 'RoleName', 'roleName'), 'roleName', 64));
-			authorize(caller, 'AttachRolePolicy', account.roleArn(role));
-			attach({kind: 'role', record: role}, required(parameters, 'PolicyArn', 'policyArn'));
-			return undefined;
-		},
-
-		DetachRolePolicy(parameters, caller) {
-			const role = requireRole(checkName(required(parameters, 'RoleName', 'roleName'), 'roleName', 64));
-			authorize(caller, 'DetachRolePolicy', account.roleArn(role));
-			detach({kind: 'role', record: role}, required(parameters, 'PolicyArn', 'policyArn'));
-			return undefined;
-		},
-
-		ListAttachedRolePolicies(parameters, caller) {
-			const role = requireRole(checkName(required(parameters, 'RoleName', 'roleName'), 'roleName', 64));
-			authorize(caller, 'ListAttachedRolePolicies', account.roleArn(role));
-			return paged(attachedXml(role.attached), parameters, 'AttachedPolicies', entry => entry);
 		},
 
 		CreatePolicy(parameters, caller) {
@@ -542,64 +545,6 @@ export function createIamOperations(account: AwsAccount): Record<string, QueryOp
 			account.deleteUser(user);
 			save();
 			return undefined;
-		},
-
-		PutUserPolicy(parameters, caller) {
-			const user = requireUser(checkName(required(parameters, 'UserName', 'userName'), 'userName', 128));
-			authorize(caller, 'PutUserPolicy', account.userArn(user));
-			putInline({kind: 'user', record: user}, required(parameters, 'PolicyName', 'policyName'), required(parameters, 'PolicyDocument', 'policyDocument'));
-			return undefined;
-		},
-
-		GetUserPolicy(parameters, caller) {
-			const user = requireUser(checkName(required(parameters, 'UserName', 'userName'), 'userName', 128));
-			authorize(caller, 'GetUserPolicy', account.userArn(user));
-			const name = checkName(required(parameters, 'PolicyName', 'policyName'), 'policyName', 128);
-			const document = user.inline[name];
-			if (document === undefined) {
-				throw new StandInError(404, 'NoSuchEntity', `The user policy with name ${name} cannot be found.`);
-			}
-
-			return {UserName: user.name, PolicyName: name, PolicyDocument: encodeDocument(document)};
-		},
-
-		ListUserPolicies(parameters, caller) {
-			const user = requireUser(checkName(required(parameters, 'UserName', 'userName'), 'userName', 128));
-			authorize(caller, 'ListUserPolicies', account.userArn(user));
-			return paged(Object.keys(user.inline).toSorted(), parameters, 'PolicyNames', name => name);
-		},
-
-		DeleteUserPolicy(parameters, caller) {
-			const user = requireUser(checkName(required(parameters, 'UserName', 'userName'), 'userName', 128));
-			authorize(caller, 'DeleteUserPolicy', account.userArn(user));
-			const name = checkName(required(parameters, 'PolicyName', 'policyName'), 'policyName', 128);
-			if (user.inline[name] === undefined) {
-				throw new StandInError(404, 'NoSuchEntity', `The user policy with name ${name} cannot be found.`);
-			}
-
-			delete user.inline[name];
-			save();
-			return undefined;
-		},
-
-		AttachUserPolicy(parameters, caller) {
-			const user = requireUser(checkName(required(parameters, 'UserName', 'userName'), 'userName', 64));
-			authorize(caller, 'AttachUserPolicy', account.userArn(user));
-			attach({kind: 'user', record: user}, required(parameters, 'PolicyArn', 'policyArn'));
-			return undefined;
-		},
-
-		DetachUserPolicy(parameters, caller) {
-			const user = requireUser(checkName(required(parameters, 'UserName', 'userName'), 'userName', 64));
-			authorize(caller, 'DetachUserPolicy', account.userArn(user));
-			detach({kind: 'user', record: user}, required(parameters, 'PolicyArn', 'policyArn'));
-			return undefined;
-		},
-
-		ListAttachedUserPolicies(parameters, caller) {
-			const user = requireUser(checkName(required(parameters, 'UserName', 'userName'), 'userName', 64));
-			authorize(caller, 'ListAttachedUserPolicies', account.userArn(user));
-			return paged(attachedXml(user.attached), parameters, 'AttachedPolicies', entry => entry);
 		},
 
 		CreateAccessKey(parameters, caller) {
