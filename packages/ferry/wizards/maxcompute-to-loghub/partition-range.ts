@@ -34,13 +34,13 @@ export function parsePartitionSelection(answer: string): PartitionSelection | {p
 		}
 
 		if (column !== undefined && name.toLowerCase() !== column.toLowerCase()) {
-			return {problem: `"${part}" names the column ${name}, but the first item names ${column}: one partition column only`};
+			return {problem: `a single partition, column=value, is expected per item, every item of one column: "${part}" names ${name}, the first item ${column}`};
 		}
 
 		column ??= name;
 		const item = parseItem(value);
 		if ('problem' in item) {
-			return {problem: `"${part}": ${item.problem}`};
+			return item;
 		}
 
 		items.push(item);
@@ -53,7 +53,7 @@ function parseItem(value: string): PartitionItem | {problem: string} {
 	if (value.includes('..')) {
 		const [from = '', to = '', ...rest] = value.split('..');
 		if (rest.length > 0 || !/^\d+$/.test(from) || !/^\d+$/.test(to)) {
-			return {problem: 'a range is digits..digits, e.g. 20161201..20161231'};
+			return {problem: `"${value}": a range is digits..digits, e.g. 20161201..20161231`};
 		}
 
 		if (from.length !== to.length) {
@@ -79,7 +79,7 @@ function parseItem(value: string): PartitionItem | {problem: string} {
 /** The parameter's check: undefined when the answer is one of the forms. */
 export function partitionSelectionProblem(answer: unknown): string | undefined {
 	const parsed = parsePartitionSelection(String(answer));
-	return 'problem' in parsed ? `Expected pt=20161226, pt=20161201,pt=20161202, pt=20161201..20161231 or pt=201612*: ${parsed.problem}` : undefined;
+	return 'problem' in parsed ? `Expected column=value, e.g. pt=20161226: ${parsed.problem}` : undefined;
 }
 
 /** Whether the answer names exactly one partition by its value (the form a schedule's pattern takes). */

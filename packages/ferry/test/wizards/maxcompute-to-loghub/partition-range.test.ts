@@ -56,11 +56,12 @@ test('malformed answers are refused with the reason, naming the item', t => {
 	t.regex(partitionSelectionProblem('pt=20161231..20161201') ?? '', /starts after it ends/);
 	t.regex(partitionSelectionProblem('pt=2016-12-01..2016-12-31') ?? '', /a range is digits\.\.digits/);
 	t.regex(partitionSelectionProblem('pt=1..2..3') ?? '', /a range is digits\.\.digits/);
-	t.regex(partitionSelectionProblem('pt=20161201,ds=20161202') ?? '', /names the column ds, but the first item names pt/);
+	t.regex(partitionSelectionProblem('pt=20161201,ds=20161202') ?? '', /every item of one column: "ds=20161202" names ds, the first item pt/);
 	t.regex(partitionSelectionProblem('pt=20161201,') ?? '', /an empty item/);
 	t.regex(partitionSelectionProblem('20161201') ?? '', /"20161201" is not column=value/);
-	t.regex(partitionSelectionProblem('pt=') ?? '', /"pt="/);
-	t.regex(partitionSelectionProblem('pt=it\'s') ?? '', /"pt=it's"/);
+	t.regex(partitionSelectionProblem('pt=') ?? '', /partition values are 1–128 bytes long; this one is 0/);
+	t.regex(partitionSelectionProblem('pt=it\'s') ?? '', /"'" is not one of them/);
+	t.regex(partitionSelectionProblem('pt=2016*=1') ?? '', /"=" is not one of them/);
 	t.is(partitionSelectionProblem('pt=20161201..20161231'), undefined);
 	t.is(partitionSelectionProblem('pt=201612*'), undefined);
 });
