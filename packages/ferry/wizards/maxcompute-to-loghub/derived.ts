@@ -1,5 +1,6 @@
 /** What several steps derive from the answers: the partition, the mode, the workflow, the cycle and the checks' plan. */
 import {PreflightError} from '../../source/kit.js';
+import type {ExportPartition} from './export-partitions.js';
 import type {Context} from './procedure.js';
 import {cycleFor, type Cycle} from './schedule.js';
 import type {LogCheckPlan} from './verification.js';
@@ -37,7 +38,15 @@ export function exportedPartition(context: Context): {column: string; value: str
 	return typeof partition === 'string' ? {column: partitionOf(context).column, value: partition} : partitionOf(context);
 }
 
-export function checkPlan(context: Context): LogCheckPlan {
-	const {column, value} = exportedPartition(context);
-	return {table: context.answers.maxcomputeTable, partitionColumn: column, partitionValue: value, columns: context.outputOf('preflight', 'shape').columns};
+/** The partitions preflight resolved, in the order they run (a session from before ranges: its one partition). */
+export function exportPartitions(context: Context): ExportPartition[] {
+	const shape = context.outputOf('preflight', 'shape');
+	return shape.partitions ?? [{value: partitionOf(context).value, rows: shape.rows, window: shape.window}];
+}
+
+/** Whether the run exports more than one partition, one run of the task each. */
+export const perPartition = (context: Context) => !scheduled(context) && exportPartitions(context).length > 1;
+
+export function checkPlan(context: Context, value = exportedPartition(context).value): LogCheckPlan {
+	return {table: context.answers.maxcomputeTable, partitionColumn: partitionOf(context).column, partitionValue: value, columns: context.outputOf('preflight', 'shape').columns};
 }

@@ -1,8 +1,9 @@
 import {defineParameters, fixedChoices, type ParameterContext} from '../../source/kit.js';
 import {dataWorksDataSourceName, dataWorksNodeName} from '../../source/clouds/dataworks/names.js';
 import {logProjectName, logstoreName} from '../../source/clouds/log-service/names.js';
-import {maxComputeProjectName, maxComputeTableName, partitionSpecProblem} from '../../source/clouds/maxcompute/names.js';
+import {maxComputeProjectName, maxComputeTableName} from '../../source/clouds/maxcompute/names.js';
 import {logTimeParser} from './log-time.js';
+import {partitionSelectionProblem} from './partition-range.js';
 import {isPercentPattern, simpleDateFormatFor, translatePercentPattern} from './percent-pattern.js';
 
 /**
@@ -16,7 +17,7 @@ const wholeNumber = (min: number, max: number) => (value: unknown) => (Number.is
 export const parameters = defineParameters([
 	{key: 'maxcomputeProject', label: 'MaxCompute project', type: 'string', help: 'The project holding the table.', example: 'my_project', validate: maxComputeProjectName},
 	{key: 'maxcomputeTable', label: 'MaxCompute table', type: 'string', help: 'The table to export (the procedure\'s example: ak_biz_log_detail).', default: 'ak_biz_log_detail', validate: maxComputeTableName},
-	{key: 'partition', label: 'Partition', type: 'string', help: 'The partition to export, as the odps reader takes it.', default: 'pt=20161226', validate: value => partitionSpecProblem(value, {maxLevels: 1})},
+	{key: 'partition', label: 'Partition', type: 'string', help: 'The partitions to export: one (pt=20161226), a list (pt=20161201,pt=20161202), a range of equal-width digits, both ends included (pt=20161201..20161231), or the odps reader\'s wildcard (pt=201612*; ? is one character). A range or wildcard takes the partitions that exist; preflight lists them with their rows. Many partitions run as one job per partition, each rerun on its own. A schedule takes one partition, its pattern.', default: 'pt=20161226', validate: partitionSelectionProblem},
 	{key: 'columns', label: 'Columns', type: 'string', help: 'The columns to export, in order, separated by commas; each becomes a log key of the same name. Empty: every column of the table.', example: 'col0,col1,time_str', optional: true},
 	{key: 'logProject', label: 'Log Service project', type: 'string', help: 'Created if missing (a prerequisite of the procedure).', example: 'my-log-project', validate: logProjectName},
 	{key: 'logstore', label: 'Logstore', type: 'string', help: 'Created with an index if missing: logs written before an index exists cannot be searched.', default: 'ak-biz-log-detail', validate: logstoreName},

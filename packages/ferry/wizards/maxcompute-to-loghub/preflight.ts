@@ -1,10 +1,10 @@
 /** The preflight step: nothing changes before every check has passed. */
-import {quoteMaxComputeIdentifier} from '../../source/clouds/maxcompute/ddl.js';
 import {alibabaStsFor, count, findingLine, findingsKey, identityGate, PreflightError, ramFor, stepSummary} from '../../source/kit.js';
 import {cycleOf, partitionOf, scheduled, workflowOf} from './derived.js';
+import {parameterizedPartition, partitionParameter, refuseOverlappingWindows, resolveExportPartitions, type ExportPartition} from './export-partitions.js';
 import {checkDataSourceKeys} from './identities.js';
 import {buildJob, checkJob, type JobShape} from './job.js';
-import {settings, type Context} from './procedure.js';
+import type {Context} from './procedure.js';
 import {checkTimes} from './time-window.js';
 import {partitionCondition, type ExportedColumn} from './verification.js';
 import {readFile} from 'node:fs/promises';
@@ -37,14 +37,9 @@ export async function runPreflight(context: Context<'preflight'>): Promise<void>
 	}
 
 	const columns = (wanted.length > 0 ? wanted.map(name => dataColumns.find(column => column.name.toLowerCase() === name.toLowerCase())!) : dataColumns).map(column => ({name: column.name, type: column.type}));
-	const where = partitionCondition({column: partitionColumn, value: partitionValue});
-	const counted = await maxcompute.runSql(`SELECT count(*) FROM ${quoteMaxComputeIdentifier(table)} WHERE ${where};`, {settings, signal: context.signal});
-	const rows = Number(counted.rows[0]?.[0] ?? 0);
-	if (rows === 0) {
-		throw new PreflightError(`Partition ${partitionColumn}=${partitionValue} of ${table} has no rows`, {hint: 'Check --set partition; the job would write no logs.'});
-	}
-
-	context.report(`${table} ${partitionColumn}=${partitionValue}: ${rows.toLocaleString('en-US')} rows, ${columns.length} columns`);
+	const resolved = await resolveExportPartitions(context, table, partitionColumn);
+	const rows = resolved.reduce((sum, partition) => sum + partition.rows, 0);
+	context.report(`${table} ${context.answers.partition}: ${rows.toLocaleString('en-US')} rows${resolved.length > 1 ? ` in ${resolved.length} partitions, one run of the task each` : ''}, ${columns.length} columns`);
 	await checkKeys(context);
 	if (scheduled(context)) {
 		const cycle = cycleOf(context);
@@ -52,15 +47,21 @@ export async function runPreflight(context: Context<'preflight'>): Promise<void>
 	}
 
 	await checkWorkflow(context);
-	const {job, shape: jobShape} = await jobFor(context, columns);
+	const {job, shape: jobShape} = await jobFor(context, columns, resolved.length > 1 ? partitionColumn : undefined);
 	context.report('Note: the LogHub writer is not idempotent; running the job again writes every log again.');
-	const window = await checkTimes(context, jobShape, table, where, rows);
-	context.output('shape', {columns, rows, job, job_shape: jobShape, window, mode: workspace.mode, workspaceIdentifier: workspace.identifier});
-	context.summary(stepSummary('3 services reachable', count(rows, 'row'), count(columns.length, 'column'), `${workspace.mode} workspace`));
+	const partitions: ExportPartition[] = [];
+	for (const partition of resolved) {
+		partitions.push({...partition, window: await checkTimes(context, jobShape, table, partitionCondition({column: partitionColumn, value: partition.value}), partition.rows)});
+	}
+
+	refuseOverlappingWindows(partitionColumn, partitions);
+	const window = {from: Math.min(...partitions.map(partition => partition.window.from)), to: Math.max(...partitions.map(partition => partition.window.to))};
+	context.output('shape', {columns, rows, job, job_shape: jobShape, window, partitions, mode: workspace.mode, workspaceIdentifier: workspace.identifier});
+	context.summary(stepSummary('3 services reachable', ...(partitions.length > 1 ? [count(partitions.length, 'partition')] : []), count(rows, 'row'), count(columns.length, 'column'), `${workspace.mode} workspace`));
 }
 
 /** The job: the user's file (checked), or one built from the answers and the table's columns. */
-async function jobFor(context: Context, columns: readonly ExportedColumn[]): Promise<{job: Record<string, unknown>; shape: JobShape}> {
+async function jobFor(context: Context, columns: readonly ExportedColumn[], perPartitionColumn?: string): Promise<{job: Record<string, unknown>; shape: JobShape}> {
 	let job: unknown;
 	const file = context.answers.job ?? '';
 	if (file) {
@@ -74,7 +75,7 @@ async function jobFor(context: Context, columns: readonly ExportedColumn[]): Pro
 			odpsDataSource: context.answers.odpsDataSource,
 			loghubDataSource: context.answers.loghubDataSource,
 			table: context.answers.maxcomputeTable,
-			partition: scheduled(context) ? cycleOf(context).partition : context.answers.partition,
+			partition: scheduled(context) ? cycleOf(context).partition : perPartitionColumn ? parameterizedPartition(perPartitionColumn) : context.answers.partition,
 			columns: columns.map(column => column.name),
 			logstore: context.answers.logstore,
 			topic: context.answers.topic ?? '',
@@ -90,6 +91,10 @@ async function jobFor(context: Context, columns: readonly ExportedColumn[]): Pro
 
 	if (file && scheduled(context) && !checked.shape.reader.partition.some(spec => spec.includes(cycleOf(context).partition.slice(cycleOf(context).partition.indexOf('=') + 1)))) {
 		throw new PreflightError(`A scheduled job must read each instance's partition, ${cycleOf(context).partition}, but ${file} reads ${checked.shape.reader.partition.join(', ') || 'no partition'}`, {hint: `Set the reader's partition to ${cycleOf(context).partition} in ${file}, or use --set mode=once.`});
+	}
+
+	if (file && perPartitionColumn && !checked.shape.reader.partition.includes(parameterizedPartition(perPartitionColumn))) {
+		throw new PreflightError(`The partition ${context.answers.partition} is exported one run per partition, so the job must read ${parameterizedPartition(perPartitionColumn)}, but ${file} reads ${checked.shape.reader.partition.join(', ') || 'no partition'}`, {hint: `Set the reader's partition to ["${parameterizedPartition(perPartitionColumn)}"] in ${file} (each run sets ${partitionParameter}), or name one partition.`});
 	}
 
 	return {job: job as Record<string, unknown>, shape: checked.shape};

@@ -1,17 +1,87 @@
-/** The run step: one run of the task (or its first scheduled instance), watched, restarted only after a failure. */
-import {pollUntil, StepError, stepSummary} from '../../source/kit.js';
-import {cycleOf, partitionOf, scheduled, workflowOf} from './derived.js';
+/** The run step: one run of the task per partition (or its first scheduled instance), watched, rerun only after a failure. */
+import {pollUntil, StepError, stepSummary, type Checkpoints} from '../../source/kit.js';
+import {cycleOf, exportPartitions, partitionOf, perPartition, scheduled, workflowOf} from './derived.js';
+import {partitionParameter} from './export-partitions.js';
 import {startManualRun, type ManualRunCheckpoint} from './manual-run.js';
-import type {Context} from './procedure.js';
+import type {Context, PartitionRun} from './procedure.js';
 
-/** The instance of this session's run (or the first scheduled one) watched to SUCCESS or FAILURE, then the DI log's counts (rerun: duplicates logs, so the engine asks first). */
+/**
+ * The instance of this session's run (or the first scheduled one) watched to SUCCESS or FAILURE, then the DI log's
+ * counts. Many partitions run one after another, one run of the task each, every one checkpointed on its own: a
+ * resumed step skips the partitions done, re-attaches to the one running and reruns only a failed one (rerun:
+ * duplicates that one partition's logs, so the engine asks first).
+ */
 export async function runAndWatch(context: Context<'run'>): Promise<void> {
-	const instanceId = scheduled(context) ? await scheduledInstance(context) : await submittedInstance(context);
+	if (scheduled(context)) {
+		const instanceId = await scheduledInstance(context);
+		const counts = await watchInstance(context, instanceId, '');
+		context.output('instanceId', instanceId);
+		context.output('counts', counts);
+		context.output('partition', context.checkpoint.get<string>('partition'));
+		context.summary(stepSummary(`instance ${instanceId} succeeded`, ...countTexts(counts)));
+		return;
+	}
+
+	const partitions = exportPartitions(context);
+	const many = perPartition(context);
+	const {column} = partitionOf(context);
+	const nodeId = context.outputOf('task', 'nodeId');
+	const runs: PartitionRun[] = [];
+	for (const [index, partition] of partitions.entries()) {
+		const label = many ? `${column}=${partition.value} (${index + 1}/${partitions.length}): ` : '';
+		const checkpoint = many ? partitionCheckpoint(context.checkpoint, partition.value) : context.checkpoint;
+		const done = checkpoint.get<PartitionRun>('done');
+		if (done) {
+			context.report(`${label}instance ${done.instanceId} succeeded earlier (${done.counts.written.toLocaleString('en-US')} written): not run again`);
+			runs.push(done);
+			continue;
+		}
+
+		const earlierDags = runs.flatMap(run => (run.dagId === undefined ? [] : [run.dagId]));
+		const instanceId = await submittedInstance(context, {
+			checkpoint, label, value: partition.value, earlierDags,
+			...(many ? {nodeParameters: {[String(nodeId)]: `${partitionParameter}=${partition.value}`}} : {}),
+		});
+		const counts = await watchInstance(context, instanceId, label);
+		const run: PartitionRun = {value: partition.value, instanceId, counts, ...(checkpoint.get<ManualRunCheckpoint>('manualRun')?.dagId === undefined ? {} : {dagId: checkpoint.get<ManualRunCheckpoint>('manualRun')!.dagId})};
+		if (many) {
+			checkpoint.set('done', run);
+			context.report(`${label}instance ${instanceId} succeeded: ${countTexts(counts).join(', ')}`);
+		}
+
+		runs.push(run);
+	}
+
+	const total = runs.reduce((sum, run) => ({read: sum.read + run.counts.read, written: sum.written + run.counts.written, dirty: sum.dirty + run.counts.dirty}), {read: 0, written: 0, dirty: 0});
+	context.output('instanceId', runs.at(-1)!.instanceId);
+	context.output('counts', total);
+	if (many) {
+		context.output('partitions', runs);
+		context.summary(stepSummary(`${runs.length} partitions, one instance each, succeeded`, ...countTexts(total)));
+	} else {
+		context.summary(stepSummary(`instance ${runs[0]!.instanceId} succeeded`, ...countTexts(total)));
+	}
+}
+
+const countTexts = (counts: {read: number; written: number; dirty: number}) => [`${counts.read.toLocaleString('en-US')} read`, `${counts.written.toLocaleString('en-US')} written`, `${counts.dirty.toLocaleString('en-US')} dirty`];
+
+/** One partition's checkpoints, apart from every other partition's (`20161201/instanceId`). */
+function partitionCheckpoint(checkpoint: Checkpoints, value: string): Checkpoints {
+	const key = (name: string) => `${value}/${name}`;
+	return {
+		get: name => checkpoint.get(key(name)),
+		set: (name, item) => checkpoint.set(key(name), item),
+		once: async (name, create) => checkpoint.once(key(name), create),
+	};
+}
+
+/** The instance watched to SUCCESS or FAILURE, then its DI log's counts; a failure stops the step naming the partition. */
+async function watchInstance(context: Context, instanceId: number, label: string): Promise<{read: number; written: number; dirty: number}> {
 	const {dataworks} = context.clients;
 	const final = await pollUntil({
 		read: async () => dataworks.getInstance({instanceId, projectEnv: 'PROD'}, {signal: context.signal}),
 		done: instance => instance.status === 'SUCCESS' || instance.status === 'FAILURE',
-		onState: instance => context.report(`instance ${instanceId}: ${instance.status}`),
+		onState: instance => context.report(`${label}instance ${instanceId}: ${instance.status}`),
 		signal: context.signal,
 		intervalMs: 500,
 		maxIntervalMs: 10_000,
@@ -20,62 +90,62 @@ export async function runAndWatch(context: Context<'run'>): Promise<void> {
 		hint: `It keeps running in DataWorks; \`ferry resume ${context.sessionId}\` re-attaches to it.`,
 	});
 	const log = await dataworks.getInstanceLog({instanceId, projectEnv: 'PROD'}, {signal: context.signal});
-	const counts = diCounts(log);
 	if (final.status === 'FAILURE') {
 		const reason = log.split('\n').reverse().find(line => /ERROR|Exception|Code:\[/.test(line))?.trim() ?? final.errorMessage ?? 'no reason in the DI log';
-		throw new StepError(`The sync instance ${instanceId} failed: ${reason}`, {hint: `Fix the cause, then \`ferry resume ${context.sessionId}\` and accept the rerun: the task runs again, and logs written before the failure are written again.`});
+		throw new StepError(`The sync instance ${instanceId}${label ? ` of ${label.slice(0, label.indexOf(' '))}` : ''} failed: ${reason}`, {hint: `Fix the cause, then \`ferry resume ${context.sessionId}\` and accept the rerun: the task runs again${label ? ' for this partition only (the partitions done are not run again)' : ''}, and logs written before the failure are written again.`});
 	}
 
-	context.output('instanceId', instanceId);
-	context.output('counts', counts);
-	if (scheduled(context)) {
-		context.output('partition', context.checkpoint.get<string>('partition'));
-	}
-
-	context.summary(stepSummary(`instance ${instanceId} succeeded`, `${counts.read.toLocaleString('en-US')} read`, `${counts.written.toLocaleString('en-US')} written`, `${counts.dirty.toLocaleString('en-US')} dirty`));
+	return diCounts(log);
 }
 
 /**
- * The instance of this session's run of the task: the saved one while it is running or done, a new run when there is
- * none or the saved one failed (the engine has asked before rerunning this step, since a rerun writes the logs again).
+ * The instance of this session's run of the task for one partition: the saved one while it is running or done, a new
+ * run when there is none or the saved one failed (the engine has asked before rerunning this step, since a rerun
+ * writes the logs again). Earlier partitions' DAGs are never taken for this partition's run.
  */
-async function submittedInstance(context: Context): Promise<number> {
+async function submittedInstance(context: Context, options: {checkpoint: Checkpoints; label: string; value: string; earlierDags: number[]; nodeParameters?: Record<string, string>}): Promise<number> {
 	const {dataworks} = context.clients;
+	const {checkpoint, label} = options;
 	const projectId = context.answers.workspaceId;
 	const nodeId = context.outputOf('task', 'nodeId');
-	const previous = context.checkpoint.get<number>('instanceId');
+	const previous = checkpoint.get<number>('instanceId');
 	if (previous !== undefined) {
 		const instance = await dataworks.getInstance({instanceId: previous, projectEnv: 'PROD'}, {signal: context.signal});
 		if (instance.status !== 'FAILURE') {
-			context.report(`instance ${previous} is ${instance.status}: re-attached`);
+			context.report(`${label}instance ${previous} is ${instance.status}: re-attached`);
 			return previous;
 		}
 
-		context.report(`instance ${previous} failed: running the task again`);
+		context.report(`${label}instance ${previous} failed: running the task again`);
 		// A new run, never to be confused with the failed one (whose DAG is excluded from the lost-start lookup).
-		const failed = context.checkpoint.get<ManualRunCheckpoint>('manualRun');
-		context.checkpoint.set('manualRun', failed ? {askedAt: Date.now(), bizDate: failed.bizDate, excludedDagIds: [...(failed.excludedDagIds ?? []), ...(failed.dagId === undefined ? [] : [failed.dagId])]} : undefined);
-		context.checkpoint.set('instanceId', undefined);
+		const failed = checkpoint.get<ManualRunCheckpoint>('manualRun');
+		checkpoint.set('manualRun', failed ? {askedAt: Date.now(), bizDate: failed.bizDate, excludedDagIds: [...(failed.excludedDagIds ?? []), ...(failed.dagId === undefined ? [] : [failed.dagId])]} : undefined);
+		checkpoint.set('instanceId', undefined);
 	}
 
-	const bizDate = manualBizDate(partitionOf(context).value);
+	const bizDate = manualBizDate(options.value);
+	if (options.earlierDags.length > 0 && checkpoint.get('manualRun') === undefined) {
+		checkpoint.set('manualRun', {askedAt: Date.now(), bizDate: `${bizDate} 00:00:00`, excludedDagIds: options.earlierDags} satisfies ManualRunCheckpoint);
+	}
+
+	const projectName = context.outputOf('preflight', 'shape').workspaceIdentifier ?? '';
 	const dagId = await startManualRun({
 		dataworks,
-		checkpoint: context.checkpoint,
-		report: line => context.report(line),
+		checkpoint,
+		report: line => context.report(`${label}${line}`),
 		signal: context.signal,
-		request: {projectEnv: 'PROD', projectName: context.outputOf('preflight', 'shape').workspaceIdentifier ?? '', projectId, flowName: workflowOf(context).name, bizDate: `${bizDate} 00:00:00`, includeNodeIds: [nodeId]},
+		request: {projectEnv: 'PROD', projectName, projectId, flowName: workflowOf(context).name, bizDate: `${bizDate} 00:00:00`, includeNodeIds: [nodeId], ...(options.nodeParameters ? {nodeParameters: options.nodeParameters} : {})},
 	});
 	const instances = await pollUntil({
-		read: async () => dataworks.listManualDagInstances({projectEnv: 'PROD', projectName: context.outputOf('preflight', 'shape').workspaceIdentifier ?? '', dagId}, {signal: context.signal}),
+		read: async () => dataworks.listManualDagInstances({projectEnv: 'PROD', projectName, dagId}, {signal: context.signal}),
 		done: found => found.some(instance => instance.nodeId === nodeId),
 		signal: context.signal,
 		timeoutMs: 5 * 60_000,
 		what: 'DataWorks to create the instance of the run',
 	});
 	const instanceId = instances.find(instance => instance.nodeId === nodeId)!.instanceId;
-	context.checkpoint.set('instanceId', instanceId);
-	context.report(`run of workflow ${workflowOf(context).name} for ${bizDate}: DAG ${dagId}, instance ${instanceId}`);
+	checkpoint.set('instanceId', instanceId);
+	context.report(`${label}run of workflow ${workflowOf(context).name} for ${bizDate}: DAG ${dagId}, instance ${instanceId}`);
 	return instanceId;
 }
 

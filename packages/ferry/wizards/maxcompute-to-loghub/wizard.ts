@@ -38,7 +38,7 @@ const wizard = defineWizard<LogHubClients>({
 			title: 'Preflight',
 			kind: 'task',
 			rerun: 'safe',
-			explain: 'Before anything changes: who ferry is on MaxCompute, Log Service and DataWorks; that the table and partition exist, with their rows; that the job is valid; that the time format parses the time column\'s actual values (a value that does not parse would silently be stamped "now"); that the logs\' times fit the logstore\'s retention, and that the keys the data sources get may read the table (Describe, Select) and write the logstore (log:PostLogStoreLogs).',
+			explain: 'Before anything changes: who ferry is on MaxCompute, Log Service and DataWorks; the partitions the answer names (one, a list, a range or a wildcard, resolved against those that exist), each with its rows, refusing none or an empty one; that the job is valid; that the time format parses the time column\'s actual values (a value that does not parse would silently be stamped "now"); that the logs\' times fit the logstore\'s retention, and that the keys the data sources get may read the table (Describe, Select) and write the logstore (log:PostLogStoreLogs).',
 			run: runPreflight,
 		}),
 		procedure.step({
@@ -78,7 +78,7 @@ const wizard = defineWizard<LogHubClients>({
 			title: 'Run and watch',
 			kind: 'task',
 			rerun: 'duplicates',
-			explain: 'DataWorks runs the task once (step 3, "Run": a run of its manually triggered workflow for the partition\'s business date), and the instance is watched through NOT_RUN, WAIT_RESOURCE and RUNNING to SUCCESS or FAILURE; then the DI log gives the records read, written and dirty. The instance id is saved: a resumed run re-attaches to it, and only a failed instance is run again, because running the job again writes its logs again. With --set mode=schedule the task is scheduled instead (a cycle like the partition\'s) and its first scheduled instance is watched and, if it failed, restarted under the same id.',
+			explain: 'DataWorks runs the task once (step 3, "Run": a run of its manually triggered workflow for the partition\'s business date), and the instance is watched through NOT_RUN, WAIT_RESOURCE and RUNNING to SUCCESS or FAILURE; then the DI log gives the records read, written and dirty. The instance id is saved: a resumed run re-attaches to it, and only a failed instance is run again, because running the job again writes its logs again. With a list, range or wildcard of partitions, the task runs once per partition, one after another (its reader reads ${ferry_partition}, which each run sets): one job per partition rather than one for the list, which the odps reader also accepts, because a rerun of a list job would write every partition\'s logs again. Each partition\'s run is checkpointed on its own: a resume skips the partitions done, re-attaches to the one running and reruns only a failed one. With --set mode=schedule (one partition only) the task is scheduled instead (a cycle like the partition\'s) and its first scheduled instance is watched and, if it failed, restarted under the same id.',
 			run: runAndWatch,
 		}),
 		procedure.step({
@@ -86,7 +86,7 @@ const wizard = defineWizard<LogHubClients>({
 			title: 'Verify',
 			kind: 'verify',
 			rerun: 'safe',
-			explain: 'MaxCompute and Log Service side by side: the partition\'s rows against the logs of the topic in the data\'s time window — the count, sums of numeric columns cast back from their strings, distinct text values, and the first rows next to the logs they became.',
+			explain: 'MaxCompute and Log Service side by side, each partition on its own in one report: the partition\'s rows against the logs of the topic in its data\'s time window — the count, sums of numeric columns cast back from their strings, distinct text values, and the first rows next to the logs they became.',
 			run: verifyLogs,
 		}),
 	],

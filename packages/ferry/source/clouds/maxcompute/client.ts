@@ -81,7 +81,11 @@ export type MaxComputeClient = {
 	 * partition does not exist: table metadata, which the Describe privilege reads (no Select needed).
 	 */
 	partitionRecordCount(table: string, partition: ReadonlyArray<readonly [string, string]>, options?: {signal?: AbortSignal}): Promise<number>;
+	/** Every partition of the table (ListPartitions, page by page): its column values in order and `PartitionRecordCount`. */
+	listPartitions(table: string, options?: {signal?: AbortSignal}): Promise<PartitionListing[]>;
 };
+
+export type PartitionListing = {values: Array<[string, string]>; recordCount: number};
 
 export const resultRowLimit = 10_000;
 const userAgent = 'ferry/0.1 (ODPS REST)';
@@ -353,6 +357,24 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
 		return partitions.reduce((sum, item) => sum + Number(textOf(item.PartitionRecordCount) ?? 0), 0);
 	}
 
+	async function listPartitions(table: string, call: {signal?: AbortSignal} = {}): Promise<PartitionListing[]> {
+		const listed: PartitionListing[] = [];
+		for (let marker: string | undefined; ;) {
+			const response = await request('ListPartitions', 'GET', `${projectPath}/tables/${encodeURIComponent(checkedTableName(table).split('.').at(-1)!)}`, {query: {partitions: '', expectmarker: 'true', ...(marker ? {marker} : {})}, signal: call.signal, idempotent: true});
+			const parsed = xmlParser.parse(response.text) as {Partitions?: {Partition?: unknown; Marker?: unknown}};
+			const page = parsed.Partitions?.Partition;
+			for (const item of (Array.isArray(page) ? page : page === undefined ? [] : [page]) as Array<{Column?: unknown; PartitionRecordCount?: unknown}>) {
+				const columns = (Array.isArray(item.Column) ? item.Column : item.Column === undefined ? [] : [item.Column]) as Array<Record<string, unknown>>;
+				listed.push({values: columns.map(column => [String(column['@_Name'] ?? ''), String(column['@_Value'] ?? '')]), recordCount: Number(textOf(item.PartitionRecordCount) ?? 0)});
+			}
+
+			marker = textOf(parsed.Partitions?.Marker);
+			if (!marker) {
+				return listed;
+			}
+		}
+	}
+
 	return {
 		project,
 		endpoint,
@@ -372,6 +394,7 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
 		tableExists,
 		describeTable,
 		partitionRecordCount,
+		listPartitions,
 	};
 }
 
