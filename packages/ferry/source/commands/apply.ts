@@ -89,7 +89,8 @@ async function showDrift(options: {plan: PlanFile; wizard: Wizard<unknown>; args
 	if (args.flags.json) {
 		io.stdout.write(`${JSON.stringify({ok: exitCode === exitCodes.ok, exitCode, plan: {hash: plan.hash, wizard: plan.wizard.id}, drift}, undefined, 2)}\n`);
 	} else if (drift.length === 0) {
-		io.stdout.write(`No drift: ${plan.facts.objects.length === 1 ? 'the 1 object' : `the ${plan.facts.objects.length} objects`} the plan depends on are as planned.\n`);
+		const objects = plan.facts.objects.length;
+		io.stdout.write(`No drift: ${objects === 1 ? 'the 1 object the plan depends on is' : `the ${objects} objects the plan depends on are`} as planned.\n`);
 	} else {
 		io.stdout.write(`Drift since the plan (${drift.length === 1 ? '1 change' : `${drift.length} changes`}):\n${driftText(drift)}\n`);
 	}

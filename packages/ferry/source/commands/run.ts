@@ -102,13 +102,13 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	const settings = profileSettings(profile.name);
 	const secrets = {...profileSecrets(profile.name), ...givenSecrets};
 	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings});
-	if (mode === 'plain') {
-		checkRequiredAnswers(wizard, answers, secrets, settings);
-	}
-
 	const missingSecret = planned?.secretKeys.find(key => secrets[key] === undefined);
 	if (missingSecret) {
 		throw new UsageError(`The plan refers to the secret ${missingSecret}, which was not given`, {hint: `Put "${missingSecret}" in the answers file (--answers FILE) or set ${secretEnvName(missingSecret)}.`});
+	}
+
+	if (mode === 'plain') {
+		checkRequiredAnswers(wizard, answers, secrets, settings);
 	}
 
 	stopIfInterrupted();
