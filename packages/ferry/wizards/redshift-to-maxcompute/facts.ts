@@ -4,8 +4,9 @@ import {describeTable, mapConcurrent} from '../../source/kit.js';
 import {procedure} from './procedure.js';
 
 export const facts = procedure.facts({
-	// UNLOAD is the only step that reads Redshift; the later ones read what it wrote.
-	checkBefore: ['unload'],
+	// The identities step is the first that may change anything (it creates missing roles on request); UNLOAD is the
+	// only step that reads Redshift, the later ones read what it wrote.
+	checkBefore: ['identities', 'unload'],
 	async read({clients, answers, signal}) {
 		const schema = answers.sourceSchema;
 		const tables = (answers.tables as string[] | undefined) ?? [];
