@@ -5,6 +5,7 @@
  */
 import {requireOutput} from './engine/procedure.js';
 import type {Answers, StepOutputs} from './engine/wizard.js';
+export type {FactColumn, FactPartition, SourceFact} from './engine/source-facts.js';
 
 export {defineWizard} from './engine/wizard.js';
 export {defineParameters, defineProcedure, fixedChoices} from './engine/procedure.js';
@@ -12,6 +13,7 @@ export type {AnswersOf, ParameterKeyOf, Procedure, ProcedureClientOptions, Proce
 export type {
 	Answers,
 	Checkpoints,
+	FactsDeclaration,
 	Parameter,
 	ParameterContext,
 	ReviewDocument,

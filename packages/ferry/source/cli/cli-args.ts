@@ -25,6 +25,12 @@ export type Flags = {
 	session?: string;
 	side?: string;
 	output?: string;
+	/** `ferry plan --out FILE`: the machine-readable plan that `ferry apply` runs. */
+	out?: string;
+	/** `ferry plan --row-tolerance PERCENT`: how far a row count may move before `apply` stops. */
+	rowTolerance?: string;
+	/** `ferry apply --plan-only`: the drift, without running. */
+	planOnly: boolean;
 	ports?: string;
 	scale?: string;
 	/** `local-cloud start --faults SPEC`: standing faults of the stand-ins. */
@@ -67,6 +73,9 @@ function flagsFrom(values: FlagValues, env: NodeJS.ProcessEnv): Flags {
 		session: text('session'),
 		side: text('side'),
 		output: text('output'),
+		out: text('out'),
+		rowTolerance: text('rowTolerance'),
+		planOnly: values['planOnly'] === true,
 		ports: text('ports'),
 		scale: text('scale'),
 		faults: text('faults'),

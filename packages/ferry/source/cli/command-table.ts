@@ -109,8 +109,41 @@ const plan: CommandSpec = {
 		return `Runs the read-only steps (connections, preflight, discovery) up to the review and prints it; no session stays behind.\n\n${wizardList()}`;
 	},
 	positionals: [wizard],
-	examples: [`$ ferry plan ${example.id} --local`, `$ ferry plan ${example.id} --profile prod --answers answers.yaml -o plan.md`],
-	flags: [flag.profile, flag.local, flag.answers, flag.set, {name: 'output', short: 'o', type: 'string', value: 'FILE', help: 'write the plan to FILE instead of stdout', complete: 'files'}, ...logging, ...common],
+	examples: [
+		`$ ferry plan ${example.id} --local`,
+		`$ ferry plan ${example.id} --profile prod --answers answers.yaml -o plan.md`,
+		`$ ferry plan ${example.id} --local --out plan.json -o plan.md   # review plan.md, then: ferry apply plan.json`,
+		`$ ferry plan ${example.id} --local --out plan.json --row-tolerance 1   # a live source: row counts may move by 1%`,
+	],
+	flags: [
+		flag.profile, flag.local, flag.answers, flag.set, {name: 'output', short: 'o', type: 'string', value: 'FILE', help: 'write the Markdown plan to FILE instead of stdout', complete: 'files'},
+		{name: 'out', type: 'string', value: 'FILE', help: 'also write the plan as JSON for `ferry apply` (answers, secrets as references, endpoints, source facts, review, content hash)', complete: 'files'},
+		{name: 'row-tolerance', type: 'string', value: 'PERCENT', help: 'with --out: how far a source row count may move before `apply` stops', default: '0'},
+		...logging, ...common,
+	],
+};
+
+const apply: CommandSpec = {
+	path: ['apply'],
+	summary: 'run a saved plan exactly, refusing drift',
+	usage: '<PLAN.json> [options]',
+	description: `Checks the plan's content hash (a changed file is refused, exit 2), the ferry major and the wizard version
+(exit 4), then runs the plan's answers as a new session on the plan's profile; secrets come from the answers file,
+FERRY_SECRET_<KEY> or the profile, as for ferry run. Before each step that depends on the source facts the plan
+recorded (columns and types, row counts, partitions, a topic's schema), they are read again: a change stops the
+run with exit 4 and the difference, before that step does anything. The session records the plan's hash; resume
+keeps checking. Headless only: the review is accepted with --yes.`,
+	positionals: [{name: 'plan', complete: 'files'}],
+	examples: [
+		'$ ferry apply plan.json --plan-only        # the drift since the plan, or "no drift"; exit 0 or 4',
+		'$ ferry apply plan.json --yes',
+		'$ ferry apply plan.json --answers secrets.yaml --yes --json </dev/null',
+	],
+	flags: [
+		{...flag.answers, help: 'the secrets the plan refers to, as JSON or YAML (its other answers are the plan\'s)'},
+		{name: 'plan-only', type: 'boolean', help: 'print the drift since the plan and exit 0 (none) or 4, without running'},
+		flag.yes, flag.json, flag.events, ...logging, ...common,
+	],
 };
 
 const verify: CommandSpec = {
@@ -285,5 +318,5 @@ export const commandTable: CommandSpec = {
 	usage: '[COMMAND] [options]',
 	flags: [flag.noInput, ...common],
 	examples: [],
-	subcommands: [run, resume, sessions, plan, verify, sql, profiles, localCloud, completion, help],
+	subcommands: [run, resume, sessions, plan, apply, verify, sql, profiles, localCloud, completion, help],
 };

@@ -17,6 +17,7 @@ const commandModules: Record<string, () => Promise<CommandModule>> = {
 	resume: async () => import('../commands/resume.js'),
 	sessions: async () => import('../commands/sessions.js'),
 	plan: async () => import('../commands/plan.js'),
+	apply: async () => import('../commands/apply.js'),
 	verify: async () => import('../commands/verify.js'),
 	sql: async () => import('../commands/sql.js'),
 	profiles: async () => import('../commands/profiles.js'),
@@ -26,7 +27,7 @@ const commandModules: Record<string, () => Promise<CommandModule>> = {
 };
 
 /** Commands that run a session: a signal while they load and prepare is kept for the run to act on (signals.ts). */
-const interruptibleCommands = new Set(['run', 'resume', 'verify']);
+const interruptibleCommands = new Set(['run', 'resume', 'verify', 'apply']);
 
 export async function main(argv: string[], io: CommandIo = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin}): Promise<number> {
 	let args: ParsedArgs | undefined;

@@ -116,7 +116,7 @@ export function resultDocument(wizard: Wizard<unknown>, session: Session, exitCo
 	return {
 		ok: exitCode === exitCodes.ok,
 		exitCode,
-		session: {id: session.id, wizard: session.wizard, profile: session.profile, state: session.state, log: sessionFiles(session.id).log},
+		session: {id: session.id, wizard: session.wizard, profile: session.profile, state: session.state, log: sessionFiles(session.id).log, ...(session.plan ? {planHash: session.plan.hash, planFile: session.plan.file} : {})},
 		steps: wizard.steps.map(step => ({id: step.id, title: step.title, state: session.steps[step.id]?.state ?? 'pending', attempts: session.steps[step.id]?.attempts ?? 0, summary: session.steps[step.id]?.summary, error: session.steps[step.id]?.error})),
 		...(error ? {error} : {}),
 		...(report ? {verification: report} : {}),

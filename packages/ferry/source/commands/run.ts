@@ -1,10 +1,10 @@
 import process from 'node:process';
-import {collectAnswers, tellCorrections} from '../cli/answers.js';
+import {collectAnswers, secretEnvName, tellCorrections} from '../cli/answers.js';
 import {stdoutCarriesData, type ParsedArgs} from '../cli/cli-args.js';
 import {validateAnswers} from '../engine/parameters.js';
 import {environmentValue, firstByPrecedence} from '../engine/precedence.js';
-import {createSession, type Session} from '../engine/session.js';
-import type {Wizard} from '../engine/wizard.js';
+import {createSession, type Session, type SessionPlan} from '../engine/session.js';
+import type {Answers, Wizard} from '../engine/wizard.js';
 import {describeError, InterruptedError, signalExitCodes, StepError, UsageError} from '../engine/errors.js';
 import {interruptRequested, type CommandIo} from '../cli/io.js';
 import {interruptSignal, receivedSignal} from '../cli/signals.js';
@@ -74,12 +74,22 @@ export function interruptBeforeRun(options: {wizard: Wizard<unknown>; session: S
 	return exitCode;
 }
 
-export async function startRun(options: {wizardId: string; profileName: string; args: ParsedArgs; io: CommandIo; app?: InteractiveApp}): Promise<number> {
-	const {args, io} = options;
+/** A run of a saved plan (`ferry apply`): its answers instead of given ones, the secrets it refers to, what the session records. */
+export type PlannedRun = {answers: Answers; secretKeys: readonly string[]; plan: SessionPlan};
+
+export async function startRun(options: {wizardId: string; profileName: string; args: ParsedArgs; io: CommandIo; app?: InteractiveApp; planned?: PlannedRun}): Promise<number> {
+	const {args, io, planned} = options;
 	const wizard = await loadWizard(options.wizardId);
 	const profile = await getProfile(options.profileName);
-	const mode = options.app ? 'interactive' : decideMode({noInput: args.flags.noInput, json: stdoutCarriesData(args.flags)});
-	const {answers, secrets: givenSecrets, notices} = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set});
+	// A plan is applied headless: its answers are settled, and the review is accepted with --yes.
+	const mode = options.app ? 'interactive' : planned ? 'plain' : decideMode({noInput: args.flags.noInput, json: stdoutCarriesData(args.flags)});
+	const collected = await collectAnswers({parameters: wizard.parameters, answersFile: args.flags.answers, set: args.flags.set, ...(planned ? {answerEnv: false} : {})});
+	const {secrets: givenSecrets, notices} = collected;
+	if (planned && Object.keys(collected.answers).length > 0) {
+		throw new UsageError(`A plan runs its own answers; ${Object.keys(collected.answers).join(', ')} cannot be changed by ferry apply`, {hint: 'Put only the secrets the plan refers to in --answers; to change an answer, make a new plan and review it.'});
+	}
+
+	const answers = planned ? {...planned.answers} : collected.answers;
 	tellCorrections(notices, lineWriter(io.stderr, args.flags.logLevel, {level: 'warn', muted: options.app !== undefined}));
 	// Every answer that can be checked is checked now, in both modes: a session is never created around a wrong one.
 	// The given answers first, before a local cloud starts; then with the settings the profile publishes once it runs.
@@ -92,6 +102,11 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	const settings = profileSettings(profile.name);
 	const secrets = {...profileSecrets(profile.name), ...givenSecrets};
 	validateAnswers(wizard.parameters, {answers, outputs: {}, profile: profile.name, settings});
+	const missingSecret = planned?.secretKeys.find(key => secrets[key] === undefined);
+	if (missingSecret) {
+		throw new UsageError(`The plan refers to the secret ${missingSecret}, which was not given`, {hint: `Put "${missingSecret}" in the answers file (--answers FILE) or set ${secretEnvName(missingSecret)}.`});
+	}
+
 	if (mode === 'plain') {
 		checkRequiredAnswers(wizard, answers, secrets, settings);
 	}
@@ -99,6 +114,10 @@ export async function startRun(options: {wizardId: string; profileName: string; 
 	stopIfInterrupted();
 	// The session records its owner from the start, and this process holds its lock until it exits.
 	const session = createSession({wizard: wizard.id, wizardVersion: wizard.version, profile: profile.name, stepIds: wizard.steps.map(step => step.id), answers});
+	if (planned) {
+		session.plan = planned.plan;
+	}
+
 	let lock: ReturnType<typeof acquireSessionLock> | undefined;
 	try {
 		lock = acquireSessionLock(session.id);

@@ -50,7 +50,8 @@ export default async function sessions(args: ParsedArgs, io: CommandIo): Promise
 
 			const files = sessionFiles(session.id);
 			io.stdout.write(`${session.id} · ${session.wizard} · profile ${session.profile} · ${displayState(session)}\n`);
-			io.stdout.write(`created ${session.createdAt}, updated ${formatAge(session.updatedAt)}\n\n`);
+			io.stdout.write(`created ${session.createdAt}, updated ${formatAge(session.updatedAt)}\n`);
+			io.stdout.write(session.plan ? `applied from ${session.plan.file}, plan ${session.plan.hash}\n\n` : '\n');
 			io.stdout.write(formatTable(['STEP', 'STATE', 'ATTEMPTS', 'FINISHED', 'NOTE'], Object.entries(session.steps).map(([step, record]) => [step, record.state, String(record.attempts), record.finishedAt ?? '-', record.error?.message ?? ''])));
 			const created = createdResourcesOf(session);
 			if (created.length > 0) {

@@ -7,7 +7,8 @@
  * engine, the session format and `Wizard`/`Step` stay as they are.
  */
 import {StepError} from './errors.js';
-import type {Answers, Choice, Parameter, ParameterContext, ReviewDocument, Step, StepContext, Wizard} from './wizard.js';
+import type {Answers, Choice, FactsDeclaration, Parameter, ParameterContext, ReviewDocument, Step, StepContext, Wizard} from './wizard.js';
+import type {SourceFact} from './source-facts.js';
 import type {Logger} from '../log/logger.js';
 
 /** Declares a wizard's parameters, keeping each one's key, kind, choices and optionality for `AnswersOf`. */
@@ -94,6 +95,8 @@ export type ProcedureClientOptions<Types extends ProcedureTypes> = {
 export type Procedure<Types extends ProcedureTypes> = {
 	/** A step of the procedure, as the engine runs it. */
 	step<const Id extends string>(definition: ProcedureStep<Types, Id>): Step<Types['clients']>;
+	/** The wizard's `facts`: read with the clients and typed answers. */
+	facts(definition: {checkBefore: string[]; read(context: {clients: Types['clients']; answers: AnswersOf<Types['parameters']>; signal: AbortSignal}): Promise<SourceFact[]>}): FactsDeclaration<Types['clients']>;
 	/** The wizard's `createClients`, given typed answers. */
 	createClients(create: (options: ProcedureClientOptions<Types>) => Promise<Types['clients']>): Wizard<Types['clients']>['createClients'];
 };
@@ -139,6 +142,7 @@ export function defineProcedure<Types extends ProcedureTypes>(): Procedure<Types
 				...(confirm ? {confirm: answers => confirm(presentAnswers(answers) as AnswersOf<Types['parameters']>)} : {}),
 			} as Step<Types['clients']>;
 		},
+		facts: ({checkBefore, read}) => ({checkBefore, read: async context => read({...context, answers: presentAnswers(context.answers) as AnswersOf<Types['parameters']>})}),
 		createClients: create => async options => create({...options, answers: presentAnswers(options.answers) as Partial<AnswersOf<Types['parameters']>>, secrets: options.secrets}),
 	};
 }

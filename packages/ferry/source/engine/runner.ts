@@ -1,11 +1,12 @@
 import {Listr, type ListrTaskWrapper} from 'listr2';
-import {bugReportHint, describeOutcome, FerryError, InterruptedError, isBug, StepError} from './errors.js';
+import {bugReportHint, describeOutcome, FerryError, InterruptedError, isBug, PreflightError, StepError} from './errors.js';
 import type {Logger} from '../log/logger.js';
 import {redact} from '../log/redact.js';
 import {profileSettings} from '../store/profiles.js';
 import {saveSession, sessionFiles} from '../store/session-store.js';
 import {hintForSavedSession} from './parameters.js';
 import {formatProgress} from './progress.js';
+import {diffFacts, driftText} from './source-facts.js';
 import {createdKey, type Session, type StepRecord, verificationKeys, verificationOf} from './session.js';
 import {notComparedCauseText, verdictOfReport} from '../verify/outcome.js';
 import type {
@@ -133,6 +134,7 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 			ui.stepStarted(step, index + 1, total);
 
 			try {
+				await checkPlannedFacts(step, options, getClients);
 				await runStep(step, record, options, getClients);
 				if (step.kind === 'verify') {
 					throwIfNotCompared(record, session);
@@ -187,6 +189,26 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 	session.exitCode = different ? 5 : 0;
 	saveSession(session);
 	return {session, exitCode: session.exitCode};
+}
+
+/**
+ * A session applied from a saved plan reads the facts again before each step that depends on them and stops (exit 4)
+ * before the step does anything when they differ from the plan's: a run never does what nobody reviewed.
+ */
+async function checkPlannedFacts<Clients>(step: Step<Clients>, options: RunOptions<Clients>, getClients: () => Promise<Clients>): Promise<void> {
+	const {wizard, session, signal, log} = options;
+	const {plan} = session;
+	if (!plan || !wizard.facts?.checkBefore.includes(step.id)) {
+		return;
+	}
+
+	const current = await wizard.facts.read({clients: await getClients(), answers: session.answers, signal});
+	const drift = diffFacts(plan.facts, current, plan.rowTolerance);
+	if (drift.length > 0) {
+		throw new PreflightError(`The source changed since plan ${plan.hash} was made (${drift.length === 1 ? '1 change' : `${drift.length} changes`}), so ${step.id} did not start:\n${driftText(drift)}`, {code: 'PlanDrift', hint: `Nothing was changed by this step. Make the plan again (\`ferry plan ${wizard.id} … --out\`), review it, and apply the new one.`});
+	}
+
+	log.info(`step ${step.id}: the source facts are as planned (${plan.hash})`);
 }
 
 /**

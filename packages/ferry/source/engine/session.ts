@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import process from 'node:process';
 import type {Answers, CreatedResource} from './wizard.js';
+import type {RowTolerance, SourceFact} from './source-facts.js';
 import {isProcessAlive} from '../store/process-alive.js';
 import {type CheckOutcome, verdictOfReport} from '../verify/outcome.js';
 
@@ -38,7 +39,11 @@ export type Session = {
 	exitCode?: number;
 	/** The process running the session, so a listing can tell a live run from one that was killed. */
 	pid?: number;
+	/** A session started by `ferry apply`: the plan it runs, and the facts it checks before the steps that depend on them. */
+	plan?: SessionPlan;
 };
+
+export type SessionPlan = {hash: string; file: string; rowTolerance: RowTolerance; facts: SourceFact[]};
 
 export function newSessionId(wizard: string, now = new Date()): string {
 	const initials = wizard.split('-').map(part => part[0]).join('');

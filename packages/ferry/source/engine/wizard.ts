@@ -1,4 +1,5 @@
 import type {Logger} from '../log/logger.js';
+import type {SourceFact} from './source-facts.js';
 
 /**
  * The wizard definition API. A wizard (under wizards/<id>/) is data: parameters with help and validation,
@@ -203,6 +204,22 @@ export type Wizard<Clients = unknown> = {
 	closeClients?(clients: Clients): Promise<void>;
 	/** Where the data comes from and goes to, for `ferry sql --side source|target`. */
 	sides?: {source: WizardSide<Clients>; target: WizardSide<Clients>};
+	/** The source facts a saved plan records and `ferry apply` checks. */
+	facts?: FactsDeclaration<Clients>;
+};
+
+/** What a procedure's facts are read with: its clients and the answers (no step has recorded anything for it). */
+export type FactsContext<Clients = unknown> = {clients: Clients; answers: Answers; signal: AbortSignal};
+
+/**
+ * The source facts a run depends on (columns and types, row counts, partitions, a topic's schema), read through the
+ * procedure's clients: saved in a plan (`ferry plan --out`), and read again by `ferry apply` before each step of
+ * `checkBefore`, which stops with the difference instead of running something nobody reviewed.
+ */
+export type FactsDeclaration<Clients = unknown> = {
+	/** The steps that depend on the facts, at least the first that changes anything. */
+	checkBefore: string[];
+	read(context: FactsContext<Clients>): Promise<SourceFact[]>;
 };
 
 /** Secret answers live here, never in the session file. */
@@ -223,6 +240,12 @@ export function defineWizard<Clients>(wizard: Wizard<Clients>): Wizard<Clients> 
 			if (!wizard.parameters.some(parameter => parameter.key === key)) {
 				throw new Error(`Wizard ${wizard.id}: step ${step.id} asks for unknown parameter ${key}`);
 			}
+		}
+	}
+
+	for (const step of wizard.facts?.checkBefore ?? []) {
+		if (!stepIds.has(step)) {
+			throw new Error(`Wizard ${wizard.id}: facts are checked before unknown step ${step}`);
 		}
 	}
 

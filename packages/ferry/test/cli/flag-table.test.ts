@@ -114,7 +114,7 @@ test('every command and action has help with its examples and every one of its f
 test('each flag a command module reads is declared in that command\'s table', t => {
 	const modules: Record<string, CommandSpec | undefined> = {
 		run: findCommand(commandTable, ['run']), resume: findCommand(commandTable, ['resume']), sessions: findCommand(commandTable, ['sessions']),
-		plan: findCommand(commandTable, ['plan']), verify: findCommand(commandTable, ['verify']), sql: findCommand(commandTable, ['sql']),
+		plan: findCommand(commandTable, ['plan']), apply: findCommand(commandTable, ['apply']), verify: findCommand(commandTable, ['verify']), sql: findCommand(commandTable, ['sql']),
 		profiles: findCommand(commandTable, ['profiles']), 'local-cloud': findCommand(commandTable, ['local-cloud']), completion: findCommand(commandTable, ['completion']),
 	};
 	// Derived flags: logLevel comes from --quiet, --verbose and --log-level.

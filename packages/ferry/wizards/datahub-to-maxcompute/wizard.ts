@@ -2,6 +2,7 @@ import {defineWizard, identitiesStep, maxComputeSide, StepError} from '../../sou
 import {about} from './about.js';
 import {createDataHubClients, type DataHubClients} from './clients.js';
 import {parameters} from './parameters.js';
+import {facts} from './facts.js';
 import {reviewPlan} from './plan.js';
 import {runPreflight} from './preflight.js';
 import {procedure} from './procedure.js';
@@ -15,6 +16,7 @@ const wizard = defineWizard<DataHubClients>({
 	...about,
 	version: 1,
 	parameters,
+	facts,
 	createClients: procedure.createClients(createDataHubClients),
 	sides: {
 		source: {

@@ -2,6 +2,7 @@ import {defineWizard, maxComputeSide, StepError} from '../../source/kit.js';
 import {about} from './about.js';
 import {createLogHubClients, type LogHubClients} from './clients.js';
 import {parameters} from './parameters.js';
+import {facts} from './facts.js';
 import {reviewPlan} from './plan.js';
 import {runPreflight} from './preflight.js';
 import {ensureDataSources, ensureLogService} from './prerequisites.js';
@@ -14,6 +15,7 @@ const wizard = defineWizard<LogHubClients>({
 	...about,
 	version: 1,
 	parameters,
+	facts,
 	createClients: procedure.createClients(createLogHubClients),
 	sides: {
 		source: maxComputeSide<LogHubClients>(clients => clients.maxcompute),

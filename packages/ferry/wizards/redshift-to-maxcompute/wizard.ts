@@ -12,6 +12,7 @@ import {createMigrationClients, type MigrationClients} from './clients.js';
 import {procedure, type Context} from './procedure.js';
 import {about} from './about.js';
 import {parameters} from './parameters.js';
+import {facts} from './facts.js';
 
 function planOf(context: Context): MigrationPlan {
 	const plan = context.outputs.plan?.plan;
@@ -47,6 +48,7 @@ const wizard = defineWizard<MigrationClients>({
 	...about,
 	version: 1,
 	parameters,
+	facts,
 	createClients: procedure.createClients(createMigrationClients),
 	async closeClients(clients) {
 		await clients.redshift.close();

@@ -97,8 +97,17 @@ test.serial('a run with UNLOAD access keys keeps every secret out of sessions, l
 	const daemonArgv = commandLine(state.pid);
 	t.truthy(daemonArgv);
 
-	const plan = await cloud.ferry(['plan', 'redshift-to-maxcompute', '--local', '--answers', answersFile, '--set', 'tables=orders']);
+	const planFile = path.join(cloud.home, 'plan.json');
+	const plan = await cloud.ferry(['plan', 'redshift-to-maxcompute', '--local', '--answers', answersFile, '--set', 'tables=orders', '--out', planFile]);
 	t.is(plan.exitCode, 0, describeRun(plan));
+	// The saved plan names its secret answers, never their values; `apply` takes them from the answers file again.
+	const savedPlan = JSON.parse(readFileSync(planFile, 'utf8')) as {answers: Record<string, unknown>};
+	t.deepEqual(savedPlan.answers['unloadSecretAccessKey'], {secret: 'unloadSecretAccessKey'});
+	const withoutSecret = await cloud.ferry(['apply', planFile, '--yes']);
+	t.is(withoutSecret.exitCode, 2, describeRun(withoutSecret));
+	t.regex(withoutSecret.stderr, /^✖ The plan refers to the secret unloadSecretAccessKey, which was not given$/m);
+	const applied = await cloud.ferry(['apply', planFile, '--plan-only', '--answers', answersFile]);
+	t.is(applied.exitCode, 0, describeRun(applied));
 	// The UNLOAD in the plan is the one that runs, with the key material redacted (and no token, none was given).
 	t.regex(plan.stdout, /^UNLOAD \('SELECT \* FROM "public"\."orders"'\) TO '\S+' ACCESS_KEY_ID '\[redacted\]' SECRET_ACCESS_KEY '\[redacted\]' FORMAT AS PARQUET/m);
 
@@ -110,6 +119,9 @@ test.serial('a run with UNLOAD access keys keeps every secret out of sessions, l
 		'run stderr': run.stderr,
 		'plan Markdown': plan.stdout,
 		'plan stderr': plan.stderr,
+		'plan file': readFileSync(planFile, 'utf8'),
+		'apply --plan-only': applied.stdout + applied.stderr,
+		'apply without the secret': withoutSecret.stdout + withoutSecret.stderr,
 		'daemon argv': daemonArgv ?? '',
 		...Object.fromEntries(argv.map((line, index) => [`argv ${index}: ${line.slice(0, 80)}`, line])),
 	};
