@@ -4,9 +4,9 @@
  */
 const registered = new Set<string>();
 
-/** Patterns that look like credentials even when ferry never saw the value. */
+/** Patterns that look like credentials even when ferry never saw the value: a name, then `=` or `:` (a quote alone only ends the name). */
 const credentialPatterns: RegExp[] = [
-	/(secret[_-]?access[_-]?key|access[_-]?key[_-]?secret|session[_-]?token|security[_-]?token|password|access_key)(\s*[=:'"]+\s*)([^\s'",;&]+)/gi,
+	/(secret[_-]?access[_-]?key|access[_-]?key[_-]?secret|session[_-]?token|security[_-]?token|password|access_key)(['"]?\s*[=:]\s*['"]?\s*)([^\s'",;&]+)/gi,
 	/(SECRET_ACCESS_KEY|SESSION_TOKEN|ACCESS_KEY_ID)(\s+')([^']*)(')/gi,
 ];
 

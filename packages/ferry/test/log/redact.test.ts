@@ -56,3 +56,9 @@ test('a secret that contains a shorter registered secret is still redacted whole
 	t.is(redacted, 'value: [redacted].');
 	t.false(redacted.includes('tail'));
 });
+
+test('a credential\'s name in a sentence is not a credential: only = or : starts a value', t => {
+	t.is(redact('Put "unloadSecretAccessKey" in the answers file'), 'Put "unloadSecretAccessKey" in the answers file');
+	t.is(redact('{"secretAccessKey": "wJalrXUtnFEMI"}'), '{"secretAccessKey": "[redacted]"}');
+	t.is(redact("password='hunter22'"), "password='[redacted]'");
+});
