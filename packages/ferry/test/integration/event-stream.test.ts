@@ -21,7 +21,7 @@ test('a headless local run with --events - is a JSON-lines stream on stdout: eac
 
 	// Every step starts, then finishes, one after another, in the procedure's order.
 	const steps = events.filter(event => event.event === 'step.started').map(event => event.step);
-	t.deepEqual(steps, ['connections', 'preflight', 'plan', 'table', 'project', 'topic', 'connector', 'write', 'sync', 'verify']);
+	t.deepEqual(steps, ['connections', 'preflight', 'plan', 'table', 'identities', 'project', 'topic', 'connector', 'write', 'sync', 'verify']);
 	for (const [index, step] of steps.entries()) {
 		const started = events.findIndex(event => event.event === 'step.started' && event.step === step);
 		const finished = events.findIndex(event => event.event === 'step.finished' && event.step === step);
