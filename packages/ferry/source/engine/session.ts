@@ -38,6 +38,8 @@ export type Session = {
 	exitCode?: number;
 	/** The process running the session, so a listing can tell a live run from one that was killed. */
 	pid?: number;
+	/** The audit trail's head at the last save: `ferry sessions verify-log` finds lines removed from the end with it. */
+	audit?: {lines: number; hash: string};
 };
 
 export function newSessionId(wizard: string, now = new Date()): string {
