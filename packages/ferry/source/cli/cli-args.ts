@@ -43,6 +43,8 @@ export type Flags = {
 	wizard?: string;
 	/** `--events FILE|-`: the JSON-lines event stream of a run (events.ts). */
 	events?: string;
+	/** `ferry report --format md|json|junit|html`. */
+	format?: string;
 };
 
 export type ParsedArgs = {
@@ -83,6 +85,7 @@ function flagsFrom(values: FlagValues, env: NodeJS.ProcessEnv): Flags {
 		shell: text('shell'),
 		wizard: text('wizard'),
 		events: text('events'),
+		format: text('format'),
 	};
 }
 

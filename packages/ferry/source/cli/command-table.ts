@@ -90,7 +90,7 @@ unfinished session.`,
 const sessions: CommandSpec = {
 	path: ['sessions'],
 	summary: 'saved sessions',
-	usage: '[list|show|delete] [ID]',
+	usage: '[list|show|delete|verify-log] [ID]',
 	defaultSubcommand: 'list',
 	flags: [flag.json, ...common],
 	examples: ['$ ferry sessions', `$ ferry sessions show ${session}`, `$ ferry sessions delete ${session}`, '$ ferry sessions --json'],
@@ -98,6 +98,34 @@ const sessions: CommandSpec = {
 		{path: ['sessions', 'list'], summary: 'every session, newest first', usage: '[options]', flags: [flag.json, ...common], examples: ['$ ferry sessions list', '$ ferry sessions list --json']},
 		{path: ['sessions', 'show'], summary: 'one session\'s steps and log', usage: '<ID> [options]', positionals: [{name: 'session', complete: 'sessions'}], flags: [flag.json, ...common], examples: [`$ ferry sessions show ${session}`, `$ ferry sessions show ${session.slice(0, 12)} --json   # a unique prefix will do`]},
 		{path: ['sessions', 'delete'], summary: 'remove a session and its secrets', usage: '<ID> [options]', positionals: [{name: 'session', complete: 'sessions'}], flags: [flag.json, ...common], examples: [`$ ferry sessions delete ${session}`]},
+		{
+			path: ['sessions', 'verify-log'],
+			summary: 'check that no line of a session\'s audit trail was edited, removed or reordered',
+			usage: '<ID> [options]',
+			description: `Walks the hash chain of the session's audit.jsonl (one line per remote call, statement, decision, step and
+verification, each holding the SHA-256 of the one before) and prints its line count and head hash. Exit 0 when the
+chain is intact; exit 5 with the first bad line named when a line was edited, removed or reordered.`,
+			positionals: [{name: 'session', complete: 'sessions'}],
+			flags: [flag.json, ...common],
+			examples: [`$ ferry sessions verify-log ${session}`, `$ ferry sessions verify-log ${session} --json`],
+		},
+	],
+};
+
+const report: CommandSpec = {
+	path: ['report'],
+	summary: 'a session\'s evidence: plan, steps, verification side by side, audit head',
+	usage: '<SESSION> [options]',
+	description: `md is the verification report (report.md); json the whole evidence pack for machines (the plan's hash, the
+steps with their timings and remote ids, the verification with the rules it applied, what ferry created, the audit
+trail's head); junit one testcase per verification check, a failure where it differed, so a CI job can gate on the
+migration; html a self-contained page. Secrets never appear in any of them.`,
+	positionals: [{name: 'session', complete: 'sessions'}],
+	examples: [`$ ferry report ${session}`, `$ ferry report ${session} --format junit -o ferry-junit.xml`, `$ ferry report ${session} --format html -o evidence.html`],
+	flags: [
+		{name: 'format', short: 'f', type: 'string', value: 'FORMAT', choices: ['md', 'json', 'junit', 'html'], default: 'md', help: 'md, json, junit or html'},
+		{name: 'output', short: 'o', type: 'string', value: 'FILE', help: 'write the report to FILE instead of stdout', complete: 'files'},
+		...common,
 	],
 };
 
@@ -318,5 +346,5 @@ export const commandTable: CommandSpec = {
 	usage: '[COMMAND] [options]',
 	flags: [flag.noInput, ...common],
 	examples: [],
-	subcommands: [run, resume, sessions, plan, apply, verify, sql, profiles, localCloud, completion, help],
+	subcommands: [run, resume, sessions, report, plan, apply, verify, sql, profiles, localCloud, completion, help],
 };

@@ -16,6 +16,7 @@ const commandModules: Record<string, () => Promise<CommandModule>> = {
 	run: async () => import('../commands/run.js'),
 	resume: async () => import('../commands/resume.js'),
 	sessions: async () => import('../commands/sessions.js'),
+	report: async () => import('../commands/report.js'),
 	plan: async () => import('../commands/plan.js'),
 	apply: async () => import('../commands/apply.js'),
 	verify: async () => import('../commands/verify.js'),

@@ -11,7 +11,8 @@ import type {EventStream} from './events.js';
 import type {CommandIo} from './io.js';
 import type {Mode} from './mode.js';
 import {deferSignals, interrupt, interruptSignal, receivedSignal} from './signals.js';
-import {sessionFiles} from '../store/session-store.js';
+import {auditObserver} from '../store/audit-trail.js';
+import {openSessionAudit, sessionFiles} from '../store/session-store.js';
 import type {InteractiveApp} from '../ui/interactive-app.js';
 
 export type ExecuteOptions = {
@@ -34,7 +35,9 @@ export type ExecuteOptions = {
 export async function executeSession(options: ExecuteOptions): Promise<number> {
 	const {wizard, session, secrets, mode, flags, io, events} = options;
 	// --verbose headless: every line of the session log also on stderr.
-	const log = createFileLogger(sessionFiles(session.id).log, mode === 'plain' && flags.logLevel === 'debug' ? line => io.stderr.write(`${line}\n`) : undefined);
+	// Every call and statement of the clients reaches the audit trail through the logger's observer.
+	const audit = openSessionAudit(session.id);
+	const log = createFileLogger(sessionFiles(session.id).log, mode === 'plain' && flags.logLevel === 'debug' ? line => io.stderr.write(`${line}\n`) : undefined, auditObserver(audit));
 	const signal = interruptSignal();
 	const restoreSignals = deferSignals(' The session was saved at the last transition.');
 	const logInterrupt = () => log.warn(`interrupted (${receivedSignal() ?? 'SIGINT'})`);
@@ -66,7 +69,7 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 	let exitCode: number;
 	let error: ResultError | undefined;
 	try {
-		const result = await runSession({wizard, session, ui, secrets, log, signal, mode: mode === 'interactive' ? 'interactive' : 'headless'});
+		const result = await runSession({wizard, session, ui, secrets, log, signal, mode: mode === 'interactive' ? 'interactive' : 'headless', audit});
 		exitCode = result.exitCode;
 	} catch (caught) {
 		if (signal.aborted) {
@@ -85,6 +88,7 @@ export async function executeSession(options: ExecuteOptions): Promise<number> {
 	} finally {
 		signal.removeEventListener('abort', logInterrupt);
 		restoreSignals();
+		audit.close();
 	}
 
 	const report = findVerificationReport(wizard, session);

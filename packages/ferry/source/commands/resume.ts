@@ -19,7 +19,7 @@ import {interruptBeforeRun} from './run.js';
 import {openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile, profileSettings} from '../store/profiles.js';
 import {acquireSessionLock, sessionLockHolder} from '../store/session-lock.js';
-import {listSessions, loadSession, resolveSessionId, saveSession, sessionFiles} from '../store/session-store.js';
+import {listSessions, loadSession, openSessionAudit, resolveSessionId, saveSession, sessionFiles} from '../store/session-store.js';
 import type {InteractiveApp} from '../ui/interactive-app.js';
 import {loadWizard} from '../../wizards/index.js';
 
@@ -107,8 +107,15 @@ function applyAnswerChanges(options: {wizard: Wizard<unknown>; session: Session;
 
 	saveSession(session);
 	const log = createFileLogger(sessionFiles(session.id).log);
-	for (const change of changed) {
-		log.info(change.secret ? `resume: secret answer ${change.key} replaced` : `resume: answer ${change.key} changed from ${JSON.stringify(change.from) ?? '(none)'} to ${JSON.stringify(change.to)}`);
+	const audit = openSessionAudit(session.id);
+	try {
+		for (const change of changed) {
+			const text = change.secret ? `secret answer ${change.key} replaced` : `answer ${change.key} changed from ${JSON.stringify(change.from) ?? '(none)'} to ${JSON.stringify(change.to)}`;
+			log.info(`resume: ${text}`);
+			audit.record({type: 'decision', decision: 'answer-changed', detail: text});
+		}
+	} finally {
+		audit.close();
 	}
 
 	if (reset.length > 0) {

@@ -6,7 +6,8 @@ import {formatAge, formatTable} from '../ui/format.js';
 import type {CommandIo} from '../cli/io.js';
 import {deleteSessionSecrets} from '../store/credentials-store.js';
 import {SessionBusyError, sessionLockHolder} from '../store/session-lock.js';
-import {deleteSession, loadSession, resolveSessionId, scanSessions, sessionFiles, type BrokenSession} from '../store/session-store.js';
+import {verifyAuditTrail, type AuditVerdict} from '../store/audit-trail.js';
+import {deleteSession, loadSession, readSessionAudit, resolveSessionId, scanSessions, sessionFiles, type BrokenSession} from '../store/session-store.js';
 
 export function sessionSummary(session: Session) {
 	return {id: session.id, wizard: session.wizard, profile: session.profile, state: displayState(session), lastStep: lastStep(session), createdAt: session.createdAt, updatedAt: session.updatedAt};
@@ -81,8 +82,30 @@ export default async function sessions(args: ParsedArgs, io: CommandIo): Promise
 			return exitCodes.ok;
 		}
 
+		case 'verify-log': {
+			const session = loadSession(resolveSessionId(requireId(id, action)));
+			const file = sessionFiles(session.id).audit;
+			const content = readSessionAudit(session.id);
+			const verdict: AuditVerdict = content
+				? verifyAuditTrail(content, session.id, session.audit)
+				: {intact: false, head: {lines: 0, hash: ''}, line: 0, cause: `${file} does not exist${session.audit ? ': it was removed' : ' (a session started by a ferry without audit trails)'}`};
+			if (args.flags.json) {
+				io.stdout.write(`${JSON.stringify({ok: verdict.intact, exitCode: verdict.intact ? exitCodes.ok : exitCodes.verification, session: session.id, file, ...verdict}, undefined, 2)}\n`);
+			} else if (verdict.intact) {
+				io.stdout.write(`✔ The audit trail of ${session.id} is intact: ${verdict.head.lines} lines, head sha256 ${verdict.head.hash}\n`);
+				if (verdict.tornTail) {
+					io.stdout.write(`  Its last line is torn (a write cut short); \`ferry resume ${session.id}\` repairs it.\n`);
+				}
+			} else {
+				io.stderr.write(`✖ The audit trail of ${session.id} is broken: ${verdict.cause}\n`);
+				io.stderr.write(`  ${verdict.head.lines} lines chain intact before it (head sha256 ${verdict.head.hash || 'none'}); the file: ${file}\n`);
+			}
+
+			return verdict.intact ? exitCodes.ok : exitCodes.verification;
+		}
+
 		default: {
-			throw new UsageError(`Unknown sessions action ${JSON.stringify(action)}`, {hint: 'Use `ferry sessions list`, `show ID` or `delete ID`.'});
+			throw new UsageError(`Unknown sessions action ${JSON.stringify(action)}`, {hint: 'Use `ferry sessions list`, `show ID`, `delete ID` or `verify-log ID`.'});
 		}
 	}
 }

@@ -3,6 +3,7 @@ import {bugReportHint, describeOutcome, FerryError, InterruptedError, isBug, Pre
 import type {Logger} from '../log/logger.js';
 import {redact} from '../log/redact.js';
 import {profileSettings} from '../store/profiles.js';
+import {noAuditTrail, sha256, type AuditTrail} from '../store/audit-trail.js';
 import {saveSession, sessionFiles} from '../store/session-store.js';
 import {hintForSavedSession} from './parameters.js';
 import {formatProgress} from './progress.js';
@@ -73,6 +74,8 @@ export type RunOptions<Clients> = {
 	settings?: Readonly<Record<string, string>>;
 	/** @default 'headless' */
 	mode?: RunMode;
+	/** The session's audit trail: steps, decisions and verifications (calls reach it through `log`'s observer). */
+	audit?: AuditTrail;
 };
 
 export type RunResult = {session: Session; exitCode: number};
@@ -93,8 +96,9 @@ function outputsOf(session: Session): StepOutputs {
 
 /** Runs a session through its steps, saving after every transition. Finished steps are skipped on resume. */
 export async function runSession<Clients>(given: RunOptions<Clients>): Promise<RunResult> {
-	const options = {...given, settings: given.settings ?? profileSettings(given.session.profile)};
-	const {wizard, session, ui, log, signal} = options;
+	const options = {...given, settings: given.settings ?? profileSettings(given.session.profile), audit: given.audit ?? noAuditTrail};
+	const {wizard, session, ui, log, signal, audit} = options;
+	const save = () => saveWithAuditHead(session, audit);
 	const total = wizard.steps.length;
 	let clients: Clients | undefined;
 	const getClients = async () => {
@@ -110,14 +114,18 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 				continue;
 			}
 
-			if (record.attempts > 0 && step.rerun === 'duplicates' && !(await ui.confirmRerun(step, record))) {
-				throw new StepError(`Step "${step.title}" was not rerun because it would duplicate data`, {hint: 'Clean up the target by hand, then `ferry resume` and accept the rerun.'});
+			if (record.attempts > 0 && step.rerun === 'duplicates') {
+				const rerun = await ui.confirmRerun(step, record);
+				audit.record({type: 'decision', step: step.id, decision: rerun ? 'rerun-accepted' : 'rerun-refused', detail: `attempt ${record.attempts + 1} of a step that duplicates data`});
+				if (!rerun) {
+					throw new StepError(`Step "${step.title}" was not rerun because it would duplicate data`, {hint: 'Clean up the target by hand, then `ferry resume` and accept the rerun.'});
+				}
 			}
 
 			if (signal.aborted) {
 				// Aborted between two steps: no step is interrupted, but the session is, and says so on disk.
 				session.state = 'interrupted';
-				saveSession(session);
+				save();
 				throw interruptedError(session);
 			}
 
@@ -129,7 +137,9 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 			delete record.error;
 			delete record.summary;
 			record.attempts++;
-			saveSession(session);
+			audit.enterStep(step.id);
+			audit.record({type: 'step', phase: 'start', attempt: record.attempts});
+			save();
 			log.info(`step ${step.id} started (attempt ${record.attempts})`);
 			ui.stepStarted(step, index + 1, total);
 
@@ -137,12 +147,15 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 				await checkPlannedFacts(step, options, getClients);
 				await runStep(step, record, options, getClients);
 				if (step.kind === 'verify') {
+					recordVerification(record, audit);
 					throwIfNotCompared(record, session);
 				}
 
 				record.state = 'done';
 				record.finishedAt = new Date().toISOString();
-				saveSession(session);
+				audit.record({type: 'step', phase: 'end', attempt: record.attempts, state: 'done'});
+				audit.enterStep(undefined);
+				save();
 				log.info(`step ${step.id} done`);
 				ui.stepFinished(step, record);
 			} catch (error) {
@@ -162,7 +175,14 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 				// A summary speaks for a finished step only.
 				delete record.summary;
 				session.state = interrupted ? 'interrupted' : 'failed';
-				saveSession(session);
+				try {
+					audit.record({type: 'step', phase: 'end', attempt: record.attempts, state: record.state, error: record.error.message});
+				} catch {
+					// A trail that cannot be written (a full disk) must not hide the step's own error.
+				}
+
+				audit.enterStep(undefined);
+				save();
 				log.error(`step ${step.id} ${record.state}: ${message}`);
 				ui.stepFinished(step, record);
 				if (interrupted && !(error instanceof FerryError)) {
@@ -187,7 +207,7 @@ export async function runSession<Clients>(given: RunOptions<Clients>): Promise<R
 	session.state = different ? 'different' : finished ? 'done' : 'running';
 	delete session.currentStep;
 	session.exitCode = different ? 5 : 0;
-	saveSession(session);
+	save();
 	return {session, exitCode: session.exitCode};
 }
 
@@ -235,8 +255,9 @@ function throwIfNotCompared(record: StepRecord, session: Session): void {
 	throw new StepError(`The verification is incomplete: ${cause}; the checks that ran found no difference`, {hint: `The report lists why each check did not run. Fix the cause, then \`ferry resume ${session.id}\` runs the checks again.`});
 }
 
-async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options: RunOptions<Clients>, getClients: () => Promise<Clients>): Promise<void> {
-	const {wizard, session, ui, log, signal} = options;
+async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options: RunOptions<Clients> & {audit: AuditTrail}, getClients: () => Promise<Clients>): Promise<void> {
+	const {wizard, session, ui, log, signal, audit} = options;
+	const save = () => saveWithAuditHead(session, audit);
 	const parameterContext = (): ParameterContext => ({answers: session.answers, outputs: outputsOf(session), profile: session.profile, settings: options.settings});
 
 	const mode = options.mode ?? 'headless';
@@ -254,7 +275,7 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 			get: <T>(key: string) => record.checkpoints[key] as T | undefined,
 			set(key, value) {
 				record.checkpoints[key] = value;
-				saveSession(session);
+				save();
 			},
 			async once<T>(key: string, create: () => Promise<T>): Promise<T> {
 				if (key in record.checkpoints) {
@@ -263,25 +284,25 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 
 				const value = await create();
 				record.checkpoints[key] = value;
-				saveSession(session);
+				save();
 				return value;
 			},
 		},
 		output(key, value) {
 			record.outputs[key] = value;
-			saveSession(session);
+			save();
 		},
 		created(resource) {
 			const created = Array.isArray(record.outputs[createdKey]) ? record.outputs[createdKey] as CreatedResource[] : [];
 			if (!created.some(item => item.service === resource.service && item.kind === resource.kind && item.name === resource.name)) {
 				record.outputs[createdKey] = [...created, resource];
-				saveSession(session);
+				save();
 			}
 		},
 		verified(report) {
 			record.outputs[verificationKeys.report] = report;
 			record.outputs[verificationKeys.equal] = report.equal;
-			saveSession(session);
+			save();
 		},
 		tasks: async (subTasks, taskOptions) => runSubTasks(subTasks, taskOptions?.concurrency ?? 1, task, signal, options.ui.rendering(), update => ui.progress?.(step, update)),
 		report(line) {
@@ -294,7 +315,7 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 		},
 		summary(line) {
 			record.summary = redact(oneLine(line));
-			saveSession(session);
+			save();
 			log.info(`summary: ${record.summary}`);
 		},
 	});
@@ -326,15 +347,18 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 		const answers = await ui.askParameters(step, parameters, parameterContext(), options.secrets);
 		Object.assign(session.answers, answers);
 		record.summary ??= count(parameters.filter(parameter => answers[parameter.key] !== undefined && answers[parameter.key] !== '').length, 'answer');
-		saveSession(session);
+		save();
 		return;
 	}
 
 	if (step.kind === 'review') {
 		const document = await step.review!(await makeContext());
 		record.outputs['review'] = document;
-		saveSession(session);
-		if (!(await ui.review(step, document))) {
+		save();
+		const accepted = await ui.review(step, document);
+		// The review's hash ties the decision to what was shown.
+		audit.record({type: 'decision', decision: accepted ? 'plan-accepted' : 'plan-declined', detail: `review sha256 ${sha256(JSON.stringify(document))}`});
+		if (!accepted) {
 			throw new ReviewDeclinedError();
 		}
 
@@ -343,12 +367,33 @@ async function runStep<Clients>(step: Step<Clients>, record: StepRecord, options
 	}
 
 	const confirmation = step.confirm?.(session.answers, {outputs: outputsOf(session), mode});
-	if (confirmation && !(await ui.confirm(step, confirmation))) {
-		throw new ReviewDeclinedError();
+	if (confirmation) {
+		const confirmed = await ui.confirm(step, confirmation);
+		audit.record({type: 'decision', decision: confirmed ? 'confirmed' : 'confirmation-refused', detail: `typed confirmation "${confirmation.expected}"`});
+		if (!confirmed) {
+			throw new ReviewDeclinedError();
+		}
 	}
 
 	if (step.run) {
 		await runAsTask(step.run);
+	}
+}
+
+/** Saves the session with the audit trail's head, so a line removed or edited at the trail's end is found too. */
+function saveWithAuditHead(session: Session, audit: AuditTrail): void {
+	const head = audit.head();
+	if (head.lines > 0) {
+		session.audit = head;
+	}
+
+	saveSession(session);
+}
+
+function recordVerification(record: StepRecord, audit: AuditTrail): void {
+	const verdict = verdictOfReport(record.outputs[verificationKeys.report]);
+	if (verdict) {
+		audit.record({type: 'verification', outcome: verdict.outcome, checks: verdict.checks, equal: verdict.equal, differing: verdict.differing, notCompared: verdict.notCompared});
 	}
 }
 

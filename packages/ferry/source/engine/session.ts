@@ -41,6 +41,8 @@ export type Session = {
 	pid?: number;
 	/** A session started by `ferry apply`: the plan it runs, and the facts it checks before the steps that depend on them. */
 	plan?: SessionPlan;
+	/** The audit trail's head at the last save: `ferry sessions verify-log` finds lines removed from the end with it. */
+	audit?: {lines: number; hash: string};
 };
 
 export type SessionPlan = {hash: string; file: string; rowTolerance: RowTolerance; facts: SourceFact[]};

@@ -16,19 +16,33 @@ export type RequestLogEntry = {
 	error?: string;
 };
 
+/** A statement sent to an engine: its text (redacted wherever it is written) and the engine's id for it. */
+export type StatementLogEntry = {service: string; text: string; remoteId?: string};
+
+/**
+ * Gets every call and statement a logger and its children are told of, as structured entries (the session's audit
+ * trail): the one hook between ferry's clients, which all log through a Logger, and what records their calls.
+ */
+export type LogObserver = {
+	request?(entry: RequestLogEntry): void;
+	statement?(entry: StatementLogEntry): void;
+};
+
 export type Logger = {
 	info(message: string): void;
 	warn(message: string): void;
 	error(message: string): void;
 	/** One redacted line per call to a cloud service. */
 	request(entry: RequestLogEntry): void;
+	/** A statement sent to an engine; for the observer only (the session log keeps the call, not the text). */
+	statement(entry: StatementLogEntry): void;
 	/** A logger whose lines carry a prefix, e.g. the step id. */
 	child(prefix: string): Logger;
 };
 
 type Sink = (line: string) => void;
 
-function createLogger(sink: Sink, prefix = ''): Logger {
+function createLogger(sink: Sink, prefix = '', observer: LogObserver = {}): Logger {
 	const write = (level: string, message: string) => {
 		const line = `${new Date().toISOString()} ${level.padEnd(5)} ${prefix ? `[${prefix}] ` : ''}${redact(message)}`;
 		sink(line);
@@ -49,8 +63,12 @@ function createLogger(sink: Sink, prefix = ''): Logger {
 				entry.error ? `error: ${entry.error}` : undefined,
 			].filter(Boolean);
 			write('CALL', parts.join(' '));
+			observer.request?.(entry);
 		},
-		child: childPrefix => createLogger(sink, prefix ? `${prefix}/${childPrefix}` : childPrefix),
+		statement(entry) {
+			observer.statement?.(entry);
+		},
+		child: childPrefix => createLogger(sink, prefix ? `${prefix}/${childPrefix}` : childPrefix, observer),
 	};
 }
 
@@ -58,17 +76,17 @@ function createLogger(sink: Sink, prefix = ''): Logger {
  * Appends plain-text lines to a file; synchronous so a crash loses nothing already logged. `mirror` gets every line
  * too (`--verbose`: stderr).
  */
-export function createFileLogger(file: string, mirror?: Sink): Logger {
+export function createFileLogger(file: string, mirror?: Sink, observer?: LogObserver): Logger {
 	ensurePrivateDirectory(path.dirname(file));
 	return createLogger(line => {
 		appendFileSync(file, `${line}\n`, {mode: 0o600});
 		mirror?.(line);
-	});
+	}, '', observer);
 }
 
-export function createMemoryLogger(): Logger & {lines: string[]} {
+export function createMemoryLogger(observer?: LogObserver): Logger & {lines: string[]} {
 	const lines: string[] = [];
-	return Object.assign(createLogger(line => lines.push(line)), {lines});
+	return Object.assign(createLogger(line => lines.push(line), '', observer), {lines});
 }
 
 export const silentLogger: Logger = createLogger(() => undefined);

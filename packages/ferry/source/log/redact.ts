@@ -39,3 +39,20 @@ export function redact(text: string): string {
 
 	return result;
 }
+
+/** Every string in a JSON-like value, redacted: for documents written whole (the audit trail, the evidence pack). */
+export function redactValue<T>(value: T): T {
+	if (typeof value === 'string') {
+		return redact(value) as T;
+	}
+
+	if (Array.isArray(value)) {
+		return value.map(item => redactValue(item as unknown)) as T;
+	}
+
+	if (typeof value === 'object' && value !== null) {
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item as unknown)])) as T;
+	}
+
+	return value;
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {exitCodes, FerryError, UsageError} from '../engine/errors.js';
 import {validateSession, type Session} from '../engine/session.js';
 import {removeStaleTemporaries, writeJsonFile} from './atomic-write.js';
+import {auditFileName, openAuditTrail, type AuditTrail} from './audit-trail.js';
 import {ferryPaths} from './paths.js';
 
 export function sessionDirectory(id: string): string {
@@ -16,6 +17,7 @@ export function sessionFiles(id: string) {
 		session: path.join(directory, 'session.json'),
 		lock: path.join(directory, 'session.lock'),
 		log: path.join(directory, 'session.log'),
+		audit: path.join(directory, auditFileName),
 		reportMarkdown: path.join(directory, 'report.md'),
 		reportJson: path.join(directory, 'report.json'),
 	};
@@ -37,6 +39,17 @@ export class BrokenSessionError extends FerryError {
 export function saveSession(session: Session): void {
 	session.updatedAt = new Date().toISOString();
 	writeJsonFile(sessionFiles(session.id).session, session, 0o600, {hint: `Free disk space, then \`ferry resume ${session.id}\`.`});
+}
+
+/** Opens a session's audit trail for appending (a torn last line is repaired); close it when the run ends. */
+export function openSessionAudit(id: string): AuditTrail {
+	return openAuditTrail(sessionDirectory(id), id, {hint: `Free disk space, then \`ferry resume ${id}\`.`});
+}
+
+/** A session's audit.jsonl as bytes, or undefined when the session has none (started by an older ferry). */
+export function readSessionAudit(id: string): Buffer | undefined {
+	const file = sessionFiles(id).audit;
+	return existsSync(file) ? readFileSync(file) : undefined;
 }
 
 /**

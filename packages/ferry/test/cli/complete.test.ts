@@ -19,7 +19,7 @@ const values = (words: string[]) => {
 };
 
 test('commands, then actions, then flags of the command that runs', t => {
-	t.deepEqual(values(['']), ['run', 'resume', 'sessions', 'plan', 'apply', 'verify', 'sql', 'profiles', 'local-cloud', 'completion', 'help']);
+	t.deepEqual(values(['']), ['run', 'resume', 'sessions', 'report', 'plan', 'apply', 'verify', 'sql', 'profiles', 'local-cloud', 'completion', 'help']);
 	t.deepEqual(values(['se']), ['sessions']);
 	t.deepEqual(values(['local-cloud', 's']), ['start', 'stop', 'status']);
 	t.deepEqual(values(['local-cloud', 'start', '--s']), ['--scale']);

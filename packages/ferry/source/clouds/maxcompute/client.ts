@@ -177,11 +177,18 @@ export function createMaxComputeClient(options: MaxComputeClientOptions): MaxCom
 	async function submitSql(sql: string, submit: SubmitOptions = {}): Promise<{instanceId: string}> {
 		const settings = {'odps.sql.udf.strict.mode': 'true', ...submit.settings};
 		const body = buildSqlJobXml(sql, settings, submit.priority ?? 9);
-		const response = await request('SubmitInstance', 'POST', `${projectPath}/instances`, {body, contentType: 'application/xml', signal: submit.signal, idempotent: false});
-		const location = response.headers.get('location');
-		const instanceId = location?.replace(/\/+$/, '').split('/').pop();
+		let instanceId: string | undefined;
+		let status = 0;
+		try {
+			const response = await request('SubmitInstance', 'POST', `${projectPath}/instances`, {body, contentType: 'application/xml', signal: submit.signal, idempotent: false});
+			status = response.status;
+			instanceId = response.headers.get('location')?.replace(/\/+$/, '').split('/').pop();
+		} finally {
+			logger.statement({service: 'maxcompute', text: sql, ...(instanceId ? {remoteId: instanceId} : {})});
+		}
+
 		if (!instanceId) {
-			throw new ServiceError(serviceName, 'the service accepted the SQL but answered without a Location header', {status: response.status});
+			throw new ServiceError(serviceName, 'the service accepted the SQL but answered without a Location header', {status});
 		}
 
 		return {instanceId};

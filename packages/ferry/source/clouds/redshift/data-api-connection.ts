@@ -4,6 +4,7 @@ import {
 	CancelStatementCommand,
 	DescribeStatementCommand,
 	ExecuteStatementCommand,
+	type ExecuteStatementCommandOutput,
 	GetStatementResultCommand,
 	RedshiftDataClient,
 	type DescribeStatementCommandOutput,
@@ -218,12 +219,18 @@ export function createDataApiConnection(options: DataApiConnectionOptions): Atta
 	async function execute(sql: string, callOptions: CallOptions = {}): Promise<{statementId: string}> {
 		// One token for every attempt, so a retried ExecuteStatement never runs the SQL twice.
 		const clientToken = randomUUID();
-		const output = await call('ExecuteStatement', abortSignal => client.send(new ExecuteStatementCommand({
-			Sql: sql,
-			Database: options.database,
-			ClientToken: clientToken,
-			...target,
-		}), {abortSignal}), callOptions.signal);
+		let output: ExecuteStatementCommandOutput | undefined;
+		try {
+			output = await call('ExecuteStatement', abortSignal => client.send(new ExecuteStatementCommand({
+				Sql: sql,
+				Database: options.database,
+				ClientToken: clientToken,
+				...target,
+			}), {abortSignal}), callOptions.signal);
+		} finally {
+			logger.statement({service, text: sql, ...(output?.Id ? {remoteId: output.Id} : {})});
+		}
+
 		if (!output.Id) {
 			throw new ServiceError('Redshift Data API', 'ExecuteStatement returned no statement id');
 		}

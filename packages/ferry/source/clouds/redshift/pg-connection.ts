@@ -95,6 +95,8 @@ export function createPgConnection(options: PgConnectionOptions): RedshiftConnec
 		callOptions.signal?.addEventListener('abort', onAbort, {once: true});
 		const started = performance.now();
 		try {
+			// A direct connection gives a statement no id of its own.
+			logger.statement({service, text: sql});
 			const result = await client.query({text: sql, rowMode: 'array', types: rawText});
 			logger.request({service, operation: 'Query', status: result.command, durationMs: performance.now() - started});
 			const last = Array.isArray(result) ? (result.at(-1) as pg.QueryArrayResult) : result;
