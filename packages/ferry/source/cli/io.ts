@@ -1,3 +1,4 @@
+import {writeFileAtomic} from '../store/atomic-write.js';
 import {interruptSignal} from './signals.js';
 
 /** Where a command writes and reads: the process's streams, or fakes in tests. */
@@ -13,4 +14,14 @@ export type CommandIo = {
  */
 export function interruptRequested(): boolean {
 	return interruptSignal().aborted;
+}
+
+/** A document a command produces: written to `file` (saying so on stderr, as `what`), else printed on stdout. */
+export function emitDocument(io: CommandIo, text: string, file: string | undefined, what: string): void {
+	if (file) {
+		writeFileAtomic(file, text, 0o644);
+		io.stderr.write(`${what} written to ${file}\n`);
+	} else {
+		io.stdout.write(text);
+	}
 }

@@ -12,7 +12,7 @@ import {redact} from '../log/redact.js';
 import {packageVersion} from '../cli/version.js';
 import {exitCodes, UsageError} from '../engine/errors.js';
 import {silentLogger} from '../log/logger.js';
-import type {CommandIo} from '../cli/io.js';
+import {emitDocument, type CommandIo} from '../cli/io.js';
 import {prepareProfile, resolveProfile} from '../services/profile-endpoints.js';
 import {deleteSessionSecrets, openSessionSecrets} from '../store/credentials-store.js';
 import {getProfile, profileSecrets, type Profile} from '../store/profiles.js';
@@ -84,12 +84,7 @@ export default async function plan(args: ParsedArgs, io: CommandIo): Promise<num
 	}
 
 	const markdown = reviewMarkdown(review!);
-	if (args.flags.output) {
-		writeFileAtomic(args.flags.output, markdown, 0o644);
-		io.stderr.write(`Plan written to ${args.flags.output}\n`);
-	} else {
-		io.stdout.write(markdown);
-	}
+	emitDocument(io, markdown, args.flags.output, 'Plan');
 
 	return exitCodes.ok;
 }

@@ -1,9 +1,8 @@
 import type {ParsedArgs} from '../cli/cli-args.js';
-import type {CommandIo} from '../cli/io.js';
+import {emitDocument, type CommandIo} from '../cli/io.js';
 import {packageVersion} from '../cli/version.js';
 import {exitCodes, UsageError} from '../engine/errors.js';
 import {verificationOf} from '../engine/session.js';
-import {writeFileAtomic} from '../store/atomic-write.js';
 import {parseAuditLines, verifyAuditTrail} from '../store/audit-trail.js';
 import {loadSession, readSessionAudit, resolveSessionId, sessionFiles} from '../store/session-store.js';
 import {buildEvidence, renderEvidenceJson} from '../verify/evidence.js';
@@ -46,12 +45,7 @@ export default async function report(args: ParsedArgs, io: CommandIo): Promise<n
 		text = format === 'json' ? renderEvidenceJson(evidence) : (format === 'junit' ? renderEvidenceJunit(evidence) : renderEvidenceHtml(evidence));
 	}
 
-	if (args.flags.output) {
-		writeFileAtomic(args.flags.output, text, 0o644);
-		io.stderr.write(`Report written to ${args.flags.output}\n`);
-	} else {
-		io.stdout.write(text);
-	}
+	emitDocument(io, text, args.flags.output, 'Report');
 
 	return exitCodes.ok;
 }
