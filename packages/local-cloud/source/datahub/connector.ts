@@ -2,7 +2,8 @@
  * The sink_odps DataConnector: checks a topic against its MaxCompute table when created, then copies each shard's
  * records into the table in the background through the ODPS REST protocol (ferry's own MaxCompute client, signed
  * with the connector's AccessId/AccessKey). Progress per shard is reported the way the service reports it
- * (State, CurrentSequence, CurrentTimestamp, DoneTime, LastErrorMessage) and persisted after every batch.
+ * (State, CurrentSequence, CurrentTimestamp, DoneTime, LastErrorMessage) and persisted after every batch. Shards sync
+ * side by side; a batch is up to 20,000 records of one partition in one INSERT under 2 MB (./insert-batch.ts).
  *
  * Exactly-once across restarts: before a batch is submitted, the target partition's row count and the batch's
  * sequence range are recorded; after submission the instance id is recorded; only after the instance succeeded does
@@ -15,10 +16,11 @@ import {ServiceError} from 'ferry/engine/errors';
 import {silentLogger} from 'ferry/log/logger';
 import {StandInError} from '../stand-in-kit.js';
 import {invalidParameter} from './errors.js';
-import {insertStatement, maxComputeTypeMatches, timestampToMs, valueLiteral} from './odps-sql.js';
-import {isTimeZone, timePartition, unsupportedDirectives, windowStart} from './partition.js';
+import {batchBuilder, RecordProblem, type InsertBatch, type TableLayout} from './insert-batch.js';
+import {maxComputeTypeMatches} from './odps-sql.js';
+import {isTimeZone, unsupportedDirectives, windowStart} from './partition.js';
 import {parseRecordSchema, type Field} from './schema.js';
-import type {ConnectorRecord, DataHubStore, OdpsSinkConfig, ShardContext, StoredRecord, TopicRecord} from './store.js';
+import type {ConnectorRecord, DataHubStore, OdpsSinkConfig, ShardContext, TopicRecord} from './store.js';
 import {topicKey} from './store.js';
 
 export type MaxComputeClientFactory = (config: OdpsSinkConfig) => MaxComputeClient;
@@ -30,10 +32,9 @@ export const defaultClientFactory: MaxComputeClientFactory = config => createMax
 	logger: silentLogger,
 	attempts: 2,
 	retryBaseDelayMs: 100,
-	poll: {initialMs: 50, maxMs: 500},
+	poll: {initialMs: 25, maxMs: 200},
 });
 
-const rowsPerBatch = 500;
 const partitionModes = ['SYSTEM_TIME', 'EVENT_TIME', 'USER_DEFINE'] as const;
 const timestampUnits = ['MICROSECOND', 'MILLISECOND', 'SECOND'] as const;
 
@@ -130,8 +131,6 @@ function parsePartitionConfig(value: unknown): [string, string][] {
 	});
 }
 
-export type TableLayout = {dataColumns: ColumnDescription[]; partitionColumns: ColumnDescription[]};
-
 export function tableLayout(columns: ColumnDescription[]): TableLayout {
 	const normalise = (column: ColumnDescription) => ({...column, name: column.name.toLowerCase()});
 	return {dataColumns: columns.filter(column => !column.partition).map(normalise), partitionColumns: columns.filter(column => column.partition).map(normalise)};
@@ -196,31 +195,39 @@ export type ConnectorRunnerOptions = {
 	store: DataHubStore;
 	intervalMs: number;
 	maxBufferBytes: number;
+	/** Rows per INSERT at most (statements stop short of 2 MB anyway); tests may lower it. */
+	batchRows: number;
 	now: () => number;
 	clientFor: MaxComputeClientFactory;
 };
 
 export type ConnectorRunner = {
-	/** Called after records were appended to a shard: counts them towards the buffer threshold. */
-	recordsAppended(project: string, topic: string, shardId: string, bytes: number): void;
+	/** Called after records were appended to a shard: a full batch (or buffer) waiting starts a sync at once. */
+	recordsAppended(project: string, topic: string, shardId: string): void;
 	forget(connectorId: string): void;
 	close(): Promise<void>;
 };
 
-type Batch = {records: StoredRecord[]; partition: [string, string][]};
-
 class HangError extends Error {}
 
+/**
+ * Every shard syncs on its own: a shard with records waiting is synced at the latest `intervalMs` after its last
+ * sync began, and at once when a full batch (or `maxBufferBytes`) is waiting; a sync drains the shard batch by batch,
+ * so the cadence never limits how fast a backlog goes.
+ */
 export function startConnectorRunner(options: ConnectorRunnerOptions): ConnectorRunner {
-	const {store, intervalMs, maxBufferBytes, now} = options;
+	const {store, intervalMs, maxBufferBytes, batchRows, now} = options;
 	const controller = new AbortController();
 	const clients = new Map<string, MaxComputeClient>();
 	const lastRun = new Map<string, number>();
-	const buffered = new Map<string, number>();
-	let running: Promise<void> | undefined;
+	/** The sync under way per connector shard. */
+	const syncing = new Map<string, Promise<void>>();
+	let ticking: Promise<void> | undefined;
 	let closed = false;
 
 	const shardKey = (connectorId: string, shardId: string) => `${connectorId}/${shardId}`;
+	const logOf = (connector: ConnectorRecord, context: ShardContext) => store.log(connector.project, connector.topic, context.shardId);
+	const running = (connector: ConnectorRecord) => !closed && connector.state === 'CONNECTOR_RUNNING' && store.catalog.connectors[connector.id] === connector;
 
 	function clientOf(connector: ConnectorRecord): MaxComputeClient {
 		let client = clients.get(connector.id);
@@ -232,15 +239,10 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 		return client;
 	}
 
-	function unsyncedBytes(connector: ConnectorRecord, context: ShardContext): number {
-		const key = shardKey(connector.id, context.shardId);
-		let bytes = buffered.get(key);
-		if (bytes === undefined) {
-			bytes = store.log(connector.project, connector.topic, context.shardId).records.slice(context.currentSequence + 1).reduce((sum, record) => sum + JSON.stringify(record.data).length, 0);
-			buffered.set(key, bytes);
-		}
-
-		return bytes;
+	/** Whether a shard has a full batch, or a full buffer, waiting. */
+	function backlogFull(connector: ConnectorRecord, context: ShardContext): boolean {
+		const log = logOf(connector, context);
+		return log.length - (context.currentSequence + 1) >= batchRows || log.bytesBetween(context.currentSequence + 1, log.length) >= maxBufferBytes;
 	}
 
 	async function save(context: ShardContext, changes: Partial<ShardContext>): Promise<void> {
@@ -256,37 +258,6 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 		return Math.max(context.doneTime, Math.floor((wallMs - wallClockOffset(reference, connector.config.TimeZone)) / 1000));
 	}
 
-	function partitionOf(connector: ConnectorRecord, fields: Field[], layout: TableLayout, record: StoredRecord): [string, string][] {
-		const {config} = connector;
-		const values = record.data as (string | null)[];
-		if (config.PartitionMode === 'USER_DEFINE') {
-			return layout.partitionColumns.map(column => {
-				const value = values[fields.findIndex(field => field.name === column.name)];
-				if (value === null || value === undefined || value === '') throw new HangError(`record ${record.sequence}: partition field ${column.name} is empty`);
-				return [column.name, value];
-			});
-		}
-
-		let ms = record.systemTime;
-		if (config.PartitionMode === 'EVENT_TIME') {
-			const value = values[fields.findIndex(field => field.name === 'event_time')];
-			if (value === null || value === undefined) throw new HangError(`record ${record.sequence}: event_time is null`);
-			ms = timestampToMs(value, config.TimestampUnit);
-		}
-
-		return timePartition(config.PartitionConfig, ms, config.TimeZone, config.TimeRange);
-	}
-
-	function rowOf(connector: ConnectorRecord, fields: Field[], layout: TableLayout, record: StoredRecord): string[] {
-		const values = record.data as (string | null)[];
-		return layout.dataColumns.map(column => {
-			const fieldName = connector.columnFields.find(name => (connector.columnNameMap[name] ?? name) === column.name);
-			const index = fieldName === undefined ? -1 : fields.findIndex(field => field.name === fieldName);
-			if (index < 0) return 'NULL';
-			return valueLiteral(fields[index]!.type, values[index] ?? null, {unit: connector.config.TimestampUnit, timeZone: connector.config.TimeZone});
-		});
-	}
-
 	/**
 	 * The partition's rows, read from the table's metadata, as the account may with the privileges the procedure
 	 * grants the connector (Describe, Alter, Update: no Select).
@@ -296,13 +267,8 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 	}
 
 	async function commit(connector: ConnectorRecord, context: ShardContext, toSequence: number, caughtUp: boolean): Promise<void> {
-		const log = store.log(connector.project, connector.topic, context.shardId);
-		const written = log.records.slice(context.currentSequence + 1, toSequence + 1);
-		const key = shardKey(connector.id, context.shardId);
-		buffered.set(key, Math.max(0, (buffered.get(key) ?? 0) - written.reduce((sum, record) => sum + JSON.stringify(record.data).length, 0)));
-		const last = log.records[toSequence];
 		context.currentSequence = toSequence;
-		context.currentTimestamp = last?.systemTime ?? context.currentTimestamp;
+		context.currentTimestamp = logOf(connector, context).systemTime(toSequence) ?? context.currentTimestamp;
 		context.pending = undefined;
 		context.lastErrorMessage = '';
 		await save(context, {doneTime: doneTime(connector, context, caughtUp)});
@@ -331,18 +297,37 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 		else throw new HangError(`cannot tell whether records ${pending.fromSequence}..${pending.toSequence} reached ${connector.config.Table}: the partition holds ${rows} rows, expected ${pending.rowsBefore} or ${pending.rowsBefore + size}`);
 	}
 
+	/** One INSERT, recorded before it is submitted and after, so a restart settles it exactly once. */
+	async function writeBatch(connector: ConnectorRecord, context: ShardContext, client: MaxComputeClient, batch: InsertBatch): Promise<void> {
+		const rowsBefore = await countRows(client, connector.config.Table, batch.partition);
+		await save(context, {pending: {fromSequence: batch.fromSequence, toSequence: batch.toSequence, partition: JSON.stringify(batch.partition), rowsBefore}});
+		const {instanceId} = await client.submitSql(batch.sql, {signal: controller.signal});
+		await save(context, {pending: {...context.pending!, instanceId}});
+		try {
+			await client.waitForInstance(instanceId, {signal: controller.signal});
+		} catch (error) {
+			if (error instanceof OdpsSqlError) {
+				await save(context, {pending: undefined});
+				throw new HangError(errorText(error));
+			}
+
+			throw error;
+		}
+
+		await commit(connector, context, batch.toSequence, batch.toSequence === logOf(connector, context).length - 1);
+	}
+
 	async function syncShard(connector: ConnectorRecord, context: ShardContext): Promise<void> {
 		const client = clientOf(connector);
 		if (context.pending) await settlePending(connector, context, client);
-		const log = store.log(connector.project, connector.topic, context.shardId);
+		const log = logOf(connector, context);
 		let next = context.currentSequence + 1;
 		if (connector.sinkStartTime >= 0) {
-			while (next < log.records.length && log.records[next]!.systemTime < connector.sinkStartTime) next++;
-			if (next - 1 > context.currentSequence) await commit(connector, context, next - 1, next >= log.records.length);
+			while (next < log.length && log.systemTime(next)! < connector.sinkStartTime) next++;
+			if (next - 1 > context.currentSequence) await commit(connector, context, next - 1, next >= log.length);
 		}
 
-		const records = log.records.slice(next);
-		if (records.length === 0) {
+		if (next >= log.length) {
 			if (context.currentTimestamp >= 0) await save(context, {doneTime: doneTime(connector, context, true)});
 			return;
 		}
@@ -359,68 +344,58 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 			throw error;
 		}
 
-		const batches: Batch[] = [];
-		for (const record of records) {
-			const partition = partitionOf(connector, fields, layout, record);
-			const current = batches.at(-1);
-			if (current && current.records.length < rowsPerBatch && JSON.stringify(current.partition) === JSON.stringify(partition)) current.records.push(record);
-			else batches.push({records: [record], partition});
-		}
-
-		for (const [index, batch] of batches.entries()) {
-			const from = batch.records[0]!.sequence;
-			const to = batch.records.at(-1)!.sequence;
-			const rowsBefore = await countRows(client, connector.config.Table, batch.partition);
-			await save(context, {pending: {fromSequence: from, toSequence: to, partition: JSON.stringify(batch.partition), rowsBefore}});
-			const sql = insertStatement(connector.config.Table, batch.partition, batch.records.map(record => rowOf(connector, fields, layout, record)));
-			const {instanceId} = await client.submitSql(sql, {signal: controller.signal});
-			await save(context, {pending: {...context.pending!, instanceId}});
+		const batches = batchBuilder(connector, fields, layout, batchRows);
+		while (running(connector) && next < log.length) {
+			let batch: InsertBatch;
 			try {
-				await client.waitForInstance(instanceId, {signal: controller.signal});
+				batch = batches.next(await log.read(next, next + batchRows));
 			} catch (error) {
-				if (error instanceof OdpsSqlError) {
-					await save(context, {pending: undefined});
-					throw new HangError(errorText(error));
-				}
-
+				if (error instanceof RecordProblem) throw new HangError(error.message);
 				throw error;
 			}
 
-			await commit(connector, context, to, index === batches.length - 1 && to === log.records.length - 1);
+			await writeBatch(connector, context, client, batch);
+			next = batch.toSequence + 1;
+		}
+	}
+
+	async function runShard(connector: ConnectorRecord, context: ShardContext): Promise<void> {
+		if (context.state !== 'CONTEXT_EXECUTING') await save(context, {state: 'CONTEXT_EXECUTING'});
+		try {
+			await syncShard(connector, context);
+		} catch (error) {
+			if (closed) return;
+			const hang = error instanceof HangError || error instanceof OdpsSqlError || (error instanceof ServiceError && error.status !== undefined && error.status >= 400 && error.status < 500);
+			await save(context, {lastErrorMessage: errorText(error), ...(hang ? {state: 'CONTEXT_HANG' as const} : {})});
 		}
 	}
 
 	async function tick(force: boolean): Promise<void> {
 		for (const connector of Object.values(store.catalog.connectors)) {
-			if (closed) return;
 			for (const context of Object.values(connector.shards)) {
 				if (closed) return;
+				const key = shardKey(connector.id, context.shardId);
+				if (syncing.has(key)) continue;
 				if (connector.state !== 'CONNECTOR_RUNNING') {
 					if (context.state !== 'CONTEXT_STOPPED') await save(context, {state: 'CONTEXT_STOPPED'});
 					continue;
 				}
 
 				if (context.state === 'CONTEXT_HANG') continue;
-				const key = shardKey(connector.id, context.shardId);
-				const due = now() - (lastRun.get(key) ?? 0) >= intervalMs || unsyncedBytes(connector, context) >= maxBufferBytes;
+				const due = now() - (lastRun.get(key) ?? 0) >= intervalMs || backlogFull(connector, context);
 				if (!due && !force) continue;
 				lastRun.set(key, now());
-				if (context.state !== 'CONTEXT_EXECUTING') await save(context, {state: 'CONTEXT_EXECUTING'});
-				try {
-					await syncShard(connector, context);
-				} catch (error) {
-					if (closed) return;
-					const hang = error instanceof HangError || error instanceof OdpsSqlError || (error instanceof ServiceError && error.status !== undefined && error.status >= 400 && error.status < 500);
-					await save(context, {lastErrorMessage: errorText(error), ...(hang ? {state: 'CONTEXT_HANG' as const} : {})});
-				}
+				syncing.set(key, runShard(connector, context).finally(() => {
+					syncing.delete(key);
+				}));
 			}
 		}
 	}
 
 	function schedule(force = false): void {
-		if (running || closed) return;
-		running = tick(force).finally(() => {
-			running = undefined;
+		if (ticking || closed) return;
+		ticking = tick(force).finally(() => {
+			ticking = undefined;
 		});
 	}
 
@@ -428,33 +403,25 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 	timer.unref();
 
 	return {
-		recordsAppended(project, topic, shardId, bytes) {
-			let full = false;
-			for (const connector of Object.values(store.catalog.connectors)) {
-				if (topicKey(connector.project, connector.topic) !== topicKey(project, topic)) continue;
+		recordsAppended(project, topic, shardId) {
+			const full = Object.values(store.catalog.connectors).some(connector => {
 				const context = connector.shards[shardId];
-				if (!context) continue;
-				const key = shardKey(connector.id, shardId);
-				if (buffered.has(key)) buffered.set(key, (buffered.get(key) ?? 0) + bytes);
-				if (unsyncedBytes(connector, context) >= maxBufferBytes) full = true;
-			}
-
+				return context !== undefined && topicKey(connector.project, connector.topic) === topicKey(project, topic) && backlogFull(connector, context);
+			});
 			if (full) schedule();
 		},
 		forget(connectorId) {
 			clients.delete(connectorId);
-			for (const key of [...buffered.keys(), ...lastRun.keys()]) {
-				if (key.startsWith(`${connectorId}/`)) {
-					buffered.delete(key);
-					lastRun.delete(key);
-				}
+			for (const key of lastRun.keys()) {
+				if (key.startsWith(`${connectorId}/`)) lastRun.delete(key);
 			}
 		},
 		async close() {
 			closed = true;
 			clearInterval(timer);
 			controller.abort(new Error('the local DataHub is stopping'));
-			await running?.catch(() => undefined);
+			await ticking?.catch(() => undefined);
+			await Promise.all([...syncing.values()].map(async sync => sync.catch(() => undefined)));
 		},
 	};
 }

@@ -28,7 +28,11 @@ export function maxComputeTypeMatches(fieldType: FieldType, columnType: string):
 
 const simpleEscapes: Record<string, string> = {'\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t'};
 
+// eslint-disable-next-line no-control-regex
+const needsEscape = /[\\'\u0000-\u001F\u007F]/;
+
 export function odpsString(text: string): string {
+	if (!needsEscape.test(text)) return `'${text}'`;
 	let body = '';
 	for (const char of text) {
 		const escaped = simpleEscapes[char];

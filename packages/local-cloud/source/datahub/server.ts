@@ -10,6 +10,7 @@ import type {StandInHandle} from '../contract.js';
 import {topicsPerProjectLimit} from 'ferry/clouds/datahub/limits';
 import {createFaultPoint} from '../faults.js';
 import {crashMessage, serveStandIn, StandInError, type StandInRequest} from '../stand-in-kit.js';
+import {defaultBatchRows} from './insert-batch.js';
 import {defaultClientFactory, parseCreateRequest, startConnectorRunner, validateAgainstMaxCompute, type MaxComputeClientFactory} from './connector.js';
 import {
 	connectorExists, dataHubErrorBody, invalidCursor, invalidParameter, invalidUri, limitExceeded, malformedRecord, noSuchConnector,
@@ -30,6 +31,8 @@ export type DataHubStandInOptions = {
 		intervalMs?: number;
 		/** Buffered bytes that start a sync at once. The service: 64 MB. @default 64 MiB */
 		maxBufferBytes?: number;
+		/** Records per INSERT the connector writes at most (a statement stays under 2 MB anyway). @default 20000 */
+		batchRows?: number;
 	};
 	/** The service's documented limits (clouds/datahub/limits.ts); tests may lower them. */
 	limits?: {topicsPerProject?: number};
@@ -77,6 +80,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		store,
 		intervalMs: options.sync?.intervalMs ?? 3000,
 		maxBufferBytes: options.sync?.maxBufferBytes ?? 64 * 1024 * 1024,
+		batchRows: options.sync?.batchRows ?? defaultBatchRows,
 		now,
 		clientFor: options.maxComputeClientFactory ?? defaultClientFactory,
 	});
@@ -228,12 +232,14 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 			}
 
 			const draft: Omit<StoredRecord, 'sequence'> = {systemTime: now(), data: data as StoredRecord['data'], ...(attributes ? {attributes: attributes as Record<string, string>} : {})};
-			byShard.set(target, [...(byShard.get(target) ?? []), draft]);
+			const drafts = byShard.get(target);
+			if (drafts) drafts.push(draft);
+			else byShard.set(target, [draft]);
 		}
 
 		await Promise.all([...byShard.entries()].map(async ([shardId, drafts]) => {
-			const written = await store.append(record.project, record.name, shardId, drafts);
-			runner.recordsAppended(record.project, record.name, shardId, written.reduce((sum, stored) => sum + JSON.stringify(stored.data).length, 0));
+			await store.append(record.project, record.name, shardId, drafts);
+			runner.recordsAppended(record.project, record.name, shardId);
 		}));
 		return {FailedRecordCount: failed.length, FailedRecords: failed};
 	}
@@ -261,26 +267,26 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 	}
 
 	function getCursor(record: TopicRecord, shard: number, body: Record<string, unknown>) {
-		const {records} = store.log(record.project, record.name, String(shard));
+		const log = store.log(record.project, record.name, String(shard));
 		const type = String(body.Type ?? '').toUpperCase();
-		const answer = (sequence: number) => ({Cursor: encodeCursor(record, shard, sequence), RecordTime: records[sequence]?.systemTime ?? 0, Sequence: sequence});
+		const answer = (sequence: number) => ({Cursor: encodeCursor(record, shard, sequence), RecordTime: log.systemTime(sequence) ?? 0, Sequence: sequence});
 		switch (type) {
 			case 'OLDEST':
 				return answer(0);
 			case 'LATEST':
-				return answer(Math.max(0, records.length - 1));
+				return answer(Math.max(0, log.length - 1));
 			case 'SEQUENCE': {
 				const sequence = Number(body.Sequence);
 				if (!Number.isInteger(sequence)) throw invalidParameter('Sequence is required for a SEQUENCE cursor.');
-				if (sequence < 0 || sequence >= records.length) throw seekOutOfRange(`Sequence ${sequence} is out of range [0, ${records.length - 1}].`);
+				if (sequence < 0 || sequence >= log.length) throw seekOutOfRange(`Sequence ${sequence} is out of range [0, ${log.length - 1}].`);
 				return answer(sequence);
 			}
 
 			case 'SYSTEM_TIME': {
 				const time = Number(body.SystemTime);
 				if (!Number.isFinite(time)) throw invalidParameter(`Invalid time value: ${String(body.SystemTime)}`);
-				const index = records.findIndex(stored => stored.systemTime >= time);
-				if (index < 0 && records.length > 0 && time > records.at(-1)!.systemTime) throw seekOutOfRange(`SystemTime ${time} is later than the latest record.`);
+				const index = log.firstAtOrAfter(time);
+				if (index < 0 && log.length > 0 && time > log.systemTime(log.length - 1)!) throw seekOutOfRange(`SystemTime ${time} is later than the latest record.`);
 				return answer(Math.max(index, 0));
 			}
 
@@ -289,20 +295,19 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 		}
 	}
 
-	function getRecords(record: TopicRecord, shard: number, body: Record<string, unknown>) {
-		const {records} = store.log(record.project, record.name, String(shard));
+	async function getRecords(record: TopicRecord, shard: number, body: Record<string, unknown>) {
+		const log = store.log(record.project, record.name, String(shard));
 		const start = decodeCursor(record, shard, body.Cursor);
-		if (start > records.length) throw invalidCursor();
+		if (start > log.length) throw invalidCursor();
 		const limit = Number(body.Limit ?? maxGetRecords);
 		if (!Number.isInteger(limit) || limit < 1) throw invalidParameter('Limit must be a positive integer.');
-		const slice = records.slice(start, start + Math.min(limit, maxGetRecords));
-		const last = records.at(-1);
+		const slice = await log.read(start, start + Math.min(limit, maxGetRecords));
 		return {
 			NextCursor: encodeCursor(record, shard, start + slice.length),
 			RecordCount: slice.length,
 			StartSeq: start,
-			LatestSeq: last ? last.sequence : -1,
-			LatestTime: last ? last.systemTime : 0,
+			LatestSeq: log.length - 1,
+			LatestTime: log.systemTime(log.length - 1) ?? 0,
 			Records: slice.map(stored => ({
 				SystemTime: stored.systemTime,
 				Sequence: stored.sequence,
@@ -591,7 +596,7 @@ export async function startDataHubStandIn(options: DataHubStandInOptions): Promi
 				case 'cursor':
 					return {status: 200, body: getCursor(record, shard, body)};
 				case 'sub':
-					return {status: 200, body: getRecords(record, shard, body)};
+					return {status: 200, body: await getRecords(record, shard, body)};
 				case 'pub':
 					return {status: 200, body: await putRecords(record, body, String(shard))};
 				default:

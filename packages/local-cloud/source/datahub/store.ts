@@ -2,9 +2,11 @@
  * What the DataHub stand-in keeps under its dataDir: `catalog.json` (projects, topics, connectors and their sync
  * progress), written whole and atomically (temp file + rename); and one append-only JSON-lines file per shard,
  * `shards/<project>/<topic>/<shardId>.jsonl`, one record per line. A line cut short by a kill is dropped on the next
- * start, so every record either exists whole or not at all.
+ * start, so every record either exists whole or not at all. Records stay on disk: memory holds each record's byte
+ * offset and SystemTime only (16 bytes a record), and reads (GetRecords, the connector) read the lines they need.
  */
-import {appendFile, mkdir, readFile, rename, rm, truncate, writeFile} from 'node:fs/promises';
+import {createReadStream} from 'node:fs';
+import {appendFile, mkdir, open, readFile, rename, rm, truncate, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 
 export type ProjectRecord = {name: string; comment: string; createTime: number; lastModifyTime: number};
@@ -95,8 +97,115 @@ export type StoredRecord = {
 	attributes?: Record<string, string>;
 };
 
-/** `records` holds what is on disk; `next` is the sequence the next accepted record gets. */
-export type ShardLog = {records: StoredRecord[]; bytes: number; next: number};
+/** A shard's records as far as they are on disk (and so visible); sequences run from 0 to `length - 1`. */
+export type ShardLog = {
+	readonly length: number;
+	/** Bytes of the shard file. */
+	readonly bytes: number;
+	/** SystemTime (ms) of a record; undefined outside the log. */
+	systemTime(sequence: number): number | undefined;
+	/** Bytes the records [from, to) take in the shard file. */
+	bytesBetween(from: number, to: number): number;
+	/** The first record written at or after `time` (ms), or -1. */
+	firstAtOrAfter(time: number): number;
+	/** The records [from, to), read from the shard file; clamped to the log. */
+	read(from: number, to: number): Promise<StoredRecord[]>;
+};
+
+/** Numbers that grow one at a time, in a typed array that doubles when full. */
+class NumberColumn {
+	#values = new Float64Array(1024);
+	length = 0;
+
+	push(value: number): void {
+		if (this.length === this.#values.length) {
+			const grown = new Float64Array(this.#values.length * 2);
+			grown.set(this.#values);
+			this.#values = grown;
+		}
+
+		this.#values[this.length++] = value;
+	}
+
+	at(index: number): number {
+		return this.#values[index]!;
+	}
+}
+
+class ShardFile implements ShardLog {
+	readonly file: string;
+	/** The sequence the next accepted record gets (records being appended are numbered but not visible yet). */
+	next = 0;
+	/** Byte offset of each record's line; one more entry than records, the file's end. */
+	readonly #offsets = new NumberColumn();
+	readonly #times = new NumberColumn();
+
+	constructor(file: string) {
+		this.file = file;
+		this.#offsets.push(0);
+	}
+
+	get length(): number {
+		return this.#times.length;
+	}
+
+	get bytes(): number {
+		return this.#offsets.at(this.length);
+	}
+
+	/** Makes a record stored on disk visible. */
+	add(systemTime: number, lineBytes: number): void {
+		this.#offsets.push(this.bytes + lineBytes);
+		this.#times.push(systemTime);
+	}
+
+	systemTime(sequence: number): number | undefined {
+		return Number.isInteger(sequence) && sequence >= 0 && sequence < this.length ? this.#times.at(sequence) : undefined;
+	}
+
+	bytesBetween(from: number, to: number): number {
+		const clamp = (sequence: number) => Math.min(Math.max(sequence, 0), this.length);
+		return this.#offsets.at(clamp(to)) - this.#offsets.at(clamp(from));
+	}
+
+	firstAtOrAfter(time: number): number {
+		// SystemTime follows the server clock, which may step back: scanned, not bisected.
+		for (let sequence = 0; sequence < this.length; sequence++) {
+			if (this.#times.at(sequence) >= time) return sequence;
+		}
+
+		return -1;
+	}
+
+	async read(from: number, to: number): Promise<StoredRecord[]> {
+		const start = Math.max(0, from);
+		const end = Math.min(to, this.length);
+		if (start >= end) return [];
+		const position = this.#offsets.at(start);
+		const buffer = Buffer.allocUnsafe(this.#offsets.at(end) - position);
+		const handle = await open(this.file, 'r');
+		try {
+			let filled = 0;
+			while (filled < buffer.length) {
+				const {bytesRead} = await handle.read(buffer, filled, buffer.length - filled, position + filled);
+				if (bytesRead === 0) throw new Error(`${this.file}: ends before record ${end - 1}`);
+				filled += bytesRead;
+			}
+		} finally {
+			await handle.close();
+		}
+
+		const text = buffer.toString('utf8');
+		const records: StoredRecord[] = [];
+		let lineStart = 0;
+		for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', lineStart)) {
+			records.push(JSON.parse(text.slice(lineStart, newline)) as StoredRecord);
+			lineStart = newline + 1;
+		}
+
+		return records;
+	}
+}
 
 export const topicKey = (project: string, topic: string) => `${project.toLowerCase()}/${topic.toLowerCase()}`;
 
@@ -120,7 +229,7 @@ export async function openDataHubStore(directory: string): Promise<DataHubStore>
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 	}
 
-	const logs = new Map<string, ShardLog>();
+	const logs = new Map<string, ShardFile>();
 	const appends = new Map<string, Promise<void>>();
 	const shardFile = (project: string, topic: string, shardId: string) => path.join(directory, 'shards', project.toLowerCase(), topic.toLowerCase(), `${shardId}.jsonl`);
 	const logKey = (project: string, topic: string, shardId: string) => `${topicKey(project, topic)}/${shardId}`;
@@ -131,11 +240,11 @@ export async function openDataHubStore(directory: string): Promise<DataHubStore>
 		}
 	}
 
-	function logOf(project: string, topic: string, shardId: string): ShardLog {
+	function logOf(project: string, topic: string, shardId: string): ShardFile {
 		const key = logKey(project, topic, shardId);
 		let log = logs.get(key);
 		if (!log) {
-			log = {records: [], bytes: 0, next: 0};
+			log = new ShardFile(shardFile(project, topic, shardId));
 			logs.set(key, log);
 		}
 
@@ -161,14 +270,12 @@ export async function openDataHubStore(directory: string): Promise<DataHubStore>
 			const key = logKey(project, topic, shardId);
 			const log = logOf(project, topic, shardId);
 			const records = drafts.map(draft => ({sequence: log.next++, ...draft}));
-			const file = shardFile(project, topic, shardId);
-			const lines = records.map(record => JSON.stringify(record));
+			const lines = records.map(record => `${JSON.stringify(record)}\n`);
 			const write = async () => {
-				await mkdir(path.dirname(file), {recursive: true, mode: 0o700});
-				await appendFile(file, lines.map(line => `${line}\n`).join(''), {mode: 0o600});
+				await mkdir(path.dirname(log.file), {recursive: true, mode: 0o700});
+				await appendFile(log.file, lines.join(''), {mode: 0o600});
 				// Visible only once on disk, so a reader (or the connector) never sees a record a kill could take back.
-				log.records.push(...records);
-				log.bytes += lines.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
+				for (const [index, record] of records.entries()) log.add(record.systemTime, Buffer.byteLength(lines[index]!));
 			};
 
 			const previous = appends.get(key) ?? Promise.resolve();
@@ -192,30 +299,32 @@ export async function openDataHubStore(directory: string): Promise<DataHubStore>
 	};
 }
 
-async function loadLog(file: string): Promise<ShardLog> {
-	let text: string;
+async function loadLog(file: string): Promise<ShardFile> {
+	const log = new ShardFile(file);
+	let rest: Buffer = Buffer.alloc(0);
 	try {
-		text = await readFile(file, 'utf8');
+		for await (const chunk of createReadStream(file, {highWaterMark: 1024 * 1024})) {
+			const bytes = rest.length === 0 ? chunk as Buffer : Buffer.concat([rest, chunk as Buffer]);
+			let lineStart = 0;
+			for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, lineStart)) {
+				const record = JSON.parse(bytes.toString('utf8', lineStart, newline)) as StoredRecord;
+				if (record.sequence !== log.length) throw new Error(`${file}: sequence ${record.sequence} out of order`);
+				log.add(record.systemTime, newline + 1 - lineStart);
+				lineStart = newline + 1;
+			}
+
+			rest = bytes.subarray(lineStart);
+		}
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {records: [], bytes: 0, next: 0};
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return log;
 		throw error;
 	}
 
-	const complete = text.lastIndexOf('\n') + 1;
-	if (complete < text.length) {
+	if (rest.length > 0) {
 		// A kill mid-append left a partial last line: it was never acknowledged, so drop it.
-		await truncate(file, Buffer.byteLength(text.slice(0, complete)));
+		await truncate(file, log.bytes);
 	}
 
-	const log: ShardLog = {records: [], bytes: 0, next: 0};
-	for (const line of text.slice(0, complete).split('\n')) {
-		if (line === '') continue;
-		const record = JSON.parse(line) as StoredRecord;
-		if (record.sequence !== log.records.length) throw new Error(`${file}: sequence ${record.sequence} out of order`);
-		log.records.push(record);
-		log.bytes += Buffer.byteLength(line);
-	}
-
-	log.next = log.records.length;
+	log.next = log.length;
 	return log;
 }

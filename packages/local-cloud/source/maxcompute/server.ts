@@ -102,7 +102,7 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 		await store.save({...record, taskState: 'Running', startedAt: new Date().toISOString()});
 		let update: Partial<InstanceRecord>;
 		try {
-			const result = await engine.execute(record.sql, record.settings, controller.signal, acl?.access(record.owner));
+			const result = await engine.execute(await store.sql(id), record.settings, controller.signal, acl?.access(record.owner));
 			update = controller.signal.aborted ? {taskState: 'Cancelled', resultText: ''} : {taskState: 'Success', ...renderResult(result)};
 		} catch (error) {
 			update = controller.signal.aborted ? {taskState: 'Cancelled', resultText: ''} : {taskState: 'Failed', resultText: failureText(error), resultFormat: 'text'};
@@ -415,14 +415,13 @@ export async function startMaxComputeStandIn(options: MaxComputeStandInOptions):
 				id: newInstanceId(),
 				project,
 				owner: caller,
-				sql: job.sql,
 				settings: job.settings,
 				priority: job.priority,
 				taskName: job.taskName,
 				taskState: 'Waiting',
 				createdAt: new Date().toISOString(),
 			};
-			await store.save(record);
+			await store.create(record, job.sql);
 			enqueue(record);
 			const host = request.headers.host ?? `127.0.0.1:${port}`;
 			send(response, 201, '', {'x-odps-request-id': id, Location: `http://${host}/api/projects/${encodeURIComponent(project)}/instances/${record.id}`});

@@ -109,3 +109,37 @@ test('the sink_odps connector syncs records into the MaxCompute partition, exact
 		await rm(root, {recursive: true, force: true});
 	}
 });
+
+test('a backlog of many batches on every shard syncs at once, batch by batch, without waiting for the cadence', async t => {
+	const root = await mkdtemp(path.join(os.tmpdir(), 'ferry-datahub-backlog-'));
+	const maxcompute = await startMaxComputeStandIn({dataDir: path.join(root, 'maxcompute'), region: 'ap-southeast-1', project, credentials: keys, accountId: '1000000000000000'});
+	const datahub = await startDataHubStandIn({dataDir: path.join(root, 'datahub'), region: 'ap-southeast-1', credentials: keys, sync: {intervalMs: 600_000, batchRows: 40}});
+	const mc = createMaxComputeClient({endpoint: maxcompute.url, project, credentials: {accessKeyId: keys.accessKeyId, accessKeySecret: keys.secret}, logger: silentLogger, poll: {initialMs: 50, maxMs: 300}});
+	const call = async (method: string, resource: string, body?: unknown) => dataHubRequest(datahub.url, keys, method, resource, {body});
+	t.teardown(async () => {
+		await datahub.close();
+		await maxcompute.close();
+		await rm(root, {recursive: true, force: true});
+	});
+	await mc.runSql('CREATE TABLE backlog(f1 string, f2 string, f3 double) partitioned by (ds string);');
+	await call('POST', '/projects/ferry_dh', {Comment: 'backlog'});
+	await call('POST', '/projects/ferry_dh/topics/backlog', {Action: 'create', ShardCount: 2, Lifecycle: 1, RecordType: 'TUPLE', RecordSchema: schema('DOUBLE'), Comment: 'backlog'});
+	const config = {OdpsEndpoint: maxcompute.url, Project: project, Table: 'backlog', AccessId: keys.accessKeyId, AccessKey: keys.secret, TimeRange: 60, PartitionMode: 'SYSTEM_TIME', PartitionConfig: {ds: '%Y%m%d'}, TimeZone: 'UTC'};
+	const created = await call('POST', '/projects/ferry_dh/topics/backlog/connectors/sink_odps', {Action: 'create', Type: 'sink_odps', ColumnFields: ['f1', 'f2', 'f3'], Config: config});
+	const connectorId = String(created.body.ConnectorId);
+	await sleep(400);
+	const records = Array.from({length: 400}, (_, index) => ({ShardId: String(index % 2), Data: [`r${index}`, index % 7 === 0 ? null : `it's record ${index}`, String(index / 4)]}));
+	t.is((await call('POST', '/projects/ferry_dh/topics/backlog/shards', {Action: 'pub', Records: records})).body.FailedRecordCount, 0);
+	const started = Date.now();
+	let shards: Status[] = [];
+	for (let tries = 0; tries < 300; tries++) {
+		shards = Object.values((await call('POST', `/projects/ferry_dh/topics/backlog/connectors/${connectorId}`, {Action: 'Status'})).body.ShardStatusInfos as Record<string, Status>);
+		if (shards.every(shard => shard.CurrentSequence === 199)) break;
+		await sleep(100);
+	}
+
+	t.true(shards.every(shard => shard.CurrentSequence === 199 && shard.LastErrorMessage === ''), JSON.stringify(shards));
+	t.true(Date.now() - started < 60_000);
+	const counts = await mc.runSql('SELECT count(*), count(DISTINCT f1), count(f2), sum(f3) FROM backlog;');
+	t.deepEqual(counts.rows, [['400', '400', String(400 - 58), '19950.0']]);
+});

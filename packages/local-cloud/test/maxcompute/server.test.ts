@@ -57,16 +57,16 @@ async function submit(standIn: StandInHandle, sql: string) {
 	return {created, instanceId};
 }
 
-test('POST instances answers 201 with Location and a request id, and persists the instance as JSON', async t => {
+test('POST instances answers 201 with Location and a request id, and persists the instance as JSON, its SQL beside it', async t => {
 	const {created, instanceId} = await submit(t.context.standIn, 'SELECT 1');
 	t.is(created.status, 201);
 	t.regex(created.headers.get('location') ?? '', new RegExp(`^http://127\\.0\\.0\\.1:\\d+/api/projects/${project}/instances/\\d{17}g[a-z\\d]{9}$`));
 	t.regex(created.headers.get('x-odps-request-id') ?? '', /^[\dA-F]{24}$/);
 	await waitTerminated(t.context.standIn, instanceId);
 	await t.context.standIn.close();
-	const stored = JSON.parse(await readFile(path.join(t.context.dataDir, 'instances', `${instanceId}.json`), 'utf8')) as {taskState: string; sql: string; settings: Record<string, string>};
+	const stored = JSON.parse(await readFile(path.join(t.context.dataDir, 'instances', `${instanceId}.json`), 'utf8')) as {taskState: string; settings: Record<string, string>};
 	t.is(stored.taskState, 'Success');
-	t.is(stored.sql, 'SELECT 1;');
+	t.is(await readFile(path.join(t.context.dataDir, 'instances', `${instanceId}.sql`), 'utf8'), 'SELECT 1;');
 	t.deepEqual(stored.settings, {a: 'b'});
 });
 

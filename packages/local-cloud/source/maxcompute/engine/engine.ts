@@ -14,6 +14,7 @@ import {prepareQuery, supportMacros, type TableReference} from './query.js';
 import {renderValue} from './render.js';
 import type {EngineResult, ResultColumn} from './result.js';
 import {quoteIdentifier, sqlString} from './sql-text.js';
+import {asLiteralError, literalValues, stageLiteralRows} from './literal-values.js';
 import {isWord, splitStatements, tokenize, type Token} from './tokenizer.js';
 import {duckdbType, maxComputeTypeOfDuckdb, parseTypeText, typeSystemFlags} from './types.js';
 
@@ -373,8 +374,25 @@ class EngineSession {
 		}
 
 		const staticValues = resolvePartitionSpec(spec, table, this.#project, tableToken);
-		const query = await prepareQuery(this.#connection, cursor.tokens, cursor.index, cursor.tokens.length, this.#project);
-		await this.#checkTables(query.tables);
+		const literal = literalValues(cursor.tokens, cursor.index, cursor.tokens.length);
+		if (literal === undefined) {
+			const query = await prepareQuery(this.#connection, cursor.tokens, cursor.index, cursor.tokens.length, this.#project);
+			await this.#checkTables(query.tables);
+			return this.#insertQuery(table, tableToken, staticValues, query.sql, overwrite);
+		}
+
+		const staged = await stageLiteralRows(this.#connection, literal, `__odps_values_${Date.now()}`);
+		try {
+			return await this.#insertQuery(table, tableToken, staticValues, staged.sql, overwrite);
+		} catch (error) {
+			throw asLiteralError(error);
+		} finally {
+			await this.#connection.run(`DROP TABLE IF EXISTS ${staged.table}`);
+		}
+	}
+
+	async #insertQuery(table: TableDefinition, tableToken: Token, staticValues: Map<string, string>, querySql: string, overwrite: boolean): Promise<EngineResult> {
+		const query = {sql: querySql};
 		const described = await this.#connection.runAndReadAll(`DESCRIBE ${query.sql}`);
 		const queryWidth = described.getRows().length;
 		const dynamicKeys = table.partitionColumns.filter(column => !staticValues.has(column.name));

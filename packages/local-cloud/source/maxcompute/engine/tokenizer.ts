@@ -26,6 +26,7 @@ const simpleEscapes: Record<string, string> = {
 
 /** MaxCompute string literals use backslash escapes (three octal digits for control characters), not quote doubling. */
 function decodeStringBody(body: string): string {
+	if (!body.includes('\\')) return body;
 	let result = '';
 	for (let index = 0; index < body.length; index++) {
 		const char = body[index]!;
@@ -48,6 +49,16 @@ function decodeStringBody(body: string): string {
 	return result;
 }
 
+// Sticky patterns matched in place: slicing the rest of a statement at every token makes a long INSERT quadratic.
+const numberPattern = /(?:[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+\.)(?:BD|[LYSDF])?/iy;
+const wordPattern = /[A-Za-z0-9_$\u0080-\uffff]+/y;
+const symbolPattern = /<=>|<>|!=|<=|>=|==|\|\||::|[^\s]/y;
+
+function matchAt(pattern: RegExp, sql: string, offset: number): string {
+	pattern.lastIndex = offset;
+	return pattern.exec(sql)![0];
+}
+
 export function tokenize(sql: string): Token[] {
 	const tokens: Token[] = [];
 	let offset = 0;
@@ -55,7 +66,7 @@ export function tokenize(sql: string): Token[] {
 	let lineStart = 0;
 	const advanceOver = (end: number) => {
 		for (let index = offset; index < end; index++) {
-			if (sql[index] === '\n') {
+			if (sql.charCodeAt(index) === 10) {
 				line++;
 				lineStart = index + 1;
 			}
@@ -71,13 +82,12 @@ export function tokenize(sql: string): Token[] {
 
 	while (offset < sql.length) {
 		const char = sql[offset]!;
-		const rest = sql.slice(offset);
 		if (/\s/.test(char)) {
 			advanceOver(offset + 1);
-		} else if (rest.startsWith('--')) {
+		} else if (sql.startsWith('--', offset)) {
 			const end = sql.indexOf('\n', offset);
 			advanceOver(end === -1 ? sql.length : end);
-		} else if (rest.startsWith('/*')) {
+		} else if (sql.startsWith('/*', offset)) {
 			const end = sql.indexOf('*/', offset + 2);
 			advanceOver(end === -1 ? sql.length : end + 2);
 		} else if (char === "'" || char === '"') {
@@ -92,15 +102,15 @@ export function tokenize(sql: string): Token[] {
 			const end = sql.indexOf('`', offset + 1);
 			if (end === -1) throw new OdpsError('parse', 'quoted identifier is not closed', {line, column: offset - lineStart + 1});
 			push('quoted-identifier', end + 1, sql.slice(offset + 1, end).toLowerCase());
-		} else if (/[0-9]/.test(char) || (char === '.' && /^\.[0-9]/.test(rest))) {
-			const match = /^(?:[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+\.)(?:BD|[LYSDF])?/i.exec(rest)!;
-			push('number', offset + match[0].length, match[0]);
+		} else if (/[0-9]/.test(char) || (char === '.' && /[0-9]/.test(sql[offset + 1] ?? ''))) {
+			const text = matchAt(numberPattern, sql, offset);
+			push('number', offset + text.length, text);
 		} else if (/[A-Za-z_$\u0080-\uffff]/.test(char)) {
-			const match = /^[A-Za-z0-9_$\u0080-\uffff]+/.exec(rest)!;
-			push('word', offset + match[0].length, match[0].toLowerCase());
+			const text = matchAt(wordPattern, sql, offset);
+			push('word', offset + text.length, text.toLowerCase());
 		} else {
-			const match = /^(?:<=>|<>|!=|<=|>=|==|\|\||::|[^\s])/.exec(rest)!;
-			push('symbol', offset + match[0].length, match[0]);
+			const text = matchAt(symbolPattern, sql, offset);
+			push('symbol', offset + text.length, text);
 		}
 	}
 

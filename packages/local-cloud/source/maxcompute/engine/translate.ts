@@ -160,6 +160,19 @@ export function translate(tokens: Token[], start: number, end: number, options: 
 	return pieces.join('');
 }
 
+/** The DuckDB type of a CAST's target type written in [start, end), or undefined when it is not a MaxCompute type. */
+export function castTarget(tokens: Token[], start: number, end: number): string | undefined {
+	const typeText = tokens
+		.slice(start, end)
+		.map(token => token.text)
+		.join('');
+	try {
+		return duckdbType(parseTypeText(typeText));
+	} catch {
+		return undefined;
+	}
+}
+
 function translateNumber(text: string): string {
 	const match = /^(.*?)(BD|[LYSDF])?$/i.exec(text)!;
 	const digits = match[1]!;
@@ -198,17 +211,8 @@ function rewriteCall(tokens: Token[], nameIndex: number, close: number, options:
 		case 'cast': {
 			const [expression, type] = splitTopLevel(tokens, nameIndex + 2, close, 'as');
 			if (expression === undefined || type === undefined) return undefined;
-			const typeText = tokens
-				.slice(type[0], type[1])
-				.map(token => token.text)
-				.join('');
-			let target: string;
-			try {
-				target = duckdbType(parseTypeText(typeText));
-			} catch {
-				return undefined;
-			}
-
+			const target = castTarget(tokens, type[0], type[1]);
+			if (target === undefined) return undefined;
 			return `CAST(${translate(tokens, expression[0], expression[1], options)} AS ${target})`;
 		}
 
