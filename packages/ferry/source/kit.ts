@@ -58,6 +58,7 @@ export type {VerificationReport} from './verify/report.js';
 export {checkLine, verdictLine} from './verify/report-summary.js';
 export type {CheckOutcome} from './verify/outcome.js';
 export {formatDecimal, parseDecimal, type Decimal} from './verify/decimal.js';
+export {DistinctCounter} from './verify/distinct.js';
 export {writeFileAtomic} from './store/atomic-write.js';
 export type {ConnectorShardStatus, CursorRequest, DataHubClient, DataHubRecord} from './clouds/datahub/client.js';
 export type {DataWorksClient} from './clouds/dataworks/client.js';

@@ -3,10 +3,12 @@
  * through cursors against the rows the DataConnector wrote to MaxCompute. Per partition: the row count and, per
  * column, non-NULL counts, exact sums of integers and DECIMALs, sums of DOUBLEs within a tolerance, characters of
  * strings and TRUE counts; distinct rows (duplicates); and a sample of rows next to the records they came from.
+ * The DataHub side is read a page at a time and folded into those aggregates as it arrives: memory holds the
+ * aggregates, a digest per distinct row (source/verify/distinct.ts) and the sample's candidates, never the records.
  */
 import {decodeRecordValue, microsToDate} from '../../source/clouds/datahub/schema.js';
 import {quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../source/clouds/maxcompute/ddl.js';
-import {defaultRelativeTolerance, formatDecimal, parseDecimal, type CursorRequest, type DataHubClient, type DataHubRecord, type Decimal, type QueryOutcome, type QueryPair, StepError} from '../../source/kit.js';
+import {DistinctCounter, defaultRelativeTolerance, formatDecimal, parseDecimal, type CursorRequest, type DataHubClient, type DataHubRecord, type Decimal, type QueryOutcome, type QueryPair, StepError} from '../../source/kit.js';
 import {formatDateTime, partitionValue} from './time.js';
 import type {ColumnMapping} from './type-mapping.js';
 
@@ -32,40 +34,58 @@ export type VerificationPlan = {
 export type SourceRow = {partition: string; values: unknown[]};
 
 const sampleSize = 5;
+/** The sample is chosen among this many first rows: those whose keys no other row of the side repeats. */
+const sampleCandidates = 50;
 
-/** A shard's records from a cursor position to its newest; none when the shard holds nothing from there. */
-export async function readShard(datahub: DataHubClient, project: string, topic: string, shardId: string, from: CursorRequest, signal: AbortSignal): Promise<DataHubRecord[]> {
+/** A shard's records from a cursor position to its newest, a page at a time; none when the shard holds nothing from there. */
+export async function* shardPages(datahub: DataHubClient, project: string, topic: string, shardId: string, from: CursorRequest, signal: AbortSignal): AsyncGenerator<DataHubRecord[]> {
 	let cursor: string;
 	try {
 		cursor = (await datahub.getCursor(project, topic, shardId, from, {signal})).cursor;
 	} catch (error) {
 		if ((error as {code?: string}).code === 'SeekOutOfRange') {
-			return [];
+			return;
 		}
 
 		throw error;
 	}
 
-	const records: DataHubRecord[] = [];
 	for (;;) {
 		const page = await datahub.getRecords(project, topic, shardId, cursor, 1000, {signal});
-		records.push(...page.records);
+		if (page.records.length > 0) {
+			yield page.records;
+		}
+
 		if (page.records.length === 0 || page.nextCursor === cursor) {
-			return records;
+			return;
 		}
 
 		cursor = page.nextCursor;
 	}
 }
 
-/** Every record of every shard, oldest first, through cursors. */
-export async function readBackRecords(datahub: DataHubClient, project: string, topic: string, shardIds: readonly string[], signal: AbortSignal): Promise<DataHubRecord[]> {
-	const all: DataHubRecord[] = [];
-	for (const shardId of shardIds) {
-		all.push(...await readShard(datahub, project, topic, shardId, {type: 'OLDEST'}, signal));
+/** A shard's records from a cursor position to its newest, all at once. */
+export async function readShard(datahub: DataHubClient, project: string, topic: string, shardId: string, from: CursorRequest, signal: AbortSignal): Promise<DataHubRecord[]> {
+	const records: DataHubRecord[] = [];
+	for await (const page of shardPages(datahub, project, topic, shardId, from, signal)) {
+		records.push(...page);
 	}
 
-	return all;
+	return records;
+}
+
+/** Every record of every shard, oldest first, through cursors, folded into the DataHub side of the checks. */
+export async function readBackSource(datahub: DataHubClient, project: string, topic: string, shardIds: readonly string[], plan: VerificationPlan, signal: AbortSignal): Promise<SourceSide> {
+	const side = new SourceAggregate(plan);
+	for (const shardId of shardIds) {
+		for await (const page of shardPages(datahub, project, topic, shardId, {type: 'OLDEST'}, signal)) {
+			for (const record of page) {
+				side.add(record);
+			}
+		}
+	}
+
+	return side.finish();
 }
 
 /** A DATETIME column shows a TIMESTAMP as wall-clock time in the connector's zone; other values decode as typed. */
@@ -74,7 +94,7 @@ function rowValue(mapping: ColumnMapping, text: string | null, timeZone: string)
 	return mapping.fieldType === 'TIMESTAMP' && typeof value === 'bigint' ? formatDateTime(microsToDate(value).getTime(), timeZone) : value;
 }
 
-export function sourceRows(records: readonly DataHubRecord[], plan: VerificationPlan): SourceRow[] {
+function sourceRowOf(plan: VerificationPlan): (record: DataHubRecord) => SourceRow {
 	const {rule} = plan;
 	const partitionIndex = rule.mode === 'USER_DEFINE' ? plan.fields.findIndex(field => field.column.toLowerCase() === plan.partitionColumn.toLowerCase()) : -1;
 	const eventIndex = plan.fields.findIndex(field => field.column.toLowerCase() === eventTimeField);
@@ -88,70 +108,91 @@ export function sourceRows(records: readonly DataHubRecord[], plan: Verification
 		return partitionValue(at, rule.format, rule.timeRangeMinutes, rule.timeZone);
 	};
 
-	return records.map(record => ({
+	return record => ({
 		partition: partitionOf(record),
 		values: columnIndexes.map((fieldIndex, position) => rowValue(plan.columns[position]!, record.values[fieldIndex] ?? null, plan.timeZone)),
-	}));
+	});
 }
 
-type Aggregate = {alias: string; sql: (column: string) => string; of: (values: unknown[]) => unknown; type: string; approximate?: boolean};
+/** Folds a column's values one at a time into one aggregate's result. */
+type Accumulator = {add(value: unknown): void; result(): unknown};
+
+type Aggregate = {alias: string; sql: (column: string) => string; start: () => Accumulator; type: string; approximate?: boolean};
 
 function aliasFor(column: string, index: number, suffix: string): string {
 	return /^[A-Za-z_]\w*$/.test(column) ? `${column.toLowerCase()}_${suffix}` : `c${index + 1}_${suffix}`;
 }
 
-function sumDecimals(values: unknown[]): string | null {
+function counting(matches: (value: unknown) => boolean): Accumulator {
+	let count = 0;
+	return {
+		add(value) {
+			if (matches(value)) {
+				count++;
+			}
+		},
+		result: () => count,
+	};
+}
+
+function decimalSum(): Accumulator {
 	let total: Decimal | undefined;
-	for (const value of values) {
-		if (value === null || value === undefined) {
-			continue;
-		}
+	return {
+		add(value) {
+			const decimal = value === null || value === undefined ? undefined : parseDecimal(String(value));
+			if (!decimal) {
+				return;
+			}
 
-		const decimal = parseDecimal(String(value));
-		if (!decimal) {
-			continue;
-		}
+			if (!total) {
+				total = decimal;
+				return;
+			}
 
-		if (!total) {
-			total = decimal;
-			continue;
-		}
+			const scale = Math.max(total.scale, decimal.scale);
+			total = {coefficient: total.coefficient * 10n ** BigInt(scale - total.scale) + decimal.coefficient * 10n ** BigInt(scale - decimal.scale), scale};
+		},
+		result: () => (total ? formatDecimal(total) : null),
+	};
+}
 
-		const scale = Math.max(total.scale, decimal.scale);
-		total = {coefficient: total.coefficient * 10n ** BigInt(scale - total.scale) + decimal.coefficient * 10n ** BigInt(scale - decimal.scale), scale};
-	}
-
-	return total ? formatDecimal(total) : null;
+function numberSum(of: (value: unknown) => number | undefined): Accumulator {
+	let sum = 0;
+	let seen = false;
+	return {
+		add(value) {
+			const number = of(value);
+			if (number !== undefined) {
+				sum += number;
+				seen = true;
+			}
+		},
+		result: () => (seen ? sum : null),
+	};
 }
 
 function aggregatesFor(mapping: ColumnMapping, index: number): Aggregate[] {
-	const count: Aggregate = {alias: aliasFor(mapping.column, index, 'count'), sql: column => `count(${column})`, of: values => values.filter(value => value !== null).length, type: 'bigint'};
+	const count: Aggregate = {alias: aliasFor(mapping.column, index, 'count'), sql: column => `count(${column})`, start: () => counting(value => value !== null), type: 'bigint'};
 	switch (mapping.fieldType) {
 		case 'TINYINT':
 		case 'SMALLINT':
 		case 'INTEGER':
 		case 'BIGINT':
 		case 'DECIMAL': {
-			return [count, {alias: aliasFor(mapping.column, index, 'sum'), sql: column => `sum(${column})`, of: sumDecimals, type: 'decimal'}];
+			return [count, {alias: aliasFor(mapping.column, index, 'sum'), sql: column => `sum(${column})`, start: decimalSum, type: 'decimal'}];
 		}
 
 		case 'FLOAT':
 		case 'DOUBLE': {
-			return [count, {alias: aliasFor(mapping.column, index, 'sum'), sql: column => `sum(${column})`, of: values => {
-				const numbers = values.filter((value): value is number => typeof value === 'number');
-				return numbers.length === 0 ? null : numbers.reduce((sum, value) => sum + value, 0);
-			}, type: 'double', approximate: true}];
+			return [count, {alias: aliasFor(mapping.column, index, 'sum'), sql: column => `sum(${column})`, start: () => numberSum(value => (typeof value === 'number' ? value : undefined)), type: 'double', approximate: true}];
 		}
 
 		case 'STRING': {
-			return [count, {alias: aliasFor(mapping.column, index, 'chars'), sql: column => `sum(length(${column}))`, of: values => {
-				const strings = values.filter((value): value is string => typeof value === 'string');
-				return strings.length === 0 ? null : strings.reduce((sum, value) => sum + [...value].length, 0);
-			}, type: 'bigint'}];
+			return [count, {alias: aliasFor(mapping.column, index, 'chars'), sql: column => `sum(length(${column}))`, start: () => numberSum(value => (typeof value === 'string' ? [...value].length : undefined)), type: 'bigint'}];
 		}
 
 		case 'BOOLEAN': {
-			return [count, {alias: aliasFor(mapping.column, index, 'true'), sql: column => `count(CASE WHEN ${column} THEN 1 END)`, of: values => values.filter(value => value === true).length, type: 'bigint'}];
+			return [count, {alias: aliasFor(mapping.column, index, 'true'), sql: column => `count(CASE WHEN ${column} THEN 1 END)`, start: () => counting(value => value === true), type: 'bigint'}];
 		}
 
 		case 'TIMESTAMP': {
@@ -170,7 +211,7 @@ const connectorCauses = {
 	fewer: 'records not synced yet (the connector syncs every 5 minutes or 64 MB), or expired from the topic before they were synced',
 };
 
-/** The checks, each with the SQL MaxCompute runs; the DataHub side of each is computed by `sourceOutcome`. */
+/** The checks, each with the SQL MaxCompute runs; the DataHub side of each is computed by `SourceAggregate`. */
 export function verificationPairs(plan: VerificationPlan, sample: readonly SourceRow[]): QueryPair[] {
 	const table = quoteMaxComputeIdentifier(plan.table);
 	const partition = quoteMaxComputeIdentifier(plan.partitionColumn);
@@ -232,62 +273,112 @@ function literal(mapping: ColumnMapping, value: unknown): string {
 	}
 }
 
-/**
- * Source rows whose sample keys occur once among all records, so each finds at most one row, and can be written
- * as SQL literals (MaxCompute string literals cannot carry control characters such as a newline).
- */
-export function chooseSample(rows: readonly SourceRow[], plan: VerificationPlan): SourceRow[] {
-	const keyIndexes = sampleKeyIndexes(plan);
+/** A row's sample key can be written as SQL literals (MaxCompute string literals cannot carry control characters such as a newline). */
+function literalSafe(row: SourceRow, keyIndexes: readonly number[]): boolean {
 	// eslint-disable-next-line no-control-regex
-	const literalSafe = (row: SourceRow) => [row.partition, ...keyIndexes.map(index => row.values[index])].every(value => typeof value !== 'string' || !/[\u0000-\u001f\u007f]/.test(value));
-	const keyOf = (row: SourceRow) => JSON.stringify([row.partition, ...keyIndexes.map(index => String(row.values[index]))]);
-	const counts = new Map<string, number>();
-	for (const row of rows) {
-		counts.set(keyOf(row), (counts.get(keyOf(row)) ?? 0) + 1);
-	}
-
-	return rows.filter(row => counts.get(keyOf(row)) === 1 && literalSafe(row)).slice(0, sampleSize);
+	return [row.partition, ...keyIndexes.map(index => row.values[index])].every(value => typeof value !== 'string' || !/[\u0000-\u001f\u007f]/.test(value));
 }
 
-/** The DataHub side of one check, computed from the records read back. */
-export function sourceOutcome(pair: QueryPair, rows: readonly SourceRow[], plan: VerificationPlan, sample: readonly SourceRow[]): QueryOutcome {
-	const byPartition = new Map<string, SourceRow[]>();
-	for (const row of rows) {
-		const members = byPartition.get(row.partition);
-		if (members) {
-			members.push(row);
-		} else {
-			byPartition.set(row.partition, [row]);
+/** The DataHub side of the checks, computed from the records read back. */
+export type SourceSide = {
+	/** Records read back. */
+	records: number;
+	/** Rows whose sample keys occur once among all records, so each finds at most one row: the first of the first candidates. */
+	sample: SourceRow[];
+	outcome(pair: QueryPair): QueryOutcome;
+};
+
+/** The records of a side, one at a time, into the aggregates every check needs. */
+export class SourceAggregate {
+	readonly #plan: VerificationPlan;
+	readonly #rowOf: (record: DataHubRecord) => SourceRow;
+	readonly #aggregates: Array<{index: number; aggregate: Aggregate}>;
+	readonly #partitions = new Map<string, {rows: number; accumulators: Accumulator[]}>();
+	readonly #distinct = new DistinctCounter();
+	readonly #keyIndexes: number[];
+	/** The first literal-safe rows, by sample key, with how often each key occurs. */
+	readonly #candidates = new Map<string, {row: SourceRow; count: number}>();
+	#records = 0;
+
+	constructor(plan: VerificationPlan) {
+		this.#plan = plan;
+		this.#rowOf = sourceRowOf(plan);
+		this.#aggregates = plan.columns.flatMap((column, index) => aggregatesFor(column, index).map(aggregate => ({index, aggregate})));
+		this.#keyIndexes = sampleKeyIndexes(plan);
+	}
+
+	add(record: DataHubRecord): void {
+		const row = this.#rowOf(record);
+		this.#records++;
+		let partition = this.#partitions.get(row.partition);
+		if (!partition) {
+			partition = {rows: 0, accumulators: this.#aggregates.map(({aggregate}) => aggregate.start())};
+			this.#partitions.set(row.partition, partition);
+		}
+
+		partition.rows++;
+		for (const [position, {index}] of this.#aggregates.entries()) {
+			partition.accumulators[position]!.add(row.values[index]);
+		}
+
+		this.#distinct.add(JSON.stringify([row.partition, ...row.values.map(value => (typeof value === 'bigint' ? value.toString() : value))]));
+		const key = JSON.stringify([row.partition, ...this.#keyIndexes.map(index => String(row.values[index]))]);
+		const candidate = this.#candidates.get(key);
+		if (candidate) {
+			candidate.count++;
+		} else if (this.#candidates.size < sampleCandidates && literalSafe(row, this.#keyIndexes)) {
+			this.#candidates.set(key, {row, count: 1});
 		}
 	}
 
-	switch (pair.id) {
-		case 'rows': {
-			return {columns: [{name: 'partition', type: 'string'}, {name: 'rows', type: 'bigint'}], rows: [...byPartition].map(([partition, members]) => [partition, members.length])};
-		}
+	finish(): SourceSide {
+		const plan = this.#plan;
+		const sample = [...this.#candidates.values()].filter(candidate => candidate.count === 1).slice(0, sampleSize).map(candidate => candidate.row);
+		const partitions = [...this.#partitions];
+		const aggregates = this.#aggregates;
+		const distinct = this.#distinct.size;
+		return {
+			records: this.#records,
+			sample,
+			outcome(pair) {
+				switch (pair.id) {
+					case 'rows': {
+						return {columns: [{name: 'partition', type: 'string'}, {name: 'rows', type: 'bigint'}], rows: partitions.map(([partition, {rows}]) => [partition, rows])};
+					}
 
-		case 'columns': {
-			const aggregates = plan.columns.flatMap((column, index) => aggregatesFor(column, index).map(aggregate => ({index, aggregate})));
-			return {
-				columns: [{name: 'partition', type: 'string'}, ...aggregates.map(({aggregate}) => ({name: aggregate.alias, type: aggregate.type}))],
-				rows: [...byPartition].map(([partition, members]) => [partition, ...aggregates.map(({index, aggregate}) => aggregate.of(members.map(member => member.values[index])))]),
-			};
-		}
+					case 'columns': {
+						return {
+							columns: [{name: 'partition', type: 'string'}, ...aggregates.map(({aggregate}) => ({name: aggregate.alias, type: aggregate.type}))],
+							rows: partitions.map(([partition, {accumulators}]) => [partition, ...accumulators.map(accumulator => accumulator.result())]),
+						};
+					}
 
-		case 'distinct': {
-			const distinct = new Set(rows.map(row => JSON.stringify([row.partition, ...row.values.map(value => (typeof value === 'bigint' ? value.toString() : value))])));
-			return {columns: [{name: 'distinct_rows', type: 'bigint'}], rows: [[distinct.size]]};
-		}
+					case 'distinct': {
+						return {columns: [{name: 'distinct_rows', type: 'bigint'}], rows: [[distinct]]};
+					}
 
-		case 'sample': {
-			return {
-				columns: [...plan.columns.map(column => ({name: column.column.toLowerCase(), type: column.fieldType.toLowerCase()})), {name: 'partition', type: 'string'}],
-				rows: sample.map(row => [...row.values.map(value => (typeof value === 'bigint' ? value.toString() : value)), row.partition]),
-			};
-		}
+					case 'sample': {
+						return {
+							columns: [...plan.columns.map(column => ({name: column.column.toLowerCase(), type: column.fieldType.toLowerCase()})), {name: 'partition', type: 'string'}],
+							rows: sample.map(row => [...row.values.map(value => (typeof value === 'bigint' ? value.toString() : value)), row.partition]),
+						};
+					}
 
-		default: {
-			return {error: {message: `no DataHub computation for check ${pair.id}`}};
-		}
+					default: {
+						return {error: {message: `no DataHub computation for check ${pair.id}`}};
+					}
+				}
+			},
+		};
 	}
+}
+
+/** The DataHub side of a list of records (tests, small sides). */
+export function sourceSide(records: Iterable<DataHubRecord>, plan: VerificationPlan): SourceSide {
+	const side = new SourceAggregate(plan);
+	for (const record of records) {
+		side.add(record);
+	}
+
+	return side.finish();
 }

@@ -2,7 +2,8 @@
  * Verification in Log Service, side by side with MaxCompute: the partition's rows against the logs of the job's
  * topic and time window — the count, per-column sums (numbers arrive as strings and are cast back) and distinct
  * values of text columns, and the first rows of the partition next to the logs they became (a log written twice
- * shows up there as a duplicate).
+ * shows up there as a duplicate). Every check is an aggregate on both sides, and the sample's logs are found by one
+ * analytic query for those rows' values, so the time a check takes grows with the rows and its memory does not.
  */
 import {quoteMaxComputeIdentifier, quoteMaxComputeString} from '../../source/clouds/maxcompute/ddl.js';
 import type {QueryPair} from '../../source/kit.js';
@@ -82,4 +83,22 @@ export function logCheckPairs(plan: LogCheckPlan): QueryPair[] {
 		dialects,
 	});
 	return pairs;
+}
+
+/** The logs to hold against the sample: they must hold at least these, and a log written twice shows as one more. */
+const sampleLogLimit = 100;
+
+/**
+ * The analytic query that reads back the logs equal to the sample rows (as log strings: NULL is the empty string),
+ * or undefined for no rows.
+ */
+export function sampleLogsQuery(plan: LogCheckPlan, rows: ReadonlyArray<readonly string[]>): string | undefined {
+	if (rows.length === 0) {
+		return undefined;
+	}
+
+	const literal = (text: string) => `'${text.replaceAll('\'', '\'\'')}'`;
+	const equals = (name: string, value: string) => (value === '' ? `(${logKey(name)} = '' or ${logKey(name)} is null)` : `${logKey(name)} = ${literal(value)}`);
+	const conditions = rows.map(values => `(${plan.columns.map((column, index) => equals(column.name, values[index] ?? '')).join(' and ')})`);
+	return `* | select ${plan.columns.map(column => logKey(column.name)).join(', ')} where ${conditions.join(' or ')} limit ${sampleLogLimit}`;
 }

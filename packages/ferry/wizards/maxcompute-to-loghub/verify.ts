@@ -4,7 +4,7 @@ import {checkPlan, exportedPartition, exportPartitions, partitionOf, perPartitio
 import {logString} from './log-strings.js';
 import {settings, type Context} from './procedure.js';
 import {partitionWindow} from './time-window.js';
-import {logCheckPairs, sampleSize, type LogCheckPlan} from './verification.js';
+import {logCheckPairs, sampleLogsQuery, type LogCheckPlan} from './verification.js';
 
 type Window = {from: number; to: number; topic: string};
 
@@ -53,23 +53,11 @@ export async function verifyLogs(context: Context): Promise<void> {
 				return {columns: columns.map(name => ({name})), rows: result.logs.map(log => columns.map(name => log[name] ?? null))};
 			}
 
-			const sample = await maxcompute.runSql(`${pair.source};`, {settings, signal});
-			const wanted = new Set(sample.rows.map(row => JSON.stringify(plan.columns.map((column, index) => logString(column.type, row[index])))));
-			const matching = [];
-			for (let offset = 0; matching.length < sampleSize * 2; offset += 100) {
-				const page = await logService.getLogs(project, logstore, {...window, query: '*', line: 100, offset, signal});
-				for (const log of page.logs) {
-					const values = plan.columns.map(column => log[column.name] ?? '');
-					if (wanted.has(JSON.stringify(values))) {
-						matching.push(values);
-					}
-				}
-
-				if (page.logs.length < 100) {
-					break;
-				}
-			}
-
+			const sample = (await maxcompute.runSql(`${pair.source};`, {settings, signal})).rows.map(row => plan.columns.map((column, index) => logString(column.type, row[index])));
+			const wanted = new Set(sample.map(values => JSON.stringify(values)));
+			const query = sampleLogsQuery(plan, sample);
+			const logs = query === undefined ? [] : (await logService.getLogs(project, logstore, {...window, query, signal})).logs;
+			const matching = logs.map(log => plan.columns.map(column => log[column.name] ?? '')).filter(values => wanted.has(JSON.stringify(values)));
 			return {columns: plan.columns.map(column => ({name: column.name.toLowerCase()})), rows: matching};
 		},
 	});
