@@ -202,6 +202,8 @@ export type CreateTableOptions = {
 	 * PGlite enforce them, so tables must then be created and loaded in `tpchTables` order.
 	 */
 	foreignKeys?: boolean;
+	/** Declare the primary keys (default true); a loader may add them after the rows, which builds each index once. */
+	primaryKeys?: boolean;
 };
 
 /** One `CREATE TABLE` per table, in `tpchTables` order. */
@@ -211,7 +213,10 @@ export function createTableStatements(schema = 'public', options: CreateTableOpt
 		const list = (names: string[]) => names.map(name => quoteIdentifier(name)).join(', ');
 		const lines = table.columns.map(column =>
 			`\t${quoteIdentifier(column.name)} ${column.type}${column.nullable ? '' : ' NOT NULL'}`);
-		lines.push(`\tPRIMARY KEY (${list(table.primaryKey)})`);
+		if (options.primaryKeys ?? true) {
+			lines.push(`\tPRIMARY KEY (${list(table.primaryKey)})`);
+		}
+
 		if (withForeignKeys) {
 			for (const foreignKey of table.foreignKeys) {
 				const target = qualifiedTableName(foreignKey.references.table, schema);

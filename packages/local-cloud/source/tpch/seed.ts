@@ -1,12 +1,13 @@
 /**
  * Loads TPC-H into a PostgreSQL-compatible database (the Redshift stand-in's PGlite) by COPY, one batch of rows per
  * statement so memory stays flat and progress can be reported, with the rows generated on a worker thread while
- * the database loads the previous batch.
+ * the database loads the previous batch. Each table is created without its primary key, loaded, and given the key in
+ * the same transaction: the tables end as `createTableStatements` declares them.
  */
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
 import {generateCsvBatches, type CsvBatch} from './csv.js';
 import {tpchRowCounts} from './scale.js';
-import {createTableStatements, qualifiedTableName, tpchTables} from './schema.js';
+import {createTableStatements, qualifiedTableName, quoteIdentifier, tpchTables} from './schema.js';
 
 /** What seeding needs of the database: PGlite's `exec`, and `query` with a blob for `COPY … FROM '/dev/blob'`. */
 export type SeedTarget = {
@@ -128,7 +129,8 @@ export async function seedTpch(db: SeedTarget, scaleFactor: number, options: See
 	const counts = tpchRowCounts(scaleFactor);
 	const allRowsTotal = Object.values(counts).reduce((sum, rows) => sum + rows, 0);
 	await db.exec(`drop table if exists ${tpchTables.map(table => qualifiedTableName(table.name, schema)).reverse().join(', ')} cascade`);
-	for (const statement of createTableStatements(schema, {foreignKeys: false})) {
+	// Primary keys are added once a table's rows are in: one sorted index build instead of an insert per row.
+	for (const statement of createTableStatements(schema, {foreignKeys: false, primaryKeys: false})) {
 		await db.exec(statement);
 	}
 
@@ -148,6 +150,9 @@ export async function seedTpch(db: SeedTarget, scaleFactor: number, options: See
 	let current: {table: string; rowsDone: number} | undefined;
 	const finishTable = async () => {
 		if (current) {
+			const {table} = current;
+			const definition = tpchTables.find(candidate => candidate.name === table)!;
+			await db.exec(`alter table ${qualifiedTableName(table, schema)} add primary key (${definition.primaryKey.map(column => quoteIdentifier(column)).join(', ')})`);
 			await db.exec('commit');
 			current = undefined;
 		}

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {PGlite} from '@electric-sql/pglite';
 import test, {type ExecutionContext} from 'ava';
-import {generateCsv, seedTpch, tpchRowCounts, tpchTableNames, type SeedProgress} from '../../source/tpch/index.js';
+import {generateCsv, seedTpch, tpchRowCounts, tpchTableNames, tpchTables, type SeedProgress} from '../../source/tpch/index.js';
 
 const scaleFactor = 0.01;
 
@@ -33,6 +33,10 @@ test('seeding by batches on a worker thread loads every row and reports each bat
 		t.is(result.rows[0]!.count, counts[table], table);
 	}
 
+	const keys = await db.query<{table_name: string; constraint_name: string; columns: string[]}>(`select k.table_name, k.constraint_name, array_agg(k.column_name::text order by k.ordinal_position) as columns
+		from information_schema.table_constraints c join information_schema.key_column_usage k using (constraint_schema, constraint_name)
+		where c.constraint_type = 'PRIMARY KEY' and c.table_schema = 'public' group by 1, 2 order by 1`);
+	t.deepEqual(keys.rows, [...tpchTables].sort((a, b) => a.name.localeCompare(b.name)).map(table => ({table_name: table.name, constraint_name: `${table.name}_pkey`, columns: table.primaryKey})), 'each table has its primary key, as declared');
 	const lineitem = reports.filter(report => report.table === 'lineitem');
 	t.is(lineitem[0]?.rowsDone, 0, 'a table is announced before its first batch');
 	t.is(lineitem.length, 1 + Math.ceil(counts.lineitem / 7000), 'then one report per batch');
