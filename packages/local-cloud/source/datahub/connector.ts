@@ -222,6 +222,8 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 	const lastRun = new Map<string, number>();
 	/** The sync under way per connector shard. */
 	const syncing = new Map<string, Promise<void>>();
+	/** The last write queued per MaxCompute table (project.table): one at a time, see writingTable. */
+	const tableWrites = new Map<string, Promise<void>>();
 	let ticking: Promise<void> | undefined;
 	let closed = false;
 
@@ -297,8 +299,38 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 		else throw new HangError(`cannot tell whether records ${pending.fromSequence}..${pending.toSequence} reached ${connector.config.Table}: the partition holds ${rows} rows, expected ${pending.rowsBefore} or ${pending.rowsBefore + size}`);
 	}
 
+	/**
+	 * Runs `write` alone among the writes into the connector's table, once every batch into that table whose outcome
+	 * was not recorded is settled: such a batch is judged by the partition's row count, which is exact only while no
+	 * other shard's (or connector's) batch has gone into the table since.
+	 */
+	async function writingTable(connector: ConnectorRecord, write: () => Promise<void>): Promise<void> {
+		const table = `${connector.config.Project}.${connector.config.Table}`.toLowerCase();
+		const previous = tableWrites.get(table) ?? Promise.resolve();
+		const turn = previous.then(async () => {
+			for (const other of Object.values(store.catalog.connectors)) {
+				if (`${other.config.Project}.${other.config.Table}`.toLowerCase() !== table) continue;
+				for (const context of Object.values(other.shards)) {
+					if (context.pending) await settlePending(other, context, clientOf(other));
+				}
+			}
+
+			await write();
+		});
+		const settled = turn.catch(() => undefined);
+		tableWrites.set(table, settled);
+		void settled.finally(() => {
+			if (tableWrites.get(table) === settled) tableWrites.delete(table);
+		});
+		return turn;
+	}
+
 	/** One INSERT, recorded before it is submitted and after, so a restart settles it exactly once. */
 	async function writeBatch(connector: ConnectorRecord, context: ShardContext, client: MaxComputeClient, batch: InsertBatch): Promise<void> {
+		return writingTable(connector, async () => insertBatch(connector, context, client, batch));
+	}
+
+	async function insertBatch(connector: ConnectorRecord, context: ShardContext, client: MaxComputeClient, batch: InsertBatch): Promise<void> {
 		const rowsBefore = await countRows(client, connector.config.Table, batch.partition);
 		await save(context, {pending: {fromSequence: batch.fromSequence, toSequence: batch.toSequence, partition: JSON.stringify(batch.partition), rowsBefore}});
 		const {instanceId} = await client.submitSql(batch.sql, {signal: controller.signal});
@@ -319,7 +351,7 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 
 	async function syncShard(connector: ConnectorRecord, context: ShardContext): Promise<void> {
 		const client = clientOf(connector);
-		if (context.pending) await settlePending(connector, context, client);
+		if (context.pending) await writingTable(connector, async () => undefined);
 		const log = logOf(connector, context);
 		let next = context.currentSequence + 1;
 		if (connector.sinkStartTime >= 0) {
