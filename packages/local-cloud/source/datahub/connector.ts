@@ -228,6 +228,7 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 	let closed = false;
 
 	const shardKey = (connectorId: string, shardId: string) => `${connectorId}/${shardId}`;
+	const targetTable = (connector: ConnectorRecord) => `${connector.config.Project}.${connector.config.Table}`.toLowerCase();
 	const logOf = (connector: ConnectorRecord, context: ShardContext) => store.log(connector.project, connector.topic, context.shardId);
 	const running = (connector: ConnectorRecord) => !closed && connector.state === 'CONNECTOR_RUNNING' && store.catalog.connectors[connector.id] === connector;
 
@@ -305,11 +306,11 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 	 * other shard's (or connector's) batch has gone into the table since.
 	 */
 	async function writingTable(connector: ConnectorRecord, write: () => Promise<void>): Promise<void> {
-		const table = `${connector.config.Project}.${connector.config.Table}`.toLowerCase();
+		const table = targetTable(connector);
 		const previous = tableWrites.get(table) ?? Promise.resolve();
 		const turn = previous.then(async () => {
 			for (const other of Object.values(store.catalog.connectors)) {
-				if (`${other.config.Project}.${other.config.Table}`.toLowerCase() !== table) continue;
+				if (targetTable(other) !== table) continue;
 				for (const context of Object.values(other.shards)) {
 					if (context.pending) await settlePending(other, context, clientOf(other));
 				}
@@ -327,10 +328,6 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 
 	/** One INSERT, recorded before it is submitted and after, so a restart settles it exactly once. */
 	async function writeBatch(connector: ConnectorRecord, context: ShardContext, client: MaxComputeClient, batch: InsertBatch): Promise<void> {
-		return writingTable(connector, async () => insertBatch(connector, context, client, batch));
-	}
-
-	async function insertBatch(connector: ConnectorRecord, context: ShardContext, client: MaxComputeClient, batch: InsertBatch): Promise<void> {
 		const rowsBefore = await countRows(client, connector.config.Table, batch.partition);
 		await save(context, {pending: {fromSequence: batch.fromSequence, toSequence: batch.toSequence, partition: JSON.stringify(batch.partition), rowsBefore}});
 		const {instanceId} = await client.submitSql(batch.sql, {signal: controller.signal});
@@ -386,7 +383,7 @@ export function startConnectorRunner(options: ConnectorRunnerOptions): Connector
 				throw error;
 			}
 
-			await writeBatch(connector, context, client, batch);
+			await writingTable(connector, async () => writeBatch(connector, context, client, batch));
 			next = batch.toSequence + 1;
 		}
 	}
